@@ -1,6 +1,23 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using SendInterop.Gateway.Fhir;
+using SendInterop.Gateway.Fhir.Endpoints;
+using SendInterop.Gateway.Hosting;
+using SendInterop.Storage;
 
-app.MapGet("/", () => "Hello World!");
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSendInteropDefaults();
+builder.AddFhirApi();
+
+var app = builder.Build();
+await app.Services.GetRequiredService<StorageInitializer>().InitializeAsync();
+
+app.UseExceptionHandler();
+app.UseResponseCompression();
+app.UseRequestDecompression();
+app.Use(FhirMetrics.Middleware);
+app.MapHealthEndpoints();
+app.MapFhirApi();
 
 app.Run();
+
+/// <summary>Entry point type, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 
 namespace SendInterop.Gateway.Fhir.Validation;
 

@@ -1,0 +1,121 @@
+using System.Globalization;
+
+namespace SendInterop.Bench;
+
+public sealed class Options
+{
+    public string Scenario { get; set; } = "";
+    public string Url { get; set; } = "http://127.0.0.1:8080/fhir";
+    public string? BaselineUrl { get; set; }
+    public int[] Workers { get; set; } = [];
+    public double DurationS { get; set; } = 30;
+    public double WarmupS { get; set; } = 10;
+    public int WarmupWorkers { get; set; }
+    public int Preload { get; set; } = -1;
+    public int PreloadBatch { get; set; } = 100;
+    public string? BundlesDir { get; set; }
+    public int Generate { get; set; } = 20;
+    public int Entries { get; set; } = 300;
+    public double TimeoutS { get; set; } = -1;
+    public string? Out { get; set; }
+    public string? Label { get; set; }
+    public int Seed { get; set; } = 42;
+    public bool PerOperation { get; set; } = true;
+
+    public const string Usage = """
+SendInterop.Bench — closed-loop FHIR R4 load driver (docs/performance.md)
+
+usage: SendInterop.Bench <scenario> [options]
+
+scenarios
+  crud     36-request chain over 9 types: create x9, read x9, update x9, delete x9 (reverse)
+  import   POST transaction Bundles (from --bundles DIR or generated) with 20 workers, one pass
+  read     GET {type}/{id} of preloaded Patients              (--preload N, default 1000)
+  search   GET Patient?identifier=system|value of preloaded Patients (--preload N, default 1000)
+  create   POST Patient                                        (--preload N, default 0)
+  wait     poll --url until it answers 2xx (--timeout seconds, default 120)
+
+options
+  --url URL             FHIR base URL (default http://127.0.0.1:8080/fhir)
+  --baseline-url URL    read/search/create: run the same verb against this base URL too and report
+                        gateway req/s ÷ baseline req/s (bench/baseline serves the three verbs)
+  --workers N[,N...]    closed-loop workers; a list runs one measurement per value
+                        (default crud 10, import 20, read/search/create 16)
+  --duration S          measured seconds per run (default 30; import runs until every bundle is sent)
+  --warmup S            warm-up seconds before the first run, numbers discarded (default 10; 0 = none)
+                        crud warms up with the create-only chain, the verbs with the same verb
+  --warmup-workers N    workers during warm-up (default: the largest --workers, at most 100)
+  --preload N           Patients stored first in batch Bundles of --preload-batch (default 100)
+  --bundles DIR         import: *.json / *.json.gz transaction Bundles, sorted by name;
+                        hospitalInformation* and practitionerInformation* are posted first, untimed
+  --generate N          import without --bundles: generate N Synthea-shaped patient bundles (default 20)
+  --entries N           entries per generated bundle, approximately (default 300)
+  --timeout S           per-request timeout (default 60; import 900)
+  --out FILE            JSON results (default bench-results/<scenario>-<utc time>.json)
+  --label TEXT          free text stored in the JSON (e.g. "sqlite, validation on")
+  --seed N              random seed for generated data (default 42)
+  --no-per-op           markdown: leave out the per (method, type) tables
+""";
+
+    public static Options Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help") throw new UsageException(null);
+        var o = new Options { Scenario = args[0].ToLowerInvariant() };
+        for (var i = 1; i < args.Length; i++)
+        {
+            var a = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{a} needs a value");
+            double D() => double.Parse(Next(), CultureInfo.InvariantCulture);
+            int I() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            switch (a)
+            {
+                case "--url": o.Url = Next(); break;
+                case "--baseline-url": o.BaselineUrl = Next(); break;
+                case "--workers":
+                    o.Workers = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+                    break;
+                case "--duration": o.DurationS = D(); break;
+                case "--warmup": o.WarmupS = D(); break;
+                case "--warmup-workers": o.WarmupWorkers = I(); break;
+                case "--preload": o.Preload = I(); break;
+                case "--preload-batch": o.PreloadBatch = I(); break;
+                case "--bundles": o.BundlesDir = Next(); break;
+                case "--generate": o.Generate = I(); break;
+                case "--entries": o.Entries = I(); break;
+                case "--timeout": o.TimeoutS = D(); break;
+                case "--out": o.Out = Next(); break;
+                case "--label": o.Label = Next(); break;
+                case "--seed": o.Seed = I(); break;
+                case "--no-per-op": o.PerOperation = false; break;
+                case "-h" or "--help": throw new UsageException(null);
+                default: throw new UsageException($"unknown option {a}");
+            }
+        }
+        o.Url = o.Url.TrimEnd('/');
+        o.BaselineUrl = o.BaselineUrl?.TrimEnd('/');
+        if (o.Workers.Length == 0) o.Workers = [o.Scenario switch { "crud" => 10, "import" => 20, _ => 16 }];
+        if (o.Workers.Any(w => w < 1)) throw new UsageException("--workers must be >= 1");
+        if (o.Preload < 0) o.Preload = o.Scenario is "read" or "search" ? 1000 : 0;
+        if (o.TimeoutS <= 0) o.TimeoutS = o.Scenario switch { "import" => 900, "wait" => 120, _ => 60 };
+        if (o.WarmupWorkers <= 0) o.WarmupWorkers = Math.Min(100, o.Workers.Max());
+        if (o.PreloadBatch < 1) o.PreloadBatch = 100;
+        return o;
+    }
+
+    public Dictionary<string, string> Describe() => new()
+    {
+        ["url"] = Url,
+        ["baselineUrl"] = BaselineUrl ?? "",
+        ["workers"] = string.Join(",", Workers),
+        ["durationS"] = DurationS.ToString(CultureInfo.InvariantCulture),
+        ["warmupS"] = WarmupS.ToString(CultureInfo.InvariantCulture),
+        ["warmupWorkers"] = WarmupWorkers.ToString(CultureInfo.InvariantCulture),
+        ["preload"] = Preload.ToString(CultureInfo.InvariantCulture),
+        ["bundles"] = BundlesDir ?? $"generated: {Generate} x ~{Entries} entries, seed {Seed}",
+        ["timeoutS"] = TimeoutS.ToString(CultureInfo.InvariantCulture),
+        ["headers"] = "Accept: application/fhir+json; Content-Type: application/fhir+json; Accept-Encoding: gzip; Cache-Control: no-cache",
+    };
+}
+
+public sealed class UsageException(string? message) : Exception(message ?? "");

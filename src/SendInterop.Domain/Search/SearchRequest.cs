@@ -1,0 +1,45 @@
+namespace SendInterop.Domain.Search;
+
+/// <summary>A comparison prefix on date, number and quantity values (R4 search section 3.1.1.4).</summary>
+public enum SearchPrefix { Eq, Ne, Gt, Lt, Ge, Le, Sa, Eb, Ap }
+
+/// <summary>
+/// One parsed search criterion: a parameter with an optional modifier and one or more values that are OR-ed
+/// (comma-separated in the URL). Repeating a parameter in the URL gives several criteria that are AND-ed.
+/// A chained criterion (<c>subject:Patient.identifier=x</c>) carries the criterion to apply to the target type.
+/// </summary>
+public sealed record SearchCriterion(
+    SearchParameterInfo Parameter,
+    string? Modifier,
+    IReadOnlyList<string> Values,
+    string? ChainTargetType = null,
+    SearchCriterion? Chained = null);
+
+public sealed record SortField(string Param, bool Descending);
+
+public sealed record IncludeSpec(string SourceType, string Param, string? TargetType);
+
+public enum SummaryMode { None, True, Count, Data, Text, False }
+
+/// <summary>Everything a search URL asks for, after parsing and checking against the R4 definitions.</summary>
+public sealed class SearchRequest
+{
+    public required string ResourceType { get; init; }
+    public List<SearchCriterion> Criteria { get; } = [];
+    public int Count { get; set; } = SearchDefaults.DefaultCount;
+    public List<SortField> Sort { get; } = [];
+    public List<IncludeSpec> Includes { get; } = [];
+    public List<IncludeSpec> RevIncludes { get; } = [];
+    public SummaryMode Summary { get; set; }
+    public string[]? Elements { get; set; }
+    /// <summary>Opaque keyset cursor from a next/previous link.</summary>
+    public string? Cursor { get; set; }
+    /// <summary>Parameters we did not understand, with the reason, reported in an OperationOutcome (or rejected when strict).</summary>
+    public List<string> Problems { get; } = [];
+}
+
+public static class SearchDefaults
+{
+    public const int DefaultCount = 20;
+    public const int MaxCount = 1000;
+}

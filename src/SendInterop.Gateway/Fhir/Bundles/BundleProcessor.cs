@@ -1,0 +1,286 @@
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Utility;
+using FhirUrl = SendInterop.Gateway.Fhir.Http.FhirUrl;
+using Microsoft.Extensions.Options;
+using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Fhir.Interactions;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Fhir.Bundles;
+
+/// <summary>
+/// batch and transaction Bundles. A batch runs each entry as an independent interaction through the same
+/// dispatcher as HTTP. A transaction is planned first (ids assigned, conditional entries resolved, urn:uuid and
+/// conditional references rewritten, every resource validated, every reference checked), then stored with one
+/// database transaction: all or nothing.
+/// </summary>
+public sealed class BundleProcessor(
+    IServiceProvider services,
+    IResourceStore store,
+    ResourcePreparer preparer,
+    ConditionalResolver conditional,
+    FhirResponseWriter writer,
+    IOptions<FhirApiOptions> options)
+{
+    public async Task<FhirResponse> ProcessAsync(FhirRequest request, CancellationToken ct)
+    {
+        if (request.Resource is not Bundle bundle)
+            throw FhirException.BadRequest($"POST to the base URL takes a batch or transaction Bundle, not {request.Resource?.TypeName ?? "an empty body"}.");
+        if (bundle.Entry.Count > options.Value.MaxBundleEntries)
+            throw new FhirException(413, OperationOutcome.IssueType.TooCostly,
+                $"The Bundle has {bundle.Entry.Count} entries; this server accepts at most {options.Value.MaxBundleEntries} per Bundle. Split it.");
+        return bundle.Type switch
+        {
+            Bundle.BundleType.Transaction => await TransactionAsync(request, bundle, ct),
+            Bundle.BundleType.Batch => await BatchAsync(request, bundle, ct),
+            _ => throw FhirException.BadRequest($"Bundle.type must be 'batch' or 'transaction' to be processed, not '{bundle.Type?.GetLiteral() ?? "(missing)"}'."),
+        };
+    }
+
+    private async Task<FhirResponse> BatchAsync(FhirRequest request, Bundle bundle, CancellationToken ct)
+    {
+        var dispatcher = services.GetRequiredService<FhirInteractions>();
+        var body = new BundleBody { Type = Bundle.BundleType.BatchResponse };
+        foreach (var entry in bundle.Entry)
+        {
+            FhirResponse response;
+            try
+            {
+                var entryRequest = EntryRequest(request, entry);
+                if (entryRequest.Url.ResourceType is null && entryRequest.Method == "POST")
+                    throw FhirException.BadRequest("A batch entry cannot itself be a batch or transaction.");
+                response = await dispatcher.ExecuteAsync(entryRequest, ct);
+            }
+            catch (FhirException ex)
+            {
+                response = new FhirResponse { Status = ex.Status, Resource = ex.ToOutcome() };
+            }
+            body.Entries.Add(ResponseEntry(request.BaseUrl, response, outcomeOnly: false));
+        }
+        return new FhirResponse { Bundle = body };
+    }
+
+    private static FhirRequest EntryRequest(FhirRequest outer, Bundle.EntryComponent entry)
+    {
+        var r = entry.Request ?? throw FhirException.BadRequest($"Bundle entry {entry.FullUrl} has no request (method and url are required in batch and transaction).", OperationOutcome.IssueType.Required);
+        if (r.Method is null || string.IsNullOrWhiteSpace(r.Url))
+            throw FhirException.BadRequest("Every batch/transaction entry needs request.method and request.url.", OperationOutcome.IssueType.Required);
+        return new FhirRequest
+        {
+            Method = r.Method.Value.ToString().ToUpperInvariant(), Url = FhirUrl.Parse(r.Url), BaseUrl = outer.BaseUrl,
+            IfMatch = r.IfMatch, IfNoneExist = r.IfNoneExist, Resource = entry.Resource,
+            PreferReturn = outer.PreferReturn, StrictHandling = outer.StrictHandling,
+            ContentType = entry.Resource is null ? null : FhirFormats.JsonMediaType,
+        };
+    }
+
+    private sealed class PlannedEntry
+    {
+        public required int Index { get; init; }
+        public required FhirRequest Request { get; init; }
+        public string Type => Request.Url.ResourceType!;
+        public string? Id { get; set; }
+        /// <summary>If-None-Exist matched an existing resource: nothing is written for this entry.</summary>
+        public FhirResponse? Existing { get; set; }
+        public ResourceWrite? Write { get; set; }
+    }
+
+    private async Task<FhirResponse> TransactionAsync(FhirRequest request, Bundle bundle, CancellationToken ct)
+    {
+        var planned = new List<PlannedEntry>();
+        var idMap = new Dictionary<string, string>(StringComparer.Ordinal);
+        var targets = new HashSet<(string, string)>();
+
+        // 1. Resolve every entry to a type and id, so references between entries can be rewritten.
+        for (int i = 0; i < bundle.Entry.Count; i++)
+        {
+            var entry = bundle.Entry[i];
+            var er = WithIndex(() => EntryRequest(request, entry), i);
+            var p = new PlannedEntry { Index = i, Request = er };
+            var url = er.Url;
+            if (url.ResourceType is null || !ModelInfo.IsKnownResource(url.ResourceType))
+                throw At(i, FhirException.BadRequest($"'{entry.Request!.Url}' does not name a resource type."));
+            switch (er.Method)
+            {
+                case "POST":
+                    if (er.IfNoneExist is { Length: > 0 } criteria)
+                    {
+                        var m = await WithIndexAsync(() => conditional.ResolveAsync(url.ResourceType, criteria, ct), i);
+                        if (m.Count > 1) throw At(i, FhirException.PreconditionFailed($"If-None-Exist matched {m.Count} or more {url.ResourceType} resources."));
+                        if (m.Count == 1) { p.Id = m[0].ResourceId; p.Existing = ReadInteractions.FromRecord(m[0]); }
+                    }
+                    p.Id ??= ResourcePreparer.NewId();
+                    break;
+                case "PUT":
+                case "DELETE":
+                case "PATCH":
+                    if (url.Id is not null) p.Id = url.Id;
+                    else
+                    {
+                        var m = await WithIndexAsync(() => conditional.ResolveAsync(url.ResourceType, url.Query, ct), i);
+                        if (m.Count > 1) throw At(i, FhirException.PreconditionFailed($"The conditional {er.Method} matched {m.Count} or more {url.ResourceType} resources."));
+                        p.Id = m.Count == 1 ? m[0].ResourceId : er.Method == "PUT" ? er.Resource?.Id ?? ResourcePreparer.NewId() : null;
+                    }
+                    if (p.Id is not null && !ResourcePreparer.IsValidId(p.Id)) throw At(i, FhirException.BadRequest($"'{p.Id}' is not a valid FHIR id."));
+                    break;
+                case "GET":
+                    break;
+                default:
+                    throw At(i, FhirException.BadRequest($"Method {er.Method} is not allowed in a transaction."));
+            }
+            if (er.Method != "GET" && p.Id is not null && !targets.Add((url.ResourceType, p.Id)))
+                throw At(i, FhirException.BadRequest($"{url.ResourceType}/{p.Id} is the target of more than one entry; a transaction may change each resource once."));
+            if (entry.FullUrl is { Length: > 0 } fullUrl && p.Id is not null) idMap[fullUrl] = $"{url.ResourceType}/{p.Id}";
+            planned.Add(p);
+        }
+
+        // 2. Rewrite urn:uuid and conditional references to the resolved ids.
+        var conditionalCache = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in planned)
+        {
+            if (p.Request.Resource is null || p.Existing is not null) continue;
+            foreach (var reference in ReferenceWalker.All(p.Request.Resource))
+            {
+                var text = reference.Reference;
+                if (string.IsNullOrEmpty(text) || text.StartsWith('#')) continue;
+                if (idMap.TryGetValue(text, out var mapped)) { reference.Reference = mapped; continue; }
+                if (text.StartsWith("urn:uuid:", StringComparison.Ordinal) || text.StartsWith("urn:oid:", StringComparison.Ordinal))
+                    throw At(p.Index, FhirException.BadRequest($"Reference '{text}' does not match the fullUrl of any entry in this transaction."));
+                var q = text.IndexOf('?');
+                if (q > 0 && !text.Contains("://"))
+                {
+                    if (!conditionalCache.TryGetValue(text, out var resolved))
+                    {
+                        var type = text[..q];
+                        if (!ModelInfo.IsKnownResource(type)) throw At(p.Index, FhirException.BadRequest($"Conditional reference '{text}' does not start with a resource type."));
+                        var m = await WithIndexAsync(() => conditional.ResolveAsync(type, text[q..], ct), p.Index);
+                        if (m.Count != 1)
+                            throw At(p.Index, new FhirException(m.Count == 0 ? 422 : 412, OperationOutcome.IssueType.NotFound,
+                                $"Conditional reference '{text}' matched {(m.Count == 0 ? "no" : "more than one")} resource; it must match exactly one."));
+                        resolved = conditionalCache[text] = $"{type}/{m[0].ResourceId}";
+                    }
+                    reference.Reference = resolved;
+                }
+            }
+        }
+
+        // 3. Validate and index every resource; check that every reference resolves.
+        var deleted = new HashSet<(string, string)>();
+        var written = new HashSet<(string, string)>();
+        foreach (var p in planned)
+        {
+            if (p.Existing is not null || p.Request.Method == "GET") continue;
+            switch (p.Request.Method)
+            {
+                case "DELETE":
+                    preparer.EnsureWritable(p.Type);
+                    if (p.Id is null) continue;
+                    p.Write = new ResourceWrite { ResourceType = p.Type, ResourceId = p.Id, Method = "DELETE", ExpectedVersion = IfMatch(p) };
+                    deleted.Add((p.Type, p.Id));
+                    break;
+                case "PATCH":
+                    throw At(p.Index, FhirException.BadRequest("PATCH inside a transaction is not supported yet; send it as its own request.", OperationOutcome.IssueType.NotSupported));
+                default:
+                    var resource = p.Request.Resource ?? throw At(p.Index, FhirException.BadRequest($"{p.Request.Method} entry has no resource.", OperationOutcome.IssueType.Required));
+                    if (resource.TypeName != p.Type) throw At(p.Index, FhirException.BadRequest($"The entry's resource is a {resource.TypeName} but its request.url is for {p.Type}."));
+                    if (p.Request.Method == "PUT" && p.Request.Url.Id is not null && resource.Id is not null && resource.Id != p.Id)
+                        throw At(p.Index, FhirException.BadRequest($"The resource id '{resource.Id}' does not match request.url ({p.Type}/{p.Id})."));
+                    var prepared = await WithIndexAsync(() => preparer.PrepareAsync(resource, p.Id!, ct), p.Index);
+                    p.Write = preparer.ToWrite(prepared, p.Request.Method, IfMatch(p), mustNotExist: p.Request.Method == "POST");
+                    written.Add((p.Type, p.Id!));
+                    break;
+            }
+        }
+        if (preparer.EnforceReferentialIntegrity) await CheckReferencesAsync(planned, written, deleted, ct);
+
+        // 4. Store everything at once.
+        IReadOnlyList<WriteResult> results;
+        var writes = planned.Where(p => p.Write is not null).ToList();
+        try
+        {
+            results = await store.WriteAsync(writes.Select(p => p.Write!).ToList(), ct);
+        }
+        catch (VersionConflictException ex)
+        {
+            throw ex.PreconditionFailed ? FhirException.PreconditionFailed("Transaction rolled back: " + ex.Message) : FhirException.Conflict("Transaction rolled back: " + ex.Message);
+        }
+
+        // 5. Answer entry by entry, in request order; GETs run after the writes and see them.
+        var byIndex = new Dictionary<int, WriteResult>();
+        for (int i = 0; i < writes.Count; i++) byIndex[writes[i].Index] = results[i];
+        var body = new BundleBody { Type = Bundle.BundleType.TransactionResponse };
+        var dispatcher = services.GetRequiredService<FhirInteractions>();
+        foreach (var p in planned)
+        {
+            FhirResponse response;
+            if (p.Request.Method == "GET")
+            {
+                try { response = await dispatcher.ExecuteAsync(p.Request, ct); }
+                catch (FhirException ex) { response = new FhirResponse { Status = ex.Status, Resource = ex.ToOutcome() }; }
+            }
+            else if (p.Existing is not null) response = p.Existing;
+            else if (byIndex.TryGetValue(p.Index, out var r))
+                response = new FhirResponse
+                {
+                    Status = r.Deleted ? 204 : r.Created ? 201 : 200, VersionId = r.NoOp ? null : r.VersionId, LastModified = r.LastUpdated,
+                    Location = r.Deleted ? null : $"{request.BaseUrl}/{r.ResourceType}/{r.ResourceId}/_history/{r.VersionId}",
+                    ResourceType = r.ResourceType, ResourceId = r.ResourceId,
+                };
+            else response = FhirResponse.Empty(204);
+            body.Entries.Add(ResponseEntry(request.BaseUrl, response, outcomeOnly: p.Request.Method != "GET"));
+        }
+        return new FhirResponse { Bundle = body };
+    }
+
+    private async System.Threading.Tasks.Task CheckReferencesAsync(List<PlannedEntry> planned, HashSet<(string, string)> written, HashSet<(string, string)> deleted, CancellationToken ct)
+    {
+        var needed = new List<(int Index, string Type, string Id, string Text)>();
+        foreach (var p in planned.Where(p => p.Write is { IsDelete: false }))
+            foreach (var (type, id, text) in preparer.LocalReferences(p.Request.Resource!))
+            {
+                if (deleted.Contains((type, id)))
+                    throw At(p.Index, new FhirException(409, OperationOutcome.IssueType.Conflict, $"{text} is deleted by this same transaction but still referenced."));
+                if (!written.Contains((type, id))) needed.Add((p.Index, type, id, text));
+            }
+        if (needed.Count == 0) return;
+        var exists = await store.ExistAsync(needed.Select(n => (n.Type, n.Id)).ToList(), ct);
+        var missing = needed.Where((_, i) => !exists[i]).ToList();
+        if (missing.Count > 0)
+            throw At(missing[0].Index, new FhirException(422, OperationOutcome.IssueType.NotFound,
+                $"The transaction refers to resources that exist neither on this server nor in the Bundle: {string.Join(", ", missing.Select(m => m.Text).Distinct().Take(10))}."));
+    }
+
+    private static int? IfMatch(PlannedEntry p) => string.IsNullOrWhiteSpace(p.Request.IfMatch) ? null : WriteInteractions.ParseETag(p.Request.IfMatch);
+
+    private BundleBodyEntry ResponseEntry(string baseUrl, FhirResponse r, bool outcomeOnly)
+    {
+        var isOutcome = r.Resource is OperationOutcome && r.Status >= 400;
+        return new BundleBodyEntry
+        {
+            FullUrl = r.ResourceType is not null && r.ResourceId is not null ? $"{baseUrl}/{r.ResourceType}/{r.ResourceId}" : null,
+            Json = outcomeOnly ? null : r.Json,
+            Resource = outcomeOnly || isOutcome ? null : r.Resource ?? (r.Bundle is null ? null : writer.ToPoco(r.Bundle, ElementFilter.None)),
+            ResponseStatus = r.Status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ResponseLocation = r.Location,
+            ResponseEtag = r.VersionId is { } v ? $"W/\"{v}\"" : null,
+            ResponseLastModified = r.LastModified,
+            ResponseOutcome = isOutcome ? r.Resource : null,
+        };
+    }
+
+    private static FhirException At(int index, FhirException inner) =>
+        new(inner.Status, inner.Code, $"Transaction rolled back, nothing was stored. Entry {index}: {inner.Message}", inner.ExtraIssues);
+
+    private static T WithIndex<T>(Func<T> action, int index)
+    {
+        try { return action(); }
+        catch (FhirException ex) { throw At(index, ex); }
+    }
+
+    private static async Task<T> WithIndexAsync<T>(Func<Task<T>> action, int index)
+    {
+        try { return await action(); }
+        catch (FhirException ex) { throw At(index, ex); }
+    }
+}

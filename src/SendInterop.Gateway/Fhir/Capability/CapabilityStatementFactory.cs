@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
+using SendInterop.Domain.Search;
+
+namespace SendInterop.Gateway.Fhir.Capability;
+
+/// <summary>
+/// Builds /metadata from the same registry and options the server runs on, so the CapabilityStatement states
+/// exactly what is supported: every R4 type, its interactions, and only the search parameters that are indexed.
+/// </summary>
+public sealed class CapabilityStatementFactory(SearchParameterRegistry registry, IOptions<FhirApiOptions> options)
+{
+    private readonly ConcurrentDictionary<string, CapabilityStatement> _cache = new();
+
+    /// <summary>Profiles this server declares support for, by resource type (filled by the profile module).</summary>
+    public Dictionary<string, List<string>> SupportedProfiles { get; } = new();
+
+    public CapabilityStatement Create(string baseUrl) => _cache.GetOrAdd(baseUrl, Build);
+
+    private CapabilityStatement Build(string baseUrl)
+    {
+        var cs = new CapabilityStatement
+        {
+            Status = PublicationStatus.Active,
+            Date = "2026-11-26",
+            Kind = CapabilityStatementKind.Instance,
+            Name = "SendInteropGateway",
+            Title = "SendInterop gateway: FHIR R4 API for the SEND shared record",
+            FhirVersion = FHIRVersion.N4_0_1,
+            Format = ["application/fhir+json", "application/fhir+xml"],
+            PatchFormat = ["application/json-patch+json", "application/fhir+json", "application/fhir+xml"],
+            Software = new CapabilityStatement.SoftwareComponent { Name = "SendInterop", Version = typeof(CapabilityStatementFactory).Assembly.GetName().Version?.ToString() },
+            Implementation = new CapabilityStatement.ImplementationComponent { Description = "SendInterop gateway", Url = baseUrl },
+        };
+        var rest = new CapabilityStatement.RestComponent { Mode = CapabilityStatement.RestfulCapabilityMode.Server };
+        rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.Transaction });
+        rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.Batch });
+        rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem });
+
+        foreach (var type in registry.ResourceTypes.OrderBy(t => t, StringComparer.Ordinal))
+        {
+            var readOnly = options.Value.ReadOnlyTypes.Contains(type);
+            var r = new CapabilityStatement.ResourceComponent
+            {
+                Type = type,
+                Versioning = CapabilityStatement.ResourceVersionPolicy.VersionedUpdate,
+                ReadHistory = true,
+                UpdateCreate = !readOnly,
+                ConditionalCreate = !readOnly,
+                ConditionalUpdate = !readOnly,
+                ConditionalDelete = readOnly ? CapabilityStatement.ConditionalDeleteStatus.NotSupported : CapabilityStatement.ConditionalDeleteStatus.Single,
+                ConditionalRead = CapabilityStatement.ConditionalReadStatus.NotSupported,
+            };
+            var interactions = readOnly
+                ? new[] { CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.Vread, CapabilityStatement.TypeRestfulInteraction.SearchType, CapabilityStatement.TypeRestfulInteraction.HistoryInstance, CapabilityStatement.TypeRestfulInteraction.HistoryType }
+                : Enum.GetValues<CapabilityStatement.TypeRestfulInteraction>();
+            foreach (var i in interactions) r.Interaction.Add(new() { Code = i });
+            if (SupportedProfiles.TryGetValue(type, out var profiles)) r.SupportedProfile = profiles;
+
+            var referenceParams = new List<string>();
+            foreach (var p in registry.ForType(type).OrderBy(p => p.Name, StringComparer.Ordinal))
+            {
+                if (!p.IsSupported && !SearchParameterRegistry.ColumnParameters.Contains(p.Name)) continue;
+                r.SearchParam.Add(new CapabilityStatement.SearchParamComponent { Name = p.Name, Type = p.Type, Definition = p.Url });
+                if (p.Type == SearchParamType.Reference) referenceParams.Add(p.Name);
+            }
+            r.SearchInclude = referenceParams.Select(n => $"{type}:{n}").Prepend($"{type}:*").ToList();
+            r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" });
+            rest.Resource.Add(r);
+        }
+        cs.Rest.Add(rest);
+        return cs;
+    }
+}

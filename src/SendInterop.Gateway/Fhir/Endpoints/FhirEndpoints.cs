@@ -1,0 +1,40 @@
+using SendInterop.Gateway.Fhir.Http;
+
+namespace SendInterop.Gateway.Fhir.Endpoints;
+
+/// <summary>
+/// The FHIR REST routes. Each is declared separately so Swagger documents it, and every one of them calls the
+/// same handler: the resource type is a route value, never a controller.
+/// </summary>
+public static class FhirEndpoints
+{
+    public const string Tag = "FHIR R4";
+
+    public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder app)
+    {
+        var fhir = app.MapGroup(FhirHttpHandler.BasePath).WithTags(Tag);
+
+        fhir.MapGet("/metadata", Handle).WithName("capabilities").WithSummary("CapabilityStatement: what this server supports");
+        fhir.MapPost("/", Handle).WithName("batch-transaction").WithSummary("Process a batch or transaction Bundle (a transaction is atomic)");
+        fhir.MapGet("/_history", Handle).WithName("history-system").WithSummary("History of all resources, newest first");
+
+        fhir.MapGet("/{type}", (HttpContext c, string type) => Handle(c)).WithName("search-type").WithSummary("Search resources of a type");
+        fhir.MapPost("/{type}", (HttpContext c, string type) => Handle(c)).WithName("create").WithSummary("Create a resource (If-None-Exist for conditional create)");
+        fhir.MapPut("/{type}", (HttpContext c, string type) => Handle(c)).WithName("conditional-update").WithSummary("Conditional update (upsert by search criteria, e.g. ?identifier=system|value)");
+        fhir.MapDelete("/{type}", (HttpContext c, string type) => Handle(c)).WithName("conditional-delete").WithSummary("Conditional delete (single match)");
+        fhir.MapPost("/{type}/_search", (HttpContext c, string type) => Handle(c)).WithName("search-type-post").WithSummary("Search with parameters in a form body");
+        fhir.MapGet("/{type}/_history", (HttpContext c, string type) => Handle(c)).WithName("history-type").WithSummary("History of a resource type");
+        fhir.MapPost("/{type}/$validate", (HttpContext c, string type) => Handle(c)).WithName("validate-type").WithSummary("Validate a resource against its profiles (full validation)");
+
+        fhir.MapGet("/{type}/{id}", (HttpContext c, string type, string id) => Handle(c)).WithName("read").WithSummary("Read the current version");
+        fhir.MapPut("/{type}/{id}", (HttpContext c, string type, string id) => Handle(c)).WithName("update").WithSummary("Update, or create with this id (If-Match for optimistic concurrency)");
+        fhir.MapPatch("/{type}/{id}", (HttpContext c, string type, string id) => Handle(c)).WithName("patch").WithSummary("Patch with JSON Patch or FHIRPath Patch");
+        fhir.MapDelete("/{type}/{id}", (HttpContext c, string type, string id) => Handle(c)).WithName("delete").WithSummary("Delete (versioned: history is kept)");
+        fhir.MapGet("/{type}/{id}/_history", (HttpContext c, string type, string id) => Handle(c)).WithName("history-instance").WithSummary("History of one resource");
+        fhir.MapGet("/{type}/{id}/_history/{vid}", (HttpContext c, string type, string id, string vid) => Handle(c)).WithName("vread").WithSummary("Read a specific version");
+        fhir.MapGet("/{type}/{id}/$validate", (HttpContext c, string type, string id) => Handle(c)).WithName("validate-instance").WithSummary("Validate a stored resource");
+        return app;
+    }
+
+    private static Task Handle(HttpContext context) => context.RequestServices.GetRequiredService<FhirHttpHandler>().HandleAsync(context);
+}

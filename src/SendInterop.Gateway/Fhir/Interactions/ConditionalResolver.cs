@@ -1,0 +1,36 @@
+using SendInterop.Domain.Search;
+using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Storage.Model;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Fhir.Interactions;
+
+/// <summary>
+/// Resolves the search criteria of conditional create, update, delete and conditional references to the
+/// matching resources. Criteria must be fully understood: a conditional write on a half-understood query
+/// could overwrite the wrong child's record, so unknown parameters are an error here, never ignored.
+/// </summary>
+public sealed class ConditionalResolver(SearchRequestParser parser, IResourceStore store)
+{
+    public async Task<IReadOnlyList<ResourceRecord>> ResolveAsync(string type, string query, CancellationToken ct) =>
+        await ResolveAsync(type, FhirUrl.ParseQuery(query.TrimStart('?')), ct);
+
+    public async Task<IReadOnlyList<ResourceRecord>> ResolveAsync(string type, IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken ct)
+    {
+        var request = parser.Parse(type, query);
+        if (request.Problems.Count > 0)
+            throw FhirException.BadRequest("The conditional criteria could not be used: " + string.Join(" ", request.Problems));
+        if (request.Criteria.Count == 0)
+            throw FhirException.BadRequest("A conditional interaction needs at least one search criterion (e.g. identifier=system|value).");
+        request.Count = 2;
+        try
+        {
+            return (await store.SearchAsync(request, ct)).Matches;
+        }
+        catch (SendInterop.Storage.Search.SearchValueException ex)
+        {
+            throw FhirException.BadRequest(ex.Message);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using Hl7.Fhir.Model;
+using SendInterop.Domain.Search;
+using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Fhir.Interactions;
+
+/// <summary>Instance, type and system history, newest first, paged by a keyset cursor (_page).</summary>
+public sealed class HistoryInteraction(IResourceStore store)
+{
+    public async Task<FhirResponse> HistoryAsync(FhirRequest request, CancellationToken ct)
+    {
+        var url = request.Url;
+        int count = SearchDefaults.DefaultCount;
+        DateTimeOffset? since = null;
+        long? before = null;
+        foreach (var (k, v) in url.Query)
+        {
+            switch (k)
+            {
+                case "_count":
+                    if (!int.TryParse(v, out count) || count < 1) throw FhirException.BadRequest($"_count must be a positive integer, not '{v}'.");
+                    count = Math.Min(count, SearchDefaults.MaxCount);
+                    break;
+                case "_since":
+                    if (!FhirDateRange.TryParse(v, out var r)) throw FhirException.BadRequest($"_since must be a FHIR instant (e.g. 2024-03-05T10:00:00Z), not '{v}'.");
+                    since = new DateTimeOffset(r.Start, TimeSpan.Zero);
+                    break;
+                case "_page":
+                    if (!long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var b)) throw FhirException.BadRequest("The _page cursor is not valid; follow the next link as returned.");
+                    before = b;
+                    break;
+                case "_format": break;
+                default:
+                    if (request.StrictHandling) throw FhirException.BadRequest($"History does not support the parameter '{k}'.");
+                    break;
+            }
+        }
+        if (url.Id is not null && await store.ReadAsync(url.ResourceType!, url.Id, ct) is null)
+            throw FhirException.NotFound($"{url.ResourceType}/{url.Id} does not exist.");
+
+        var page = await store.HistoryAsync(url.ResourceType, url.Id, since, count, before, ct);
+        var body = new BundleBody { Type = Bundle.BundleType.History, Total = page.Total };
+        var path = url.ResourceType is null ? "_history" : url.Id is null ? $"{url.ResourceType}/_history" : $"{url.ResourceType}/{url.Id}/_history";
+        var baseQuery = url.Query.Where(kv => kv.Key is not "_page").ToList();
+        body.Links.Add(("self", $"{request.BaseUrl}/{path}{SearchInteraction.QueryString(url.Query)}"));
+        if (page.NextBeforeKey is { } next)
+            body.Links.Add(("next", $"{request.BaseUrl}/{path}{SearchInteraction.QueryString(baseQuery.Append(new("_page", next.ToString(CultureInfo.InvariantCulture))))}"));
+        foreach (var r in page.Entries)
+        {
+            var lastModified = new DateTimeOffset(r.LastUpdated, TimeSpan.Zero);
+            body.Entries.Add(new BundleBodyEntry
+            {
+                FullUrl = $"{request.BaseUrl}/{r.ResourceType}/{r.ResourceId}",
+                Json = r.IsDeleted ? null : r.Json,
+                RequestMethod = r.Method == "PATCH" ? "PATCH" : r.Method,
+                RequestUrl = r.Method == "POST" ? r.ResourceType : $"{r.ResourceType}/{r.ResourceId}",
+                ResponseStatus = r.IsDeleted ? "204" : r.VersionId == 1 ? "201" : "200",
+                ResponseEtag = $"W/\"{r.VersionId}\"",
+                ResponseLastModified = lastModified,
+            });
+        }
+        return new FhirResponse { Bundle = body };
+    }
+}

@@ -1,0 +1,45 @@
+using Hl7.Fhir.Model;
+using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Fhir.Validation;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Fhir.Interactions;
+
+/// <summary>FHIR operations ($name). $validate always runs full profile validation, whatever the write policy.</summary>
+public sealed class OperationInteractions(IProfileValidator validator, IResourceStore store, FhirSerialization serialization)
+{
+    public static readonly string[] Supported = ["$validate"];
+
+    public async Task<FhirResponse> ExecuteAsync(FhirRequest request, CancellationToken ct)
+    {
+        var url = request.Url;
+        return url.Operation switch
+        {
+            "$validate" when url.ResourceType is not null => await ValidateAsync(request, ct),
+            _ => throw FhirException.NotFound($"Operation {url.Operation} is not supported here. Supported: {string.Join(", ", Supported)} on a resource type or instance."),
+        };
+    }
+
+    private async Task<FhirResponse> ValidateAsync(FhirRequest request, CancellationToken ct)
+    {
+        var type = request.Url.ResourceType!;
+        Resource? resource = request.Resource;
+        string? profile = request.Url.Query.FirstOrDefault(kv => kv.Key == "profile").Value;
+        if (resource is Parameters parameters && type != "Parameters")
+        {
+            resource = parameters.GetSingle("resource")?.Resource;
+            profile ??= (parameters.GetSingle("profile")?.Value as FhirUri)?.Value ?? (parameters.GetSingle("profile")?.Value as Canonical)?.Value;
+        }
+        if (resource is null && request.Url.Id is not null && request.Method == "GET")
+        {
+            var record = await store.ReadAsync(type, request.Url.Id, ct);
+            if (record is null || record.IsDeleted) throw FhirException.NotFound($"{type}/{request.Url.Id} does not exist.");
+            resource = serialization.ParseStored(record.Json);
+        }
+        if (resource is null) throw FhirException.BadRequest("$validate needs a resource: in the body, as Parameters.resource, or GET on an instance.", OperationOutcome.IssueType.Required);
+        if (resource.TypeName != type) throw FhirException.BadRequest($"The resource is a {resource.TypeName} but $validate was called on {type}.");
+        var outcome = await validator.ValidateAsync(resource, profile, ct);
+        return FhirResponse.Of(outcome);
+    }
+}

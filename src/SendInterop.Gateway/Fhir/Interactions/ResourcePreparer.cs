@@ -1,0 +1,89 @@
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
+using SendInterop.Domain.Search;
+using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Fhir.Validation;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Fhir.Interactions;
+
+/// <summary>A resource that passed validation, with its id fixed and its search index extracted.</summary>
+public sealed record PreparedResource(Resource Resource, ExtractedIndex Index);
+
+/// <summary>
+/// Everything a resource goes through before it is stored, for every write path (create, update, patch,
+/// transaction): identifier rules, profile validation by policy, id assignment, index extraction, and the
+/// rendering of the stored JSON once the store has fixed the version.
+/// </summary>
+public sealed class ResourcePreparer(
+    FhirSerialization serialization,
+    IProfileValidator validator,
+    SearchIndexExtractor extractor,
+    IOptions<FhirApiOptions> options)
+{
+    public static string NewId() => Guid.NewGuid().ToString();
+
+    public static bool IsValidId(string? id) =>
+        !string.IsNullOrEmpty(id) && id.Length <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.');
+
+    public void EnsureWritable(string type)
+    {
+        if (options.Value.ReadOnlyTypes.Contains(type))
+            throw FhirException.MethodNotAllowed($"{type} is read-only through the API: the gateway writes it itself.");
+    }
+
+    public async Task<PreparedResource> PrepareAsync(Resource resource, string id, CancellationToken ct)
+    {
+        EnsureWritable(resource.TypeName);
+        resource.Id = id;
+        if (validator.ShouldValidate(resource))
+        {
+            var outcome = await validator.ValidateAsync(resource, null, ct);
+            if (outcome.HasErrors())
+                throw FhirException.Unprocessable(
+                    $"The {resource.TypeName} does not conform to its profile: " + FirstError(outcome),
+                    outcome.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal or OperationOutcome.IssueSeverity.Warning));
+        }
+        return new PreparedResource(resource, extractor.Extract(resource));
+    }
+
+    private static string FirstError(OperationOutcome outcome)
+    {
+        var e = outcome.Issue.First(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal);
+        var where = e.Expression.FirstOrDefault();
+        return (e.Details?.Text ?? e.Diagnostics ?? "validation failed") + (where is null ? "" : $" (at {where})");
+    }
+
+    public ResourceWrite ToWrite(PreparedResource prepared, string method, int? expectedVersion = null, bool mustNotExist = false)
+    {
+        var r = prepared.Resource;
+        return new ResourceWrite
+        {
+            ResourceType = r.TypeName, ResourceId = r.Id!, Method = method, ExpectedVersion = expectedVersion, MustNotExist = mustNotExist,
+            Index = prepared.Index,
+            Render = (version, timestamp) =>
+            {
+                r.Meta ??= new Meta();
+                r.Meta.VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                r.Meta.LastUpdated = timestamp;
+                return serialization.ToJsonBytes(r);
+            },
+        };
+    }
+
+    /// <summary>Local references (Type/id) in the resource that must exist, excluding those satisfied by <paramref name="alsoWritten"/>.</summary>
+    public IEnumerable<(string Type, string Id, string Text)> LocalReferences(Resource resource)
+    {
+        foreach (var reference in ReferenceWalker.All(resource))
+        {
+            var text = reference.Reference;
+            if (text is null || text.StartsWith('#') || text.StartsWith("urn:", StringComparison.Ordinal)) continue;
+            if (text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) continue;
+            if (text.Contains('?')) continue;
+            if (SearchIndexExtractor.TryParseLocalReference(text, out var type, out var id)) yield return (type, id, text);
+        }
+    }
+
+    public bool EnforceReferentialIntegrity => options.Value.EnforceReferentialIntegrity;
+}

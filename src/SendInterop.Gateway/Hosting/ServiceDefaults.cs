@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using SendInterop.Gateway.Fhir.Validation;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Hosting;
+
+/// <summary>What every SendInterop host gets: health probes, OpenTelemetry, structured logs, graceful shutdown.</summary>
+public static class ServiceDefaults
+{
+    public const string ActivitySourceName = "SendInterop.Gateway";
+
+    public static WebApplicationBuilder AddSendInteropDefaults(this WebApplicationBuilder builder)
+    {
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<ValidatorWarmHealthCheck>("validator", tags: ["ready"]);
+
+        var otel = builder.Services.AddOpenTelemetry();
+        otel.WithTracing(t => t.AddSource(ActivitySourceName).AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health")));
+        otel.WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(Fhir.FhirMetrics.MeterName));
+        // Export only where an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT); nothing leaves the box by default.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.WithTracing(t => t.AddOtlpExporter());
+            otel.WithMetrics(m => m.AddOtlpExporter());
+        }
+        return builder;
+    }
+
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+        return app;
+    }
+}
+
+internal sealed class DatabaseHealthCheck(IResourceStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        await store.IsReachableAsync(ct) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("database unreachable");
+}
+
+internal sealed class ValidatorWarmHealthCheck(IProfileValidator validator) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        Task.FromResult(validator.IsWarm ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("validator warming up"));
+}

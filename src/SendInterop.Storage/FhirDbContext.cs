@@ -1,0 +1,99 @@
+using Microsoft.EntityFrameworkCore;
+using SendInterop.Storage.Model;
+
+namespace SendInterop.Storage;
+
+/// <summary>
+/// The resource store's schema. Provider-specific subclasses (<see cref="SqliteFhirDbContext"/>,
+/// <see cref="PostgresFhirDbContext"/>) exist only so each provider keeps its own migrations.
+/// </summary>
+public abstract class FhirDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<ResourceRecord> Resources => Set<ResourceRecord>();
+    public DbSet<TokenIndexRow> TokenIndex => Set<TokenIndexRow>();
+    public DbSet<StringIndexRow> StringIndex => Set<StringIndexRow>();
+    public DbSet<DateIndexRow> DateIndex => Set<DateIndexRow>();
+    public DbSet<ReferenceIndexRow> ReferenceIndex => Set<ReferenceIndexRow>();
+    public DbSet<QuantityIndexRow> QuantityIndex => Set<QuantityIndexRow>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<ResourceRecord>(e =>
+        {
+            e.ToTable("resources");
+            e.HasKey(r => r.Key);
+            e.Property(r => r.ResourceType).HasMaxLength(64);
+            e.Property(r => r.ResourceId).HasMaxLength(64);
+            e.Property(r => r.Method).HasMaxLength(8);
+            // A version number is claimed by inserting it: two racing writers cannot both get version N.
+            e.HasIndex(r => new { r.ResourceType, r.ResourceId, r.VersionId }).IsUnique();
+            // At most one current row per resource, enforced by the database, not by hope.
+            e.HasIndex(r => new { r.ResourceType, r.ResourceId }).IsUnique().HasFilter(CurrentFilter).HasDatabaseName("ix_resources_current");
+            e.HasIndex(r => new { r.ResourceType, r.LastUpdated }).HasFilter(CurrentFilter).HasDatabaseName("ix_resources_current_lastupdated");
+            e.HasIndex(r => r.LastUpdated).HasDatabaseName("ix_resources_history");
+            e.HasMany(r => r.Tokens).WithOne().HasForeignKey(t => t.ResourceKey).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.Strings).WithOne().HasForeignKey(t => t.ResourceKey).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.Dates).WithOne().HasForeignKey(t => t.ResourceKey).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.References).WithOne().HasForeignKey(t => t.ResourceKey).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.Quantities).WithOne().HasForeignKey(t => t.ResourceKey).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<TokenIndexRow>(e =>
+        {
+            e.ToTable("search_token");
+            e.Property(r => r.ResourceType).HasMaxLength(64);
+            e.Property(r => r.Param).HasMaxLength(64);
+            e.HasIndex(r => new { r.ResourceType, r.Param, r.Code, r.System });
+            e.HasIndex(r => r.ResourceKey);
+        });
+        b.Entity<StringIndexRow>(e =>
+        {
+            e.ToTable("search_string");
+            e.Property(r => r.ResourceType).HasMaxLength(64);
+            e.Property(r => r.Param).HasMaxLength(64);
+            e.HasIndex(r => new { r.ResourceType, r.Param, r.Value });
+            e.HasIndex(r => r.ResourceKey);
+        });
+        b.Entity<DateIndexRow>(e =>
+        {
+            e.ToTable("search_date");
+            e.Property(r => r.ResourceType).HasMaxLength(64);
+            e.Property(r => r.Param).HasMaxLength(64);
+            e.HasIndex(r => new { r.ResourceType, r.Param, r.Start, r.End });
+            e.HasIndex(r => r.ResourceKey);
+        });
+        b.Entity<ReferenceIndexRow>(e =>
+        {
+            e.ToTable("search_reference");
+            e.Property(r => r.ResourceType).HasMaxLength(64);
+            e.Property(r => r.Param).HasMaxLength(64);
+            e.Property(r => r.TargetType).HasMaxLength(64);
+            e.Property(r => r.TargetId).HasMaxLength(64);
+            e.HasIndex(r => new { r.ResourceType, r.Param, r.TargetType, r.TargetId });
+            // _revinclude and "who points at me" look up by target first.
+            e.HasIndex(r => new { r.TargetType, r.TargetId });
+            e.HasIndex(r => r.ResourceKey);
+        });
+        b.Entity<QuantityIndexRow>(e =>
+        {
+            e.ToTable("search_quantity");
+            e.Property(r => r.ResourceType).HasMaxLength(64);
+            e.Property(r => r.Param).HasMaxLength(64);
+            e.HasIndex(r => new { r.ResourceType, r.Param, r.Value });
+            e.HasIndex(r => r.ResourceKey);
+        });
+    }
+
+    /// <summary>The partial-index predicate for "current version"; quoting differs by provider.</summary>
+    protected abstract string CurrentFilter { get; }
+}
+
+public sealed class SqliteFhirDbContext(DbContextOptions<SqliteFhirDbContext> options) : FhirDbContext(options)
+{
+    protected override string CurrentFilter => "\"IsCurrent\" = 1";
+}
+
+public sealed class PostgresFhirDbContext(DbContextOptions<PostgresFhirDbContext> options) : FhirDbContext(options)
+{
+    protected override string CurrentFilter => "\"IsCurrent\"";
+}

@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using SearchParamType = Hl7.Fhir.Model.SearchParamType;
+using SendInterop.Domain.Search;
+using SendInterop.Storage.Model;
+
+namespace SendInterop.Storage.Search;
+
+/// <summary>
+/// Translates parsed search criteria into one LINQ query over the current resources, each criterion an EXISTS on an
+/// index table, so every search uses the (type, param, value) indexes and never reads JSON.
+/// Values reach the query as captured variables: EF sends them as SQL parameters and caches one plan per shape.
+/// </summary>
+internal sealed class SearchQueryBuilder(FhirDbContext db)
+{
+    public IQueryable<ResourceRecord> Current(string type) =>
+        db.Resources.AsNoTracking().Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted);
+
+    public IQueryable<ResourceRecord> Build(string type, IEnumerable<SearchCriterion> criteria)
+    {
+        var query = Current(type);
+        foreach (var c in criteria) query = query.Where(Predicate(c));
+        return query;
+    }
+
+    public Expression<Func<ResourceRecord, bool>> Predicate(SearchCriterion c)
+    {
+        var name = c.Parameter.Name;
+        if (c.Chained is not null) return Chain(c);
+        if (c.Modifier == "missing") return Missing(c.Parameter, c.Values[0] == "true");
+
+        switch (name)
+        {
+            case "_id":
+            {
+                var ids = c.Values.ToList();
+                return r => ids.Contains(r.ResourceId);
+            }
+            case "_lastUpdated":
+                return ExpressionComposer.Or(c.Values.Select(LastUpdatedPredicate));
+        }
+
+        return c.Parameter.Type switch
+        {
+            SearchParamType.Token => Token(name, c.Modifier, c.Values),
+            SearchParamType.Uri => Uri(name, c.Modifier, c.Values),
+            SearchParamType.String => String(name, c.Modifier, c.Values),
+            SearchParamType.Date => ExpressionComposer.Exists(db.DateIndex, ExpressionComposer.Or(c.Values.Select(v => DateRow(name, v)))),
+            SearchParamType.Reference => Reference(c),
+            SearchParamType.Number or SearchParamType.Quantity => ExpressionComposer.Exists(db.QuantityIndex, ExpressionComposer.Or(c.Values.Select(v => QuantityRow(name, v)))),
+            _ => throw new SearchValueException($"Search parameter '{name}' is not supported."),
+        };
+    }
+
+    private Expression<Func<ResourceRecord, bool>> Missing(SearchParameterInfo p, bool missing)
+    {
+        var name = p.Name;
+        Expression<Func<ResourceRecord, bool>> exists = p.Type switch
+        {
+            SearchParamType.Token or SearchParamType.Uri => ExpressionComposer.Exists(db.TokenIndex, (TokenIndexRow t) => t.Param == name),
+            SearchParamType.String => ExpressionComposer.Exists(db.StringIndex, (StringIndexRow t) => t.Param == name),
+            SearchParamType.Date => ExpressionComposer.Exists(db.DateIndex, (DateIndexRow t) => t.Param == name),
+            SearchParamType.Reference => ExpressionComposer.Exists(db.ReferenceIndex, (ReferenceIndexRow t) => t.Param == name),
+            _ => ExpressionComposer.Exists(db.QuantityIndex, (QuantityIndexRow t) => t.Param == name),
+        };
+        return missing ? ExpressionComposer.Not(exists) : exists;
+    }
+
+    private Expression<Func<ResourceRecord, bool>> Token(string name, string? modifier, IReadOnlyList<string> values)
+    {
+        Expression<Func<TokenIndexRow, bool>> any;
+        if (modifier == "text")
+        {
+            any = ExpressionComposer.Or(values.Select(v =>
+            {
+                var text = SearchIndexExtractor.NormaliseString(v);
+                var textSystem = SearchIndexExtractor.TextSystem;
+                return (Expression<Func<TokenIndexRow, bool>>)(t => t.Param == name && t.System == textSystem && t.Code.StartsWith(text));
+            }));
+            return ExpressionComposer.Exists(db.TokenIndex, any);
+        }
+        any = ExpressionComposer.Or(values.Select(v => TokenRow(name, v)));
+        var exists = ExpressionComposer.Exists(db.TokenIndex, any);
+        return modifier == "not" ? ExpressionComposer.Not(exists) : exists;
+    }
+
+    private static Expression<Func<TokenIndexRow, bool>> TokenRow(string name, string value)
+    {
+        var (system, code) = SearchRequestParser.SplitToken(value);
+        if (system is null) return t => t.Param == name && t.Code == code;
+        if (system.Length == 0) return t => t.Param == name && t.Code == code && t.System == null;
+        if (code.Length == 0) return t => t.Param == name && t.System == system;
+        return t => t.Param == name && t.Code == code && t.System == system;
+    }
+
+    private Expression<Func<ResourceRecord, bool>> Uri(string name, string? modifier, IReadOnlyList<string> values) =>
+        ExpressionComposer.Exists(db.TokenIndex, ExpressionComposer.Or(values.Select(v =>
+            modifier == "below"
+                ? (Expression<Func<TokenIndexRow, bool>>)(t => t.Param == name && t.Code.StartsWith(v))
+                : t => t.Param == name && t.Code == v)));
+
+    private Expression<Func<ResourceRecord, bool>> String(string name, string? modifier, IReadOnlyList<string> values) =>
+        ExpressionComposer.Exists(db.StringIndex, ExpressionComposer.Or(values.Select(v =>
+        {
+            var s = SearchIndexExtractor.NormaliseString(v);
+            return modifier switch
+            {
+                "exact" => (Expression<Func<StringIndexRow, bool>>)(t => t.Param == name && t.Value == s),
+                "contains" => t => t.Param == name && t.Value.Contains(s),
+                _ => t => t.Param == name && t.Value.StartsWith(s),
+            };
+        })));
+
+    private static Expression<Func<ResourceRecord, bool>> LastUpdatedPredicate(string value)
+    {
+        var (prefix, lo, hi) = ParseDate(value);
+        return prefix switch
+        {
+            SearchPrefix.Gt or SearchPrefix.Sa => r => r.LastUpdated > hi,
+            SearchPrefix.Lt or SearchPrefix.Eb => r => r.LastUpdated < lo,
+            SearchPrefix.Ge => r => r.LastUpdated >= lo,
+            SearchPrefix.Le => r => r.LastUpdated <= hi,
+            SearchPrefix.Ne => r => r.LastUpdated < lo || r.LastUpdated > hi,
+            _ => r => r.LastUpdated >= lo && r.LastUpdated <= hi,
+        };
+    }
+
+    private static Expression<Func<DateIndexRow, bool>> DateRow(string name, string value)
+    {
+        var (prefix, lo, hi) = ParseDate(value);
+        // R4 3.1.1.4.4: compare the range of the search value with the range of the stored value.
+        return prefix switch
+        {
+            SearchPrefix.Gt => d => d.Param == name && d.End > hi,
+            SearchPrefix.Lt => d => d.Param == name && d.Start < lo,
+            SearchPrefix.Ge => d => d.Param == name && d.End >= lo,
+            SearchPrefix.Le => d => d.Param == name && d.Start <= hi,
+            SearchPrefix.Sa => d => d.Param == name && d.Start > hi,
+            SearchPrefix.Eb => d => d.Param == name && d.End < lo,
+            SearchPrefix.Ap => d => d.Param == name && d.Start <= hi && d.End >= lo,
+            SearchPrefix.Ne => d => d.Param == name && (d.Start < lo || d.End > hi),
+            _ => d => d.Param == name && d.Start >= lo && d.End <= hi,
+        };
+    }
+
+    private static (SearchPrefix Prefix, long Lo, long Hi) ParseDate(string value)
+    {
+        var (prefix, text) = SearchRequestParser.SplitPrefix(value);
+        if (!FhirDateRange.TryParse(text, out var range))
+            throw new SearchValueException($"'{value}' is not a valid FHIR date or dateTime (expected e.g. 2024, 2024-03, 2024-03-05 or 2024-03-05T10:00:00Z, optionally prefixed by eq, ne, gt, lt, ge, le, sa, eb or ap).");
+        return (prefix, range.StartTicks, range.EndTicks);
+    }
+
+    private static Expression<Func<QuantityIndexRow, bool>> QuantityRow(string name, string value)
+    {
+        var (prefix, rest) = SearchRequestParser.SplitPrefix(value);
+        var parts = rest.Split('|');
+        if (!decimal.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            throw new SearchValueException($"'{value}' is not a valid number or quantity (expected e.g. 5.4, gt5.4 or 5.4|http://unitsofmeasure.org|mg).");
+        var system = parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null;
+        var code = parts.Length > 2 && parts[2].Length > 0 ? parts[2] : null;
+        // Equality honours the precision written: 5.4 matches [5.35, 5.45).
+        var scale = (decimal)Math.Pow(10, -BitConverter.GetBytes(decimal.GetBits(number)[3])[2]) / 2;
+        double v = (double)number, lo = (double)(number - scale), hi = (double)(number + scale);
+        Expression<Func<QuantityIndexRow, bool>> cmp = prefix switch
+        {
+            SearchPrefix.Gt or SearchPrefix.Sa => q => q.Param == name && q.Value > v,
+            SearchPrefix.Lt or SearchPrefix.Eb => q => q.Param == name && q.Value < v,
+            SearchPrefix.Ge => q => q.Param == name && q.Value >= v,
+            SearchPrefix.Le => q => q.Param == name && q.Value <= v,
+            SearchPrefix.Ne => q => q.Param == name && (q.Value < lo || q.Value >= hi),
+            SearchPrefix.Ap => q => q.Param == name && q.Value >= v * 0.9 && q.Value <= v * 1.1,
+            _ => q => q.Param == name && q.Value >= lo && q.Value < hi,
+        };
+        if (system is not null) cmp = ExpressionComposer.And(cmp, q => q.System == system);
+        if (code is not null) cmp = ExpressionComposer.And(cmp, q => q.Code == code);
+        return cmp;
+    }
+
+    private Expression<Func<ResourceRecord, bool>> Reference(SearchCriterion c)
+    {
+        var name = c.Parameter.Name;
+        return ExpressionComposer.Exists(db.ReferenceIndex, ExpressionComposer.Or(c.Values.Select(value =>
+        {
+            string? type = c.Modifier;
+            string id = value;
+            if (SearchIndexExtractor.TryParseLocalReference(value, out var t, out var i)) { type = t; id = i; }
+            if (type is null) return (Expression<Func<ReferenceIndexRow, bool>>)(x => x.Param == name && x.TargetId == id);
+            return x => x.Param == name && x.TargetType == type && x.TargetId == id;
+        })));
+    }
+
+    /// <summary>subject:Patient.identifier=x → EXISTS(reference row whose target is a current Patient matching x).</summary>
+    private Expression<Func<ResourceRecord, bool>> Chain(SearchCriterion c)
+    {
+        var name = c.Parameter.Name;
+        var targetType = c.ChainTargetType!;
+        var inner = Predicate(c.Chained!);
+
+        var row = Expression.Parameter(typeof(ReferenceIndexRow), "ref");
+        var target = Expression.Parameter(typeof(ResourceRecord), "target");
+        Expression<Func<ReferenceIndexRow, ResourceRecord, bool>> link = (x, t) =>
+            x.Param == name && x.TargetType == targetType && t.ResourceType == targetType && t.ResourceId == x.TargetId && t.IsCurrent && !t.IsDeleted;
+        var linkBody = ExpressionComposer.Replace(ExpressionComposer.Replace(link.Body, link.Parameters[0], row), link.Parameters[1], target);
+        var innerBody = ExpressionComposer.Replace(inner.Body, inner.Parameters[0], target);
+        var targetLambda = Expression.Lambda<Func<ResourceRecord, bool>>(Expression.AndAlso(linkBody, innerBody), target);
+        var anyTarget = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(ResourceRecord)], ((IQueryable<ResourceRecord>)db.Resources).Expression, Expression.Quote(targetLambda));
+        return ExpressionComposer.Exists(db.ReferenceIndex, Expression.Lambda<Func<ReferenceIndexRow, bool>>(anyTarget, row));
+    }
+}
+
+/// <summary>A search value that cannot be interpreted: the caller answers 400 with this message.</summary>
+public sealed class SearchValueException(string message) : Exception(message);

@@ -1,0 +1,12 @@
+namespace SendInterop.Storage;
+
+public enum StorageProvider { Sqlite, Postgres }
+
+/// <summary>Bound from configuration section "Storage"; the connection string is ConnectionStrings:Fhir.</summary>
+public sealed class StorageOptions
+{
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+    public string ConnectionString { get; set; } = "Data Source=sendinterop.db";
+    /// <summary>Apply pending migrations at start-up (the embedded default); turn off where a DBA migrates.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}

@@ -1,0 +1,86 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Registers the resource store on SQLite (default) or PostgreSQL, as configured.</summary>
+    public static IServiceCollection AddFhirStorage(this IServiceCollection services, StorageOptions options)
+    {
+        services.AddSingleton(options);
+        if (options.Provider == StorageProvider.Postgres)
+            services.AddPooledDbContextFactory<PostgresFhirDbContext>(o => ConfigurePostgres(o, options.ConnectionString));
+        else
+            services.AddPooledDbContextFactory<SqliteFhirDbContext>(o => ConfigureSqlite(o, options.ConnectionString));
+        services.AddSingleton<FhirDbContextFactory>();
+        services.AddSingleton<IResourceStore, ResourceStore>();
+        services.AddSingleton<StorageInitializer>();
+        return services;
+    }
+
+    internal static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+
+    internal static void ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseNpgsql(connectionString).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+}
+
+/// <summary>
+/// Per-connection SQLite settings. WAL with synchronous=NORMAL is durable against process crashes and keeps
+/// commits cheap; busy_timeout covers the few writers outside the store's write gate (migrations, tools).
+/// </summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY;";
+        cmd.ExecuteNonQuery();
+    }
+}
+
+/// <summary>Brings the database schema up to date at start-up.</summary>
+public sealed class StorageInitializer(FhirDbContextFactory contexts, StorageOptions options)
+{
+    public async Task InitializeAsync(CancellationToken ct = default)
+    {
+        await using var db = contexts.Create();
+        if (options.MigrateOnStartup) await db.Database.MigrateAsync(ct);
+        if (options.Provider == StorageProvider.Sqlite)
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+}
+
+// Design-time factories: `dotnet ef migrations add X --context SqliteFhirDbContext` (or PostgresFhirDbContext).
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteFhirDbContext>
+{
+    public SqliteFhirDbContext CreateDbContext(string[] args)
+    {
+        var b = new DbContextOptionsBuilder<SqliteFhirDbContext>();
+        StorageServiceCollectionExtensions.ConfigureSqlite(b, "Data Source=design.db");
+        return new SqliteFhirDbContext(b.Options);
+    }
+}
+
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresFhirDbContext>
+{
+    public PostgresFhirDbContext CreateDbContext(string[] args)
+    {
+        var b = new DbContextOptionsBuilder<PostgresFhirDbContext>();
+        StorageServiceCollectionExtensions.ConfigurePostgres(b, "Host=127.0.0.1;Database=design");
+        return new PostgresFhirDbContext(b.Options);
+    }
+}

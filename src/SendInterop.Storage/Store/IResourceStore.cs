@@ -1,0 +1,35 @@
+using SendInterop.Domain.Search;
+using SendInterop.Storage.Model;
+
+namespace SendInterop.Storage.Store;
+
+/// <summary>The versioned resource store: one implementation for every resource type and both databases.</summary>
+public interface IResourceStore
+{
+    /// <summary>The current version (possibly a deletion marker), or null if the id was never used.</summary>
+    Task<ResourceRecord?> ReadAsync(string type, string id, CancellationToken ct = default);
+
+    Task<ResourceRecord?> ReadVersionAsync(string type, string id, int version, CancellationToken ct = default);
+
+    /// <summary>True if each (type, id) exists and is not deleted; one answer per input, in order.</summary>
+    Task<IReadOnlyList<bool>> ExistAsync(IReadOnlyList<(string Type, string Id)> references, CancellationToken ct = default);
+
+    /// <summary>Applies every write in one database transaction: all succeed or none is stored.</summary>
+    Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct = default);
+
+    Task<HistoryPage> HistoryAsync(string? type, string? id, DateTimeOffset? since, int count, long? beforeKey, CancellationToken ct = default);
+
+    Task<SearchPage> SearchAsync(SearchRequest request, CancellationToken ct = default);
+
+    /// <summary>The current records the given resources reference through the named parameters (_include).</summary>
+    Task<IReadOnlyList<ResourceRecord>> IncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> includes, CancellationToken ct = default);
+
+    /// <summary>The current records that reference the given resources through the named parameters (_revinclude).</summary>
+    Task<IReadOnlyList<ResourceRecord>> RevIncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> revIncludes, CancellationToken ct = default);
+
+    Task<bool> IsReachableAsync(CancellationToken ct = default);
+}
+
+public sealed record HistoryPage(IReadOnlyList<ResourceRecord> Entries, long? NextBeforeKey, int Total);
+
+public sealed record SearchPage(IReadOnlyList<ResourceRecord> Matches, int? Total, string? NextCursor, string? PreviousCursor);

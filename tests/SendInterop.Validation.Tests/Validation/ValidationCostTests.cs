@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+
+namespace SendInterop.Validation.Tests.Validation;
+
+/// <summary>Prints what validation costs per resource once warm. Measured, never asserted: CI machines vary.</summary>
+public class ValidationCostTests(SendValidatorFixture fixture, ITestOutputHelper output) : IClassFixture<SendValidatorFixture>
+{
+    [Fact]
+    public async Task Validation_cost_per_resource_is_reported()
+    {
+        var validator = fixture.Validator;
+        var warm = Stopwatch.StartNew();
+        await validator.WarmUpAsync();
+        output.WriteLine($"warm-up (conformance load, snapshots, {validator.MaxConcurrency} validators, first Patient + CarePlan each): {warm.ElapsedMilliseconds} ms");
+
+        await Measure("Patient (send-child)", SendResources.Child);
+        await Measure("CarePlan (send-ehc-plan)", SendResources.EhcPlan);
+        await Measure("Goal (send-outcome)", SendResources.Outcome);
+        await Measure("Condition (send-need)", SendResources.Need);
+
+        // Throughput with every validation thread busy.
+        const int total = 200;
+        var concurrent = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, total).Select(i => validator.ValidateAsync(i % 2 == 0 ? SendResources.Child() : SendResources.EhcPlan())));
+        output.WriteLine($"{total} mixed Patient/CarePlan validations on {validator.MaxConcurrency} threads: {concurrent.Elapsed.TotalMilliseconds / total:F2} ms each (wall)");
+
+        async Task Measure(string label, Func<Resource> build)
+        {
+            const int runs = 100;
+            await validator.ValidateAsync(build()); // first one per type may still compile schemas
+            var stopwatch = Stopwatch.StartNew();
+            for (var i = 0; i < runs; i++)
+            {
+                await validator.ValidateAsync(build());
+            }
+
+            output.WriteLine($"{label}: {stopwatch.Elapsed.TotalMilliseconds / runs:F2} ms per validation (mean of {runs}, sequential)");
+        }
+    }
+}
