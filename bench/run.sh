@@ -93,7 +93,7 @@ if [ -z "$gateway_url" ]; then
   while [ "$gw_port" = "$bl_port" ]; do gw_port=$(free_port); done
   gateway_url="http://127.0.0.1:$gw_port/fhir"
   ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production} \
-  ConnectionStrings__Fhir="Data Source=$tmp/fhir.db" \
+  Storage__Provider=Sqlite ConnectionStrings__Fhir="Data Source=$tmp/fhir.db" \
   DemoData__Enabled=false \
   Logging__LogLevel__Default=${Logging__LogLevel__Default:-Warning} \
     setsid dotnet run --project src/SendInterop.Gateway -c Release --no-build --no-launch-profile \

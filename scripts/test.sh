@@ -20,8 +20,8 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export DOTNET_CLI_UI_LANGUAGE=en
 
-state=$(mktemp -d "${TMPDIR:-/tmp}/sendinterop-test.XXXXXX")
-chmod 0755 "$state" # the postgres user must reach its cluster under it
+state=$(mktemp -d /tmp/sendinterop-test.XXXXXX) # under /tmp: the postgres user must be able to reach it
+chmod 0755 "$state"
 pg_started=
 
 cleanup() {

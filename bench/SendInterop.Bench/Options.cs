@@ -21,6 +21,7 @@ public sealed class Options
     public string? Label { get; set; }
     public int Seed { get; set; } = 42;
     public bool PerOperation { get; set; } = true;
+    public bool Conditions { get; set; } = true;
 
     public const string Usage = """
 SendInterop.Bench — closed-loop FHIR R4 load driver (docs/performance.md)
@@ -50,6 +51,8 @@ options
                         hospitalInformation* and practitionerInformation* are posted first, untimed
   --generate N          import without --bundles: generate N Synthea-shaped patient bundles (default 20)
   --entries N           entries per generated bundle, approximately (default 300)
+  --no-conditions       generated bundles without Conditions (for a server whose Condition profile
+                        rejects plain Synthea Conditions); other scenarios ignore it
   --timeout S           per-request timeout (default 60; import 900)
   --out FILE            JSON results (default bench-results/<scenario>-<utc time>.json)
   --label TEXT          free text stored in the JSON (e.g. "sqlite, validation on")
@@ -88,6 +91,7 @@ options
                 case "--label": o.Label = Next(); break;
                 case "--seed": o.Seed = I(); break;
                 case "--no-per-op": o.PerOperation = false; break;
+                case "--no-conditions": o.Conditions = false; break;
                 case "-h" or "--help": throw new UsageException(null);
                 default: throw new UsageException($"unknown option {a}");
             }
@@ -112,7 +116,7 @@ options
         ["warmupS"] = WarmupS.ToString(CultureInfo.InvariantCulture),
         ["warmupWorkers"] = WarmupWorkers.ToString(CultureInfo.InvariantCulture),
         ["preload"] = Preload.ToString(CultureInfo.InvariantCulture),
-        ["bundles"] = BundlesDir ?? $"generated: {Generate} x ~{Entries} entries, seed {Seed}",
+        ["bundles"] = BundlesDir ?? $"generated: {Generate} x ~{Entries} entries, seed {Seed}{(Conditions ? "" : ", no Conditions")}",
         ["timeoutS"] = TimeoutS.ToString(CultureInfo.InvariantCulture),
         ["headers"] = "Accept: application/fhir+json; Content-Type: application/fhir+json; Accept-Encoding: gzip; Cache-Control: no-cache",
     };

@@ -55,7 +55,10 @@ await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(report, new JsonS
 Console.Write(Markdown.Render(report, o));
 Console.WriteLine($"\nJSON: {outPath}");
 var total = report.Runs.Sum(r => r.Requests + r.NoResponse);
-return total == 0 ? 1 : 0;
+var failed = report.Runs.Sum(r => r.Errors);
+if (total == 0) { Console.Error.WriteLine("error: no request completed"); return 1; }
+if (failed == total) { Console.Error.WriteLine("error: every request failed (see the error samples)"); return 3; }
+return 0;
 
 static async Task<int> Wait(Options o)
 {

@@ -45,14 +45,14 @@ public static class SyntheaGenerator
 
     public sealed record GeneratedBundle(string Name, byte[] Json, int Entries);
 
-    public static GeneratedBundle PatientBundle(int index, int targetEntries, int seed)
+    public static GeneratedBundle PatientBundle(int index, int targetEntries, int seed, bool withConditions = true)
     {
-        var rnd = new Random(HashCode.Combine(seed, index));
+        var rnd = new Random(unchecked(seed * 1_000_003 + index)); // deterministic across processes (HashCode is not)
         Guid NewId() { Span<byte> b = stackalloc byte[16]; rnd.NextBytes(b); b[7] = (byte)((b[7] & 0x0F) | 0x40); b[8] = (byte)((b[8] & 0x3F) | 0x80); return new Guid(b); }
 
         // 1 patient + per encounter: 1 encounter + obsPer observations + ~1 condition
         var obsPer = Vitals.Length;
-        var encounters = Math.Max(1, (targetEntries - 1) / (obsPer + 2));
+        var encounters = Math.Max(1, (targetEntries - 1) / (obsPer + (withConditions ? 2 : 1)));
         var patientId = NewId();
         var buffer = new ArrayBufferWriter<byte>(targetEntries * 900);
         var entries = 0;
@@ -145,6 +145,7 @@ public static class SyntheaGenerator
                 }
 
                 var conditions = e == 0 ? 2 : rnd.Next(0, 3); // about one per encounter on average
+                if (!withConditions) conditions = 0;
                 for (var c = 0; c < conditions; c++)
                 {
                     var cond = Conditions[rnd.Next(Conditions.Length)];

@@ -21,11 +21,25 @@ public sealed partial class SearchParameterRegistry
 
     private readonly FrozenDictionary<string, FrozenDictionary<string, SearchParameterInfo>> _byType;
 
+    /// <summary>
+    /// The parameters of every resource (R4 "Resource" search parameters), which the SDK's list does not carry.
+    /// Expressions start at meta (not "Resource.meta") so they evaluate on any concrete type.
+    /// </summary>
+    private static readonly SearchParamDefinition[] ResourceLevel =
+    [
+        new() { Resource = "Resource", Name = "_id", Type = SearchParamType.Token, Expression = "id", Url = "http://hl7.org/fhir/SearchParameter/Resource-id" },
+        new() { Resource = "Resource", Name = "_lastUpdated", Type = SearchParamType.Date, Expression = "meta.lastUpdated", Url = "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated" },
+        new() { Resource = "Resource", Name = "_tag", Type = SearchParamType.Token, Expression = "meta.tag", Url = "http://hl7.org/fhir/SearchParameter/Resource-tag" },
+        new() { Resource = "Resource", Name = "_security", Type = SearchParamType.Token, Expression = "meta.security", Url = "http://hl7.org/fhir/SearchParameter/Resource-security" },
+        new() { Resource = "Resource", Name = "_profile", Type = SearchParamType.Uri, Expression = "meta.profile", Url = "http://hl7.org/fhir/SearchParameter/Resource-profile" },
+        new() { Resource = "Resource", Name = "_source", Type = SearchParamType.Uri, Expression = "meta.source", Url = "http://hl7.org/fhir/SearchParameter/Resource-source" },
+    ];
+
     public static SearchParameterRegistry Default { get; } = new();
 
     private SearchParameterRegistry()
     {
-        var common = ModelInfo.SearchParameters.Where(p => p.Resource is "Resource" or "DomainResource").ToList();
+        var common = ModelInfo.SearchParameters.Where(p => p.Resource is "Resource" or "DomainResource").Concat(ResourceLevel).ToList();
         var byType = new Dictionary<string, FrozenDictionary<string, SearchParameterInfo>>();
         foreach (var type in ModelInfo.SupportedResources)
         {

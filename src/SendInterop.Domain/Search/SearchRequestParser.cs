@@ -98,7 +98,11 @@ public sealed class SearchRequestParser(SearchParameterRegistry registry)
         if (dot >= 0)
         {
             if (parameter.Type != SearchParamType.Reference) { problem = $"'{head}' is not a reference parameter and cannot be chained."; return false; }
-            var target = modifier ?? (parameter.Targets.Count == 1 ? parameter.Targets[0] : null);
+            var innerName = key[(dot + 1)..].Split('.', ':')[0];
+            var candidates = parameter.Targets.Where(t => registry.Find(t, innerName) is not null).ToList();
+            // Without an explicit type, a chain is unambiguous when one target type has the chained parameter;
+            // "patient" always means Patient (the R4 definitions also list Group for some types).
+            var target = modifier ?? (candidates.Count == 1 ? candidates[0] : head == "patient" && candidates.Contains("Patient") ? "Patient" : null);
             if (target is null) { problem = $"Chain on '{head}' needs a target type (e.g. {head}:Patient.{key[(dot + 1)..]})."; return false; }
             if (!registry.IsKnownResourceType(target)) { problem = $"'{target}' is not an R4 resource type."; return false; }
             if (!ParseCriterion(target, key[(dot + 1)..], value, out var inner, out problem)) return false;

@@ -68,7 +68,7 @@ public class SendProfileValidationTests(SendValidatorFixture fixture) : IClassFi
         patient.BirthDate = null;
         var outcome = await _validator.ValidateAsync(patient);
         Assert.NotEmpty(outcome.Errors());
-        Assert.Contains(outcome.Errors(), i => i.Expression.Any(e => e.Contains("birthDate", StringComparison.Ordinal))
+        Assert.Contains(outcome.Errors(), i => i.Expression.Any(e => e?.Contains("birthDate", StringComparison.Ordinal) == true)
             || (i.Details?.Text ?? string.Empty).Contains("birthDate", StringComparison.Ordinal));
     }
 
@@ -233,7 +233,7 @@ public class SendProfileValidationTests(SendValidatorFixture fixture) : IClassFi
     public async Task Unknown_declared_profile_is_an_error_issue_naming_it()
     {
         var patient = SendResources.Child();
-        patient.Meta.Profile = ["https://example.org/StructureDefinition/unknown-patient"];
+        patient.Meta!.Profile = ["https://example.org/StructureDefinition/unknown-patient"];
         var outcome = await _validator.ValidateAsync(patient);
         Assert.Contains(outcome.Errors(), i => i.Diagnostics?.Contains("unknown-patient", StringComparison.Ordinal) == true);
     }
@@ -267,6 +267,16 @@ public class SendProfileValidationTests(SendValidatorFixture fixture) : IClassFi
             .ToArray();
         var outcomes = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromMinutes(2));
         Assert.All(outcomes, AssertNoErrors);
+    }
+
+    [Fact]
+    public async Task Queued_validations_do_not_hold_thread_pool_threads()
+    {
+        // Validation runs on the validator's own threads; a burst of writes must leave the pool free for everything else.
+        var burst = Enumerable.Range(0, 100).Select(_ => _validator.ValidateAsync(SendResources.EhcPlan())).ToArray();
+        var poolResponds = Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => Thread.Sleep(10))));
+        Assert.Same(poolResponds, await Task.WhenAny(poolResponds, Task.Delay(TimeSpan.FromSeconds(10))));
+        await Task.WhenAll(burst);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public class UkCoreCompatibilityTests(UkCoreValidatorFixture fixture) : IClassFi
     public async Task Send_child_declaring_both_profiles_validates_against_both()
     {
         var patient = SendResources.Child();
-        patient.Meta.Profile = [.. patient.Meta.Profile, UkCorePatient];
+        patient.Meta!.Profile = [.. patient.Meta.Profile, UkCorePatient];
         AssertNoErrors(await fixture.Validator.ValidateAsync(patient));
     }
 

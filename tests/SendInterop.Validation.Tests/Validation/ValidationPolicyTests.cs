@@ -1,6 +1,7 @@
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SendInterop.Domain.Profiles;
@@ -76,15 +77,41 @@ public class ValidationPolicyTests
         var validator = provider.GetRequiredService<IProfileValidator>();
         Assert.IsType<FirelyProfileValidator>(validator);
         Assert.Same(validator, provider.GetRequiredService<IProfileValidator>());
-        Assert.Contains(services, d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService));
+        Assert.Contains(services, d => d.ServiceType == typeof(IHostedService));
         Assert.False(validator.IsWarm);
     }
 
-    private static ValidationOptions Bind(Dictionary<string, string?> values)
+    [Fact]
+    public void Development_allows_test_nhs_numbers_unless_configuration_says_otherwise()
+    {
+        Assert.True(Bind([], environment: Environments.Development).AllowTestNhsNumbers);
+        Assert.False(Bind([], environment: Environments.Production).AllowTestNhsNumbers);
+        Assert.False(Bind(new() { ["Fhir:Validation:AllowTestNhsNumbers"] = "false" }, environment: Environments.Development).AllowTestNhsNumbers);
+    }
+
+    private static ValidationOptions Bind(Dictionary<string, string?> values, string? environment = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        using var provider = new ServiceCollection().AddLogging().AddSendProfileValidation(configuration).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging();
+        if (environment is not null)
+        {
+            services.AddSingleton<IHostEnvironment>(new TestEnvironment(environment));
+        }
+
+        using var provider = services.AddSendProfileValidation(configuration).BuildServiceProvider();
         return provider.GetRequiredService<IOptions<ValidationOptions>>().Value;
+    }
+
+    private sealed class TestEnvironment(string name) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = name;
+
+        public string ApplicationName { get; set; } = "SendInterop.Gateway";
+
+        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } =
+            new Microsoft.Extensions.FileProviders.NullFileProvider();
     }
 
     private static FirelyProfileValidator Create(ValidationOptions options) =>

@@ -167,7 +167,9 @@ public sealed class ElementFilter
     {
         if (query.TryGetValue("_elements", out var elements) && !string.IsNullOrWhiteSpace(elements))
         {
-            var list = elements.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // id and meta always come back, so a client can still tell which resource (and version) it got.
+            var list = elements.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Concat(["id", "meta"]).Distinct().ToArray();
             return new ElementFilter(() => SerializationFilter.ForElements(list));
         }
         if (query.TryGetValue("_summary", out var summary))

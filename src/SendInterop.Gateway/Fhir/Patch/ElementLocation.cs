@@ -38,9 +38,11 @@ public sealed record ElementLocation(Base Parent, PropertyMapping Property, int 
         }
     }
 
-    public static ClassMapping ClassOf(Base node) =>
-        ModelInfo.ModelInspector.FindOrImportClassMapping(node.GetType())
-        ?? throw new InvalidOperationException($"No Firely class mapping for {node.GetType()}.");
+    public static ClassMapping ClassOf(Base node) => ClassOf(node.GetType());
+
+    public static ClassMapping ClassOf(Type type) =>
+        ModelInfo.ModelInspector.FindOrImportClassMapping(type)
+        ?? throw new InvalidOperationException($"No Firely class mapping for {type}.");
 
     private static PropertyMapping PropertyOf(Base node, string name) =>
         ClassOf(node).FindMappedElementByName(name)

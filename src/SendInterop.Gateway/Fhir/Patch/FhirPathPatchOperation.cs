@@ -73,12 +73,12 @@ public sealed record FhirPathPatchOperation(
 
     private static string? Text(Dictionary<string, Parameters.ParameterComponent> parts, string name, int position) =>
         !parts.TryGetValue(name, out var part) ? null
-        : part.Value is PrimitiveType { ObjectValue: string s } ? s
+        : part.Value is PrimitiveType { JsonValue: string s } ? s
         : throw Malformed(position, $"the part '{name}' must have a string or code value");
 
     private static int? Integer(Dictionary<string, Parameters.ParameterComponent> parts, string name, int position) =>
         !parts.TryGetValue(name, out var part) ? null
-        : part.Value is PrimitiveType { ObjectValue: int i } ? i
+        : part.Value is PrimitiveType { JsonValue: int i } ? i
         : throw Malformed(position, $"the part '{name}' must have an integer value");
 
     private static FhirException Malformed(int position, string why) =>

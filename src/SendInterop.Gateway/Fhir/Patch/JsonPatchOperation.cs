@@ -30,7 +30,12 @@ public sealed record JsonPatchOperation(int Index, JsonPatchOp Op, JsonPointer P
         if (document is not JsonArray array)
             throw FhirException.BadRequest("A JSON Patch document must be a JSON array of operations.", OperationOutcome.IssueType.Structure);
         var operations = new List<JsonPatchOperation>(array.Count);
-        for (var i = 0; i < array.Count; i++) operations.Add(Read(i, array[i]));
+        for (var i = 0; i < array.Count; i++)
+        {
+            // System.Text.Json materialises objects lazily, so a duplicate member name only surfaces when read.
+            try { operations.Add(Read(i, array[i])); }
+            catch (ArgumentException ex) { throw Malformed(i, "it has a member name more than once (" + ex.Message + ")"); }
+        }
         return operations;
     }
 

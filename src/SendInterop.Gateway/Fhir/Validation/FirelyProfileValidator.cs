@@ -84,8 +84,14 @@ public sealed partial class FirelyProfileValidator : IProfileValidator, IDisposa
         await _pool.RunOnEveryThreadAsync(
             instance =>
             {
-                instance.Validate(WarmUpSamples.Child(), SendCanonical.Profiles.Child);
-                instance.Validate(WarmUpSamples.EhcPlan(), SendCanonical.Profiles.EhcPlan);
+                // Twice each: the second pass runs the paths the first one compiled, so the JIT sees them too.
+                for (var pass = 0; pass < 2; pass++)
+                {
+                    foreach (var (sample, profile) in WarmUpSamples.All())
+                    {
+                        instance.Validate(sample, profile);
+                    }
+                }
             },
             cancellationToken).ConfigureAwait(false);
         _isWarm = true;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace SendInterop.Gateway.Fhir.Validation;
 
@@ -10,11 +11,24 @@ public static class ProfileValidationServiceCollectionExtensions
     /// <see cref="IProfileValidator"/> as a singleton (its validators and caches are expensive and live for the process),
     /// and a hosted service that warms it up in the background at start-up.
     /// </summary>
+    /// <remarks>
+    /// In the Development environment <see cref="ValidationOptions.AllowTestNhsNumbers"/> defaults to true (synthetic
+    /// children carry 999 numbers); configuration that sets it explicitly wins in every environment.
+    /// </remarks>
     public static IServiceCollection AddSendProfileValidation(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(ValidationOptions.SectionName);
         services.AddOptions<ValidationOptions>()
-            .Bind(configuration.GetSection(ValidationOptions.SectionName))
+            .Configure<IServiceProvider>((options, provider) =>
+            {
+                if (section[nameof(ValidationOptions.AllowTestNhsNumbers)] is null
+                    && provider.GetService<IHostEnvironment>()?.IsDevelopment() == true)
+                {
+                    options.AllowTestNhsNumbers = true;
+                }
+            })
+            .Bind(section)
             .Validate(o => o.MaxConcurrency is null or > 0, "Fhir:Validation:MaxConcurrency must be positive")
             .ValidateOnStart();
         services.AddSingleton<FirelyProfileValidator>();
