@@ -16,6 +16,7 @@ app.UseRequestDecompression();
 app.Use(FhirMetrics.Middleware);
 app.MapHealthEndpoints();
 app.MapFhirApi();
+app.AnnounceAddresses();
 
 app.Run();
 

@@ -33,6 +33,17 @@ public static class ServiceDefaults
         return builder;
     }
 
+    /// <summary>Tells the person who just ran the gateway where to start: the Swagger UI and the FHIR base URL.</summary>
+    public static WebApplication AnnounceAddresses(this WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var address in app.Urls)
+                Console.WriteLine($"SendInterop gateway ready: Swagger UI {address}/swagger, FHIR base {address}/fhir");
+        });
+        return app;
+    }
+
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });

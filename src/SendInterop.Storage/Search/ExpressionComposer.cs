@@ -26,19 +26,25 @@ internal static class ExpressionComposer
 
     public static Expression Replace(Expression body, ParameterExpression from, Expression to) => new Replacer(from, to).Visit(body);
 
-    /// <summary>r => rows.Any(row => row.ResourceKey == r.Key &amp;&amp; condition(row)).</summary>
+    /// <summary>
+    /// r => rows.Where(condition).Select(row => row.ResourceKey).Contains(r.Key), i.e. <c>r.Key IN (SELECT ...)</c>.
+    /// An uncorrelated IN lets the database start from the index on the index table and look resources up by key;
+    /// a correlated EXISTS made SQLite scan every current resource of the type and probe the index for each.
+    /// </summary>
     public static Expression<Func<ResourceRecord, bool>> Exists<TRow>(IQueryable<TRow> rows, Expression<Func<TRow, bool>> condition)
     {
         var r = Expression.Parameter(typeof(ResourceRecord), "r");
-        return Expression.Lambda<Func<ResourceRecord, bool>>(ExistsBody(rows, condition, r), r);
+        var keys = KeysOf(rows, condition);
+        var contains = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(long)], keys, Expression.Property(r, nameof(ResourceRecord.Key)));
+        return Expression.Lambda<Func<ResourceRecord, bool>>(contains, r);
     }
 
-    public static Expression ExistsBody<TRow>(IQueryable<TRow> rows, Expression<Func<TRow, bool>> condition, Expression resource)
+    private static Expression KeysOf<TRow>(IQueryable<TRow> rows, Expression<Func<TRow, bool>> condition)
     {
-        var row = condition.Parameters[0];
-        var keyMatch = Expression.Equal(Expression.Property(row, "ResourceKey"), Expression.Property(resource, nameof(ResourceRecord.Key)));
-        var inner = Expression.Lambda<Func<TRow, bool>>(Expression.AndAlso(keyMatch, condition.Body), row);
-        return Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(TRow)], rows.Expression, Expression.Quote(inner));
+        var where = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [typeof(TRow)], rows.Expression, Expression.Quote(condition));
+        var row = Expression.Parameter(typeof(TRow), "row");
+        var key = Expression.Lambda<Func<TRow, long>>(Expression.Property(row, "ResourceKey"), row);
+        return Expression.Call(typeof(Queryable), nameof(Queryable.Select), [typeof(TRow), typeof(long)], where, Expression.Quote(key));
     }
 
     private sealed class Replacer(ParameterExpression from, Expression to) : ExpressionVisitor

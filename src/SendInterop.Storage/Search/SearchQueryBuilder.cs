@@ -191,22 +191,17 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
         })));
     }
 
-    /// <summary>subject:Patient.identifier=x → EXISTS(reference row whose target is a current Patient matching x).</summary>
+    /// <summary>
+    /// subject:Patient.identifier=x → key IN (reference rows whose target id is IN (current Patients matching x)).
+    /// Both sub-queries are uncorrelated, so each runs once from its index.
+    /// </summary>
     private Expression<Func<ResourceRecord, bool>> Chain(SearchCriterion c)
     {
         var name = c.Parameter.Name;
         var targetType = c.ChainTargetType!;
         var inner = Predicate(c.Chained!);
-
-        var row = Expression.Parameter(typeof(ReferenceIndexRow), "ref");
-        var target = Expression.Parameter(typeof(ResourceRecord), "target");
-        Expression<Func<ReferenceIndexRow, ResourceRecord, bool>> link = (x, t) =>
-            x.Param == name && x.TargetType == targetType && t.ResourceType == targetType && t.ResourceId == x.TargetId && t.IsCurrent && !t.IsDeleted;
-        var linkBody = ExpressionComposer.Replace(ExpressionComposer.Replace(link.Body, link.Parameters[0], row), link.Parameters[1], target);
-        var innerBody = ExpressionComposer.Replace(inner.Body, inner.Parameters[0], target);
-        var targetLambda = Expression.Lambda<Func<ResourceRecord, bool>>(Expression.AndAlso(linkBody, innerBody), target);
-        var anyTarget = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(ResourceRecord)], ((IQueryable<ResourceRecord>)db.Resources).Expression, Expression.Quote(targetLambda));
-        return ExpressionComposer.Exists(db.ReferenceIndex, Expression.Lambda<Func<ReferenceIndexRow, bool>>(anyTarget, row));
+        var targets = Current(targetType).Where(inner).Select(t => t.ResourceId);
+        return ExpressionComposer.Exists(db.ReferenceIndex, (ReferenceIndexRow x) => x.Param == name && x.TargetType == targetType && targets.Contains(x.TargetId));
     }
 }
 

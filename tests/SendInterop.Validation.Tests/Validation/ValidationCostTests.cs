@@ -22,6 +22,7 @@ public class ValidationCostTests(SendValidatorFixture fixture, ITestOutputHelper
         var warm = Stopwatch.StartNew();
         await validator.WarmUpAsync();
         output.WriteLine($"warm-up (conformance load, snapshots, {validator.MaxConcurrency} validators, each SEND profile twice per thread): {warm.ElapsedMilliseconds} ms");
+        output.WriteLine($"managed heap after warm-up (whole test process): {GC.GetTotalMemory(forceFullCollection: true) / (1024 * 1024)} MiB");
 
         await Measure("Patient (send-child)", SendResources.Child);
         await Measure("CarePlan (send-ehc-plan)", SendResources.EhcPlan);

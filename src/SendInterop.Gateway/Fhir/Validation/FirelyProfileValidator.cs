@@ -103,9 +103,10 @@ public sealed partial class FirelyProfileValidator : IProfileValidator, IDisposa
         var outcome = new OperationOutcome();
         var declared = resource.Meta?.Profile.OfType<string>().ToList() ?? [];
 
-        // Which profile to validate against: the one asked for; else what the resource declares (the validator follows
-        // meta.profile itself from the core type); else our SEND profile for the type; else the core type.
-        string? target = profile ?? (declared.Count > 0 ? null : SendCanonical.Profiles.ForResourceType(resource.TypeName));
+        // Which profile to validate against: the one asked for; else the core type, from which the validator follows
+        // meta.profile itself. A SEND profile applies when the resource claims it: third-party data (a Synthea
+        // Condition, an NHS trust's Patient without a UPN) is validated fully against R4, not refused for not being SEND.
+        string? target = profile;
 
         foreach (var unknown in (profile is null ? declared : [profile, .. declared]).Distinct().Where(p => !instance.IsKnownProfile(p)))
         {
@@ -123,7 +124,22 @@ public sealed partial class FirelyProfileValidator : IProfileValidator, IDisposa
             }
         }
 
-        outcome.Issue.AddRange(instance.Validate(resource, target).Issue);
+        try
+        {
+            outcome.Issue.AddRange(instance.Validate(resource, target).Issue);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A validator bug or a conformance resource it cannot compile must reach the caller as an outcome (the
+            // write is refused), not as a 500 that hides which resource triggered it.
+            LogValidatorFailed(ex, resource.TypeName, target ?? "(core type)");
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Fatal,
+                Code = OperationOutcome.IssueType.Exception,
+                Diagnostics = $"Profile validation could not complete: {ex.Message}",
+            });
+        }
 
         if (resource is Patient patient)
         {
@@ -161,6 +177,9 @@ public sealed partial class FirelyProfileValidator : IProfileValidator, IDisposa
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} conformance resources from {Directories} with snapshots in {ElapsedMs} ms")]
     private partial void LogConformanceLoaded(int count, string directories, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Profile validation of a {ResourceType} against {Profile} threw")]
+    private partial void LogValidatorFailed(Exception exception, string resourceType, string profile);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Profile validation warm on {Threads} threads ({Count} conformance resources) after {ElapsedMs} ms")]
     private partial void LogWarm(int threads, int count, long elapsedMs);

@@ -19,7 +19,11 @@ public sealed class ValidationOptions
     /// </remarks>
     public List<string>? ValidateTypes { get; set; }
 
-    /// <summary>Also validate on write any resource that declares a profile in <c>meta.profile</c>.</summary>
+    /// <summary>
+    /// Also validate on write any resource that declares a profile in <c>meta.profile</c>. This is write policy
+    /// (<see cref="IProfileValidator.ShouldValidate"/>) only: once a resource is validated, its declared profiles are
+    /// always checked, as FHIR requires.
+    /// </summary>
     public bool ValidateDeclaredProfiles { get; set; } = true;
 
     /// <summary>Accept NHS numbers in the 999 test range. Off in production; on in Development and for synthetic data.</summary>
