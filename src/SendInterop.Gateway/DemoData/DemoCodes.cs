@@ -1,3 +1,4 @@
+using Hl7.Fhir.Model;
 using SendInterop.Domain.Profiles;
 
 namespace SendInterop.Gateway.DemoData;
@@ -29,9 +30,6 @@ public static class DemoCodes
 
     /// <summary>Purposes of use from CONSENT.md (ehc-assessment, ehc-review, direct-care, ...).</summary>
     public const string PurposeOfUseSystem = CodeSystem + "purpose-of-use";
-
-    /// <summary>SEN2 ceasing reasons (CeaseReason) on a ceased or completed plan.</summary>
-    public const string CeaseReasonSystem = CodeSystem + "sen2-cease-reason";
 
     // Process steps.
     public const string RequestForAssessment = "ehc-needs-assessment-request";
@@ -73,4 +71,8 @@ public static class DemoCodes
     /// <summary>UK Core NHS number verification status extension and its code system (DOMAIN.md 4.1).</summary>
     public const string NhsNumberVerificationStatusExtension = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus";
     public const string NhsNumberVerificationStatusSystem = "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland";
+
+    /// <summary>A CodeableConcept with one coding carrying its display, and text (the display unless given).</summary>
+    public static CodeableConcept Concept(string system, string code, string display, string? text = null) =>
+        new() { Coding = [new Coding(system, code, display)], Text = text ?? display };
 }

@@ -176,7 +176,7 @@ public static class DemoDirectory
         Id = la.Id,
         Identifier = [new Identifier(DemoCodes.LaCodeSystem, la.Code)],
         Active = true,
-        Type = [new CodeableConcept(DemoCodes.OrganizationType, "govt", "Government") { Text = "Local authority" }],
+        Type = [DemoCodes.Concept(DemoCodes.OrganizationType, "govt", "Government", "Local authority")],
         Name = la.Name,
         Alias = [$"{la.County} SEND service"],
         Address = [new Address { City = la.Towns[0].Town, District = la.County, Country = "GB" }],
@@ -187,7 +187,7 @@ public static class DemoDirectory
         Id = trust.Id,
         Identifier = [new Identifier(IdentifierSystems.OdsOrganizationCode, trust.OdsCode)],
         Active = true,
-        Type = [new CodeableConcept(DemoCodes.OrganizationType, "prov", "Healthcare Provider") { Text = "NHS trust" }],
+        Type = [DemoCodes.Concept(DemoCodes.OrganizationType, "prov", "Healthcare Provider", "NHS trust")],
         Name = trust.Name,
     };
 
@@ -201,13 +201,13 @@ public static class DemoDirectory
                 ? [new Identifier(DemoCodes.UkprnSystem, ukprn.ToString(System.Globalization.CultureInfo.InvariantCulture))]
                 : [new Identifier(DemoCodes.SchoolUrnSystem, setting.Urn.ToString(System.Globalization.CultureInfo.InvariantCulture))],
             Active = true,
-            Type = [new CodeableConcept(DemoCodes.OrganizationType, "edu", "Educational Institute") { Text = setting.Kind switch
+            Type = [DemoCodes.Concept(DemoCodes.OrganizationType, "edu", "Educational Institute", setting.Kind switch
             {
                 SettingKind.Primary => "Mainstream primary school",
                 SettingKind.Secondary => "Mainstream secondary school",
                 SettingKind.Special => "Special school",
                 _ => "General further education college",
-            } }],
+            })],
             Name = setting.Name,
             Address = [new Address { City = setting.Town, District = la.County, Country = "GB" }],
         };

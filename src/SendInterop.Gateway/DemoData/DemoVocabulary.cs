@@ -350,7 +350,7 @@ internal static class DemoVocabulary
                 "Occupational therapy: seating and equipment review every 6 months",
             ],
             StaffRole.Physiotherapist),
-        new("OTH", "Other difficulty or disability",
+        new("OTH", "Other difficulty",
             [
                 "Other difficulty: acquired brain injury affecting memory, fatigue and concentration.",
                 "Other difficulty: chronic health condition causing frequent absence and fatigue, affecting progress.",
@@ -455,12 +455,21 @@ internal static class DemoVocabulary
         "Personal assistant 6 hours a week to support community access (Care Act 2014)",
     ];
 
-    public static readonly string[] Aspirations =
+    /// <summary>Section A for a younger child (written with or by the parents).</summary>
+    public static readonly string[] AspirationsChild =
     [
         "All about me: I like trains, drawing and being outside. I want to have friends at school and to learn to swim.",
-        "My views: I want to go to college and work with animals. I find noisy rooms hard.",
-        "Parents' views: we want our child to be happy and safe at school and to learn to communicate their needs.",
-        "My aspirations: I want to live in my own flat with some help and have a job in a café.",
+        "Parents' views: we want our child to be happy and safe at school and to be able to tell us what they need.",
         "What is important to me: my family, my dog, football, and knowing what is happening next.",
+        "All about me: I love dinosaurs and music. Loud places and changes to my day make me worried.",
+    ];
+
+    /// <summary>Section A for a young person (14+), in their own words.</summary>
+    public static readonly string[] AspirationsYoungPerson =
+    [
+        "My views: I want to go to college and work with animals. I find noisy rooms hard.",
+        "My aspirations: I want to live in my own flat with some help and have a job in a café.",
+        "What matters to me: gaming with my friends, learning to drive one day, and a job in IT.",
+        "My goals: to travel on the bus on my own and to get a part-time job at the weekend.",
     ];
 }

@@ -18,26 +18,27 @@ public sealed class ResourceStore(FhirDbContextFactory contexts) : IResourceStor
     private readonly SemaphoreSlim? _writeGate = contexts.Provider == StorageProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
     private long _lastTicks;
 
-    // Compiled once: the read path is the hottest in the gateway, and EF's per-call query compilation cache lookup
-    // is a measurable share of a by-id read.
-    private static readonly Func<FhirDbContext, string, string, CancellationToken, Task<ResourceRecord?>> ReadCurrent =
+    // Compiled once per store: the read path is the hottest in the gateway, and EF's per-call query cache lookup is a
+    // measurable share of a by-id read. Not static: a compiled query binds to the first model it runs on, and two
+    // stores on different providers can live in one process (the tests run SQLite and PostgreSQL side by side).
+    private readonly Func<FhirDbContext, string, string, CancellationToken, Task<ResourceRecord?>> _readCurrent =
         EF.CompileAsyncQuery((FhirDbContext db, string type, string id, CancellationToken ct) =>
             db.Resources.AsNoTracking().FirstOrDefault(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent));
 
-    private static readonly Func<FhirDbContext, string, string, int, CancellationToken, Task<ResourceRecord?>> ReadVersion =
+    private readonly Func<FhirDbContext, string, string, int, CancellationToken, Task<ResourceRecord?>> _readVersion =
         EF.CompileAsyncQuery((FhirDbContext db, string type, string id, int version, CancellationToken ct) =>
             db.Resources.AsNoTracking().FirstOrDefault(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == version));
 
     public async Task<ResourceRecord?> ReadAsync(string type, string id, CancellationToken ct = default)
     {
         await using var db = contexts.Create();
-        return await ReadCurrent(db, type, id, ct);
+        return await _readCurrent(db, type, id, ct);
     }
 
     public async Task<ResourceRecord?> ReadVersionAsync(string type, string id, int version, CancellationToken ct = default)
     {
         await using var db = contexts.Create();
-        return await ReadVersion(db, type, id, version, ct);
+        return await _readVersion(db, type, id, version, ct);
     }
 
     public async Task<IReadOnlyList<bool>> ExistAsync(IReadOnlyList<(string Type, string Id)> references, CancellationToken ct = default)

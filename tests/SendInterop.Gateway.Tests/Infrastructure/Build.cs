@@ -52,7 +52,7 @@ public static class Build
             ["valueQuantity"] = new JsonObject { ["value"] = 3, ["unit"] = "score" },
         }.ToFhirJson();
 
-    public static string Task(string patientId, string status = "requested", string owner = "Organization/x", string? focus = null, string due = "2025-01-10", string code = "advice-request") =>
+    public static string Task(string patientId, string status = "requested", string? owner = null, string? focus = null, string due = "2025-01-10", string code = "advice-request") =>
         new JsonObject
         {
             ["resourceType"] = "Task",
@@ -61,7 +61,7 @@ public static class Build
             ["code"] = new JsonObject { ["coding"] = new JsonArray { new JsonObject { ["system"] = "https://example.org/ehc-step", ["code"] = code } } },
             ["for"] = new JsonObject { ["reference"] = $"Patient/{patientId}" },
             ["focus"] = focus is null ? null : new JsonObject { ["reference"] = focus },
-            ["owner"] = new JsonObject { ["reference"] = owner },
+            ["owner"] = owner is null ? null : new JsonObject { ["reference"] = owner },
             ["restriction"] = new JsonObject { ["period"] = new JsonObject { ["end"] = due } },
         }.ToFhirJson();
 

@@ -82,13 +82,22 @@ public class SendProfileValidationTests(SendValidatorFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Patient_without_meta_profile_is_validated_against_the_send_child_profile()
+    public async Task Patient_without_meta_profile_is_held_to_base_patient_not_send_child()
     {
+        // SEND profiles apply when the resource claims them: an NHS trust's Patient without a birth date still loads.
         var patient = SendResources.Child();
         patient.Meta = null;
         patient.BirthDate = null;
-        var outcome = await _validator.ValidateAsync(patient);
-        Assert.NotEmpty(outcome.Errors());
+        AssertNoErrors(await _validator.ValidateAsync(patient));
+    }
+
+    [Fact]
+    public async Task Identifier_rules_apply_to_every_patient_whatever_it_declares()
+    {
+        var patient = SendResources.Child();
+        patient.Meta = null;
+        patient.Identifier[0].Value = "9434765913";
+        AssertHasError(await _validator.ValidateAsync(patient), "NHS number check digit is 3 but the modulus 11 rule gives 9");
     }
 
     [Fact]
@@ -230,12 +239,17 @@ public class SendProfileValidationTests(SendValidatorFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Unknown_declared_profile_is_an_error_issue_naming_it()
+    public async Task Unknown_declared_profile_is_a_warning_naming_it_and_the_rest_is_still_validated()
     {
         var patient = SendResources.Child();
         patient.Meta!.Profile = ["https://example.org/StructureDefinition/unknown-patient"];
+        patient.Identifier[0].Value = "9434765913";
         var outcome = await _validator.ValidateAsync(patient);
-        Assert.Contains(outcome.Errors(), i => i.Diagnostics?.Contains("unknown-patient", StringComparison.Ordinal) == true);
+
+        Assert.Contains(outcome.Issue, i => i.Severity == OperationOutcome.IssueSeverity.Warning
+            && i.Code == OperationOutcome.IssueType.NotSupported
+            && i.Diagnostics?.Contains("unknown-patient", StringComparison.Ordinal) == true);
+        AssertHasError(outcome, "modulus 11");
     }
 
     [Fact]
@@ -250,13 +264,14 @@ public class SendProfileValidationTests(SendValidatorFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Explicit_profile_wins_over_the_send_default()
+    public async Task Explicit_profile_is_the_one_validated_against()
     {
         // A Patient without birthDate is fine for base Patient but not for send-child.
         var patient = SendResources.Child();
         patient.Meta = null;
         patient.BirthDate = null;
         AssertNoErrors(await _validator.ValidateAsync(patient, "http://hl7.org/fhir/StructureDefinition/Patient"));
+        Assert.NotEmpty((await _validator.ValidateAsync(patient, SendCanonical.Profiles.Child)).Errors());
     }
 
     [Fact]

@@ -33,6 +33,9 @@ public static class FhirEndpoints
         fhir.MapGet("/{type}/{id}/_history", (HttpContext c, string type, string id) => Handle(c)).WithName("history-instance").WithSummary("History of one resource");
         fhir.MapGet("/{type}/{id}/_history/{vid}", (HttpContext c, string type, string id, string vid) => Handle(c)).WithName("vread").WithSummary("Read a specific version");
         fhir.MapGet("/{type}/{id}/$validate", (HttpContext c, string type, string id) => Handle(c)).WithName("validate-instance").WithSummary("Validate a stored resource");
+        // Everything else under /fhir (other methods, other operations) reaches the dispatcher too, so a wrong method
+        // or an unknown operation gets a FHIR OperationOutcome (405/404) instead of an empty routing response.
+        app.MapFallback(FhirHttpHandler.BasePath + "/{**rest}", Handle).ExcludeFromDescription();
         return app;
     }
 

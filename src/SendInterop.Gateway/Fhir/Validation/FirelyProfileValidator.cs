@@ -110,9 +110,12 @@ public sealed partial class FirelyProfileValidator : IProfileValidator, IDisposa
 
         foreach (var unknown in (profile is null ? declared : [profile, .. declared]).Distinct().Where(p => !instance.IsKnownProfile(p)))
         {
+            // A profile asked for explicitly ($validate?profile=) must be known: error. One merely declared in
+            // meta.profile (US Core on Synthea data, a trust's local profile) is reported as a warning: the resource
+            // is still validated fully against R4 and every profile this server knows, and third-party data loads.
             outcome.Issue.Add(new OperationOutcome.IssueComponent
             {
-                Severity = OperationOutcome.IssueSeverity.Error,
+                Severity = unknown == profile ? OperationOutcome.IssueSeverity.Error : OperationOutcome.IssueSeverity.Warning,
                 Code = OperationOutcome.IssueType.NotSupported,
                 Diagnostics = $"Profile '{unknown}' is not known to this server, so the resource cannot be validated against it",
                 Expression = [profile == unknown ? resource.TypeName : $"{resource.TypeName}.meta.profile"],

@@ -25,7 +25,8 @@ internal sealed class ValidatorInstance
         var terminology = LocalTerminologyService.CreateDefaultForCore(_resolver);
         var settings = new ValidationSettings
         {
-            // Unknown meta.profile canonicals are reported once, by us, as an error that names them; the validator
+            // Unknown meta.profile canonicals are reported once, by us (a warning when only declared, an error when asked
+            // for explicitly), naming them; the validator
             // then checks the ones it can resolve.
             SelectValidationProfiles = (_, profiles, _, _) => profiles.Where(p => IsKnownProfile(p.ToString())).ToArray(),
         };

@@ -1,0 +1,322 @@
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+using static SendInterop.Gateway.OpenApi.FhirOpenApiComponents;
+
+namespace SendInterop.Gateway.OpenApi;
+
+/// <summary>
+/// Documents each FHIR route (recognised by its endpoint name, see <see cref="Fhir.Endpoints.FhirEndpoints"/>): the
+/// <c>type</c>, <c>id</c> and <c>vid</c> path parameters, the FHIR query parameters and headers that apply, the request
+/// body with its FHIR media types and examples, and the success and error responses. All routes share one handler, so
+/// nothing of this can be inferred from the handler's signature.
+/// </summary>
+internal sealed class FhirOperationFilter : IOperationFilter
+{
+    private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate }
+
+    private enum Returns { Resource, Bundle, Outcome }
+
+    private sealed record Success(int Status, string Description, Returns Returns, string? Example, params string[] Headers);
+
+    private sealed record Spec(string Description, string[] Parameters, Body Body, Success[] Successes, int[] Errors);
+
+    private static readonly string[] Written = [Headers.Location, Headers.ETag, Headers.LastModified];
+    private static readonly string[] Versioned = [Headers.ETag, Headers.LastModified];
+
+    private static readonly Dictionary<string, Spec> Specs = new(StringComparer.Ordinal)
+    {
+        ["capabilities"] = new(
+            "The CapabilityStatement (http://hl7.org/fhir/R4/capabilitystatement.html) of this server, built from its running "
+            + "configuration: FHIR version 4.0.1, formats, every resource type with its interactions, indexed search parameters and "
+            + "_include targets, and the $validate operation. Clients should read it rather than assume what is supported.",
+            [Parameters.Format], Body.None,
+            [new(200, "The CapabilityStatement.", Returns.Resource, null)],
+            []),
+        ["batch-transaction"] = new(
+            "Processes a Bundle of type transaction or batch (http://hl7.org/fhir/R4/http.html#transaction). A transaction is "
+            + "atomic: every entry succeeds or nothing is written, and entries may refer to each other by urn:uuid fullUrls, which "
+            + "the server replaces with the new ids. A batch runs each entry on its own and reports each outcome in its entry. "
+            + "Entries may be conditional (ifNoneExist, ifMatch, conditional URLs).",
+            [Parameters.Format, Parameters.PreferReturn], Body.Transaction,
+            [new(200, "A transaction-response or batch-response Bundle: one entry per request entry, in order.", Returns.Bundle, Examples.TransactionResponse)],
+            [400, 404, 409, 412, 413, 415, 422]),
+        ["history-system"] = new(
+            "Every version of every resource, newest first, as a history Bundle (http://hl7.org/fhir/R4/http.html#history). A "
+            + "deletion is an entry with request.method DELETE and no resource. Page with _count and the Bundle's next link.",
+            [Parameters.Count, Parameters.Since, Parameters.Format], Body.None,
+            [new(200, "A history Bundle.", Returns.Bundle, Examples.History)],
+            [400]),
+        ["search-type"] = new(
+            "Searches resources of the type (http://hl7.org/fhir/R4/search.html) and returns a searchset Bundle. Search "
+            + "parameters go in the query string, e.g. /fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9990000018 "
+            + "or /fhir/CarePlan?subject=Patient/{id}&_include=CarePlan:subject. Results are paged (_count, next link); paging "
+            + "stays correct while data changes.",
+            [Parameters.SearchParameters, Parameters.Count, Parameters.Sort, Parameters.Summary, Parameters.Elements,
+                Parameters.Include, Parameters.RevInclude, Parameters.Format, Parameters.PreferHandling], Body.None,
+            [new(200, "A searchset Bundle: matches, then included resources.", Returns.Bundle, Examples.Searchset)],
+            [400, 404]),
+        ["create"] = new(
+            "Creates a resource; the server assigns the id (http://hl7.org/fhir/R4/http.html#create). Patient, CarePlan, Goal "
+            + "and Condition are validated against the SEND profiles, and every reference must point at an existing resource. "
+            + "With If-None-Exist the create is conditional: an existing match is returned instead.",
+            [Parameters.IfNoneExist, Parameters.PreferReturn, Parameters.Format], Body.Create,
+            [
+                new(201, "Created. Location names the new version.", Returns.Resource, Examples.StoredChild, Written),
+                new(200, "If-None-Exist matched one resource: it is returned and nothing is created.", Returns.Resource, Examples.StoredChild, Versioned),
+            ],
+            [400, 404, 405, 412, 413, 415, 422]),
+        ["conditional-update"] = new(
+            "Updates the one resource the search criteria match, or creates it if none does (http://hl7.org/fhir/R4/http.html#cond-update). "
+            + "This is the upsert to use for records keyed by a business identifier such as the NHS number. If the body has an "
+            + "id it must be the id of the match.",
+            [Parameters.ConditionalCriteria, Parameters.PreferReturn, Parameters.Format], Body.ConditionalUpdate,
+            [
+                new(200, "Updated: the new version.", Returns.Resource, Examples.StoredChild, Versioned),
+                new(201, "Nothing matched: created.", Returns.Resource, Examples.StoredChild, Written),
+            ],
+            [400, 404, 405, 409, 412, 413, 415, 422]),
+        ["conditional-delete"] = new(
+            "Deletes the one resource the search criteria match (http://hl7.org/fhir/R4/http.html#3.1.0.7.1). If nothing "
+            + "matches, nothing is deleted; if several match, the answer is 412.",
+            [Parameters.ConditionalCriteria, Parameters.PreferReturn], Body.None,
+            [
+                new(204, "Deleted, or nothing matched.", Returns.Resource, null),
+                new(200, "With Prefer: return=OperationOutcome: what was done.", Returns.Outcome, null),
+            ],
+            [400, 404, 405, 409, 412]),
+        ["search-type-post"] = new(
+            "The same search as GET /fhir/{type}, with the parameters in an application/x-www-form-urlencoded body, so that "
+            + "identifiers do not appear in URLs and logs.",
+            [Parameters.Format, Parameters.PreferHandling], Body.SearchForm,
+            [new(200, "A searchset Bundle: matches, then included resources.", Returns.Bundle, Examples.Searchset)],
+            [400, 404, 415]),
+        ["history-type"] = new(
+            "Every version of every resource of the type, newest first, as a history Bundle.",
+            [Parameters.Count, Parameters.Since, Parameters.Format], Body.None,
+            [new(200, "A history Bundle.", Returns.Bundle, Examples.History)],
+            [400, 404]),
+        ["validate-type"] = new(
+            "Validates a resource without storing it (http://hl7.org/fhir/R4/resource-operation-validate.html): always full "
+            + "validation against the FHIR specification, the SEND profile of the type and every profile in meta.profile. The "
+            + "body is the resource, or a Parameters resource with a resource parameter (and optionally profile).",
+            [Parameters.Profile, Parameters.Format], Body.Validate,
+            [new(200, "An OperationOutcome with every issue found (an informational issue when there is none).", Returns.Outcome, Examples.ValidationPassed)],
+            [400, 404, 413, 415]),
+        ["read"] = new(
+            "Reads the current version of a resource (http://hl7.org/fhir/R4/http.html#read). ETag carries the version for a "
+            + "later If-Match.",
+            [Parameters.Summary, Parameters.Elements, Parameters.Format], Body.None,
+            [new(200, "The resource.", Returns.Resource, Examples.StoredChild, Versioned)],
+            [400, 404, 410]),
+        ["update"] = new(
+            "Replaces a resource with a new version (http://hl7.org/fhir/R4/http.html#update); the body's id must equal the id "
+            + "in the URL. If no resource has this id, it is created with it (update as create). Send If-Match with the ETag you "
+            + "read so that no one else's change is overwritten.",
+            [Parameters.IfMatch, Parameters.PreferReturn, Parameters.Format], Body.Update,
+            [
+                new(200, "Updated: the new version.", Returns.Resource, Examples.StoredChild, Versioned),
+                new(201, "Created with the id in the URL.", Returns.Resource, Examples.StoredChild, Written),
+            ],
+            [400, 404, 405, 409, 412, 413, 415, 422, 428]),
+        ["patch"] = new(
+            "Changes part of a resource (http://hl7.org/fhir/R4/http.html#patch) with a JSON Patch (application/json-patch+json) "
+            + "or a FHIRPath Patch (a Parameters resource in FHIR JSON or XML). The result is validated like any update.",
+            [Parameters.IfMatch, Parameters.PreferReturn, Parameters.Format], Body.Patch,
+            [new(200, "Patched: the new version.", Returns.Resource, Examples.StoredChild, Versioned)],
+            [400, 404, 405, 409, 412, 413, 415, 422, 428]),
+        ["delete"] = new(
+            "Deletes a resource (http://hl7.org/fhir/R4/http.html#delete). Deletion is a new version: read answers 410 "
+            + "afterwards and the history keeps every earlier version. Deleting what does not exist succeeds.",
+            [Parameters.IfMatch, Parameters.PreferReturn], Body.None,
+            [
+                new(204, "Deleted (or did not exist).", Returns.Resource, null),
+                new(200, "With Prefer: return=OperationOutcome: what was done.", Returns.Outcome, null),
+            ],
+            [400, 404, 405, 409, 412, 428]),
+        ["history-instance"] = new(
+            "Every version of one resource, newest first, as a history Bundle (http://hl7.org/fhir/R4/http.html#history).",
+            [Parameters.Count, Parameters.Since, Parameters.Format], Body.None,
+            [new(200, "A history Bundle.", Returns.Bundle, Examples.History)],
+            [400, 404]),
+        ["vread"] = new(
+            "Reads one version of a resource (http://hl7.org/fhir/R4/http.html#vread).",
+            [Parameters.Format], Body.None,
+            [new(200, "The resource as it was in that version.", Returns.Resource, Examples.StoredChild, Versioned)],
+            [400, 404, 410]),
+        ["validate-instance"] = new(
+            "Validates the stored current version of a resource (http://hl7.org/fhir/R4/resource-operation-validate.html), "
+            + "e.g. after a profile changed.",
+            [Parameters.Profile, Parameters.Format], Body.None,
+            [new(200, "An OperationOutcome with every issue found (an informational issue when there is none).", Returns.Outcome, Examples.ValidationPassed)],
+            [400, 404]),
+    };
+
+    /// <summary>The endpoint names this filter documents: every FHIR route.</summary>
+    public static IReadOnlyCollection<string> EndpointNames => Specs.Keys;
+
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        var name = metadata?.OfType<IEndpointNameMetadata>().LastOrDefault()?.EndpointName;
+        if (name is null || !Specs.TryGetValue(name, out var spec)) return;
+        var document = context.Document;
+
+        operation.OperationId ??= name;
+        operation.Summary ??= metadata!.OfType<IEndpointSummaryMetadata>().LastOrDefault()?.Summary;
+        operation.Description = spec.Description;
+
+        var parameters = operation.Parameters ??= new List<IOpenApiParameter>();
+        foreach (var parameter in parameters.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Path))
+            DescribePathParameter(parameter, document);
+        foreach (var key in spec.Parameters)
+            parameters.Add(new OpenApiParameterReference(key, document));
+
+        operation.RequestBody = RequestBody(spec.Body, document);
+
+        var responses = operation.Responses = new OpenApiResponses();
+        foreach (var success in spec.Successes)
+            responses[Status(success.Status)] = SuccessResponse(success, document);
+        foreach (var status in spec.Errors)
+            responses[Status(status)] = new OpenApiResponseReference(ErrorResponses[status], document);
+    }
+
+    /// <summary>Whether <paramref name="description"/> is one of the FHIR routes.</summary>
+    public static bool IsFhirRoute(ApiDescription description) =>
+        description.ActionDescriptor.EndpointMetadata?.OfType<IEndpointNameMetadata>().LastOrDefault()?.EndpointName is { } name
+        && Specs.ContainsKey(name);
+
+    private static void DescribePathParameter(OpenApiParameter parameter, OpenApiDocument document)
+    {
+        switch (parameter.Name)
+        {
+            case "type":
+                parameter.Description = "The resource type, e.g. Patient or CarePlan (case-sensitive).";
+                parameter.Schema = new OpenApiSchemaReference(Schemas.ResourceType, document);
+                parameter.Example = "Patient";
+                break;
+            case "id":
+                parameter.Description = "The logical id of the resource (1-64 characters: A-Z a-z 0-9 - .).";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9\\-\\.]{1,64}$" };
+                parameter.Example = FhirOpenApiExamples.ChildId;
+                break;
+            case "vid":
+                parameter.Description = "The version id (meta.versionId; 1 for the first version).";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]+$" };
+                parameter.Example = "1";
+                break;
+        }
+    }
+
+    private static OpenApiRequestBody? RequestBody(Body body, OpenApiDocument document) => body switch
+    {
+        Body.None => null,
+        Body.Create => FhirBody("The resource to create, without an id.", document,
+            (Examples.Child, Examples.ChildXml), (Examples.EhcPlan, Examples.EhcPlanXml)),
+        Body.ConditionalUpdate => FhirBody("The resource; without an id, or with the id of the match.", document, (Examples.Child, Examples.ChildXml)),
+        Body.Update => FhirBody("The new version of the resource; its id must equal the id in the URL.", document, (Examples.StoredChild, Examples.StoredChildXml)),
+        Body.Validate => FhirBody("The resource to validate, or a Parameters resource carrying it.", document,
+            (Examples.Child, Examples.ChildXml), (Examples.EhcPlan, Examples.EhcPlanXml)),
+        Body.Transaction => FhirBody("A Bundle of type transaction or batch.", document, (Examples.Transaction, Examples.TransactionXml)),
+        Body.Patch => PatchBody(document),
+        Body.SearchForm => SearchFormBody(),
+        _ => throw new ArgumentOutOfRangeException(nameof(body), body, null),
+    };
+
+    private static OpenApiRequestBody FhirBody(string description, OpenApiDocument document, params (string Json, string Xml)[] examples) => new()
+    {
+        Description = description,
+        Required = true,
+        Content = new Dictionary<string, IOpenApiMediaType>
+        {
+            [FhirJson] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchemaReference(Schemas.Resource, document),
+                Examples = examples.ToDictionary(e => e.Json, e => (IOpenApiExample)new OpenApiExampleReference(e.Json, document)),
+            },
+            [FhirXml] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchemaReference(Schemas.ResourceXml, document),
+                Examples = examples.ToDictionary(e => e.Xml, e => (IOpenApiExample)new OpenApiExampleReference(e.Xml, document)),
+            },
+        },
+    };
+
+    private static OpenApiRequestBody PatchBody(OpenApiDocument document) => new()
+    {
+        Description = "A JSON Patch document, or a FHIRPath Patch Parameters resource.",
+        Required = true,
+        Content = new Dictionary<string, IOpenApiMediaType>
+        {
+            [JsonPatchMediaType] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchemaReference(Schemas.JsonPatch, document),
+                Examples = new Dictionary<string, IOpenApiExample> { [Examples.JsonPatch] = new OpenApiExampleReference(Examples.JsonPatch, document) },
+            },
+            [FhirJson] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchemaReference(Schemas.Resource, document),
+                Examples = new Dictionary<string, IOpenApiExample> { [Examples.FhirPathPatch] = new OpenApiExampleReference(Examples.FhirPathPatch, document) },
+            },
+            [FhirXml] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchemaReference(Schemas.ResourceXml, document),
+                Examples = new Dictionary<string, IOpenApiExample> { [Examples.FhirPathPatchXml] = new OpenApiExampleReference(Examples.FhirPathPatchXml, document) },
+            },
+        },
+    };
+
+    private static OpenApiRequestBody SearchFormBody() => new()
+    {
+        Description = "Search parameters as form fields: the same names and values as in a search URL.",
+        Required = true,
+        Content = new Dictionary<string, IOpenApiMediaType>
+        {
+            [FormMediaType] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["identifier"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "e.g. system|value" },
+                        ["_count"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0" },
+                        ["_sort"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                        ["_include"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                        ["_revinclude"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    },
+                    AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String },
+                },
+                Example = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["identifier"] = FhirOpenApiExamples.NhsNumberCriteria["identifier=".Length..],
+                    ["_revinclude"] = "CarePlan:subject",
+                },
+            },
+        },
+    };
+
+    private static OpenApiResponse SuccessResponse(Success success, OpenApiDocument document)
+    {
+        var response = new OpenApiResponse { Description = success.Description };
+        if (success.Headers.Length > 0)
+            response.Headers = success.Headers.ToDictionary(h => h, h => (IOpenApiHeader)new OpenApiHeaderReference(h, document));
+        if (success.Status == 204) return response;
+
+        var json = new OpenApiMediaType
+        {
+            Schema = new OpenApiSchemaReference(success.Returns == Returns.Outcome ? Schemas.OperationOutcome : Schemas.Resource, document),
+        };
+        if (success.Example is { } example)
+            json.Examples = new Dictionary<string, IOpenApiExample> { [example] = new OpenApiExampleReference(example, document) };
+        response.Content = new Dictionary<string, IOpenApiMediaType>
+        {
+            [FhirJson] = json,
+            [FhirXml] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(Schemas.ResourceXml, document) },
+        };
+        return response;
+    }
+
+    private static string Status(int status) => status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
