@@ -52,7 +52,7 @@ public sealed partial class DemoDataLoader(
     public async Task<DemoDataLoadResult> LoadAsync(CancellationToken ct)
     {
         var o = options.Value;
-        if (!o.Enabled)
+        if (!o.Enabled || OpenApi.OpenApiDocumentGeneration.IsRunning)
         {
             return DemoDataLoadResult.Skipped("disabled");
         }

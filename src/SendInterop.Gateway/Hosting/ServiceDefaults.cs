@@ -36,6 +36,7 @@ public static class ServiceDefaults
     /// <summary>Tells the person who just ran the gateway where to start: the Swagger UI and the FHIR base URL.</summary>
     public static WebApplication AnnounceAddresses(this WebApplication app)
     {
+        if (OpenApi.OpenApiDocumentGeneration.IsRunning) return app; // the document generator runs no server
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var address in app.Urls)
