@@ -14,8 +14,9 @@ public interface IProfileValidator
     bool ShouldValidate(Resource resource);
 
     /// <summary>
-    /// Validates against the resource's declared profiles (or the given one, or the SEND profile for its type, or the
-    /// base definition). Never returns an empty OperationOutcome: a clean result carries one informational issue.
+    /// Validates against the given profile, or against the base definition plus every profile the resource declares
+    /// (SEND profiles apply when declared: docs/adr/0002). Never returns an empty OperationOutcome: a clean result
+    /// carries one informational issue.
     /// </summary>
     Task<OperationOutcome> ValidateAsync(Resource resource, string? profile = null, CancellationToken cancellationToken = default);
 
