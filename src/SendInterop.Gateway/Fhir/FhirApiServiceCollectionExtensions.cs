@@ -55,6 +55,7 @@ public static class FhirApiServiceCollectionExtensions
             o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat([FhirFormats.JsonMediaType, FhirFormats.XmlMediaType]);
         });
         services.Configure<GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+        services.AddSingleton<IResponseCompressionProvider, SmallBodyAwareCompressionProvider>();
         return builder;
     }
 }

@@ -31,10 +31,15 @@ internal static class ExpressionComposer
     /// An uncorrelated IN lets the database start from the index on the index table and look resources up by key;
     /// a correlated EXISTS made SQLite scan every current resource of the type and probe the index for each.
     /// </summary>
-    public static Expression<Func<ResourceRecord, bool>> Exists<TRow>(IQueryable<TRow> rows, Expression<Func<TRow, bool>> condition)
+    public static Expression<Func<ResourceRecord, bool>> Exists<TRow>(IQueryable<TRow> rows, string resourceType, Expression<Func<TRow, bool>> condition)
     {
         var r = Expression.Parameter(typeof(ResourceRecord), "r");
-        var keys = KeysOf(rows, condition);
+        // The resource type leads every index on the index tables: without it the sub-query cannot use them.
+        var row = condition.Parameters[0];
+        Expression<Func<string>> type = () => resourceType;
+        var typed = Expression.Lambda<Func<TRow, bool>>(
+            Expression.AndAlso(Expression.Equal(Expression.Property(row, "ResourceType"), type.Body), condition.Body), row);
+        var keys = KeysOf(rows, typed);
         var contains = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(long)], keys, Expression.Property(r, nameof(ResourceRecord.Key)));
         return Expression.Lambda<Func<ResourceRecord, bool>>(contains, r);
     }

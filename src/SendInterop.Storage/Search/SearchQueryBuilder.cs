@@ -27,6 +27,7 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
     public Expression<Func<ResourceRecord, bool>> Predicate(SearchCriterion c)
     {
         var name = c.Parameter.Name;
+        var type = c.Parameter.ResourceType;
         if (c.Chained is not null) return Chain(c);
         if (c.Modifier == "missing") return Missing(c.Parameter, c.Values[0] == "true");
 
@@ -43,12 +44,12 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
 
         return c.Parameter.Type switch
         {
-            SearchParamType.Token => Token(name, c.Modifier, c.Values),
-            SearchParamType.Uri => Uri(name, c.Modifier, c.Values),
-            SearchParamType.String => String(name, c.Modifier, c.Values),
-            SearchParamType.Date => ExpressionComposer.Exists(db.DateIndex, ExpressionComposer.Or(c.Values.Select(v => DateRow(name, v)))),
+            SearchParamType.Token => Token(type, name, c.Modifier, c.Values),
+            SearchParamType.Uri => Uri(type, name, c.Modifier, c.Values),
+            SearchParamType.String => String(type, name, c.Modifier, c.Values),
+            SearchParamType.Date => ExpressionComposer.Exists(db.DateIndex, type, ExpressionComposer.Or(c.Values.Select(v => DateRow(name, v)))),
             SearchParamType.Reference => Reference(c),
-            SearchParamType.Number or SearchParamType.Quantity => ExpressionComposer.Exists(db.QuantityIndex, ExpressionComposer.Or(c.Values.Select(v => QuantityRow(name, v)))),
+            SearchParamType.Number or SearchParamType.Quantity => ExpressionComposer.Exists(db.QuantityIndex, type, ExpressionComposer.Or(c.Values.Select(v => QuantityRow(name, v)))),
             _ => throw new SearchValueException($"Search parameter '{name}' is not supported."),
         };
     }
@@ -56,18 +57,19 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
     private Expression<Func<ResourceRecord, bool>> Missing(SearchParameterInfo p, bool missing)
     {
         var name = p.Name;
+        var type = p.ResourceType;
         Expression<Func<ResourceRecord, bool>> exists = p.Type switch
         {
-            SearchParamType.Token or SearchParamType.Uri => ExpressionComposer.Exists(db.TokenIndex, (TokenIndexRow t) => t.Param == name),
-            SearchParamType.String => ExpressionComposer.Exists(db.StringIndex, (StringIndexRow t) => t.Param == name),
-            SearchParamType.Date => ExpressionComposer.Exists(db.DateIndex, (DateIndexRow t) => t.Param == name),
-            SearchParamType.Reference => ExpressionComposer.Exists(db.ReferenceIndex, (ReferenceIndexRow t) => t.Param == name),
-            _ => ExpressionComposer.Exists(db.QuantityIndex, (QuantityIndexRow t) => t.Param == name),
+            SearchParamType.Token or SearchParamType.Uri => ExpressionComposer.Exists(db.TokenIndex, type, (TokenIndexRow t) => t.Param == name),
+            SearchParamType.String => ExpressionComposer.Exists(db.StringIndex, type, (StringIndexRow t) => t.Param == name),
+            SearchParamType.Date => ExpressionComposer.Exists(db.DateIndex, type, (DateIndexRow t) => t.Param == name),
+            SearchParamType.Reference => ExpressionComposer.Exists(db.ReferenceIndex, type, (ReferenceIndexRow t) => t.Param == name),
+            _ => ExpressionComposer.Exists(db.QuantityIndex, type, (QuantityIndexRow t) => t.Param == name),
         };
         return missing ? ExpressionComposer.Not(exists) : exists;
     }
 
-    private Expression<Func<ResourceRecord, bool>> Token(string name, string? modifier, IReadOnlyList<string> values)
+    private Expression<Func<ResourceRecord, bool>> Token(string type, string name, string? modifier, IReadOnlyList<string> values)
     {
         Expression<Func<TokenIndexRow, bool>> any;
         if (modifier == "text")
@@ -78,10 +80,10 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
                 var textSystem = SearchIndexExtractor.TextSystem;
                 return (Expression<Func<TokenIndexRow, bool>>)(t => t.Param == name && t.System == textSystem && t.Code.StartsWith(text));
             }));
-            return ExpressionComposer.Exists(db.TokenIndex, any);
+            return ExpressionComposer.Exists(db.TokenIndex, type, any);
         }
         any = ExpressionComposer.Or(values.Select(v => TokenRow(name, v)));
-        var exists = ExpressionComposer.Exists(db.TokenIndex, any);
+        var exists = ExpressionComposer.Exists(db.TokenIndex, type, any);
         return modifier == "not" ? ExpressionComposer.Not(exists) : exists;
     }
 
@@ -94,14 +96,14 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
         return t => t.Param == name && t.Code == code && t.System == system;
     }
 
-    private Expression<Func<ResourceRecord, bool>> Uri(string name, string? modifier, IReadOnlyList<string> values) =>
-        ExpressionComposer.Exists(db.TokenIndex, ExpressionComposer.Or(values.Select(v =>
+    private Expression<Func<ResourceRecord, bool>> Uri(string type, string name, string? modifier, IReadOnlyList<string> values) =>
+        ExpressionComposer.Exists(db.TokenIndex, type, ExpressionComposer.Or(values.Select(v =>
             modifier == "below"
                 ? (Expression<Func<TokenIndexRow, bool>>)(t => t.Param == name && t.Code.StartsWith(v))
                 : t => t.Param == name && t.Code == v)));
 
-    private Expression<Func<ResourceRecord, bool>> String(string name, string? modifier, IReadOnlyList<string> values) =>
-        ExpressionComposer.Exists(db.StringIndex, ExpressionComposer.Or(values.Select(v =>
+    private Expression<Func<ResourceRecord, bool>> String(string type, string name, string? modifier, IReadOnlyList<string> values) =>
+        ExpressionComposer.Exists(db.StringIndex, type, ExpressionComposer.Or(values.Select(v =>
         {
             var s = SearchIndexExtractor.NormaliseString(v);
             return modifier switch
@@ -181,7 +183,8 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
     private Expression<Func<ResourceRecord, bool>> Reference(SearchCriterion c)
     {
         var name = c.Parameter.Name;
-        return ExpressionComposer.Exists(db.ReferenceIndex, ExpressionComposer.Or(c.Values.Select(value =>
+        var type = c.Parameter.ResourceType;
+        return ExpressionComposer.Exists(db.ReferenceIndex, type, ExpressionComposer.Or(c.Values.Select(value =>
         {
             string? type = c.Modifier;
             string id = value;
@@ -198,10 +201,11 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
     private Expression<Func<ResourceRecord, bool>> Chain(SearchCriterion c)
     {
         var name = c.Parameter.Name;
+        var type = c.Parameter.ResourceType;
         var targetType = c.ChainTargetType!;
         var inner = Predicate(c.Chained!);
         var targets = Current(targetType).Where(inner).Select(t => t.ResourceId);
-        return ExpressionComposer.Exists(db.ReferenceIndex, (ReferenceIndexRow x) => x.Param == name && x.TargetType == targetType && targets.Contains(x.TargetId));
+        return ExpressionComposer.Exists(db.ReferenceIndex, type, (ReferenceIndexRow x) => x.Param == name && x.TargetType == targetType && targets.Contains(x.TargetId));
     }
 }
 

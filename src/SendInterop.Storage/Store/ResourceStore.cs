@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using SendInterop.Domain.Search;
 using SendInterop.Storage.Model;
@@ -13,10 +14,18 @@ namespace SendInterop.Storage.Store;
 /// queue on one gate in-process. PostgreSQL writers run concurrently; the unique indexes on (type, id, version)
 /// and on the current row make a lost race fail cleanly (409) instead of forking a resource's history.
 /// </remarks>
-public sealed class ResourceStore(FhirDbContextFactory contexts) : IResourceStore
+public sealed class ResourceStore : IResourceStore
 {
-    private readonly SemaphoreSlim? _writeGate = contexts.Provider == StorageProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
     private long _lastTicks;
+    private readonly SqliteGroupCommit? _groupCommit;
+
+    public ResourceStore(FhirDbContextFactory contexts)
+    {
+        this.contexts = contexts;
+        if (contexts.Provider == StorageProvider.Sqlite) _groupCommit = new SqliteGroupCommit(contexts, () => NextTimestamp());
+    }
+
+    private readonly FhirDbContextFactory contexts;
 
     // Compiled once per store: the read path is the hottest in the gateway, and EF's per-call query cache lookup is a
     // measurable share of a by-id read. Not static: a compiled query binds to the first model it runs on, and two
@@ -61,136 +70,33 @@ public sealed class ResourceStore(FhirDbContextFactory contexts) : IResourceStor
         return references.Select(r => found.Contains((r.Type, r.Id))).ToList();
     }
 
-    public async Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct = default)
+    public Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct = default) =>
+        _groupCommit is not null ? _groupCommit.EnqueueAsync(writes, ct) : WriteInOwnTransactionAsync(writes, ct);
+
+    /// <summary>PostgreSQL: each request in its own transaction, concurrently; the unique indexes settle races.</summary>
+    private async Task<IReadOnlyList<WriteResult>> WriteInOwnTransactionAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
     {
-        if (_writeGate is not null) await _writeGate.WaitAsync(ct);
+        await using var db = contexts.Create();
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        await using var tx = await connection.BeginTransactionAsync(ct);
         try
         {
-            await using var db = contexts.Create();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var currents = await LoadCurrentAsync(db, writes, ct);
-            var results = new WriteResult[writes.Count];
-            var inserts = new List<(int Index, ResourceRecord Record)>();
-            var retiredKeys = new List<long>();
-
-            for (int i = 0; i < writes.Count; i++)
-            {
-                var w = writes[i];
-                currents.TryGetValue((w.ResourceType, w.ResourceId), out var current);
-                Check(w, current);
-                if (w.IsDelete && (current is null || current.IsDeleted))
-                {
-                    // Deleting what is absent or already deleted succeeds and changes nothing (R4 delete is idempotent).
-                    results[i] = new WriteResult(w.ResourceType, w.ResourceId, current?.VersionId ?? 0,
-                        current is null ? DateTimeOffset.UtcNow : new DateTimeOffset(current.LastUpdated, TimeSpan.Zero), false, true, [], NoOp: true);
-                    continue;
-                }
-                var version = (current?.VersionId ?? 0) + 1;
-                var now = NextTimestamp();
-                if (current is not null)
-                {
-                    current.IsCurrent = false;
-                    retiredKeys.Add(current.Key);
-                }
-                var json = w.Render?.Invoke(version, now) ?? [];
-                var record = new ResourceRecord
-                {
-                    ResourceType = w.ResourceType, ResourceId = w.ResourceId, VersionId = version, IsCurrent = true,
-                    IsDeleted = w.IsDelete, LastUpdated = now.UtcTicks, Method = w.Method, Json = json,
-                };
-                if (!w.IsDelete && w.Index is not null) AddIndexRows(record, w.Index);
-                inserts.Add((i, record));
-                results[i] = new WriteResult(w.ResourceType, w.ResourceId, version, now, current is null || current.IsDeleted, w.IsDelete, json);
-                currents[(w.ResourceType, w.ResourceId)] = record;
-            }
-
-            // Retire old versions first: the partial unique index allows only one current row per resource.
-            await db.SaveChangesAsync(ct);
-            await DeleteIndexRowsAsync(db, retiredKeys, ct);
-            db.Resources.AddRange(inserts.Select(x => x.Record));
-            await db.SaveChangesAsync(ct);
+            IReadOnlyList<WriteResult> results;
+            await using (var writer = new SqlResourceWriter(connection, tx))
+                results = await writer.ApplyAsync(writes, NextTimestamp, ct);
             await tx.CommitAsync(ct);
             return results;
         }
-        catch (DbUpdateException ex)
+        catch (DbException ex) when (IsConflict(ex))
         {
-            throw new VersionConflictException("The resource was changed by another request at the same time; read it again and retry. (" + ex.InnerException?.GetType().Name + ")", preconditionFailed: false);
-        }
-        finally
-        {
-            _writeGate?.Release();
+            throw new VersionConflictException("The resource was changed by another request at the same time; read it again and retry.", preconditionFailed: false);
         }
     }
 
-    private static void Check(ResourceWrite w, ResourceRecord? current)
-    {
-        var live = current is { IsDeleted: false };
-        if (w.MustNotExist && live)
-            throw new VersionConflictException($"{w.ResourceType}/{w.ResourceId} already exists.", preconditionFailed: false);
-        if (w.ExpectedVersion is { } expected && (!live || current!.VersionId != expected))
-            throw new VersionConflictException(live
-                ? $"If-Match asked for version {expected} of {w.ResourceType}/{w.ResourceId} but the current version is {current!.VersionId}; read it again and reapply the change."
-                : $"If-Match asked for version {expected} of {w.ResourceType}/{w.ResourceId}, which does not exist or is deleted.", preconditionFailed: true);
-    }
-
-    private static async Task<Dictionary<(string, string), ResourceRecord>> LoadCurrentAsync(FhirDbContext db, IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
-    {
-        var result = new Dictionary<(string, string), ResourceRecord>();
-        foreach (var group in writes.GroupBy(w => w.ResourceType))
-        {
-            var type = group.Key;
-            foreach (var chunk in group.Select(w => w.ResourceId).Distinct().Chunk(500))
-            {
-                var ids = chunk.ToList();
-                // Loaded without the JSON: only the version bookkeeping is needed, and a row can be megabytes.
-                var rows = await db.Resources
-                    .Where(r => r.ResourceType == type && r.IsCurrent && ids.Contains(r.ResourceId))
-                    .Select(r => new { r.Key, r.ResourceId, r.VersionId, r.IsDeleted, r.LastUpdated })
-                    .ToListAsync(ct);
-                foreach (var row in rows)
-                {
-                    var stub = new ResourceRecord
-                    {
-                        Key = row.Key, ResourceType = type, ResourceId = row.ResourceId, VersionId = row.VersionId, IsCurrent = true,
-                        IsDeleted = row.IsDeleted, LastUpdated = row.LastUpdated, Method = "", Json = [],
-                    };
-                    db.Attach(stub);
-                    result[(type, row.ResourceId)] = stub;
-                }
-            }
-        }
-        return result;
-    }
-
-    private static async Task DeleteIndexRowsAsync(FhirDbContext db, List<long> keys, CancellationToken ct)
-    {
-        foreach (var chunk in keys.Chunk(500))
-        {
-            var k = chunk.ToList();
-            await db.TokenIndex.Where(r => k.Contains(r.ResourceKey)).ExecuteDeleteAsync(ct);
-            await db.StringIndex.Where(r => k.Contains(r.ResourceKey)).ExecuteDeleteAsync(ct);
-            await db.DateIndex.Where(r => k.Contains(r.ResourceKey)).ExecuteDeleteAsync(ct);
-            await db.ReferenceIndex.Where(r => k.Contains(r.ResourceKey)).ExecuteDeleteAsync(ct);
-            await db.QuantityIndex.Where(r => k.Contains(r.ResourceKey)).ExecuteDeleteAsync(ct);
-        }
-    }
-
-    private static void AddIndexRows(ResourceRecord record, ExtractedIndex index)
-    {
-        var type = record.ResourceType;
-        foreach (var (p, s, c) in index.Tokens.Distinct())
-            record.Tokens.Add(new TokenIndexRow { ResourceType = type, Param = p, System = s, Code = Cap(c) });
-        foreach (var (p, v) in index.Strings.Distinct())
-            record.Strings.Add(new StringIndexRow { ResourceType = type, Param = p, Value = v });
-        foreach (var (p, r) in index.Dates.Distinct())
-            record.Dates.Add(new DateIndexRow { ResourceType = type, Param = p, Start = r.StartTicks, End = r.EndTicks });
-        foreach (var (p, t, id) in index.References.Distinct())
-            record.References.Add(new ReferenceIndexRow { ResourceType = type, Param = p, TargetType = t, TargetId = id });
-        foreach (var (p, v, s, c) in index.Quantities.Distinct())
-            record.Quantities.Add(new QuantityIndexRow { ResourceType = type, Param = p, Value = v, System = s, Code = c });
-    }
-
-    private static string Cap(string value) => value.Length > 512 ? value[..512] : value;
+    /// <summary>A unique-index violation: another writer claimed the same version first.</summary>
+    internal static bool IsConflict(DbException ex) =>
+        ex.SqlState is "23505" || ex.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal);
 
     /// <summary>Strictly increasing timestamps, so _lastUpdated and history order agree even within one tick.</summary>
     private DateTimeOffset NextTimestamp()

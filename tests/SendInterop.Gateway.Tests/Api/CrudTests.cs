@@ -73,6 +73,46 @@ public abstract class CrudTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Concurrent_updates_with_the_same_if_match_let_exactly_one_win()
+    {
+        var id = await _fhir.CreateAsync("Organization", Build.Organization("Race"));
+        var attempts = Enumerable.Range(0, 12).Select(async i =>
+        {
+            var org = JsonNode.Parse(Build.Organization($"Racer {i}"))!.AsObject();
+            org["id"] = id;
+            var put = new HttpRequestMessage(HttpMethod.Put, $"Organization/{id}") { Content = Body(org.ToJsonString()) };
+            put.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\"", isWeak: true));
+            return (await _fhir.SendAsync(put)).StatusCode;
+        });
+        var statuses = await Task.WhenAll(attempts);
+        Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.All(statuses.Where(s => s != HttpStatusCode.OK), s => Assert.True(s is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict, s.ToString()));
+        var history = await _fhir.SearchAsync($"Organization/{id}/_history");
+        Assert.Equal(2, history["entry"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_and_updates_are_all_stored_with_consecutive_versions()
+    {
+        var tag = Unique();
+        var ids = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => _fhir.CreateAsync("Organization", Build.Organization($"Concurrent {tag} {i}"))));
+        Assert.Equal(40, ids.Distinct().Count());
+        // Unconditional updates of one resource from many clients: every one is applied, versions 2..21 with no gaps.
+        var target = ids[0];
+        var updates = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            var org = JsonNode.Parse(Build.Organization($"Concurrent {tag} update {i}"))!.AsObject();
+            org["id"] = target;
+            return (await _fhir.PutAsync($"Organization/{target}", Body(org.ToJsonString()))).StatusCode;
+        }));
+        Assert.All(updates, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.Conflict, s.ToString()));
+        var history = await _fhir.SearchAsync($"Organization/{target}/_history?_count=100");
+        var versions = history["entry"]!.AsArray().Select(e => int.Parse(e!["resource"]!["meta"]!["versionId"]!.GetValue<string>())).OrderBy(v => v).ToList();
+        Assert.Equal(Enumerable.Range(1, versions.Count), versions);
+        Assert.Equal(1 + updates.Count(s => s == HttpStatusCode.OK), versions.Count);
+    }
+
+    [Fact]
     public async Task Put_with_a_client_id_creates_the_resource_so_bulk_data_keeps_its_references()
     {
         var id = "client-" + Unique();

@@ -26,6 +26,7 @@ public sealed class FhirResponseWriter(FhirSerialization serialization)
         {
             if (response.Json is not null && !filter.IsActive)
             {
+                http.ContentLength = response.Json.Length;
                 await http.Body.WriteAsync(response.Json, ct);
                 return;
             }
@@ -35,14 +36,16 @@ public sealed class FhirResponseWriter(FhirSerialization serialization)
                 if (response.Bundle is not null) WriteBundleJson(writer, response.Bundle, filter);
                 else WriteResourceJson(writer, response.Json, response.Resource!, filter);
             }
+            http.ContentLength = buffer.WrittenCount;
             await http.Body.WriteAsync(buffer.WrittenMemory, ct);
             return;
         }
 
         Resource resource = response.Bundle is not null ? ToPoco(response.Bundle, filter)
             : response.Resource ?? serialization.ParseStored(response.Json!);
-        var xml = serialization.ToXml(resource, response.Bundle is null ? filter.Factory : null);
-        await http.Body.WriteAsync(Encoding.UTF8.GetBytes(xml), ct);
+        var xml = Encoding.UTF8.GetBytes(serialization.ToXml(resource, response.Bundle is null ? filter.Factory : null));
+        http.ContentLength = xml.Length;
+        await http.Body.WriteAsync(xml, ct);
     }
 
     private void WriteResourceJson(Utf8JsonWriter writer, byte[]? json, Resource? resource, ElementFilter filter)

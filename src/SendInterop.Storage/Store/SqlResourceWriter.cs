@@ -1,0 +1,164 @@
+using System.Data;
+using System.Data.Common;
+using SendInterop.Domain.Search;
+
+namespace SendInterop.Storage.Store;
+
+/// <summary>
+/// Applies resource writes with plain ADO.NET commands on an open connection and transaction. The write path is
+/// the gateway's hottest: EF Core's change tracking and per-entity bookkeeping cost more than the SQL itself, so
+/// writes bypass it (EF still owns the model, migrations, reads and search). The SQL is standard enough to run
+/// unchanged on SQLite (3.35+, RETURNING) and PostgreSQL; commands are created once per transaction and re-executed
+/// with new parameter values, which keeps SQLite's prepared statements.
+/// </summary>
+internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+{
+    private DbCommand? _selectCurrent, _retire, _insertResource, _token, _string, _date, _reference, _quantity;
+    private DbCommand[]? _deleteIndex;
+
+    public async Task<IReadOnlyList<WriteResult>> ApplyAsync(IReadOnlyList<ResourceWrite> writes, Func<DateTimeOffset> clock, CancellationToken ct)
+    {
+        var results = new WriteResult[writes.Count];
+        // Resources written earlier in this same unit of work (a transaction Bundle may not touch one twice, but
+        // we keep the bookkeeping honest anyway).
+        var seen = new Dictionary<(string, string), CurrentRow>();
+        for (int i = 0; i < writes.Count; i++)
+        {
+            var w = writes[i];
+            var current = seen.TryGetValue((w.ResourceType, w.ResourceId), out var s) ? s : await SelectCurrentAsync(w.ResourceType, w.ResourceId, ct);
+            Check(w, current);
+            if (w.IsDelete && (current is null || current.IsDeleted))
+            {
+                results[i] = new WriteResult(w.ResourceType, w.ResourceId, current?.VersionId ?? 0,
+                    current is null ? DateTimeOffset.UtcNow : new DateTimeOffset(current.LastUpdated, TimeSpan.Zero), false, true, [], NoOp: true);
+                continue;
+            }
+            var version = (current?.VersionId ?? 0) + 1;
+            var now = clock();
+            if (current is not null)
+            {
+                await RetireAsync(current.Key, ct);
+                if (!current.IsDeleted) await DeleteIndexRowsAsync(current.Key, ct);
+            }
+            var json = w.Render?.Invoke(version, now) ?? [];
+            var key = await InsertResourceAsync(w, version, now.UtcTicks, json, ct);
+            if (!w.IsDelete && w.Index is not null) await InsertIndexRowsAsync(key, w.ResourceType, w.Index, ct);
+            seen[(w.ResourceType, w.ResourceId)] = new CurrentRow(key, version, w.IsDelete, now.UtcTicks);
+            results[i] = new WriteResult(w.ResourceType, w.ResourceId, version, now, current is null || current.IsDeleted, w.IsDelete, json);
+        }
+        return results;
+    }
+
+    private sealed record CurrentRow(long Key, int VersionId, bool IsDeleted, long LastUpdated);
+
+    private static void Check(ResourceWrite w, CurrentRow? current)
+    {
+        var live = current is { IsDeleted: false };
+        if (w.MustNotExist && live)
+            throw new VersionConflictException($"{w.ResourceType}/{w.ResourceId} already exists.", preconditionFailed: false);
+        if (w.ExpectedVersion is { } expected && (!live || current!.VersionId != expected))
+            throw new VersionConflictException(live
+                ? $"If-Match asked for version {expected} of {w.ResourceType}/{w.ResourceId} but the current version is {current!.VersionId}; read it again and reapply the change."
+                : $"If-Match asked for version {expected} of {w.ResourceType}/{w.ResourceId}, which does not exist or is deleted.", preconditionFailed: true);
+    }
+
+    private async Task<CurrentRow?> SelectCurrentAsync(string type, string id, CancellationToken ct)
+    {
+        _selectCurrent ??= Command("""SELECT "Key", "VersionId", "IsDeleted", "LastUpdated" FROM resources WHERE "ResourceType" = @t AND "ResourceId" = @i AND "IsCurrent" = TRUE""", "t", "i");
+        _selectCurrent.Parameters[0].Value = type;
+        _selectCurrent.Parameters[1].Value = id;
+        await using var reader = await _selectCurrent.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new CurrentRow(reader.GetInt64(0), reader.GetInt32(1), reader.GetBoolean(2), reader.GetInt64(3));
+    }
+
+    private async Task RetireAsync(long key, CancellationToken ct)
+    {
+        _retire ??= Command("""UPDATE resources SET "IsCurrent" = FALSE WHERE "Key" = @k""", "k");
+        _retire.Parameters[0].Value = key;
+        await _retire.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task DeleteIndexRowsAsync(long key, CancellationToken ct)
+    {
+        _deleteIndex ??= new[] { "search_token", "search_string", "search_date", "search_reference", "search_quantity" }
+            .Select(t => Command($"""DELETE FROM {t} WHERE "ResourceKey" = @k""", "k")).ToArray();
+        foreach (var cmd in _deleteIndex)
+        {
+            cmd.Parameters[0].Value = key;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private async Task<long> InsertResourceAsync(ResourceWrite w, int version, long ticks, byte[] json, CancellationToken ct)
+    {
+        _insertResource ??= Command("""
+            INSERT INTO resources ("ResourceType", "ResourceId", "VersionId", "IsCurrent", "IsDeleted", "LastUpdated", "Method", "Json")
+            VALUES (@t, @i, @v, TRUE, @d, @u, @m, @j) RETURNING "Key"
+            """, "t", "i", "v", "d", "u", "m", "j");
+        var p = _insertResource.Parameters;
+        p[0].Value = w.ResourceType;
+        p[1].Value = w.ResourceId;
+        p[2].Value = version;
+        p[3].Value = w.IsDelete;
+        p[4].Value = ticks;
+        p[5].Value = w.Method;
+        p[6].Value = json;
+        return Convert.ToInt64(await _insertResource.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task InsertIndexRowsAsync(long key, string type, ExtractedIndex index, CancellationToken ct)
+    {
+        foreach (var (param, system, code) in index.Tokens.Distinct())
+        {
+            _token ??= Command("""INSERT INTO search_token ("ResourceKey", "ResourceType", "Param", "System", "Code") VALUES (@k, @t, @p, @s, @c)""", "k", "t", "p", "s", "c");
+            await Execute(_token, key, type, param, (object?)system ?? DBNull.Value, code.Length > 512 ? code[..512] : code);
+        }
+        foreach (var (param, value) in index.Strings.Distinct())
+        {
+            _string ??= Command("""INSERT INTO search_string ("ResourceKey", "ResourceType", "Param", "Value") VALUES (@k, @t, @p, @v)""", "k", "t", "p", "v");
+            await Execute(_string, key, type, param, value);
+        }
+        foreach (var (param, range) in index.Dates.Distinct())
+        {
+            _date ??= Command("""INSERT INTO search_date ("ResourceKey", "ResourceType", "Param", "Start", "End") VALUES (@k, @t, @p, @s, @e)""", "k", "t", "p", "s", "e");
+            await Execute(_date, key, type, param, range.StartTicks, range.EndTicks);
+        }
+        foreach (var (param, targetType, targetId) in index.References.Distinct())
+        {
+            _reference ??= Command("""INSERT INTO search_reference ("ResourceKey", "ResourceType", "Param", "TargetType", "TargetId") VALUES (@k, @t, @p, @tt, @ti)""", "k", "t", "p", "tt", "ti");
+            await Execute(_reference, key, type, param, targetType, targetId);
+        }
+        foreach (var (param, value, system, code) in index.Quantities.Distinct())
+        {
+            _quantity ??= Command("""INSERT INTO search_quantity ("ResourceKey", "ResourceType", "Param", "Value", "System", "Code") VALUES (@k, @t, @p, @v, @s, @c)""", "k", "t", "p", "v", "s", "c");
+            await Execute(_quantity, key, type, param, value, (object?)system ?? DBNull.Value, (object?)code ?? DBNull.Value);
+        }
+
+        async Task Execute(DbCommand cmd, params object[] values)
+        {
+            for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i];
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var cmd in new[] { _selectCurrent, _retire, _insertResource, _token, _string, _date, _reference, _quantity }.Concat(_deleteIndex ?? []))
+            if (cmd is not null) await cmd.DisposeAsync();
+    }
+
+    private DbCommand Command(string sql, params string[] parameters)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
+        cmd.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = "@" + name;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+
+namespace SendInterop.Storage.Store;
+
+/// <summary>
+/// Group commit for SQLite, which has one writer at a time anyway: requests queue here and one writer loop applies
+/// everything that is waiting in a single database transaction, each request inside its own savepoint, so one
+/// request's conflict rolls back only that request. A commit (and, with synchronous=FULL, its fsync) is paid once
+/// per group instead of once per request. A request is answered only after its group has committed.
+/// </summary>
+internal sealed class SqliteGroupCommit
+{
+    /// <summary>Upper bound on a group, so a burst cannot make one transaction (and its latency) unbounded.</summary>
+    private const int MaxWritesPerGroup = 4000;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly FhirDbContextFactory _contexts;
+    private readonly Func<DateTimeOffset> _clock;
+
+    public SqliteGroupCommit(FhirDbContextFactory contexts, Func<DateTimeOffset> clock)
+    {
+        _contexts = contexts;
+        _clock = clock;
+        _ = Task.Run(RunAsync);
+    }
+
+    private sealed record Pending(IReadOnlyList<ResourceWrite> Writes, TaskCompletionSource<IReadOnlyList<WriteResult>> Done, CancellationToken Ct);
+
+    public Task<IReadOnlyList<WriteResult>> EnqueueAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
+    {
+        var pending = new Pending(writes, new TaskCompletionSource<IReadOnlyList<WriteResult>>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
+        if (!_queue.Writer.TryWrite(pending)) pending.Done.SetException(new ObjectDisposedException(nameof(SqliteGroupCommit)));
+        return pending.Done.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new List<Pending>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            var writes = 0;
+            while (writes < MaxWritesPerGroup && _queue.Reader.TryRead(out var next))
+            {
+                if (next.Ct.IsCancellationRequested) { next.Done.TrySetCanceled(next.Ct); continue; }
+                group.Add(next);
+                writes += next.Writes.Count;
+            }
+            if (group.Count > 0) await CommitGroupAsync(group);
+        }
+    }
+
+    private async Task CommitGroupAsync(List<Pending> group)
+    {
+        var succeeded = new List<(Pending Request, IReadOnlyList<WriteResult> Results)>(group.Count);
+        try
+        {
+            await using var db = _contexts.Create();
+            await db.Database.OpenConnectionAsync();
+            var connection = db.Database.GetDbConnection();
+            await using var tx = await connection.BeginTransactionAsync();
+            await using (var writer = new SqlResourceWriter(connection, tx))
+            {
+                var useSavepoints = group.Count > 1;
+                for (int i = 0; i < group.Count; i++)
+                {
+                    var request = group[i];
+                    var savepoint = "w" + i;
+                    if (useSavepoints) await tx.SaveAsync(savepoint);
+                    try
+                    {
+                        var results = await writer.ApplyAsync(request.Writes, _clock, CancellationToken.None);
+                        if (useSavepoints) await tx.ReleaseAsync(savepoint);
+                        succeeded.Add((request, results));
+                    }
+                    catch (Exception ex)
+                    {
+                        if (useSavepoints) await tx.RollbackAsync(savepoint);
+                        else await tx.RollbackAsync();
+                        request.Done.TrySetException(ex is DbException db2 && ResourceStore.IsConflict(db2)
+                            ? new VersionConflictException("The resource was changed by another request at the same time; read it again and retry.", preconditionFailed: false)
+                            : ex);
+                        if (!useSavepoints) return;
+                    }
+                }
+            }
+            await tx.CommitAsync();
+        }
+        catch (Exception ex)
+        {
+            // The group did not commit: nothing of it is stored, and every request in it is told so.
+            foreach (var (request, _) in succeeded) request.Done.TrySetException(ex);
+            foreach (var request in group) request.Done.TrySetException(ex);
+            return;
+        }
+        foreach (var (request, results) in succeeded) request.Done.TrySetResult(results);
+    }
+}
