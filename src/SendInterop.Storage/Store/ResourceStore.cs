@@ -19,36 +19,20 @@ public sealed class ResourceStore : IResourceStore
     private long _lastTicks;
     private readonly SqliteGroupCommit? _groupCommit;
 
-    public ResourceStore(FhirDbContextFactory contexts)
+    private readonly ResourceReader _reader;
+
+    public ResourceStore(FhirDbContextFactory contexts, StorageOptions options)
     {
         this.contexts = contexts;
+        _reader = new ResourceReader(options);
         if (contexts.Provider == StorageProvider.Sqlite) _groupCommit = new SqliteGroupCommit(contexts, () => NextTimestamp());
     }
 
     private readonly FhirDbContextFactory contexts;
 
-    // Compiled once per store: the read path is the hottest in the gateway, and EF's per-call query cache lookup is a
-    // measurable share of a by-id read. Not static: a compiled query binds to the first model it runs on, and two
-    // stores on different providers can live in one process (the tests run SQLite and PostgreSQL side by side).
-    private readonly Func<FhirDbContext, string, string, CancellationToken, Task<ResourceRecord?>> _readCurrent =
-        EF.CompileAsyncQuery((FhirDbContext db, string type, string id, CancellationToken ct) =>
-            db.Resources.AsNoTracking().FirstOrDefault(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent));
+    public Task<ResourceRecord?> ReadAsync(string type, string id, CancellationToken ct = default) => _reader.ReadCurrentAsync(type, id, ct);
 
-    private readonly Func<FhirDbContext, string, string, int, CancellationToken, Task<ResourceRecord?>> _readVersion =
-        EF.CompileAsyncQuery((FhirDbContext db, string type, string id, int version, CancellationToken ct) =>
-            db.Resources.AsNoTracking().FirstOrDefault(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == version));
-
-    public async Task<ResourceRecord?> ReadAsync(string type, string id, CancellationToken ct = default)
-    {
-        await using var db = contexts.Create();
-        return await _readCurrent(db, type, id, ct);
-    }
-
-    public async Task<ResourceRecord?> ReadVersionAsync(string type, string id, int version, CancellationToken ct = default)
-    {
-        await using var db = contexts.Create();
-        return await _readVersion(db, type, id, version, ct);
-    }
+    public Task<ResourceRecord?> ReadVersionAsync(string type, string id, int version, CancellationToken ct = default) => _reader.ReadVersionAsync(type, id, version, ct);
 
     public async Task<IReadOnlyList<bool>> ExistAsync(IReadOnlyList<(string Type, string Id)> references, CancellationToken ct = default)
     {
