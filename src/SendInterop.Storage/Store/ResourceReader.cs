@@ -61,6 +61,29 @@ internal sealed class ResourceReader(StorageOptions options) : IAsyncDisposable
         }
     }
 
+    /// <summary>True when the resource exists and is not deleted (referential integrity checks on write).</summary>
+    public async Task<bool> ExistsAsync(string type, string id, CancellationToken ct)
+    {
+        var lease = await RentAsync(ct);
+        try
+        {
+            lease.Exists.Parameters[0].Value = type;
+            lease.Exists.Parameters[1].Value = id;
+            var deleted = await lease.Exists.ExecuteScalarAsync(ct);
+            return deleted is not null and not DBNull && !Convert.ToBoolean(deleted, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch
+        {
+            await lease.DisposeAsync();
+            lease = null;
+            throw;
+        }
+        finally
+        {
+            if (lease is not null) Return(lease);
+        }
+    }
+
     private static async Task<ResourceRecord?> ReadOneAsync(DbCommand command, CancellationToken ct)
     {
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
@@ -82,7 +105,8 @@ internal sealed class ResourceReader(StorageOptions options) : IAsyncDisposable
         await connection.OpenAsync(ct);
         return new Lease(connection,
             Command(connection, $"""SELECT {Columns} FROM resources WHERE "ResourceType" = @t AND "ResourceId" = @i AND "IsCurrent" = TRUE""", "t", "i"),
-            Command(connection, $"""SELECT {Columns} FROM resources WHERE "ResourceType" = @t AND "ResourceId" = @i AND "VersionId" = @v""", "t", "i", "v"));
+            Command(connection, $"""SELECT {Columns} FROM resources WHERE "ResourceType" = @t AND "ResourceId" = @i AND "VersionId" = @v""", "t", "i", "v"),
+            Command(connection, """SELECT "IsDeleted" FROM resources WHERE "ResourceType" = @t AND "ResourceId" = @i AND "IsCurrent" = TRUE""", "t", "i"));
     }
 
     private void Return(Lease lease)
@@ -109,15 +133,17 @@ internal sealed class ResourceReader(StorageOptions options) : IAsyncDisposable
         while (_idle.TryTake(out var lease)) await lease.DisposeAsync();
     }
 
-    private sealed class Lease(DbConnection connection, DbCommand current, DbCommand version) : IAsyncDisposable
+    private sealed class Lease(DbConnection connection, DbCommand current, DbCommand version, DbCommand exists) : IAsyncDisposable
     {
         public DbCommand Current { get; } = current;
         public DbCommand Version { get; } = version;
+        public DbCommand Exists { get; } = exists;
 
         public async ValueTask DisposeAsync()
         {
             await Current.DisposeAsync();
             await Version.DisposeAsync();
+            await Exists.DisposeAsync();
             await connection.DisposeAsync();
         }
     }

@@ -22,7 +22,7 @@ internal sealed class ValidatorInstance
 
         // CreateDefaultForCore wraps a LocalTerminologyService (expands our ValueSets and the core ones from the
         // resolver) with the services for implicit core value sets (languages, MIME types, UCUM).
-        var terminology = LocalTerminologyService.CreateDefaultForCore(_resolver);
+        var terminology = new MemoizingTerminologyService(LocalTerminologyService.CreateDefaultForCore(_resolver));
         var settings = new ValidationSettings
         {
             // Unknown meta.profile canonicals are reported once, by us (a warning when only declared, an error when asked
