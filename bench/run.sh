@@ -5,7 +5,9 @@
 #   bench/run.sh                      smoke run: every scenario, short (about 2 minutes)
 #   bench/run.sh --full               published sweep: CRUD 10/50/100/300 workers x 5 min, import of 1,000
 #                                     generated patient bundles, single verbs 10/50/100 workers x 60 s
-#   bench/run.sh --scenarios crud,import     only these (crud, import, read, search, create)
+#   bench/run.sh --medium             the same sweep, shorter: CRUD 10/50/100/300 x 30 s, import of 200 bundles,
+#                                     single verbs 16/64 workers x 15 s over 100,000 stored Patients (~12 minutes)
+#   bench/run.sh --scenarios crud,import     only these (crud, import, read, search, create, create-send)
 #   bench/run.sh --url http://127.0.0.1:8080/fhir   use a gateway that is already running (not started here)
 #   bench/run.sh --bundles DIR        import these transaction Bundles (e.g. Synthea output) instead of generating
 #   bench/run.sh --out DIR            where the JSON and summary.md go (default bench/results/<utc time>)
@@ -20,10 +22,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-full=0 scenarios="crud,import,read,search,create" gateway_url="" bundles="" out="" extra=()
+full=0 medium=0 scenarios="crud,import,read,search,create,create-send" gateway_url="" bundles="" out="" extra=()
 while [ $# -gt 0 ]; do
   case $1 in
     --full) full=1 ;;
+    --medium) medium=1 ;;
     --scenarios) scenarios=$2; shift ;;
     --url) gateway_url=${2%/}; shift ;;
     --bundles) bundles=$2; shift ;;
@@ -94,7 +97,7 @@ if [ -z "$gateway_url" ]; then
   gateway_url="http://127.0.0.1:$gw_port/fhir"
   ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production} \
   Storage__Provider=Sqlite ConnectionStrings__Fhir="Data Source=$tmp/fhir.db" \
-  DemoData__Enabled=false \
+  DemoData__Enabled=false Fhir__Validation__AllowTestNhsNumbers=true \
   Logging__LogLevel__Default=${Logging__LogLevel__Default:-Warning} \
     setsid dotnet run --project src/SendInterop.Gateway -c Release --no-build --no-launch-profile \
       -- --urls "http://127.0.0.1:$gw_port" >"$tmp/gateway.log" 2>&1 &
@@ -115,6 +118,10 @@ if [ "$full" -eq 1 ]; then
   crud_args=(--workers 10,50,100,300 --duration 300 --warmup 45 --warmup-workers 100)
   import_args=(--workers 20 --generate 1000 --entries 300)
   verb_args=(--workers 10,50,100 --duration 60 --warmup 10 --preload 10000)
+elif [ "$medium" -eq 1 ]; then
+  crud_args=(--workers 10,50,100,300 --duration 30 --warmup 20 --warmup-workers 100)
+  import_args=(--workers 20 --generate 200 --entries 300)
+  verb_args=(--workers 16,64 --duration 15 --warmup 5 --preload 100000 --preload-batch 1000)
 else
   crud_args=(--workers 10 --duration 10 --warmup 5)
   import_args=(--workers 20 --generate 20 --entries 300)
@@ -124,7 +131,7 @@ fi
 
 summary="$out/summary.md"
 {
-  echo "# SendInterop benchmark $stamp ($([ "$full" -eq 1 ] && echo full || echo smoke))"
+  echo "# SendInterop benchmark $stamp ($([ "$full" -eq 1 ] && echo full || { [ "$medium" -eq 1 ] && echo medium; } || echo smoke))"
   echo
   echo "Gateway $gateway_url (SQLite, fresh file unless --url), baseline $baseline_url; $(nproc) cores shared by server and driver; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
   echo
@@ -136,7 +143,7 @@ for s in "${list[@]}"; do
   case $s in
     crud) args=("${crud_args[@]}") ;;
     import) args=("${import_args[@]}") ;;
-    read|search|create) args=("${verb_args[@]}" --baseline-url "$baseline_url") ;;
+    read|search|create|create-send) args=("${verb_args[@]}" --baseline-url "$baseline_url") ;;
     *) echo "run.sh: unknown scenario $s" >&2; status=2; continue ;;
   esac
   echo "run.sh: scenario $s" >&2

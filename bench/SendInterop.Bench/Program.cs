@@ -27,7 +27,7 @@ try
     {
         "crud" => await scenarios.Crud(),
         "import" => await scenarios.Import(),
-        "read" or "search" or "create" => await scenarios.Verb(),
+        "read" or "search" or "create" or "create-send" => await scenarios.Verb(),
         _ => throw new UsageException($"unknown scenario '{o.Scenario}'"),
     };
 }
