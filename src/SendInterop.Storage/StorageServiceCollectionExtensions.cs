@@ -36,6 +36,9 @@ public static class StorageServiceCollectionExtensions
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
+    /// <summary>Settings for connections that read: memory-mapped I/O (up to 1 GiB of the file) and a larger page cache.</summary>
+    public const string ReadConnection = "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16000;";
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -47,7 +50,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     private static void Apply(DbConnection connection)
     {
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY;";
+        cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; " + ReadConnection;
         cmd.ExecuteNonQuery();
     }
 }

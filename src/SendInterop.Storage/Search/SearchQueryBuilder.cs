@@ -17,12 +17,24 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
     public IQueryable<ResourceRecord> Current(string type) =>
         db.Resources.AsNoTracking().Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted);
 
-    public IQueryable<ResourceRecord> Build(string type, IEnumerable<SearchCriterion> criteria)
+    public IQueryable<ResourceRecord> Build(string type, IReadOnlyList<SearchCriterion> criteria)
     {
-        var query = Current(type);
+        // When an index criterion already pins the type (every index sub-query filters on it), the outer type filter
+        // is left out: with it, SQLite's planner walked the type's whole (type, id) index and probed the key list,
+        // 200 ms per identifier search at 100,000 Patients; without it, it looks the keys up by primary key.
+        var query = criteria.Any(IsIndexDriven)
+            ? db.Resources.AsNoTracking().Where(r => r.IsCurrent && !r.IsDeleted)
+            : Current(type);
         foreach (var c in criteria) query = query.Where(Predicate(c));
         return query;
     }
+
+    /// <summary>True when the criterion is a positive IN (index sub-query) that only matches resources of its type.</summary>
+    private static bool IsIndexDriven(SearchCriterion c) =>
+        c.Chained is not null
+        || (!SearchParameterRegistry.ColumnParameters.Contains(c.Parameter.Name)
+            && c.Modifier is not ("not" or "missing")
+            || c is { Modifier: "missing", Values: ["false"] });
 
     public Expression<Func<ResourceRecord, bool>> Predicate(SearchCriterion c)
     {

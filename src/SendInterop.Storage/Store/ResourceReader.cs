@@ -103,6 +103,14 @@ internal sealed class ResourceReader(StorageOptions options) : IAsyncDisposable
             ? new NpgsqlConnection(options.ConnectionString)
             : new SqliteConnection(options.ConnectionString);
         await connection.OpenAsync(ct);
+        if (connection is SqliteConnection)
+        {
+            // Memory-mapped reads: at 100,000 stored resources the per-connection page cache (2 MB by default)
+            // misses on most reads, and each miss was a read() system call.
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = SqlitePragmas.ReadConnection;
+            await pragma.ExecuteNonQueryAsync(ct);
+        }
         return new Lease(connection,
             Command(connection, $"""SELECT {Columns} FROM resources WHERE "ResourceType" = @t AND "ResourceId" = @i AND "IsCurrent" = TRUE""", "t", "i"),
             Command(connection, $"""SELECT {Columns} FROM resources WHERE "ResourceType" = @t AND "ResourceId" = @i AND "VersionId" = @v""", "t", "i", "v"),
