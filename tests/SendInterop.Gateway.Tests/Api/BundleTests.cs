@@ -119,6 +119,34 @@ public abstract class BundleTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Transaction_applies_fhirpath_and_json_patches_with_the_other_entries()
+    {
+        var a = await _fhir.CreateAsync("Organization", Build.Organization("Patch me"));
+        var b = await _fhir.CreateAsync("Organization", Build.Organization("Json patch me"));
+        var fhirPathPatch = JsonNode.Parse("""
+            {"resourceType":"Parameters","parameter":[{"name":"operation","part":[
+              {"name":"type","valueCode":"replace"},{"name":"path","valueString":"Organization.name"},{"name":"value","valueString":"Patched by FHIRPath"}]}]}
+            """)!;
+        var jsonPatch = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("""[{"op":"replace","path":"/name","value":"Patched by JSON Patch"}]"""));
+        var bundle = new JsonObject
+        {
+            ["resourceType"] = "Bundle", ["type"] = "transaction",
+            ["entry"] = new JsonArray(
+                new JsonObject { ["resource"] = fhirPathPatch, ["request"] = new JsonObject { ["method"] = "PATCH", ["url"] = $"Organization/{a}" } },
+                new JsonObject
+                {
+                    ["resource"] = new JsonObject { ["resourceType"] = "Binary", ["contentType"] = "application/json-patch+json", ["data"] = jsonPatch },
+                    ["request"] = new JsonObject { ["method"] = "PATCH", ["url"] = $"Organization/{b}" },
+                }),
+        }.ToJsonString();
+        var (status, body) = await _fhir.PostAsync("", bundle);
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        Assert.Equal("Patched by FHIRPath", (await (await _fhir.GetAsync($"Organization/{a}")).JsonAsync())["name"]!.GetValue<string>());
+        Assert.Equal("Patched by JSON Patch", (await (await _fhir.GetAsync($"Organization/{b}")).JsonAsync())["name"]!.GetValue<string>());
+        Assert.Equal("PATCH", (await _fhir.SearchAsync($"Organization/{a}/_history"))["entry"]![0]!["request"]!["method"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Batch_entries_succeed_or_fail_independently()
     {
         var good = Build.Organization("Batch good");

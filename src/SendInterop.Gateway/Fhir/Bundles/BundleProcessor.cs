@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Fhir.Interactions;
+using SendInterop.Gateway.Fhir.Patch;
 using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Fhir.Bundles;
@@ -21,6 +22,7 @@ public sealed class BundleProcessor(
     ResourcePreparer preparer,
     ConditionalResolver conditional,
     FhirResponseWriter writer,
+    PatchApplier patches,
     IOptions<FhirApiOptions> options)
 {
     public async Task<FhirResponse> ProcessAsync(FhirRequest request, CancellationToken ct)
@@ -90,6 +92,8 @@ public sealed class BundleProcessor(
         /// <summary>If-None-Exist matched an existing resource: nothing is written for this entry.</summary>
         public FhirResponse? Existing { get; set; }
         public ResourceWrite? Write { get; set; }
+        /// <summary>For PATCH entries: the patched resource, whose references are checked like any other write.</summary>
+        public Resource? PatchedResource { get; set; }
     }
 
     private async Task<FhirResponse> TransactionAsync(FhirRequest request, Bundle bundle, CancellationToken ct)
@@ -186,7 +190,21 @@ public sealed class BundleProcessor(
                     deleted.Add((p.Type, p.Id));
                     break;
                 case "PATCH":
-                    throw At(p.Index, FhirException.BadRequest("PATCH inside a transaction is not supported yet; send it as its own request.", OperationOutcome.IssueType.NotSupported));
+                {
+                    if (p.Id is null) throw At(p.Index, FhirException.NotFound($"No {p.Type} matched the conditional patch criteria."));
+                    if (written.Contains((p.Type, p.Id)) || deleted.Contains((p.Type, p.Id)))
+                        throw At(p.Index, FhirException.BadRequest($"{p.Type}/{p.Id} is patched and also written by another entry of this transaction."));
+                    var current = await store.ReadAsync(p.Type, p.Id, ct);
+                    if (current is null || current.IsDeleted) throw At(p.Index, FhirException.NotFound($"{p.Type}/{p.Id} does not exist, so it cannot be patched."));
+                    var patched = WithIndex(() => patches.Apply(current.Json, p.Type, p.Request), p.Index);
+                    if (patched.TypeName != p.Type || patched.Id != p.Id) throw At(p.Index, FhirException.Unprocessable("The patch may not change the resource type or id."));
+                    var preparedPatch = await WithIndexAsync(() => preparer.PrepareAsync(patched, p.Id, ct), p.Index);
+                    // The version patched is the version expected: a concurrent write fails the transaction, not the patch.
+                    p.Write = preparer.ToWrite(preparedPatch, "PATCH", IfMatch(p) ?? current.VersionId);
+                    p.PatchedResource = patched;
+                    written.Add((p.Type, p.Id));
+                    break;
+                }
                 default:
                     var resource = p.Request.Resource ?? throw At(p.Index, FhirException.BadRequest($"{p.Request.Method} entry has no resource.", OperationOutcome.IssueType.Required));
                     if (resource.TypeName != p.Type) throw At(p.Index, FhirException.BadRequest($"The entry's resource is a {resource.TypeName} but its request.url is for {p.Type}."));
@@ -243,7 +261,7 @@ public sealed class BundleProcessor(
     {
         var needed = new List<(int Index, string Type, string Id, string Text)>();
         foreach (var p in planned.Where(p => p.Write is { IsDelete: false }))
-            foreach (var (type, id, text) in preparer.LocalReferences(p.Request.Resource!))
+            foreach (var (type, id, text) in preparer.LocalReferences(p.PatchedResource ?? p.Request.Resource!))
             {
                 if (deleted.Contains((type, id)))
                     throw At(p.Index, new FhirException(409, OperationOutcome.IssueType.Conflict, $"{text} is deleted by this same transaction but still referenced."));
