@@ -18,74 +18,43 @@ internal sealed class ResourceReader(StorageOptions options) : IAsyncDisposable
     private readonly ConcurrentBag<Lease> _idle = [];
     private readonly int _maxIdle = Math.Max(4, Environment.ProcessorCount * 4);
 
-    public async Task<ResourceRecord?> ReadCurrentAsync(string type, string id, CancellationToken ct)
-    {
-        var lease = await RentAsync(ct);
-        try
-        {
-            lease.Current.Parameters[0].Value = type;
-            lease.Current.Parameters[1].Value = id;
-            return await ReadOneAsync(lease.Current, ct);
-        }
-        catch
-        {
-            await lease.DisposeAsync();
-            lease = null;
-            throw;
-        }
-        finally
-        {
-            if (lease is not null) Return(lease);
-        }
-    }
+    public Task<ResourceRecord?> ReadCurrentAsync(string type, string id, CancellationToken ct) =>
+        WithLeaseAsync(lease => ReadOneAsync(lease.Current, ct, type, id), ct);
 
-    public async Task<ResourceRecord?> ReadVersionAsync(string type, string id, int version, CancellationToken ct)
-    {
-        var lease = await RentAsync(ct);
-        try
-        {
-            lease.Version.Parameters[0].Value = type;
-            lease.Version.Parameters[1].Value = id;
-            lease.Version.Parameters[2].Value = version;
-            return await ReadOneAsync(lease.Version, ct);
-        }
-        catch
-        {
-            await lease.DisposeAsync();
-            lease = null;
-            throw;
-        }
-        finally
-        {
-            if (lease is not null) Return(lease);
-        }
-    }
+    public Task<ResourceRecord?> ReadVersionAsync(string type, string id, int version, CancellationToken ct) =>
+        WithLeaseAsync(lease => ReadOneAsync(lease.Version, ct, type, id, version), ct);
 
     /// <summary>True when the resource exists and is not deleted (referential integrity checks on write).</summary>
-    public async Task<bool> ExistsAsync(string type, string id, CancellationToken ct)
-    {
-        var lease = await RentAsync(ct);
-        try
+    public Task<bool> ExistsAsync(string type, string id, CancellationToken ct) =>
+        WithLeaseAsync(async lease =>
         {
             lease.Exists.Parameters[0].Value = type;
             lease.Exists.Parameters[1].Value = id;
             var deleted = await lease.Exists.ExecuteScalarAsync(ct);
             return deleted is not null and not DBNull && !Convert.ToBoolean(deleted, System.Globalization.CultureInfo.InvariantCulture);
+        }, ct);
+
+    /// <summary>Runs <paramref name="use"/> on a pooled connection; a connection that failed is discarded, not pooled.</summary>
+    private async Task<T> WithLeaseAsync<T>(Func<Lease, Task<T>> use, CancellationToken ct)
+    {
+        var lease = await RentAsync(ct);
+        T result;
+        try
+        {
+            result = await use(lease);
         }
         catch
         {
             await lease.DisposeAsync();
-            lease = null;
             throw;
         }
-        finally
-        {
-            if (lease is not null) Return(lease);
-        }
+        Return(lease);
+        return result;
     }
 
-    private static async Task<ResourceRecord?> ReadOneAsync(DbCommand command, CancellationToken ct)
+    private static async Task<ResourceRecord?> ReadOneAsync(DbCommand command, CancellationToken ct, params object[] values)
     {
+        for (int i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i];
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new ResourceRecord
@@ -123,18 +92,8 @@ internal sealed class ResourceReader(StorageOptions options) : IAsyncDisposable
         else _ = lease.DisposeAsync().AsTask();
     }
 
-    private static DbCommand Command(DbConnection connection, string sql, params string[] parameters)
-    {
-        var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = "@" + name;
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
-    }
+    private static DbCommand Command(DbConnection connection, string sql, params string[] parameters) =>
+        DbCommands.Create(connection, null, sql, parameters);
 
     public async ValueTask DisposeAsync()
     {

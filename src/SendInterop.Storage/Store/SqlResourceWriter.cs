@@ -148,17 +148,5 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
             if (cmd is not null) await cmd.DisposeAsync();
     }
 
-    private DbCommand Command(string sql, params string[] parameters)
-    {
-        var cmd = connection.CreateCommand();
-        cmd.Transaction = transaction;
-        cmd.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = "@" + name;
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
-    }
+    private DbCommand Command(string sql, params string[] parameters) => DbCommands.Create(connection, transaction, sql, parameters);
 }
