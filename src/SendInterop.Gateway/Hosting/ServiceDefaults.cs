@@ -11,10 +11,16 @@ public static class ServiceDefaults
 {
     public const string ActivitySourceName = "SendInterop.Gateway";
 
+    private static readonly string[] UrlLoggingCategories =
+        ["Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.HttpLogging", "Microsoft.AspNetCore.W3CLogging"];
+
     public static WebApplicationBuilder AddSendInteropDefaults(this WebApplicationBuilder builder)
     {
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        // Request URLs carry NHS numbers, names and dates of birth in search parameters; the categories that log
+        // whole URLs stay at Warning whatever the configuration says (added after it, so these rules win).
+        foreach (var category in UrlLoggingCategories) builder.Logging.AddFilter(category, LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         builder.Services.AddHealthChecks()
