@@ -56,7 +56,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 }
 
 /// <summary>Brings the database schema up to date at start-up.</summary>
-public sealed class StorageInitializer(FhirDbContextFactory contexts, StorageOptions options)
+public sealed class StorageInitializer(FhirDbContextFactory contexts, StorageOptions options, IResourceStore store)
 {
     public async Task InitializeAsync(CancellationToken ct = default)
     {
@@ -64,6 +64,10 @@ public sealed class StorageInitializer(FhirDbContextFactory contexts, StorageOpt
         if (options.MigrateOnStartup) await db.Database.MigrateAsync(ct);
         if (options.Provider == StorageProvider.Sqlite)
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        // New versions must never carry a lastUpdated older than stored ones (a clock stepped back across a
+        // restart would otherwise break _history?_since polling).
+        var latest = await db.Resources.MaxAsync(r => (long?)r.LastUpdated, ct);
+        if (latest is { } ticks && store is ResourceStore resources) resources.ObserveTimestamp(ticks);
     }
 }
 

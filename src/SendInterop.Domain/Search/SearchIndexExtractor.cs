@@ -75,7 +75,7 @@ public sealed class SearchIndexExtractor(SearchParameterRegistry registry)
         {
             case CodeableConcept cc:
                 foreach (var c in cc.Coding) AddToken(index, param, c);
-                if (!string.IsNullOrEmpty(cc.Text)) index.Tokens.Add((param, TextSystem, cc.Text.ToLowerInvariant()));
+                if (!string.IsNullOrWhiteSpace(cc.Text)) index.Tokens.Add((param, TextSystem, NormaliseString(cc.Text)));
                 break;
             case Coding { Code: not null } c: index.Tokens.Add((param, c.System, c.Code)); break;
             case Identifier { Value: not null } id: index.Tokens.Add((param, id.System, id.Value)); break;
@@ -141,7 +141,10 @@ public sealed class SearchIndexExtractor(SearchParameterRegistry registry)
 
     private static void AddReference(ExtractedIndex index, string param, Base value)
     {
-        if (value is ResourceReference { Reference: { } reference } && TryParseLocalReference(reference, out var type, out var id))
+        // Absolute URLs point at other servers: indexing them as local would link another system's record to a
+        // child here (and show it in their searches), so only relative references are indexed.
+        if (value is ResourceReference { Reference: { } reference } && !reference.Contains("://", StringComparison.Ordinal)
+            && TryParseLocalReference(reference, out var type, out var id))
             index.References.Add((param, type, id));
     }
 
@@ -159,7 +162,9 @@ public sealed class SearchIndexExtractor(SearchParameterRegistry registry)
         if (parts.Length < 2) return false;
         type = parts[^2];
         id = parts[^1];
-        return ModelInfo.IsKnownResource(type) && id.Length > 0;
+        // A FHIR id: 1-64 of [A-Za-z0-9-.]; anything else cannot name a resource here (and would not fit the index).
+        return ModelInfo.IsKnownResource(type) && char.IsUpper(type[0]) && id.Length is > 0 and <= 64
+            && id.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.');
     }
 
     private static void AddQuantity(ExtractedIndex index, string param, Base value)

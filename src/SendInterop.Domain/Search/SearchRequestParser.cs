@@ -28,7 +28,7 @@ public sealed class SearchRequestParser(SearchParameterRegistry registry)
                     {
                         var desc = field.StartsWith('-');
                         var name = desc ? field[1..] : field;
-                        if (name is "_id" or "_lastUpdated" || registry.Find(resourceType, name) is { Type: SearchParamType.Date or SearchParamType.String or SearchParamType.Token or SearchParamType.Number or SearchParamType.Quantity })
+                        if (name is "_id" or "_lastUpdated" || registry.Find(resourceType, name) is { Type: SearchParamType.Date or SearchParamType.String or SearchParamType.Token })
                             request.Sort.Add(new SortField(name, desc));
                         else request.Problems.Add($"_sort by '{name}' is not supported for {resourceType}.");
                     }
@@ -126,7 +126,7 @@ public sealed class SearchRequestParser(SearchParameterRegistry registry)
         "missing" => true,
         "exact" or "contains" => p.Type == SearchParamType.String,
         "not" or "text" => p.Type == SearchParamType.Token,
-        "below" or "above" => p.Type == SearchParamType.Uri,
+        "below" => p.Type == SearchParamType.Uri,
         _ => p.Type == SearchParamType.Reference && registry.IsKnownResourceType(modifier),
     };
 

@@ -33,6 +33,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSingleton<FhirResponseWriter>();
         services.AddSingleton<ResourcePreparer>();
         services.AddSingleton<ConditionalResolver>();
+        services.AddSingleton<ConditionalWriteLocks>();
         services.AddSingleton<ReadInteractions>();
         services.AddSingleton<WriteInteractions>();
         services.AddSingleton<SearchInteraction>();

@@ -41,16 +41,27 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
         var name = c.Parameter.Name;
         var type = c.Parameter.ResourceType;
         if (c.Chained is not null) return Chain(c);
-        if (c.Modifier == "missing") return Missing(c.Parameter, c.Values[0] == "true");
+        if (c.Modifier == "missing" && !SearchParameterRegistry.ColumnParameters.Contains(name))
+        {
+            if (c.Values[0] is not ("true" or "false")) throw new SearchValueException($":missing takes true or false, not '{c.Values[0]}'.");
+            return Missing(c.Parameter, c.Values[0] == "true");
+        }
 
         switch (name)
         {
             case "_id":
             {
                 var ids = c.Values.ToList();
-                return r => ids.Contains(r.ResourceId);
+                Expression<Func<ResourceRecord, bool>> match = r => ids.Contains(r.ResourceId);
+                return c.Modifier switch
+                {
+                    null => match,
+                    "not" => ExpressionComposer.Not(match),
+                    _ => throw new SearchValueException($"Modifier ':{c.Modifier}' is not supported on _id."),
+                };
             }
             case "_lastUpdated":
+                if (c.Modifier is not null) throw new SearchValueException($"Modifier ':{c.Modifier}' is not supported on _lastUpdated.");
                 return ExpressionComposer.Or(c.Values.Select(LastUpdatedPredicate));
         }
 
@@ -176,7 +187,8 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
         var code = parts.Length > 2 && parts[2].Length > 0 ? parts[2] : null;
         // Equality honours the precision written: 5.4 matches [5.35, 5.45).
         var scale = (decimal)Math.Pow(10, -BitConverter.GetBytes(decimal.GetBits(number)[3])[2]) / 2;
-        double v = (double)number, lo = (double)(number - scale), hi = (double)(number + scale);
+        // In double: decimal.MaxValue plus half a unit would overflow decimal.
+        double v = (double)number, half = (double)scale, lo = v - half, hi = v + half;
         Expression<Func<QuantityIndexRow, bool>> cmp = prefix switch
         {
             SearchPrefix.Gt or SearchPrefix.Sa => q => q.Param == name && q.Value > v,

@@ -73,6 +73,14 @@ public sealed class ResourceStore : IResourceStore
     internal static bool IsConflict(DbException ex) =>
         ex.SqlState is "23505" || ex.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal);
 
+    /// <summary>Makes every later timestamp newer than <paramref name="ticks"/> (the newest stored at start-up).</summary>
+    public void ObserveTimestamp(long ticks)
+    {
+        long last;
+        do last = Interlocked.Read(ref _lastTicks);
+        while (ticks > last && Interlocked.CompareExchange(ref _lastTicks, ticks, last) != last);
+    }
+
     /// <summary>Strictly increasing timestamps, so _lastUpdated and history order agree even within one tick.</summary>
     private DateTimeOffset NextTimestamp()
     {

@@ -112,12 +112,12 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
         foreach (var (param, system, code) in index.Tokens.Distinct())
         {
             _token ??= Command("""INSERT INTO search_token ("ResourceKey", "ResourceType", "Param", "System", "Code") VALUES (@k, @t, @p, @s, @c)""", "k", "t", "p", "s", "c");
-            await Execute(_token, key, type, param, (object?)system ?? DBNull.Value, code.Length > 512 ? code[..512] : code);
+            await Execute(_token, key, type, param, (object?)Cap(system) ?? DBNull.Value, Cap(code)!);
         }
         foreach (var (param, value) in index.Strings.Distinct())
         {
             _string ??= Command("""INSERT INTO search_string ("ResourceKey", "ResourceType", "Param", "Value") VALUES (@k, @t, @p, @v)""", "k", "t", "p", "v");
-            await Execute(_string, key, type, param, value);
+            await Execute(_string, key, type, param, Cap(value)!);
         }
         foreach (var (param, range) in index.Dates.Distinct())
         {
@@ -132,7 +132,7 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
         foreach (var (param, value, system, code) in index.Quantities.Distinct())
         {
             _quantity ??= Command("""INSERT INTO search_quantity ("ResourceKey", "ResourceType", "Param", "Value", "System", "Code") VALUES (@k, @t, @p, @v, @s, @c)""", "k", "t", "p", "v", "s", "c");
-            await Execute(_quantity, key, type, param, value, (object?)system ?? DBNull.Value, (object?)code ?? DBNull.Value);
+            await Execute(_quantity, key, type, param, value, (object?)Cap(system) ?? DBNull.Value, (object?)Cap(code) ?? DBNull.Value);
         }
 
         async Task Execute(DbCommand cmd, params object[] values)
@@ -141,6 +141,9 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
             await cmd.ExecuteNonQueryAsync(ct);
         }
     }
+
+    /// <summary>Index values are capped: a b-tree row has a size limit (2.7 kB in PostgreSQL) and search needs no more.</summary>
+    private static string? Cap(string? value) => value is { Length: > 512 } ? value[..512] : value;
 
     public async ValueTask DisposeAsync()
     {

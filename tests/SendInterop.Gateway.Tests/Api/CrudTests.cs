@@ -163,6 +163,22 @@ public abstract class CrudTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Conditional_creates_racing_on_the_same_identifier_create_one_resource()
+    {
+        var ods = "RACE" + Unique();
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        {
+            var post = new HttpRequestMessage(HttpMethod.Post, "Organization") { Content = Body(Build.Organization("Racing trust", ods)) };
+            // Result parameters in the criteria must not hide the match either.
+            post.Headers.Add("If-None-Exist", $"identifier=https://fhir.nhs.uk/Id/ods-organization-code|{ods}&_summary=count");
+            return (await _fhir.SendAsync(post)).StatusCode;
+        }));
+        Assert.Equal(1, attempts.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(9, attempts.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(1, (await _fhir.SearchAsync($"Organization?identifier={ods}"))["total"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Conditional_update_upserts_by_identifier()
     {
         var nhs = Build.NhsNumber();

@@ -225,7 +225,8 @@ public abstract class SearchTests(GatewayFixture gateway)
     [Fact]
     public async Task Bad_search_values_get_400_not_500()
     {
-        foreach (var q in new[] { "Observation?date=notadate", "Observation?value-quantity=abc", "Patient?_count=-1", "Patient?_cursor=@@@" })
+        foreach (var q in new[] { "Observation?date=notadate", "Observation?value-quantity=abc",
+                                   "Patient?_count=-1", "Patient?_cursor=@@@", "Patient?_id:missing=true", "Patient?gender:missing=maybe" })
         {
             var strict = new HttpRequestMessage(HttpMethod.Get, q);
             strict.Headers.Add("Prefer", "handling=strict");
@@ -233,6 +234,31 @@ public abstract class SearchTests(GatewayFixture gateway)
             Assert.True(r.StatusCode == HttpStatusCode.BadRequest, $"{q} gave {(int)r.StatusCode}");
             Assert.Equal("OperationOutcome", (await r.JsonAsync())["resourceType"]!.GetValue<string>());
         }
+    }
+
+    [Fact]
+    public async Task Extreme_numbers_in_quantity_search_are_answered_not_crashed()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _fhir.GetAsync("Observation?value-quantity=79228162514264337593543950335")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _fhir.GetAsync("Observation?value-quantity=-79228162514264337593543950335")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Id_not_excludes_the_named_resource()
+    {
+        var p = await NewPatientAsync();
+        var keep = await _fhir.CreateAsync("Observation", Build.Observation(p));
+        var exclude = await _fhir.CreateAsync("Observation", Build.Observation(p));
+        Assert.Equal([keep], (await _fhir.SearchAsync($"Observation?subject=Patient/{p}&_id:not={exclude}")).MatchIds());
+    }
+
+    [Fact]
+    public async Task References_to_other_servers_are_not_taken_for_local_resources()
+    {
+        var p = await NewPatientAsync();
+        var foreign = Build.Observation(p).Replace($"Patient/{p}", $"https://other.example/fhir/Patient/{p}");
+        await _fhir.CreateAsync("Observation", foreign);
+        Assert.Empty((await _fhir.SearchAsync($"Observation?subject=Patient/{p}")).MatchIds());
     }
 
     [Fact]

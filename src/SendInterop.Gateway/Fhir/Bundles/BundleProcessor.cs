@@ -63,6 +63,11 @@ public sealed class BundleProcessor(
             {
                 responses[i] = new FhirResponse { Status = ex.Status, Resource = ex.ToOutcome() };
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One entry's fault must not hide the others' results (some of which are already stored).
+                responses[i] = InternalError(ex);
+            }
         });
         var body = new BundleBody { Type = Bundle.BundleType.BatchResponse };
         foreach (var response in responses) body.Entries.Add(ResponseEntry(request.BaseUrl, response, outcomeOnly: false));
@@ -242,6 +247,7 @@ public sealed class BundleProcessor(
             {
                 try { response = await dispatcher.ExecuteAsync(p.Request, ct); }
                 catch (FhirException ex) { response = new FhirResponse { Status = ex.Status, Resource = ex.ToOutcome() }; }
+                catch (Exception ex) when (ex is not OperationCanceledException) { response = InternalError(ex); }
             }
             else if (p.Existing is not null) response = p.Existing;
             else if (byIndex.TryGetValue(p.Index, out var r))
@@ -292,6 +298,13 @@ public sealed class BundleProcessor(
             ResponseOutcome = isOutcome ? r.Resource : null,
         };
     }
+
+    private static FhirResponse InternalError(Exception ex) => new()
+    {
+        Status = 500,
+        Resource = new FhirException(500, OperationOutcome.IssueType.Exception,
+            $"This entry failed inside the server ({ex.GetType().Name}); the other entries' results stand.").ToOutcome(),
+    };
 
     private static FhirException At(int index, FhirException inner) =>
         new(inner.Status, inner.Code, $"Transaction rolled back, nothing was stored. Entry {index}: {inner.Message}", inner.ExtraIssues);

@@ -16,7 +16,14 @@ public sealed class CapabilityStatementFactory(SearchParameterRegistry registry,
     /// <summary>Profiles this server declares support for, by resource type (filled by the profile module).</summary>
     public Dictionary<string, List<string>> SupportedProfiles { get; } = new();
 
-    public CapabilityStatement Create(string baseUrl) => _cache.GetOrAdd(baseUrl, Build);
+    /// <summary>
+    /// Cached per base URL, which comes from the Host header: a bounded number are kept so a client sending made-up
+    /// hosts cannot grow memory; beyond that each is built on demand.
+    /// </summary>
+    public CapabilityStatement Create(string baseUrl) =>
+        _cache.TryGetValue(baseUrl, out var cached) ? cached
+        : _cache.Count < 16 ? _cache.GetOrAdd(baseUrl, Build)
+        : Build(baseUrl);
 
     private CapabilityStatement Build(string baseUrl)
     {

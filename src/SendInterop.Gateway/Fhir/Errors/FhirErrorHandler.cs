@@ -18,6 +18,8 @@ public sealed partial class FhirErrorHandler(FhirResponseWriter writer, ILogger<
             FhirException fe => (fe.Status, fe.ToOutcome()),
             BadHttpRequestException be when be.StatusCode == 413 => (413, Outcome(OperationOutcome.IssueType.TooCostly, "The request body is larger than this server accepts.")),
             BadHttpRequestException be => (be.StatusCode, Outcome(OperationOutcome.IssueType.Invalid, "The HTTP request is malformed: " + be.Message)),
+            // A form over ASP.NET's limits, or a body whose Content-Encoding does not match its bytes.
+            InvalidDataException ide => (400, Outcome(OperationOutcome.IssueType.Structure, "The request body could not be read: " + ide.Message)),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, Outcome(OperationOutcome.IssueType.Timeout, "The client closed the request.")),
             _ => (500, Outcome(OperationOutcome.IssueType.Exception, $"An internal error occurred; quote correlation id {context.TraceIdentifier} to the service desk.")),
         };

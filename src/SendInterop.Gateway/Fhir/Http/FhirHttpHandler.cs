@@ -82,7 +82,8 @@ public sealed class FhirHttpHandler(
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
         if (context.Request.ContentLength is { } declared && declared > limit) throw TooLarge(limit);
-        using var buffer = new MemoryStream(context.Request.ContentLength is { } len and > 0 ? (int)Math.Min(len, limit) : 4096);
+        // Pre-size from Content-Length only up to 1 MiB: the header is the client's claim, not bytes received.
+        using var buffer = new MemoryStream(context.Request.ContentLength is { } len and > 0 ? (int)Math.Min(len, Math.Min(limit, 1 << 20)) : 4096);
         try
         {
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);

@@ -23,7 +23,12 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
             throw FhirException.BadRequest("The conditional criteria could not be used: " + string.Join(" ", request.Problems));
         if (request.Criteria.Count == 0)
             throw FhirException.BadRequest("A conditional interaction needs at least one search criterion (e.g. identifier=system|value).");
+        // Only the criteria count: result parameters (_summary=count, a paging cursor, _sort) must not make a match
+        // disappear, or a conditional create would duplicate and a conditional update would fork a record.
         request.Count = 2;
+        request.Summary = SummaryMode.None;
+        request.Cursor = null;
+        request.Sort.Clear();
         try
         {
             return (await store.SearchAsync(request, ct)).Matches;

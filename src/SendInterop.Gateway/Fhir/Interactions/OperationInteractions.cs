@@ -28,8 +28,11 @@ public sealed class OperationInteractions(IProfileValidator validator, IResource
         string? profile = request.Url.Query.FirstOrDefault(kv => kv.Key == "profile").Value;
         if (resource is Parameters parameters && type != "Parameters")
         {
-            resource = parameters.GetSingle("resource")?.Resource;
-            profile ??= (parameters.GetSingle("profile")?.Value as FhirUri)?.Value ?? (parameters.GetSingle("profile")?.Value as Canonical)?.Value;
+            if (parameters.Get("resource").Count() > 1 || parameters.Get("profile").Count() > 1)
+                throw FhirException.BadRequest("$validate takes one 'resource' and at most one 'profile' parameter.");
+            resource = parameters.Get("resource").FirstOrDefault()?.Resource;
+            var profileValue = parameters.Get("profile").FirstOrDefault()?.Value;
+            profile ??= (profileValue as FhirUri)?.Value ?? (profileValue as Canonical)?.Value;
         }
         if (resource is null && request.Url.Id is not null && request.Method == "GET")
         {

@@ -13,12 +13,15 @@ public sealed class WriteInteractions(
     ResourcePreparer preparer,
     ConditionalResolver conditional,
     PatchApplier patches,
+    ConditionalWriteLocks conditionalLocks,
     IOptions<FhirApiOptions> options)
 {
     public async Task<FhirResponse> CreateAsync(FhirRequest request, CancellationToken ct)
     {
         var type = request.Url.ResourceType!;
         var resource = RequireBody(request, type);
+        using var conditionalLock = request.IfNoneExist is { Length: > 0 } ifNoneExist
+            ? await conditionalLocks.AcquireAsync(type, Http.FhirUrl.ParseQuery(ifNoneExist.TrimStart('?')), ct) : null;
         if (request.IfNoneExist is { Length: > 0 } criteria)
         {
             var matches = await conditional.ResolveAsync(type, criteria, ct);
@@ -38,6 +41,7 @@ public sealed class WriteInteractions(
         var type = request.Url.ResourceType!;
         var resource = RequireBody(request, type);
         string id;
+        using var conditionalLock = request.Url.Id is null ? await conditionalLocks.AcquireAsync(type, request.Url.Query, ct) : null;
         if (request.Url.Id is null)
         {
             // Conditional update: the upsert integrating systems want (PUT Patient?identifier=...).
