@@ -32,7 +32,17 @@ internal sealed class KeysetPager(FhirDbContext db)
         if (more) rows.RemoveAt(rows.Count - 1);
         if (backward) rows.Reverse();
         if (rows.Count == 0)
-            return (rows, null, cursor is null || backward ? null : Encode(new Cursor(true, cursor.Value, cursor.Key)));
+        {
+            // Nothing beyond the boundary (rows there were deleted meanwhile). Offer the way back (or forward) from
+            // the boundary itself, inclusive of the boundary row: keys are unique, so moving the key one step against
+            // the direction of travel includes it.
+            if (cursor is null) return (rows, null, null);
+            var sortDesc = sort?.Descending ?? false;
+            long Inclusive(bool travelDesc) => cursor.Key + (travelDesc ? 1 : -1);
+            return backward
+                ? (rows, Encode(new Cursor(false, cursor.Value, Inclusive(sortDesc))), null)
+                : (rows, null, Encode(new Cursor(true, cursor.Value, Inclusive(!sortDesc))));
+        }
 
         var first = await key.ValueOfAsync(db, rows[0].Key, ct);
         var last = rows.Count == 1 ? first : await key.ValueOfAsync(db, rows[^1].Key, ct);

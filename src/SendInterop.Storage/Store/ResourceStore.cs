@@ -14,7 +14,7 @@ namespace SendInterop.Storage.Store;
 /// queue on one gate in-process. PostgreSQL writers run concurrently; the unique indexes on (type, id, version)
 /// and on the current row make a lost race fail cleanly (409) instead of forking a resource's history.
 /// </remarks>
-public sealed class ResourceStore : IResourceStore
+public sealed class ResourceStore : IResourceStore, IAsyncDisposable
 {
     private long _lastTicks;
     private readonly SqliteGroupCommit? _groupCommit;
@@ -173,6 +173,9 @@ public sealed class ResourceStore : IResourceStore
         }
         return result;
     }
+
+    /// <summary>Closes the pooled read connections when the host shuts down.</summary>
+    public ValueTask DisposeAsync() => _reader.DisposeAsync();
 
     public async Task<bool> IsReachableAsync(CancellationToken ct = default)
     {

@@ -208,6 +208,27 @@ public abstract class SearchTests(GatewayFixture gateway)
         Assert.Equal(ids.Skip(3).Take(3), back.MatchIds());
     }
 
+    [Theory]
+    [InlineData("date")]
+    [InlineData("-date")]
+    public async Task An_emptied_next_page_still_leads_back_to_the_page_before(string sort)
+    {
+        var p = await NewPatientAsync();
+        var ids = new List<string>();
+        for (int i = 0; i < 4; i++) ids.Add(await _fhir.CreateAsync("Observation", Build.Observation(p, effective: $"2024-02-0{i + 1}")));
+        if (sort.StartsWith('-')) ids.Reverse();
+
+        var page1 = await _fhir.SearchAsync($"Observation?subject=Patient/{p}&_sort={sort}&_count=2");
+        Assert.Equal(ids.Take(2), page1.MatchIds());
+        foreach (var gone in ids.Skip(2)) await _fhir.DeleteAsync($"Observation/{gone}");
+
+        var empty = await _fhir.SearchAsync(page1.Link("next")!);
+        Assert.Empty(empty.MatchIds());
+        Assert.Null(empty.Link("next"));
+        var back = await _fhir.SearchAsync(empty.Link("previous")!);
+        Assert.Equal(ids.Take(2), back.MatchIds());
+    }
+
     [Fact]
     public async Task Unknown_parameters_are_reported_leniently_or_rejected_when_strict()
     {
