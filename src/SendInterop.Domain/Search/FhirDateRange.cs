@@ -11,8 +11,6 @@ public readonly record struct FhirDateRange(DateTime Start, DateTime End)
     public long StartTicks => Start.Ticks;
     public long EndTicks => End.Ticks;
 
-    public static FhirDateRange MinMax => new(DateTime.MinValue, DateTime.MaxValue);
-
     /// <summary>Parses yyyy, yyyy-MM, yyyy-MM-dd, or a dateTime with or without offset (no offset: UTC).</summary>
     public static bool TryParse(string? value, out FhirDateRange range)
     {

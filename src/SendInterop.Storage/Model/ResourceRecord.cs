@@ -21,7 +21,8 @@ public sealed class ResourceRecord
     /// <summary>UTF-8 JSON; empty for a deletion.</summary>
     public required byte[] Json { get; set; }
 
-    // Index rows of this version (written with it, removed when it stops being current). Never loaded on reads.
+    // Index rows of this version. Kept in the EF model for the foreign keys and cascade deletes the migrations create;
+    // the rows themselves are written and removed by SqlResourceWriter, and never loaded.
     public List<TokenIndexRow> Tokens { get; set; } = [];
     public List<StringIndexRow> Strings { get; set; } = [];
     public List<DateIndexRow> Dates { get; set; } = [];

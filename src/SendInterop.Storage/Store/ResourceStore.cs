@@ -7,28 +7,28 @@ using SendInterop.Storage.Search;
 namespace SendInterop.Storage.Store;
 
 /// <summary>
-/// The EF Core implementation of <see cref="IResourceStore"/> for SQLite and PostgreSQL.
+/// The implementation of <see cref="IResourceStore"/> for SQLite and PostgreSQL: reads by id on pooled ready
+/// commands (<see cref="ResourceReader"/>), writes through <see cref="SqlResourceWriter"/>, search and history
+/// through EF Core LINQ.
 /// </summary>
 /// <remarks>
-/// SQLite allows one writer at a time; rather than let concurrent writers fail with SQLITE_BUSY and retry, writes
-/// queue on one gate in-process. PostgreSQL writers run concurrently; the unique indexes on (type, id, version)
+/// SQLite allows one writer at a time; rather than let concurrent writers fail with SQLITE_BUSY, writes queue for
+/// <see cref="SqliteGroupCommit"/>. PostgreSQL writers run concurrently; the unique indexes on (type, id, version)
 /// and on the current row make a lost race fail cleanly (409) instead of forking a resource's history.
 /// </remarks>
 public sealed class ResourceStore : IResourceStore, IAsyncDisposable
 {
-    private long _lastTicks;
-    private readonly SqliteGroupCommit? _groupCommit;
-
+    private readonly FhirDbContextFactory contexts;
     private readonly ResourceReader _reader;
+    private readonly SqliteGroupCommit? _groupCommit;
+    private long _lastTicks;
 
     public ResourceStore(FhirDbContextFactory contexts, StorageOptions options)
     {
         this.contexts = contexts;
         _reader = new ResourceReader(options);
-        if (contexts.Provider == StorageProvider.Sqlite) _groupCommit = new SqliteGroupCommit(contexts, () => NextTimestamp());
+        if (contexts.Provider == StorageProvider.Sqlite) _groupCommit = new SqliteGroupCommit(contexts, NextTimestamp);
     }
-
-    private readonly FhirDbContextFactory contexts;
 
     public Task<ResourceRecord?> ReadAsync(string type, string id, CancellationToken ct = default) => _reader.ReadCurrentAsync(type, id, ct);
 

@@ -77,8 +77,15 @@ internal sealed class SqliteGroupCommit
                     }
                     catch (Exception ex)
                     {
-                        if (useSavepoints) await tx.RollbackAsync(savepoint);
-                        else await tx.RollbackAsync();
+                        try
+                        {
+                            if (useSavepoints) await tx.RollbackAsync(savepoint);
+                            else await tx.RollbackAsync();
+                        }
+                        catch (DbException) when (!useSavepoints)
+                        {
+                            // SQLite may already have rolled the transaction back; the request's own error is the one to report.
+                        }
                         request.Done.TrySetException(ex is DbException db2 && ResourceStore.IsConflict(db2)
                             ? new VersionConflictException("The resource was changed by another request at the same time; read it again and retry.", preconditionFailed: false)
                             : ex);

@@ -80,8 +80,6 @@ public sealed class FhirSerialization
 
     public byte[] ToJsonBytes(Base resource) => ToJsonBytes(resource, null);
 
-    public string ToXml(Base resource) => _xmlOut.SerializeToString(resource);
-
     public void WriteJson(Base resource, Utf8JsonWriter writer, SerializationFilter? filter = null) =>
         _jsonOut.Serialize(resource, writer, filter is null ? null : () => filter);
 

@@ -72,7 +72,7 @@ public sealed class ResourcePreparer(
         };
     }
 
-    /// <summary>Local references (Type/id) in the resource that must exist, excluding those satisfied by <paramref name="alsoWritten"/>.</summary>
+    /// <summary>The relative Type/id references in the resource: the ones that must point at a resource on this server.</summary>
     public IEnumerable<(string Type, string Id, string Text)> LocalReferences(Resource resource)
     {
         foreach (var reference in ReferenceWalker.All(resource))
