@@ -25,6 +25,7 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
             e.Property(r => r.ResourceType).HasMaxLength(64);
             e.Property(r => r.ResourceId).HasMaxLength(64);
             e.Property(r => r.Method).HasMaxLength(8);
+            e.Property(r => r.Owner).HasMaxLength(64);
             // A version number is claimed by inserting it: two racing writers cannot both get version N.
             e.HasIndex(r => new { r.ResourceType, r.ResourceId, r.VersionId }).IsUnique();
             // At most one current row per resource, enforced by the database, not by hope.

@@ -34,6 +34,8 @@ public sealed class SearchRequest
     public string[]? Elements { get; set; }
     /// <summary>Opaque keyset cursor from a next/previous link.</summary>
     public string? Cursor { get; set; }
+    /// <summary>Do not count the matches (the caller counts them itself, e.g. through the consent gate).</summary>
+    public bool SkipTotal { get; set; }
     /// <summary>Parameters we did not understand, with the reason, reported in an OperationOutcome (or rejected when strict).</summary>
     public List<string> Problems { get; } = [];
 }

@@ -1151,13 +1151,16 @@ internal sealed class ChildRecordBuilder
         return "urn:uuid:" + SyntheticCohort.AsVersion4(bytes);
     }
 
-    private void Add(string urn, Resource resource) =>
+    private void Add(string urn, Resource resource)
+    {
+        DemoOwnership.Assign(resource, _la);
         _bundle.Entry.Add(new Bundle.EntryComponent
         {
             FullUrl = urn,
             Resource = resource,
             Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = resource.TypeName },
         });
+    }
 
     /// <summary>The statutory due dates, counted from the day the LA received the request (DOMAIN.md 1.1).</summary>
     private readonly record struct StatutoryClock(DateOnly Request)

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using SendInterop.Domain.Access.Gate;
+using SendInterop.Gateway.Security.Access;
 
 namespace SendInterop.Gateway.DemoData;
 
@@ -17,6 +19,29 @@ public static class DemoDataExtensions
             .Bind(builder.Configuration.GetSection(DemoDataOptions.SectionName))
             .Validate(o => o.Children >= 0, "DemoData:Children must not be negative.");
         builder.Services.AddHostedService<DemoDataLoader>();
+        if (builder.Configuration.GetValue<bool?>(DemoDataOptions.SectionName + ":Enabled") ?? isDevelopment)
+            builder.Services.PostConfigure<AccessOptions>(AddDemoOrganisationsAndAgreements);
         return builder;
+    }
+
+    /// <summary>
+    /// The demo's sharing arrangements, as a council and its NHS partners would sign them: every demo organisation
+    /// takes part (Tier 1) for direct care, assessment and review; health advice and plans flow to the LA for the
+    /// assessment and review; plans flow to health and to schools for direct care (Tier 2). Configured agreements are kept.
+    /// </summary>
+    private static void AddDemoOrganisationsAndAgreements(AccessOptions o)
+    {
+        foreach (var (id, agency) in DemoOwnership.Organisations())
+            if (o.Organisations.All(x => x.Id != id)) o.Organisations.Add(new OrganisationOption { Id = id, Agency = agency });
+        string[] statutory = [PurposesOfUse.EhcAssessment, PurposesOfUse.EhcReview];
+        o.Tier1.Add(new Tier1Option
+        {
+            Id = "demo-tier1-norfolk-suffolk",
+            Organisations = DemoOwnership.Organisations().Select(x => x.Id).ToList(),
+            Purposes = [PurposesOfUse.DirectCare, .. statutory],
+        });
+        o.Tier2.Add(new Tier2Option { Id = "demo-tier2-health-to-la", From = Agencies.Health, To = Agencies.Education, Classes = [DataClasses.Health, DataClasses.Plan], Purposes = [.. statutory] });
+        o.Tier2.Add(new Tier2Option { Id = "demo-tier2-plan-to-health", From = Agencies.Education, To = Agencies.Health, Classes = [DataClasses.Plan], Purposes = [PurposesOfUse.DirectCare] });
+        o.Tier2.Add(new Tier2Option { Id = "demo-tier2-plan-to-schools", From = Agencies.Education, To = Agencies.Education, Classes = [DataClasses.Plan], Purposes = [PurposesOfUse.DirectCare] });
     }
 }

@@ -1,3 +1,4 @@
+using SendInterop.Gateway.Security.Access;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using SendInterop.Domain.Search;
@@ -84,6 +85,7 @@ public sealed partial class DemoDataLoader(
                     BaseUrl = InternalBaseUrl,
                     Resource = bundle,
                     PreferReturn = PreferReturn.Minimal,
+                    Access = AccessSession.Internal("demo-data"),
                 }, ct);
                 foreach (var entry in bundle.Entry.Where(e => e.Resource is not null))
                 {

@@ -7,6 +7,7 @@ using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Fhir.Interactions;
 using SendInterop.Gateway.Fhir.Patch;
 using SendInterop.Gateway.Fhir.Validation;
+using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage;
 
 namespace SendInterop.Gateway.Fhir;
@@ -45,6 +46,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSingleton<FhirInteractions>();
         services.AddSingleton<FhirHttpHandler>();
         services.AddSendProfileValidation(config);
+        services.AddConsentGate(config);
 
         services.AddExceptionHandler<FhirErrorHandler>();
         services.AddProblemDetails();

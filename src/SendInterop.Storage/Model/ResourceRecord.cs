@@ -20,6 +20,17 @@ public sealed class ResourceRecord
     public required string Method { get; set; }
     /// <summary>UTF-8 JSON; empty for a deletion.</summary>
     public required byte[] Json { get; set; }
+    /// <summary>
+    /// The consent gate's facts about this version (owner, class, labels, child...), encoded by the gateway when it
+    /// wrote the version, so a read or search is decided without parsing the resource. Opaque to storage. A deletion
+    /// marker carries the facts of the version it deleted.
+    /// </summary>
+    public string? Access { get; set; }
+    /// <summary>
+    /// The owning organisation (an Organization id such as la-926), set from the writer's token. Only the owner may
+    /// change or delete the resource; null for rows the gateway wrote for itself without an owner.
+    /// </summary>
+    public string? Owner { get; set; }
 
     // Index rows of this version. Kept in the EF model for the foreign keys and cascade deletes the migrations create;
     // the rows themselves are written and removed by SqlResourceWriter, and never loaded.

@@ -13,7 +13,7 @@ namespace SendInterop.Storage.Search;
 /// therefore stay correct while data changes: nothing is skipped or shown twice because a row was added or
 /// removed before the boundary. The cursor in next/previous links is opaque to clients.
 /// </summary>
-internal sealed class KeysetPager(FhirDbContext db)
+public sealed class KeysetPager(FhirDbContext db)
 {
     private sealed record Cursor(bool Backward, string Value, long Key);
 
@@ -73,6 +73,9 @@ internal sealed class KeysetPager(FhirDbContext db)
 
     private static string Encode(Cursor c) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{(c.Backward ? 'b' : 'f')}|{c.Key}|{c.Value}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>True when the cursor walks backward (a previous link): a caller that refills a filtered page keeps the direction.</summary>
+    public static bool IsBackward(string? cursorText) => Decode(cursorText)?.Backward ?? false;
 
     private static Cursor? Decode(string? text)
     {

@@ -21,6 +21,12 @@ public interface IResourceStore
 
     Task<SearchPage> SearchAsync(SearchRequest request, CancellationToken ct = default);
 
+    /// <summary>
+    /// The identity, owner and access facts of every match of the criteria (no bodies), at most <paramref name="limit"/>:
+    /// what the consent gate needs to count a filtered result as if the hidden matches did not exist.
+    /// </summary>
+    Task<IReadOnlyList<AccessRow>> MatchAccessAsync(SearchRequest request, int limit, CancellationToken ct = default);
+
     /// <summary>The current records the given resources reference through the named parameters (_include).</summary>
     Task<IReadOnlyList<ResourceRecord>> IncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> includes, CancellationToken ct = default);
 
@@ -31,5 +37,7 @@ public interface IResourceStore
 }
 
 public sealed record HistoryPage(IReadOnlyList<ResourceRecord> Entries, long? NextBeforeKey, int Total);
+
+public sealed record AccessRow(long Key, string ResourceType, string ResourceId, string? Owner, string? Access);
 
 public sealed record SearchPage(IReadOnlyList<ResourceRecord> Matches, int? Total, string? NextCursor, string? PreviousCursor);

@@ -14,7 +14,7 @@ namespace SendInterop.Storage.Store;
 /// </summary>
 internal sealed class ResourceReader(StorageOptions options) : IAsyncDisposable
 {
-    private const string Columns = """ "Key", "ResourceType", "ResourceId", "VersionId", "IsCurrent", "IsDeleted", "LastUpdated", "Method", "Json" """;
+    private const string Columns = """ "Key", "ResourceType", "ResourceId", "VersionId", "IsCurrent", "IsDeleted", "LastUpdated", "Method", "Json", "Access", "Owner" """;
     private readonly ConcurrentBag<Lease> _idle = [];
     private readonly int _maxIdle = Math.Max(4, Environment.ProcessorCount * 4);
 
@@ -61,7 +61,7 @@ internal sealed class ResourceReader(StorageOptions options) : IAsyncDisposable
         {
             Key = reader.GetInt64(0), ResourceType = reader.GetString(1), ResourceId = reader.GetString(2), VersionId = reader.GetInt32(3),
             IsCurrent = reader.GetBoolean(4), IsDeleted = reader.GetBoolean(5), LastUpdated = reader.GetInt64(6), Method = reader.GetString(7),
-            Json = (byte[])reader.GetValue(8),
+            Json = (byte[])reader.GetValue(8), Access = reader.IsDBNull(9) ? null : reader.GetString(9), Owner = reader.IsDBNull(10) ? null : reader.GetString(10),
         };
     }
 

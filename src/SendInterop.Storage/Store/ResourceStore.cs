@@ -121,10 +121,17 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
     {
         await using var db = contexts.Create();
         var query = new SearchQueryBuilder(db).Build(request.ResourceType, request.Criteria);
-        var total = await query.CountAsync(ct);
+        int? total = request.SkipTotal ? null : await query.CountAsync(ct);
         if (request.Summary == SummaryMode.Count || request.Count == 0) return new SearchPage([], total, null, null);
         var (page, next, previous) = await new KeysetPager(db).PageAsync(query, request.ResourceType, request.Sort.FirstOrDefault(), request.Count, request.Cursor, ct);
         return new SearchPage(page, total, next, previous);
+    }
+
+    public async Task<IReadOnlyList<AccessRow>> MatchAccessAsync(SearchRequest request, int limit, CancellationToken ct = default)
+    {
+        await using var db = contexts.Create();
+        var query = new SearchQueryBuilder(db).Build(request.ResourceType, request.Criteria);
+        return await query.Select(r => new AccessRow(r.Key, r.ResourceType, r.ResourceId, r.Owner, r.Access)).Take(limit).ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<ResourceRecord>> IncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> includes, CancellationToken ct = default)

@@ -41,19 +41,25 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
                 if (!current.IsDeleted) await DeleteIndexRowsAsync(current.Key, ct);
             }
             var json = w.Render?.Invoke(version, now) ?? [];
-            var key = await InsertResourceAsync(w, version, now.UtcTicks, json, ct);
+            // A deletion marker keeps the access facts of the version it deletes, so its history entry is gated as
+            // that resource was.
+            var access = w.IsDelete ? current?.Access : w.Access;
+            var owner = w.IsDelete ? current?.Owner : w.Owner;
+            var key = await InsertResourceAsync(w, version, now.UtcTicks, json, access, owner, ct);
             if (!w.IsDelete && w.Index is not null) await InsertIndexRowsAsync(key, w.ResourceType, w.Index, ct);
-            seen[(w.ResourceType, w.ResourceId)] = new CurrentRow(key, version, w.IsDelete, now.UtcTicks);
+            seen[(w.ResourceType, w.ResourceId)] = new CurrentRow(key, version, w.IsDelete, now.UtcTicks, access, owner);
             results[i] = new WriteResult(w.ResourceType, w.ResourceId, version, now, current is null || current.IsDeleted, w.IsDelete, json);
         }
         return results;
     }
 
-    private sealed record CurrentRow(long Key, int VersionId, bool IsDeleted, long LastUpdated);
+    private sealed record CurrentRow(long Key, int VersionId, bool IsDeleted, long LastUpdated, string? Access, string? Owner);
 
     private static void Check(ResourceWrite w, CurrentRow? current)
     {
         var live = current is { IsDeleted: false };
+        if (w.RequireOwner is { } owner && live && !string.Equals(current!.Owner, owner, StringComparison.Ordinal))
+            throw new OwnershipException(w.ResourceType, w.ResourceId);
         if (w.MustNotExist && live)
             throw new VersionConflictException($"{w.ResourceType}/{w.ResourceId} already exists.", preconditionFailed: false);
         if (w.ExpectedVersion is { } expected && (!live || current!.VersionId != expected))
@@ -64,12 +70,12 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
 
     private async Task<CurrentRow?> SelectCurrentAsync(string type, string id, CancellationToken ct)
     {
-        _selectCurrent ??= Command("""SELECT "Key", "VersionId", "IsDeleted", "LastUpdated" FROM resources WHERE "ResourceType" = @t AND "ResourceId" = @i AND "IsCurrent" = TRUE""", "t", "i");
+        _selectCurrent ??= Command("""SELECT "Key", "VersionId", "IsDeleted", "LastUpdated", "Access", "Owner" FROM resources WHERE "ResourceType" = @t AND "ResourceId" = @i AND "IsCurrent" = TRUE""", "t", "i");
         _selectCurrent.Parameters[0].Value = type;
         _selectCurrent.Parameters[1].Value = id;
         await using var reader = await _selectCurrent.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
         if (!await reader.ReadAsync(ct)) return null;
-        return new CurrentRow(reader.GetInt64(0), reader.GetInt32(1), reader.GetBoolean(2), reader.GetInt64(3));
+        return new CurrentRow(reader.GetInt64(0), reader.GetInt32(1), reader.GetBoolean(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5));
     }
 
     private async Task RetireAsync(long key, CancellationToken ct)
@@ -90,12 +96,12 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
         }
     }
 
-    private async Task<long> InsertResourceAsync(ResourceWrite w, int version, long ticks, byte[] json, CancellationToken ct)
+    private async Task<long> InsertResourceAsync(ResourceWrite w, int version, long ticks, byte[] json, string? access, string? owner, CancellationToken ct)
     {
         _insertResource ??= Command("""
-            INSERT INTO resources ("ResourceType", "ResourceId", "VersionId", "IsCurrent", "IsDeleted", "LastUpdated", "Method", "Json")
-            VALUES (@t, @i, @v, TRUE, @d, @u, @m, @j) RETURNING "Key"
-            """, "t", "i", "v", "d", "u", "m", "j");
+            INSERT INTO resources ("ResourceType", "ResourceId", "VersionId", "IsCurrent", "IsDeleted", "LastUpdated", "Method", "Json", "Access", "Owner")
+            VALUES (@t, @i, @v, TRUE, @d, @u, @m, @j, @a, @o) RETURNING "Key"
+            """, "t", "i", "v", "d", "u", "m", "j", "a", "o");
         var p = _insertResource.Parameters;
         p[0].Value = w.ResourceType;
         p[1].Value = w.ResourceId;
@@ -104,6 +110,8 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
         p[4].Value = ticks;
         p[5].Value = w.Method;
         p[6].Value = json;
+        p[7].Value = (object?)access ?? DBNull.Value;
+        p[8].Value = (object?)owner ?? DBNull.Value;
         return Convert.ToInt64(await _insertResource.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -20,12 +20,29 @@ public sealed class ResourceWrite
     /// <summary>Null for a delete.</summary>
     public Func<int, DateTimeOffset, byte[]>? Render { get; init; }
     public ExtractedIndex? Index { get; init; }
+    /// <summary>The consent gate's encoded facts (see <see cref="Model.ResourceRecord.Access"/>); ignored for a delete.</summary>
+    public string? Access { get; init; }
+    /// <summary>The owning organisation to store (see <see cref="Model.ResourceRecord.Owner"/>); a delete keeps the current owner.</summary>
+    public string? Owner { get; init; }
+    /// <summary>
+    /// When set, the write fails with <see cref="OwnershipException"/> if a live current version exists and is owned by
+    /// anyone else: one organisation never overwrites another's record, checked inside the write's transaction.
+    /// </summary>
+    public string? RequireOwner { get; init; }
     public bool IsDelete => Render is null;
 }
 
 /// <summary>What a write produced.</summary>
 public sealed record WriteResult(string ResourceType, string ResourceId, int VersionId, DateTimeOffset LastUpdated,
     bool Created, bool Deleted, byte[] Json, bool NoOp = false);
+
+/// <summary>The write would change a resource another organisation owns.</summary>
+public sealed class OwnershipException(string resourceType, string resourceId)
+    : Exception($"{resourceType}/{resourceId} belongs to another organisation; only its owner may change it.")
+{
+    public string ResourceType { get; } = resourceType;
+    public string ResourceId { get; } = resourceId;
+}
 
 public sealed class VersionConflictException(string message, bool preconditionFailed) : Exception(message)
 {

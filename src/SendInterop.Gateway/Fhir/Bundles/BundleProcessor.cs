@@ -6,6 +6,7 @@ using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Fhir.Interactions;
 using SendInterop.Gateway.Fhir.Patch;
+using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Fhir.Bundles;
@@ -23,6 +24,9 @@ public sealed class BundleProcessor(
     ConditionalResolver conditional,
     FhirResponseWriter writer,
     PatchApplier patches,
+    WriteInteractions writeInteractions,
+    ChildContextProvider children,
+    AccessFactsCodec codec,
     IOptions<FhirApiOptions> options)
 {
     public async Task<FhirResponse> ProcessAsync(FhirRequest request, CancellationToken ct)
@@ -85,6 +89,7 @@ public sealed class BundleProcessor(
             IfMatch = r.IfMatch, IfNoneExist = r.IfNoneExist, Resource = entry.Resource,
             PreferReturn = outer.PreferReturn, StrictHandling = outer.StrictHandling,
             ContentType = entry.Resource is null ? null : FhirFormats.JsonMediaType,
+            Access = outer.Access,
         };
     }
 
@@ -116,12 +121,14 @@ public sealed class BundleProcessor(
             var url = er.Url;
             if (url.ResourceType is null || !ModelInfo.IsKnownResource(url.ResourceType))
                 throw At(i, FhirException.BadRequest($"'{entry.Request!.Url}' does not name a resource type."));
+            // Rule 1 for every entry, before anything is resolved or read (GET entries are checked by the dispatcher).
+            if (TransactionPermission(er.Method) is { } needed) WithIndex(() => request.Access.RequireScope(url.ResourceType, needed), i);
             switch (er.Method)
             {
                 case "POST":
                     if (er.IfNoneExist is { Length: > 0 } criteria)
                     {
-                        var m = await WithIndexAsync(() => conditional.ResolveAsync(url.ResourceType, criteria, ct), i);
+                        var m = await WithIndexAsync(() => conditional.ResolveAsync(url.ResourceType, criteria, request.Access, ct), i);
                         if (m.Count > 1) throw At(i, FhirException.PreconditionFailed($"If-None-Exist matched {m.Count} or more {url.ResourceType} resources."));
                         if (m.Count == 1) { p.Id = m[0].ResourceId; p.Existing = ReadInteractions.FromRecord(m[0]); }
                     }
@@ -133,7 +140,7 @@ public sealed class BundleProcessor(
                     if (url.Id is not null) p.Id = url.Id;
                     else
                     {
-                        var m = await WithIndexAsync(() => conditional.ResolveAsync(url.ResourceType, url.Query, ct), i);
+                        var m = await WithIndexAsync(() => conditional.ResolveAsync(url.ResourceType, url.Query, request.Access, ct), i);
                         if (m.Count > 1) throw At(i, FhirException.PreconditionFailed($"The conditional {er.Method} matched {m.Count} or more {url.ResourceType} resources."));
                         p.Id = m.Count == 1 ? m[0].ResourceId : er.Method == "PUT" ? er.Resource?.Id ?? ResourcePreparer.NewId() : null;
                     }
@@ -169,7 +176,7 @@ public sealed class BundleProcessor(
                     {
                         var type = text[..q];
                         if (!ModelInfo.IsKnownResource(type)) throw At(p.Index, FhirException.BadRequest($"Conditional reference '{text}' does not start with a resource type."));
-                        var m = await WithIndexAsync(() => conditional.ResolveAsync(type, text[q..], ct), p.Index);
+                        var m = await WithIndexAsync(() => conditional.ResolveAsync(type, text[q..], request.Access, ct), p.Index);
                         if (m.Count != 1)
                             throw At(p.Index, new FhirException(m.Count == 0 ? 422 : 412, OperationOutcome.IssueType.NotFound,
                                 $"Conditional reference '{text}' matched {(m.Count == 0 ? "no" : "more than one")} resource; it must match exactly one."));
@@ -191,7 +198,10 @@ public sealed class BundleProcessor(
                 case "DELETE":
                     preparer.EnsureWritable(p.Type);
                     if (p.Id is null) continue;
-                    p.Write = new ResourceWrite { ResourceType = p.Type, ResourceId = p.Id, Method = "DELETE", ExpectedVersion = IfMatch(p) };
+                    p.Write = new ResourceWrite
+                    {
+                        ResourceType = p.Type, ResourceId = p.Id, Method = "DELETE", ExpectedVersion = IfMatch(p), RequireOwner = request.Access.Requester?.OrganisationId,
+                    };
                     deleted.Add((p.Type, p.Id));
                     break;
                 case "PATCH":
@@ -200,10 +210,12 @@ public sealed class BundleProcessor(
                     if (written.Contains((p.Type, p.Id)) || deleted.Contains((p.Type, p.Id)))
                         throw At(p.Index, FhirException.BadRequest($"{p.Type}/{p.Id} is patched and also written by another entry of this transaction."));
                     var current = await store.ReadAsync(p.Type, p.Id, ct);
-                    if (current is null || current.IsDeleted) throw At(p.Index, FhirException.NotFound($"{p.Type}/{p.Id} does not exist, so it cannot be patched."));
+                    if (current is null) throw At(p.Index, FhirException.NotFound($"{p.Type}/{p.Id} does not exist, so it cannot be patched."));
+                    await WithIndexAsync(async () => { await writeInteractions.EnsureMayChangeAsync(request.Access, current, ct); return true; }, p.Index);
+                    if (current.IsDeleted) throw At(p.Index, FhirException.NotFound($"{p.Type}/{p.Id} does not exist, so it cannot be patched."));
                     var patched = WithIndex(() => patches.Apply(current.Json, p.Type, p.Request), p.Index);
                     if (patched.TypeName != p.Type || patched.Id != p.Id) throw At(p.Index, FhirException.Unprocessable("The patch may not change the resource type or id."));
-                    var preparedPatch = await WithIndexAsync(() => preparer.PrepareAsync(patched, p.Id, ct), p.Index);
+                    var preparedPatch = await WithIndexAsync(() => preparer.PrepareAsync(patched, p.Id, request.Access, ct), p.Index);
                     // The version patched is the version expected: a concurrent write fails the transaction, not the patch.
                     p.Write = preparer.ToWrite(preparedPatch, "PATCH", IfMatch(p) ?? current.VersionId);
                     p.PatchedResource = patched;
@@ -215,7 +227,7 @@ public sealed class BundleProcessor(
                     if (resource.TypeName != p.Type) throw At(p.Index, FhirException.BadRequest($"The entry's resource is a {resource.TypeName} but its request.url is for {p.Type}."));
                     if (p.Request.Method == "PUT" && p.Request.Url.Id is not null && resource.Id is not null && resource.Id != p.Id)
                         throw At(p.Index, FhirException.BadRequest($"The resource id '{resource.Id}' does not match request.url ({p.Type}/{p.Id})."));
-                    var prepared = await WithIndexAsync(() => preparer.PrepareAsync(resource, p.Id!, ct), p.Index);
+                    var prepared = await WithIndexAsync(() => preparer.PrepareAsync(resource, p.Id!, request.Access, ct), p.Index);
                     p.Write = preparer.ToWrite(prepared, p.Request.Method, IfMatch(p), mustNotExist: p.Request.Method == "POST");
                     written.Add((p.Type, p.Id!));
                     break;
@@ -229,10 +241,15 @@ public sealed class BundleProcessor(
         try
         {
             results = await store.WriteAsync(writes.Select(p => p.Write!).ToList(), ct);
+            children.Written(writes.Select(p => p.Write!), codec);
         }
         catch (VersionConflictException ex)
         {
             throw ex.PreconditionFailed ? FhirException.PreconditionFailed("Transaction rolled back: " + ex.Message) : FhirException.Conflict("Transaction rolled back: " + ex.Message);
+        }
+        catch (OwnershipException ex)
+        {
+            throw new FhirException(403, OperationOutcome.IssueType.Forbidden, "Transaction rolled back: " + WriteInteractions.NotOwner(ex.ResourceType, ex.ResourceId).Message);
         }
 
         // 5. Answer entry by entry, in request order; GETs run after the writes and see them.
@@ -320,4 +337,12 @@ public sealed class BundleProcessor(
         try { return await action(); }
         catch (FhirException ex) { throw At(index, ex); }
     }
+
+    private static Domain.Access.SmartPermissions? TransactionPermission(string method) => method switch
+    {
+        "POST" => Domain.Access.SmartPermissions.Create,
+        "PUT" or "PATCH" => Domain.Access.SmartPermissions.Update,
+        "DELETE" => Domain.Access.SmartPermissions.Delete,
+        _ => null,
+    };
 }

@@ -9,7 +9,8 @@ namespace SendInterop.Gateway.Fhir.Capability;
 /// Builds /metadata from the same registry and options the server runs on, so the CapabilityStatement states
 /// exactly what is supported: every R4 type, its interactions, and only the search parameters that are indexed.
 /// </summary>
-public sealed class CapabilityStatementFactory(SearchParameterRegistry registry, IOptions<FhirApiOptions> options)
+public sealed class CapabilityStatementFactory(
+    SearchParameterRegistry registry, IOptions<FhirApiOptions> options, Security.Authentication.SmartCapabilitySecurity? security = null)
 {
     private readonly ConcurrentDictionary<string, CapabilityStatement> _cache = new();
 
@@ -40,7 +41,7 @@ public sealed class CapabilityStatementFactory(SearchParameterRegistry registry,
             Software = new CapabilityStatement.SoftwareComponent { Name = "SendInterop", Version = typeof(CapabilityStatementFactory).Assembly.GetName().Version?.ToString() },
             Implementation = new CapabilityStatement.ImplementationComponent { Description = "SendInterop gateway", Url = baseUrl },
         };
-        var rest = new CapabilityStatement.RestComponent { Mode = CapabilityStatement.RestfulCapabilityMode.Server };
+        var rest = new CapabilityStatement.RestComponent { Mode = CapabilityStatement.RestfulCapabilityMode.Server, Security = security?.For(baseUrl) };
         rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.Transaction });
         rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.Batch });
         rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem });

@@ -1,4 +1,5 @@
 using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Security.Authentication;
 
 namespace SendInterop.Gateway.Fhir.Endpoints;
 
@@ -12,9 +13,10 @@ public static class FhirEndpoints
 
     public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder app)
     {
-        var fhir = app.MapGroup(FhirHttpHandler.BasePath).WithTags(Tag);
+        // Every FHIR route needs an access token with usable claims (401/403 otherwise), except the CapabilityStatement.
+        var fhir = app.MapGroup(FhirHttpHandler.BasePath).WithTags(Tag).RequireAuthorization(SendClientAuthorization.Policy);
 
-        fhir.MapGet("/metadata", Handle).WithName("capabilities").WithSummary("CapabilityStatement: what this server supports");
+        fhir.MapGet("/metadata", Handle).WithName("capabilities").WithSummary("CapabilityStatement: what this server supports").AllowAnonymous();
         fhir.MapPost("/", Handle).WithName("batch-transaction").WithSummary("Process a batch or transaction Bundle (a transaction is atomic)");
         fhir.MapGet("/_history", Handle).WithName("history-system").WithSummary("History of all resources, newest first");
 
@@ -35,7 +37,7 @@ public static class FhirEndpoints
         fhir.MapGet("/{type}/{id}/$validate", (HttpContext c, string type, string id) => Handle(c)).WithName("validate-instance").WithSummary("Validate a stored resource");
         // Everything else under /fhir (other methods, other operations) reaches the dispatcher too, so a wrong method
         // or an unknown operation gets a FHIR OperationOutcome (405/404) instead of an empty routing response.
-        app.MapFallback(FhirHttpHandler.BasePath + "/{**rest}", Handle).ExcludeFromDescription();
+        app.MapFallback(FhirHttpHandler.BasePath + "/{**rest}", Handle).ExcludeFromDescription().RequireAuthorization(SendClientAuthorization.Policy);
         return app;
     }
 

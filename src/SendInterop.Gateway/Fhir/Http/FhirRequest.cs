@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using SendInterop.Gateway.Security.Access;
 
 namespace SendInterop.Gateway.Fhir.Http;
 
@@ -18,6 +19,8 @@ public sealed class FhirRequest
     public string? ContentType { get; init; }
     /// <summary>Absolute base of the FHIR API, e.g. https://host/fhir, for Location, fullUrl and links.</summary>
     public required string BaseUrl { get; init; }
+    /// <summary>Who asks, and the consent gate's decisions for this request (shared by a Bundle's entries).</summary>
+    public required AccessSession Access { get; init; }
 }
 
 public enum PreferReturn { Representation, Minimal, OperationOutcome }

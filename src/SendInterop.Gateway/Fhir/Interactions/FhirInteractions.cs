@@ -1,4 +1,6 @@
 using Hl7.Fhir.Model;
+using SendInterop.Domain.Access;
+using SendInterop.Domain.Audit;
 using SendInterop.Domain.Search;
 using SendInterop.Gateway.Fhir.Bundles;
 using SendInterop.Gateway.Fhir.Capability;
@@ -9,7 +11,9 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 
 /// <summary>
 /// The one dispatcher from a FHIR request (HTTP or Bundle entry) to its interaction. Every resource type takes
-/// the same path; there is no controller per type.
+/// the same path; there is no controller per type. Here the token's SMART scopes are checked for every interaction
+/// (rule 1 of the consent model) before any data is touched; the interactions then pass every resource they would
+/// disclose through the consent gate.
 /// </summary>
 public sealed class FhirInteractions(
     SearchParameterRegistry registry,
@@ -24,33 +28,81 @@ public sealed class FhirInteractions(
     public async Task<FhirResponse> ExecuteAsync(FhirRequest request, CancellationToken ct)
     {
         var url = request.Url;
+        var access = request.Access;
         if (url.Special == "metadata")
             return request.Method == "GET" ? FhirResponse.Of(capability.Create(request.BaseUrl)) : throw NotAllowed(request);
         if (url.ResourceType is not null && !registry.IsKnownResourceType(url.ResourceType))
             throw FhirException.NotFound($"'{url.ResourceType}' is not a FHIR R4 resource type (names are case-sensitive, e.g. Patient, CarePlan).");
         if (url.Id is not null && !ResourcePreparer.IsValidId(url.Id))
             throw FhirException.BadRequest($"'{url.Id}' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");
-        if (url.Operation is not null) return await operations.ExecuteAsync(request, ct);
+        if (url.Operation is not null)
+        {
+            Name(request, "operation", AuditAction.Execute);
+            return await operations.ExecuteAsync(request, ct);
+        }
         if (url.History)
         {
             if (request.Method != "GET") throw NotAllowed(request);
-            return url.VersionId is { } v ? await reads.VReadAsync(url.ResourceType!, url.Id!, v, ct) : await history.HistoryAsync(request, ct);
+            if (url.VersionId is { } v)
+            {
+                Name(request, "vread", AuditAction.Read);
+                return await reads.VReadAsync(access, access.RequireScope(url.ResourceType!, SmartPermissions.Read), url.ResourceType!, url.Id!, v, ct);
+            }
+            Name(request, url.Id is not null ? "history-instance" : url.ResourceType is not null ? "history-type" : "history-system", AuditAction.Read);
+            // Instance history reads one resource; type and system history search (system history: every type, "*").
+            var grant = url.Id is not null ? access.RequireScope(url.ResourceType!, SmartPermissions.Read)
+                : access.RequireScope(url.ResourceType ?? SmartScope.AnyResourceType, SmartPermissions.Search);
+            return await history.HistoryAsync(request, grant, ct);
         }
         if (url.ResourceType is null)
-            return request.Method == "POST" ? await bundles.ProcessAsync(request, ct) : throw NotAllowed(request);
-        if (url.SearchPost) return request.Method == "POST" ? await search.SearchAsync(request, ct) : throw NotAllowed(request);
-
-        return (request.Method, url.Id is null) switch
         {
-            ("GET", true) => await search.SearchAsync(request, ct),
-            ("GET", false) => await reads.ReadAsync(url.ResourceType, url.Id!, ct),
-            ("HEAD", false) => await reads.ReadAsync(url.ResourceType, url.Id!, ct),
-            ("POST", true) => await writes.CreateAsync(request, ct),
-            ("PUT", _) => await writes.UpdateAsync(request, ct),
-            ("PATCH", _) => await writes.PatchAsync(request, ct),
-            ("DELETE", _) => await writes.DeleteAsync(request, ct),
-            _ => throw NotAllowed(request),
-        };
+            if (request.Method != "POST") throw NotAllowed(request);
+            Name(request, request.Resource is Bundle { Type: Bundle.BundleType.Transaction } ? "transaction" : "batch", AuditAction.Execute);
+            return await bundles.ProcessAsync(request, ct);
+        }
+        if (url.SearchPost)
+        {
+            if (request.Method != "POST") throw NotAllowed(request);
+            Name(request, "search-type", AuditAction.Execute);
+            return await search.SearchAsync(request, access.RequireScope(url.ResourceType, SmartPermissions.Search), ct);
+        }
+
+        var type = url.ResourceType;
+        switch (request.Method, url.Id is null)
+        {
+            case ("GET", true):
+                Name(request, "search-type", AuditAction.Execute);
+                return await search.SearchAsync(request, access.RequireScope(type, SmartPermissions.Search), ct);
+            case ("GET" or "HEAD", false):
+                Name(request, "read", AuditAction.Read);
+                return await reads.ReadAsync(access, access.RequireScope(type, SmartPermissions.Read), type, url.Id!, ct);
+            case ("POST", true):
+                Name(request, "create", AuditAction.Create);
+                access.RequireScope(type, SmartPermissions.Create);
+                return await writes.CreateAsync(request, ct);
+            case ("PUT", _):
+                Name(request, "update", AuditAction.Update);
+                access.RequireScope(type, SmartPermissions.Update);
+                return await writes.UpdateAsync(request, ct);
+            case ("PATCH", _):
+                Name(request, "patch", AuditAction.Update);
+                access.RequireScope(type, SmartPermissions.Update);
+                return await writes.PatchAsync(request, ct);
+            case ("DELETE", _):
+                Name(request, "delete", AuditAction.Delete);
+                access.RequireScope(type, SmartPermissions.Delete);
+                return await writes.DeleteAsync(request, ct);
+            default:
+                throw NotAllowed(request);
+        }
+    }
+
+    /// <summary>Names the request for its audit entry; a Bundle keeps its own name for the entries it runs.</summary>
+    private static void Name(FhirRequest request, string interaction, AuditAction action)
+    {
+        if (request.Access.Interaction != "unknown") return;
+        request.Access.Interaction = interaction;
+        request.Access.Action = action;
     }
 
     private static FhirException NotAllowed(FhirRequest r) =>

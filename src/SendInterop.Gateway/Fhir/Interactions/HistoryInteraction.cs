@@ -3,14 +3,22 @@ using Hl7.Fhir.Model;
 using SendInterop.Domain.Search;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Security.Access;
+using SendInterop.Storage.Model;
 using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Fhir.Interactions;
 
-/// <summary>Instance, type and system history, newest first, paged by a keyset cursor (_page).</summary>
-public sealed class HistoryInteraction(IResourceStore store)
+/// <summary>
+/// Instance, type and system history, newest first, paged by a keyset cursor (_page). Every entry passes the consent
+/// gate; withheld versions are skipped and the page refilled. A filtered history carries no total: counting every
+/// version through the gate would cost a scan of the whole history, and a total of the unfiltered rows would leak.
+/// </summary>
+public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate, ReadInteractions reads)
 {
-    public async Task<FhirResponse> HistoryAsync(FhirRequest request, CancellationToken ct)
+    private const int MaxRefills = 20;
+
+    public async Task<FhirResponse> HistoryAsync(FhirRequest request, ScopeGrant? grant, CancellationToken ct)
     {
         var url = request.Url;
         int count = SearchDefaults.DefaultCount;
@@ -38,17 +46,20 @@ public sealed class HistoryInteraction(IResourceStore store)
                     break;
             }
         }
-        if (url.Id is not null && await store.ReadAsync(url.ResourceType!, url.Id, ct) is null)
-            throw FhirException.NotFound($"{url.ResourceType}/{url.Id} does not exist.");
+        if (url.Id is not null)
+        {
+            var current = await store.ReadAsync(url.ResourceType!, url.Id, ct) ?? throw FhirException.NotFound($"{url.ResourceType}/{url.Id} does not exist.");
+            await reads.EnsureVisibleAsync(request.Access, grant, current, ct);
+        }
 
-        var page = await store.HistoryAsync(url.ResourceType, url.Id, since, count, before, ct);
-        var body = new BundleBody { Type = Bundle.BundleType.History, Total = page.Total };
+        var (entries, nextKey, total) = await PageAsync(request.Access, grant, url.ResourceType, url.Id, since, count, before, ct);
+        var body = new BundleBody { Type = Bundle.BundleType.History, Total = total };
         var path = url.ResourceType is null ? "_history" : url.Id is null ? $"{url.ResourceType}/_history" : $"{url.ResourceType}/{url.Id}/_history";
         var baseQuery = url.Query.Where(kv => kv.Key is not "_page").ToList();
         body.Links.Add(("self", $"{request.BaseUrl}/{path}{SearchInteraction.QueryString(url.Query)}"));
-        if (page.NextBeforeKey is { } next)
+        if (nextKey is { } next)
             body.Links.Add(("next", $"{request.BaseUrl}/{path}{SearchInteraction.QueryString(baseQuery.Append(new("_page", next.ToString(CultureInfo.InvariantCulture))))}"));
-        foreach (var r in page.Entries)
+        foreach (var r in entries)
         {
             var lastModified = new DateTimeOffset(r.LastUpdated, TimeSpan.Zero);
             body.Entries.Add(new BundleBodyEntry
@@ -63,5 +74,31 @@ public sealed class HistoryInteraction(IResourceStore store)
             });
         }
         return new FhirResponse { Bundle = body };
+    }
+
+    private async Task<(IReadOnlyList<ResourceRecord> Entries, long? NextBeforeKey, int? Total)> PageAsync(
+        AccessSession access, ScopeGrant? grant, string? type, string? id, DateTimeOffset? since, int count, long? before, CancellationToken ct)
+    {
+        if (access.IsInternal)
+        {
+            var page = await store.HistoryAsync(type, id, since, count, before, ct);
+            return (page.Entries, page.NextBeforeKey, page.Total);
+        }
+        var collected = new List<ResourceRecord>(count);
+        long? next = before;
+        for (var round = 0; round < MaxRefills; round++)
+        {
+            var page = await store.HistoryAsync(type, id, since, count - collected.Count, next, ct);
+            foreach (var r in page.Entries)
+            {
+                // System history spans types: a type the scopes do not allow is left out like a withheld resource.
+                var entryGrant = type is null ? access.ScopeFor(r.ResourceType, Domain.Access.SmartPermissions.Read) : grant;
+                if (entryGrant is null || (!entryGrant.Unconstrained && !await gate.MatchesScopeConstraintsAsync(r.ResourceType, r.ResourceId, entryGrant, ct))) continue;
+                if (await gate.PermitsAsync(access, r, entryGrant, ct)) collected.Add(r);
+            }
+            next = page.NextBeforeKey;
+            if (collected.Count >= count || next is null) break;
+        }
+        return (collected, next, null);
     }
 }

@@ -7,7 +7,7 @@ using SendInterop.Storage.Store;
 namespace SendInterop.Gateway.Fhir.Interactions;
 
 /// <summary>FHIR operations ($name). $validate always runs full profile validation, whatever the write policy.</summary>
-public sealed class OperationInteractions(IProfileValidator validator, IResourceStore store, FhirSerialization serialization)
+public sealed class OperationInteractions(IProfileValidator validator, IResourceStore store, FhirSerialization serialization, ReadInteractions reads)
 {
     public static readonly string[] Supported = ["$validate"];
 
@@ -36,10 +36,17 @@ public sealed class OperationInteractions(IProfileValidator validator, IResource
         }
         if (resource is null && request.Url.Id is not null && request.Method == "GET")
         {
+            // Validating a stored resource reads it: the read scope and the consent gate apply as to a read.
+            var grant = request.Access.RequireScope(type, Domain.Access.SmartPermissions.Read);
             var record = await store.ReadAsync(type, request.Url.Id, ct);
-            if (record is null || record.IsDeleted) throw FhirException.NotFound($"{type}/{request.Url.Id} does not exist.");
+            if (record is null) throw FhirException.NotFound($"{type}/{request.Url.Id} does not exist.");
+            await reads.EnsureVisibleAsync(request.Access, grant, record, ct);
+            if (record.IsDeleted) throw FhirException.NotFound($"{type}/{request.Url.Id} does not exist.");
             resource = serialization.ParseStored(record.Json);
         }
+        // Validating a supplied resource discloses nothing stored, but it is a writer's tool: it needs a write scope.
+        if (resource is not null && request.Access.ScopeFor(type, Domain.Access.SmartPermissions.Create) is null && request.Access.ScopeFor(type, Domain.Access.SmartPermissions.Update) is null)
+            request.Access.RequireScope(type, Domain.Access.SmartPermissions.Create);
         if (resource is null) throw FhirException.BadRequest("$validate needs a resource: in the body, as Parameters.resource, or GET on an instance.", OperationOutcome.IssueType.Required);
         if (resource.TypeName != type) throw FhirException.BadRequest($"The resource is a {resource.TypeName} but $validate was called on {type}.");
         var outcome = await validator.ValidateAsync(resource, profile, ct);

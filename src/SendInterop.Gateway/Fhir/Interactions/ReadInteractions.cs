@@ -1,29 +1,50 @@
+using Hl7.Fhir.Model;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage.Model;
 using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Fhir.Interactions;
 
-/// <summary>read and vread: serve the stored bytes as they are.</summary>
-public sealed class ReadInteractions(IResourceStore store)
+/// <summary>
+/// read and vread: serve the stored bytes as they are, once the consent gate permits. A resource the requester may
+/// not see answers exactly like one that does not exist (or 403, as configured), deleted or not.
+/// </summary>
+public sealed class ReadInteractions(IResourceStore store, DisclosureGate gate)
 {
-    public async Task<FhirResponse> ReadAsync(string type, string id, CancellationToken ct)
+    public async Task<FhirResponse> ReadAsync(AccessSession access, ScopeGrant? grant, string type, string id, CancellationToken ct)
     {
         var record = await store.ReadAsync(type, id, ct);
-        if (record is null) throw FhirException.NotFound($"{type}/{id} does not exist.");
+        if (record is null) throw NotFound(type, id);
+        await EnsureVisibleAsync(access, grant, record, ct);
         if (record.IsDeleted)
-            throw new FhirException(410, Hl7.Fhir.Model.OperationOutcome.IssueType.Deleted, $"{type}/{id} was deleted (version {record.VersionId}); its history is still available.");
+            throw new FhirException(410, OperationOutcome.IssueType.Deleted, $"{type}/{id} was deleted (version {record.VersionId}); its history is still available.");
         return FromRecord(record);
     }
 
-    public async Task<FhirResponse> VReadAsync(string type, string id, int version, CancellationToken ct)
+    public async Task<FhirResponse> VReadAsync(AccessSession access, ScopeGrant? grant, string type, string id, int version, CancellationToken ct)
     {
         var record = await store.ReadVersionAsync(type, id, version, ct);
         if (record is null) throw FhirException.NotFound($"{type}/{id} has no version {version}.");
-        if (record.IsDeleted) throw new FhirException(410, Hl7.Fhir.Model.OperationOutcome.IssueType.Deleted, $"Version {version} of {type}/{id} is a deletion.");
+        await EnsureVisibleAsync(access, grant, record, ct, $"{type}/{id} has no version {version}.");
+        if (record.IsDeleted) throw new FhirException(410, OperationOutcome.IssueType.Deleted, $"Version {version} of {type}/{id} is a deletion.");
         return FromRecord(record);
     }
+
+    /// <summary>Throws the configured "hidden" answer unless the gate permits this version to the requester.</summary>
+    public async System.Threading.Tasks.Task EnsureVisibleAsync(AccessSession access, ScopeGrant? grant, ResourceRecord record, CancellationToken ct, string? notFoundMessage = null)
+    {
+        if (access.IsInternal) return;
+        var visible = await gate.PermitsAsync(access, record, grant, ct)
+            && (grant is null || grant.Unconstrained || await gate.MatchesScopeConstraintsAsync(record.ResourceType, record.ResourceId, grant, ct));
+        if (visible) return;
+        throw gate.HiddenReadStatus == 403
+            ? new FhirException(403, OperationOutcome.IssueType.Forbidden, $"You may not see {record.ResourceType}/{record.ResourceId}.")
+            : FhirException.NotFound(notFoundMessage ?? $"{record.ResourceType}/{record.ResourceId} does not exist.");
+    }
+
+    private static FhirException NotFound(string type, string id) => FhirException.NotFound($"{type}/{id} does not exist.");
 
     public static FhirResponse FromRecord(ResourceRecord record, int status = 200) => new()
     {

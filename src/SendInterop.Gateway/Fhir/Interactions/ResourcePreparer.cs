@@ -1,15 +1,21 @@
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
+using SendInterop.Domain.Access.Gate;
 using SendInterop.Domain.Search;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Fhir.Validation;
+using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Fhir.Interactions;
 
-/// <summary>A resource that passed validation, with its id fixed and its search index extracted.</summary>
-public sealed record PreparedResource(Resource Resource, ExtractedIndex Index);
+/// <summary>
+/// A resource that passed validation, with its id fixed, its owner set, its search index and access facts extracted.
+/// </summary>
+/// <param name="RequireOwner">The organisation that must own the current version for this write to go ahead (the
+/// writer's own), or null for the gateway's own writes.</param>
+public sealed record PreparedResource(Resource Resource, ExtractedIndex Index, ResourceFacts Facts, string? RequireOwner);
 
 /// <summary>
 /// Everything a resource goes through before it is stored, for every write path (create, update, patch,
@@ -20,8 +26,11 @@ public sealed class ResourcePreparer(
     FhirSerialization serialization,
     IProfileValidator validator,
     SearchIndexExtractor extractor,
+    OrganisationDirectory organisations,
     IOptions<FhirApiOptions> options)
 {
+    private static readonly HashSet<string> WriterClasses = new(StringComparer.Ordinal) { DataClasses.Education, DataClasses.Health, DataClasses.SocialCare };
+
     public static string NewId() => Guid.NewGuid().ToString();
 
     public static bool IsValidId(string? id) =>
@@ -33,10 +42,19 @@ public sealed class ResourcePreparer(
             throw FhirException.MethodNotAllowed($"{type} is read-only through the API: the gateway writes it itself.");
     }
 
-    public async Task<PreparedResource> PrepareAsync(Resource resource, string id, CancellationToken ct)
+    public async Task<PreparedResource> PrepareAsync(Resource resource, string id, AccessSession access, CancellationToken ct)
     {
         EnsureWritable(resource.TypeName);
         resource.Id = id;
+        // The owner is who writes, whatever the body claims: a client cannot plant data in another organisation's
+        // name. Only the gateway's own writes (demo data, adapters) keep the owner they carry.
+        if (access.Requester is { } requester)
+        {
+            OwnershipTags.SetOwner(resource, requester.OrganisationId);
+            // A writer may say which agency's data this is, but not move it into a class the gate treats specially
+            // (directory data is readable by all; identity, plan and audit follow from the resource type).
+            resource.Meta?.Tag.RemoveAll(t => t.System == DataClasses.System && !WriterClasses.Contains(t.Code ?? ""));
+        }
         if (validator.ShouldValidate(resource))
         {
             var outcome = await validator.ValidateAsync(resource, null, ct);
@@ -45,7 +63,8 @@ public sealed class ResourcePreparer(
                     $"The {resource.TypeName} does not conform to its profile: " + FirstError(outcome),
                     outcome.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal or OperationOutcome.IssueSeverity.Warning));
         }
-        return new PreparedResource(resource, extractor.Extract(resource));
+        var facts = ResourceFactsExtractor.Extract(resource, organisations.AgencyOf);
+        return new PreparedResource(resource, extractor.Extract(resource), facts, access.Requester?.OrganisationId);
     }
 
     private static string FirstError(OperationOutcome outcome)
@@ -62,6 +81,9 @@ public sealed class ResourcePreparer(
         {
             ResourceType = r.TypeName, ResourceId = r.Id!, Method = method, ExpectedVersion = expectedVersion, MustNotExist = mustNotExist,
             Index = prepared.Index,
+            Access = AccessFactsCodec.Encode(prepared.Facts),
+            Owner = prepared.Facts.OwnerOrganisation,
+            RequireOwner = prepared.RequireOwner,
             Render = (version, timestamp) =>
             {
                 r.Meta ??= new Meta();

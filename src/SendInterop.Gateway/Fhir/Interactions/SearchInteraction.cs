@@ -3,6 +3,7 @@ using Hl7.Fhir.Model;
 using SendInterop.Domain.Search;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage.Model;
 using SendInterop.Storage.Search;
 using SendInterop.Storage.Store;
@@ -12,41 +13,69 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// <summary>
 /// Type-level search: criteria, sort, keyset paging, _include/_revinclude, _summary=count. Parameters the server
 /// does not understand are reported in an OperationOutcome entry (lenient) or refused with 400 (Prefer: handling=strict).
+/// Every match and include passes the consent gate; a withheld resource is not counted, paged or included, so the
+/// result looks exactly as if it did not exist.
 /// </summary>
-public sealed class SearchInteraction(SearchRequestParser parser, IResourceStore store)
+public sealed class SearchInteraction(SearchRequestParser parser, IResourceStore store, DisclosureGate gate, Microsoft.Extensions.Options.IOptions<AccessOptions> access)
 {
-    public async Task<FhirResponse> SearchAsync(FhirRequest request, CancellationToken ct)
+    /// <summary>Store round trips spent refilling one page after the gate withheld matches; a shorter page links on.</summary>
+    private const int MaxRefills = 20;
+
+    public async Task<FhirResponse> SearchAsync(FhirRequest request, ScopeGrant? grant, CancellationToken ct)
     {
         var type = request.Url.ResourceType!;
-        var search = parser.Parse(type, request.Url.Query);
+        var search = parser.Parse(type, WithScopeConstraints(type, request.Url.Query, grant));
         if (search.Problems.Count > 0 && request.StrictHandling)
             throw new FhirException(400, OperationOutcome.IssueType.NotSupported, string.Join(" ", search.Problems));
 
-        SearchPage page;
+        var session = request.Access;
+        int? total;
+        IReadOnlyList<ResourceRecord> matches;
+        string? next, previous;
         try
         {
-            page = await store.SearchAsync(search, ct);
+            if (session.IsInternal)
+            {
+                var page = await store.SearchAsync(search, ct);
+                (total, matches, next, previous) = (page.Total, page.Matches, page.NextCursor, page.PreviousCursor);
+            }
+            else
+            {
+                total = await GatedTotalAsync(session, search, grant, ct);
+                (matches, next, previous) = search.Summary == SummaryMode.Count || search.Count == 0
+                    ? ([], null, null)
+                    : await GatedPageAsync(session, search, grant, ct);
+            }
         }
         catch (SearchValueException ex)
         {
             throw FhirException.BadRequest(ex.Message);
         }
 
-        var body = new BundleBody { Type = Bundle.BundleType.Searchset, Total = page.Total };
+        var body = new BundleBody { Type = Bundle.BundleType.Searchset, Total = total };
         var self = SelfLink(request.BaseUrl, type, request.Url.Query);
         body.Links.Add(("self", self));
-        if (page.NextCursor is not null) body.Links.Add(("next", WithCursor(request.BaseUrl, type, request.Url.Query, page.NextCursor)));
-        if (page.PreviousCursor is not null) body.Links.Add(("previous", WithCursor(request.BaseUrl, type, request.Url.Query, page.PreviousCursor)));
+        if (next is not null) body.Links.Add(("next", WithCursor(request.BaseUrl, type, request.Url.Query, next)));
+        if (previous is not null) body.Links.Add(("previous", WithCursor(request.BaseUrl, type, request.Url.Query, previous)));
 
-        foreach (var m in page.Matches) body.Entries.Add(Entry(request.BaseUrl, m, Bundle.SearchEntryMode.Match));
+        foreach (var m in matches) body.Entries.Add(Entry(request.BaseUrl, m, Bundle.SearchEntryMode.Match));
         if (search.Summary != SummaryMode.Count)
         {
-            var seen = new HashSet<(string, string)>(page.Matches.Select(m => (m.ResourceType, m.ResourceId)));
+            var seen = new HashSet<(string, string)>(matches.Select(m => (m.ResourceType, m.ResourceId)));
             var included = new List<ResourceRecord>();
-            included.AddRange(await store.IncludeAsync(page.Matches, search.Includes, ct));
-            included.AddRange(await store.RevIncludeAsync(page.Matches, search.RevIncludes, ct));
+            included.AddRange(await store.IncludeAsync(matches, search.Includes, ct));
+            included.AddRange(await store.RevIncludeAsync(matches, search.RevIncludes, ct));
             foreach (var inc in included)
-                if (seen.Add((inc.ResourceType, inc.ResourceId))) body.Entries.Add(Entry(request.BaseUrl, inc, Bundle.SearchEntryMode.Include));
+            {
+                if (!seen.Add((inc.ResourceType, inc.ResourceId))) continue;
+                // An include is optional: a type the scopes do not allow, or a resource the gate withholds, is left out.
+                if (!session.IsInternal)
+                {
+                    var incGrant = session.ScopeFor(inc.ResourceType, Domain.Access.SmartPermissions.Read);
+                    if (incGrant is null || !incGrant.Unconstrained || !await gate.PermitsAsync(session, inc, incGrant, ct)) continue;
+                }
+                body.Entries.Add(Entry(request.BaseUrl, inc, Bundle.SearchEntryMode.Include));
+            }
         }
         if (search.Problems.Count > 0)
         {
@@ -55,6 +84,64 @@ public sealed class SearchInteraction(SearchRequestParser parser, IResourceStore
             body.Entries.Add(new BundleBodyEntry { Resource = outcome, SearchMode = Bundle.SearchEntryMode.Outcome });
         }
         return new FhirResponse { Bundle = body };
+    }
+
+    /// <summary>
+    /// A constrained scope (<c>system/Observation.rs?category=laboratory</c>) narrows the search: its constraints are
+    /// added as criteria. Several differently constrained scopes would need an OR the R4 search syntax cannot express.
+    /// </summary>
+    private static IReadOnlyList<KeyValuePair<string, string>> WithScopeConstraints(string type, IReadOnlyList<KeyValuePair<string, string>> query, ScopeGrant? grant)
+    {
+        if (grant is null || grant.Unconstrained) return query;
+        if (grant.ConstraintSets.Count > 1)
+            throw new FhirException(403, OperationOutcome.IssueType.Forbidden,
+                $"The token grants {type} search only through several differently constrained scopes; ask for one scope per search.");
+        return query.Concat(grant.ConstraintSets[0].Select(c => new KeyValuePair<string, string>(c.Parameter, c.Value))).ToList();
+    }
+
+    /// <summary>Bundle.total counts only what the requester may see; with more matches than we count, it is left out.</summary>
+    private async Task<int?> GatedTotalAsync(AccessSession session, SearchRequest search, ScopeGrant? grant, CancellationToken ct)
+    {
+        var limit = access.Value.MaxGatedTotal;
+        var rows = await store.MatchAccessAsync(search, limit + 1, ct);
+        if (rows.Count > limit) return null;
+        return await gate.CountPermittedAsync(session, rows, grant, ct);
+    }
+
+    /// <summary>
+    /// One page of permitted matches: keyset pages from the store are filtered and the page is refilled from where
+    /// the last one ended, so a page holds _count permitted matches whenever there are that many.
+    /// </summary>
+    private async Task<(IReadOnlyList<ResourceRecord>, string?, string?)> GatedPageAsync(AccessSession session, SearchRequest search, ScopeGrant? grant, CancellationToken ct)
+    {
+        var want = search.Count;
+        var backward = KeysetPager.IsBackward(search.Cursor);
+        var collected = new List<ResourceRecord>(want);
+        string? next = null, previous = null;
+        search.SkipTotal = true;
+        for (var round = 0; round < MaxRefills; round++)
+        {
+            search.Count = want - collected.Count;
+            var page = await store.SearchAsync(search, ct);
+            var permitted = await gate.FilterAsync(session, page.Matches, grant, ct);
+            if (backward)
+            {
+                collected.InsertRange(0, permitted);
+                previous = page.PreviousCursor;
+                if (round == 0) next = page.NextCursor;
+            }
+            else
+            {
+                collected.AddRange(permitted);
+                next = page.NextCursor;
+                if (round == 0) previous = page.PreviousCursor;
+            }
+            var onward = backward ? previous : next;
+            if (collected.Count >= want || onward is null) break;
+            search.Cursor = onward;
+        }
+        search.Count = want;
+        return (collected, next, previous);
     }
 
     private static BundleBodyEntry Entry(string baseUrl, ResourceRecord r, Bundle.SearchEntryMode mode) =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Fhir.Patch;
+using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Fhir.Interactions;
@@ -14,6 +15,9 @@ public sealed class WriteInteractions(
     ConditionalResolver conditional,
     PatchApplier patches,
     ConditionalWriteLocks conditionalLocks,
+    ReadInteractions reads,
+    ChildContextProvider children,
+    AccessFactsCodec codec,
     IOptions<FhirApiOptions> options)
 {
     public async Task<FhirResponse> CreateAsync(FhirRequest request, CancellationToken ct)
@@ -24,13 +28,13 @@ public sealed class WriteInteractions(
             ? await conditionalLocks.AcquireAsync(type, Http.FhirUrl.ParseQuery(ifNoneExist.TrimStart('?')), ct) : null;
         if (request.IfNoneExist is { Length: > 0 } criteria)
         {
-            var matches = await conditional.ResolveAsync(type, criteria, ct);
+            var matches = await conditional.ResolveAsync(type, criteria, request.Access, ct);
             if (matches.Count > 1)
                 throw FhirException.PreconditionFailed($"If-None-Exist matched {matches.Count} or more {type} resources; make the criteria specific to one.");
             if (matches.Count == 1) return Respond(request, ReadInteractions.FromRecord(matches[0]), created: false);
         }
         // A client id on POST is ignored, as R4 requires: the server assigns ids on create.
-        var prepared = await preparer.PrepareAsync(resource, ResourcePreparer.NewId(), ct);
+        var prepared = await preparer.PrepareAsync(resource, ResourcePreparer.NewId(), request.Access, ct);
         await CheckReferencesAsync(prepared.Resource, ct);
         var result = (await Write(preparer.ToWrite(prepared, "POST", mustNotExist: true), ct))[0];
         return Respond(request, result);
@@ -45,7 +49,7 @@ public sealed class WriteInteractions(
         if (request.Url.Id is null)
         {
             // Conditional update: the upsert integrating systems want (PUT Patient?identifier=...).
-            var matches = await conditional.ResolveAsync(type, request.Url.Query, ct);
+            var matches = await conditional.ResolveAsync(type, request.Url.Query, request.Access, ct);
             if (matches.Count > 1)
                 throw FhirException.PreconditionFailed($"The conditional update matched {matches.Count} or more {type} resources; make the criteria specific to one.");
             id = matches.Count == 1 ? matches[0].ResourceId : resource.Id ?? ResourcePreparer.NewId();
@@ -60,7 +64,7 @@ public sealed class WriteInteractions(
         }
         if (!ResourcePreparer.IsValidId(id)) throw FhirException.BadRequest($"'{id}' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");
         var expected = ExpectedVersion(request);
-        var prepared = await preparer.PrepareAsync(resource, id, ct);
+        var prepared = await preparer.PrepareAsync(resource, id, request.Access, ct);
         await CheckReferencesAsync(prepared.Resource, ct);
         var result = (await Write(preparer.ToWrite(prepared, "PUT", expected), ct))[0];
         return Respond(request, result);
@@ -71,14 +75,17 @@ public sealed class WriteInteractions(
         var type = request.Url.ResourceType!;
         string id = request.Url.Id ?? await SingleMatchAsync(type, request, "patch", ct);
         var current = await store.ReadAsync(type, id, ct);
-        if (current is null || current.IsDeleted) throw FhirException.NotFound($"{type}/{id} does not exist, so it cannot be patched.");
+        if (current is null) throw FhirException.NotFound($"{type}/{id} does not exist, so it cannot be patched.");
+        // Before the patch touches the stored content: a failing JSON Patch "test" would otherwise reveal values.
+        await EnsureMayChangeAsync(request.Access, current, ct);
+        if (current.IsDeleted) throw FhirException.NotFound($"{type}/{id} does not exist, so it cannot be patched.");
         var expected = ExpectedVersion(request);
         if (expected is { } e && e != current.VersionId)
             throw FhirException.PreconditionFailed($"If-Match asked for version {e} of {type}/{id} but the current version is {current.VersionId}.");
         var patched = patches.Apply(current.Json, type, request);
         if (patched.TypeName != type || patched.Id != id)
             throw FhirException.Unprocessable("The patch may not change the resource type or id.");
-        var prepared = await preparer.PrepareAsync(patched, id, ct);
+        var prepared = await preparer.PrepareAsync(patched, id, request.Access, ct);
         await CheckReferencesAsync(prepared.Resource, ct);
         // Expect the version we patched: a concurrent write in between gives 409 rather than a lost update.
         var result = (await Write(preparer.ToWrite(prepared, "PATCH", expected ?? current.VersionId), ct))[0];
@@ -92,22 +99,39 @@ public sealed class WriteInteractions(
         string? id = request.Url.Id;
         if (id is null)
         {
-            var matches = await conditional.ResolveAsync(type, request.Url.Query, ct);
+            var matches = await conditional.ResolveAsync(type, request.Url.Query, request.Access, ct);
             if (matches.Count > 1)
                 throw FhirException.PreconditionFailed($"The conditional delete matched {matches.Count} or more {type} resources; this server deletes one at a time.");
             if (matches.Count == 0) return Outcome(request, 204, $"No {type} matched; nothing was deleted.");
             id = matches[0].ResourceId;
         }
         var expected = ExpectedVersion(request);
-        var result = (await Write(new ResourceWrite { ResourceType = type, ResourceId = id, Method = "DELETE", ExpectedVersion = expected }, ct))[0];
+        var result = (await Write(new ResourceWrite
+        {
+            ResourceType = type, ResourceId = id, Method = "DELETE", ExpectedVersion = expected, RequireOwner = request.Access.Requester?.OrganisationId,
+        }, ct))[0];
         return request.PreferReturn == PreferReturn.OperationOutcome
             ? FhirResponse.Of(OperationOutcomes.Information(result.NoOp ? $"{type}/{id} did not exist or was already deleted." : $"{type}/{id} was deleted (version {result.VersionId})."))
             : new FhirResponse { Status = 204, VersionId = result.NoOp ? null : result.VersionId, ResourceType = type, ResourceId = id };
     }
 
+    /// <summary>
+    /// Only the owning organisation changes a resource. One the requester may not even see answers as a read would
+    /// (not found); one it sees but does not own is a 403.
+    /// </summary>
+    public async System.Threading.Tasks.Task EnsureMayChangeAsync(AccessSession access, Storage.Model.ResourceRecord current, CancellationToken ct)
+    {
+        if (access.Requester is not { } requester) return;
+        await reads.EnsureVisibleAsync(access, access.ScopeFor(current.ResourceType, Domain.Access.SmartPermissions.Read), current, ct);
+        if (!string.Equals(current.Owner, requester.OrganisationId, StringComparison.Ordinal)) throw NotOwner(current.ResourceType, current.ResourceId);
+    }
+
+    public static FhirException NotOwner(string type, string id) =>
+        new(403, OperationOutcome.IssueType.Forbidden, $"{type}/{id} belongs to another organisation; only its owner may change it.");
+
     private async Task<string> SingleMatchAsync(string type, FhirRequest request, string what, CancellationToken ct)
     {
-        var matches = await conditional.ResolveAsync(type, request.Url.Query, ct);
+        var matches = await conditional.ResolveAsync(type, request.Url.Query, request.Access, ct);
         return matches.Count switch
         {
             0 => throw FhirException.NotFound($"No {type} matched the conditional {what} criteria."),
@@ -120,11 +144,17 @@ public sealed class WriteInteractions(
     {
         try
         {
-            return await store.WriteAsync([write], ct);
+            var results = await store.WriteAsync([write], ct);
+            children.Written([write], codec);
+            return results;
         }
         catch (VersionConflictException ex)
         {
             throw ex.PreconditionFailed ? FhirException.PreconditionFailed(ex.Message) : FhirException.Conflict(ex.Message);
+        }
+        catch (OwnershipException ex)
+        {
+            throw NotOwner(ex.ResourceType, ex.ResourceId);
         }
     }
 

@@ -146,6 +146,9 @@ namespace SendInterop.Storage.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Key"));
 
+                    b.Property<string>("Access")
+                        .HasColumnType("text");
+
                     b.Property<bool>("IsCurrent")
                         .HasColumnType("boolean");
 
@@ -163,6 +166,10 @@ namespace SendInterop.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("ResourceId")
                         .IsRequired()

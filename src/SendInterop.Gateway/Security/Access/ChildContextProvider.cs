@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
+using SendInterop.Domain.Access.Gate;
+using SendInterop.Domain.Profiles;
+using SendInterop.Domain.Search;
+using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Security.Access;
+
+/// <summary>
+/// Reads what the gate needs to know about a child: birth date and capacity (who decides), the child's active
+/// Consents, and the LAs with an open EHC needs assessment or review (the statutory basis). Results are shared across
+/// requests for a few seconds; a write on this node to the child's Patient, Consent or ServiceRequest drops them at
+/// once (another replica's writes are seen within <see cref="AccessOptions.ChildContextSeconds"/>).
+/// </summary>
+public sealed class ChildContextProvider(
+    IResourceStore store,
+    SearchRequestParser parser,
+    FhirSerialization serialization,
+    IOptions<AccessOptions> options,
+    TimeProvider clock)
+{
+    /// <summary>Extension on Patient recording that the young person lacks capacity to decide (the parent still does).</summary>
+    public const string LacksCapacityExtension = SendCanonical.Base + "/StructureDefinition/lacks-capacity";
+
+    /// <summary>The process steps that open a statutory basis for the LA performing them.</summary>
+    private static readonly HashSet<string> OpenProcessCodes = new(StringComparer.Ordinal) { "ehc-needs-assessment-request", "annual-review" };
+    private const string ProcessStepSystem = SendCanonical.Base + "/CodeSystem/ehc-process-step";
+    private const int MaxPerChild = 200;
+
+    /// <summary>The resource types whose writes change a child's context.</summary>
+    public static readonly IReadOnlySet<string> ContextTypes = new HashSet<string>(StringComparer.Ordinal) { "Patient", "Consent", "ServiceRequest" };
+
+    private readonly ConcurrentDictionary<string, (ChildContext? Context, DateTimeOffset LoadedAt)> _cache = new(StringComparer.Ordinal);
+
+    public void Invalidate(string childId) => _cache.TryRemove(childId, out _);
+
+    /// <summary>
+    /// Called after writes commit: a changed Patient, Consent or ServiceRequest drops its child's context. A deletion
+    /// does not say whose it was, so it drops every context (rare, and it only costs re-reads).
+    /// </summary>
+    public void Written(IEnumerable<ResourceWrite> writes, AccessFactsCodec codec)
+    {
+        foreach (var w in writes)
+        {
+            if (!ContextTypes.Contains(w.ResourceType)) continue;
+            if (w.IsDelete) { _cache.Clear(); return; }
+            var child = w.ResourceType == "Patient" ? w.ResourceId : codec.Decode(w.ResourceType, w.ResourceId, w.Access).ChildId;
+            if (child is not null) Invalidate(child);
+        }
+    }
+
+    public async Task<ChildContext?> GetAsync(string childId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(childId, out var hit) && now - hit.LoadedAt < TimeSpan.FromSeconds(options.Value.ChildContextSeconds))
+            return hit.Context;
+        var loaded = await LoadAsync(childId, ct);
+        if (_cache.Count > 100_000) _cache.Clear();
+        _cache[childId] = (loaded, now);
+        return loaded;
+    }
+
+    private async Task<ChildContext?> LoadAsync(string childId, CancellationToken ct)
+    {
+        var record = await store.ReadAsync("Patient", childId, ct);
+        if (record is null || record.IsDeleted) return null;
+        var patient = (Patient)serialization.ParseStored(record.Json);
+        DateOnly? birthDate = DateOnly.TryParseExact(patient.BirthDate ?? "", "yyyy-MM-dd", out var b) ? b : null;
+        var lacksCapacity = patient.GetExtensionValue<FhirBoolean>(LacksCapacityExtension)?.Value == true;
+
+        var consents = new List<ConsentDirective>();
+        foreach (var c in await SearchAsync("Consent", [new("patient", "Patient/" + childId), new("status", "active")], ct))
+            if (serialization.ParseStored(c.Json) is Consent consent && ConsentDirectiveMapper.Map(consent, childId) is { } directive)
+                consents.Add(directive);
+
+        var open = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var r in await SearchAsync("ServiceRequest", [new("subject", "Patient/" + childId), new("status", "active")], ct))
+        {
+            if (serialization.ParseStored(r.Json) is not ServiceRequest request) continue;
+            if (request.Code?.Coding.Any(c => c.System == ProcessStepSystem && c.Code is not null && OpenProcessCodes.Contains(c.Code)) != true) continue;
+            foreach (var performer in request.Performer)
+                if (performer.Reference is { } text && text.StartsWith("Organization/", StringComparison.Ordinal)) open.Add(text["Organization/".Length..]);
+        }
+        return new ChildContext(childId, birthDate, lacksCapacity, consents, open);
+    }
+
+    private async Task<IReadOnlyList<Storage.Model.ResourceRecord>> SearchAsync(string type, List<KeyValuePair<string, string>> query, CancellationToken ct)
+    {
+        query.Add(new("_count", MaxPerChild.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var request = parser.Parse(type, query);
+        return (await store.SearchAsync(request, ct)).Matches;
+    }
+}

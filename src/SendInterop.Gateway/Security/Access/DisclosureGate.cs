@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Options;
+using SendInterop.Domain.Access.Gate;
+using SendInterop.Storage.Model;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Security.Access;
+
+/// <summary>
+/// The one enforcement point: every resource the gateway is about to disclose (a read, each search match and include,
+/// each history entry, each batch result) passes through here, is decided by the consent gate, and the decision is
+/// recorded in the request's session for the audit. A withheld resource is simply not there.
+/// </summary>
+public sealed class DisclosureGate(
+    IConsentGate gate,
+    AccessFactsCodec codec,
+    ChildContextProvider children,
+    IOptions<AccessOptions> options,
+    IResourceStore store,
+    Domain.Search.SearchRequestParser parser,
+    TimeProvider clock)
+{
+    private readonly SharingAgreements _agreements = options.Value.ToAgreements();
+
+    public int HiddenReadStatus => options.Value.HiddenReadStatus == 403 ? 403 : 404;
+
+    /// <summary>Whether the requester may see this version; the decision is recorded for the audit.</summary>
+    public async Task<bool> PermitsAsync(AccessSession session, ResourceRecord record, ScopeGrant? grant, CancellationToken ct)
+    {
+        if (session.IsInternal) return true;
+        var facts = codec.Decode(record.ResourceType, record.ResourceId, record.Access);
+        var decision = await DecideAsync(session, facts, grant, ct);
+        session.Record(decision, facts);
+        return decision.Permitted;
+    }
+
+    /// <summary>
+    /// Whether a resource meets the <c>?param=value</c> constraints of at least one granting scope, asked of the store
+    /// with the same search semantics the constraint has in a search.
+    /// </summary>
+    public async Task<bool> MatchesScopeConstraintsAsync(string type, string id, ScopeGrant grant, CancellationToken ct)
+    {
+        foreach (var set in grant.ConstraintSets)
+        {
+            var query = set.Select(c => new KeyValuePair<string, string>(c.Parameter, c.Value)).Append(new("_id", id)).ToList();
+            var request = parser.Parse(type, query);
+            if (request.Problems.Count > 0) continue; // a constraint we cannot evaluate grants nothing
+            request.Count = 1;
+            if ((await store.SearchAsync(request, ct)).Matches.Count > 0) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The records the requester may see, in their order; every decision is recorded.</summary>
+    public async Task<List<ResourceRecord>> FilterAsync(AccessSession session, IReadOnlyList<ResourceRecord> records, ScopeGrant? grant, CancellationToken ct)
+    {
+        var permitted = new List<ResourceRecord>(records.Count);
+        foreach (var r in records)
+            if (await PermitsAsync(session, r, grant, ct)) permitted.Add(r);
+        return permitted;
+    }
+
+    /// <summary>
+    /// How many of these matches the requester may see (for Bundle.total). Not recorded: counting discloses no
+    /// resource, and the ones actually returned are decided (and audited) again when the page is built.
+    /// </summary>
+    public async Task<int> CountPermittedAsync(AccessSession session, IReadOnlyList<AccessRow> rows, ScopeGrant? grant, CancellationToken ct)
+    {
+        if (session.IsInternal) return rows.Count;
+        var n = 0;
+        foreach (var row in rows)
+        {
+            var facts = codec.Decode(row.ResourceType, row.ResourceId, row.Access);
+            if ((await DecideAsync(session, facts, grant, ct)).Permitted) n++;
+        }
+        return n;
+    }
+
+    private async ValueTask<GateDecision> DecideAsync(AccessSession session, ResourceFacts facts, ScopeGrant? grant, CancellationToken ct)
+    {
+        var requester = session.Requester!;
+        // Rule 1, per resource: patient/ scopes reach only the patient in context.
+        if (grant is { PatientOnly: true } && (facts.ChildId is null || facts.ChildId != requester.PatientContext))
+            return new GateDecision(Verdict.Deny, GateRules.Scopes);
+        var child = NeedsChild(requester, facts) && facts.ChildId is { } childId ? await ChildAsync(session, childId, ct) : null;
+        return gate.Decide(requester, facts, child, _agreements, clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Whether the decision can depend on the child's consents or open processes. Only an optimisation: when it
+    /// says no wrongly, the gate gets no child and answers with less disclosure, never more.
+    /// </summary>
+    private static bool NeedsChild(Requester r, ResourceFacts f) =>
+        r.Purpose is not (PurposesOfUse.Commissioning or PurposesOfUse.SubjectAccess or PurposesOfUse.Safeguarding)
+        && f.DataClass != DataClasses.Directory
+        && !string.Equals(f.OwnerOrganisation, r.OrganisationId, StringComparison.Ordinal);
+
+    private async ValueTask<ChildContext?> ChildAsync(AccessSession session, string childId, CancellationToken ct)
+    {
+        if (session.TryGetChild(childId, out var known)) return known;
+        var loaded = await children.GetAsync(childId, ct);
+        session.RememberChild(childId, loaded);
+        return loaded;
+    }
+}

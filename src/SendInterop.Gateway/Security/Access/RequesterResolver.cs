@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using Hl7.Fhir.Model;
+using SendInterop.Domain.Access;
+using SendInterop.Domain.Access.Gate;
+using SendInterop.Gateway.Fhir.Errors;
+
+namespace SendInterop.Gateway.Security.Access;
+
+/// <summary>
+/// Builds the requester of an HTTP request from its validated access token (claims in <see cref="SendClaims"/>) and
+/// the <c>X-Purpose-Of-Use</c> / <c>X-Break-Glass-Reason</c> headers. A purpose the client may not claim is a 403.
+/// </summary>
+public sealed class RequesterResolver(BreakGlassLedger breakGlass)
+{
+    public const string PurposeHeader = "X-Purpose-Of-Use";
+    public const string BreakGlassHeader = "X-Break-Glass-Reason";
+    private const int MaxReasonLength = 500;
+
+    public AccessSession Resolve(HttpContext context)
+    {
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated != true && IsPublic(context.Request))
+            return AccessSession.For(Anonymous, context.TraceIdentifier);
+        if (user.Identity?.IsAuthenticated != true)
+            throw new FhirException(401, OperationOutcome.IssueType.Login, "This FHIR endpoint needs a bearer access token (see /.well-known/smart-configuration).");
+
+        var clientId = Claim(user, SendClaims.ClientId) ?? Claim(user, "sub") ?? throw Forbidden("The access token names no client (client_id).");
+        var organisation = Claim(user, SendClaims.Organisation) ?? throw Forbidden("The access token names no organisation (org).");
+        var agency = Claim(user, SendClaims.Agency);
+        if (agency is null || !Agencies.All.Contains(agency))
+            throw Forbidden($"The access token's agency must be one of {string.Join(", ", Agencies.All)}.");
+
+        var scopes = SmartScopeParser.ParseMany(Claim(user, SendClaims.Scope));
+        if (scopes.HasErrors) throw Forbidden("The access token's scope claim is malformed: " + string.Join("; ", scopes.Errors));
+
+        var allowed = (Claim(user, SendClaims.Purposes) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var purpose = context.Request.Headers[PurposeHeader].ToString().Trim();
+        if (purpose.Length == 0)
+        {
+            // The first purpose the token lists is the client's default; a client with several states the one it acts for.
+            purpose = allowed.FirstOrDefault() ?? throw Forbidden($"The access token allows no purpose of use; none can be claimed with {PurposeHeader}.");
+        }
+        else if (!allowed.Contains(purpose, StringComparer.Ordinal))
+        {
+            throw Forbidden(PurposesOfUse.All.Contains(purpose)
+                ? $"This client may not claim the purpose of use '{purpose}'; it may claim: {string.Join(", ", allowed)}."
+                : $"'{purpose}' is not a purpose of use ({string.Join(", ", PurposesOfUse.All)}).");
+        }
+
+        string? reason = null;
+        DateTimeOffset? until = null;
+        if (purpose == PurposesOfUse.Safeguarding)
+        {
+            var stated = context.Request.Headers[BreakGlassHeader].ToString();
+            stated = new string(stated.Where(c => !char.IsControl(c)).Take(MaxReasonLength).ToArray()).Trim();
+            var window = breakGlass.Resolve(clientId, organisation, stated.Length > 0 ? stated : null);
+            reason = window?.Reason;
+            until = window?.Until;
+        }
+
+        var requester = new Requester(clientId, organisation, agency, Claim(user, SendClaims.Role), scopes,
+            allowed.ToHashSet(StringComparer.Ordinal), purpose, Claim(user, SendClaims.Patient), reason, until);
+        return AccessSession.For(requester, context.TraceIdentifier, context.Connection.RemoteIpAddress?.ToString());
+    }
+
+    /// <summary>Someone without a token: no scope, no purpose, so every data interaction is refused.</summary>
+    private static readonly Requester Anonymous = new("anonymous", "", "", null, ScopeSet.Empty, new HashSet<string>(), "");
+
+    /// <summary>The CapabilityStatement is public (clients discover the token endpoint from it).</summary>
+    private static bool IsPublic(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && request.Path.Value?.TrimEnd('/') is "/fhir/metadata";
+
+    private static string? Claim(ClaimsPrincipal user, string type) => user.FindFirst(type)?.Value is { Length: > 0 } v ? v : null;
+
+    private static FhirException Forbidden(string message) => new(403, OperationOutcome.IssueType.Forbidden, message);
+}

@@ -1,0 +1,101 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace SendInterop.Storage.Audit;
+
+/// <summary>
+/// Where the audit log lives and how its connections are opened. SQLite: a file of its own next to the resource
+/// store's (<c>fhir.db</c> → <c>fhir-audit.db</c>), so audit batches never contend with the resource writer's single
+/// write lock, in WAL mode with <c>synchronous=FULL</c>: every audit commit is flushed to disk before the waiters are
+/// answered (the resource store runs NORMAL, which survives a process crash but not a power cut; the audit log must
+/// survive both, and group commit spreads the flush over everything queued). PostgreSQL: the resource store's
+/// database, where every commit is already flushed (synchronous_commit=on).
+/// </summary>
+public sealed class AuditLogDatabase(StorageProvider provider, string connectionString)
+{
+    /// <summary>Applied to every SQLite connection to the audit file; journal_mode=WAL is set once by the initializer (it persists in the file).</summary>
+    private const string SqlitePragmas = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+
+    public StorageProvider Provider { get; } = provider;
+    public string ConnectionString { get; } = connectionString;
+
+    /// <summary>The audit database for a resource store: <paramref name="auditConnectionString"/> when one is configured, else derived from it.</summary>
+    public static AuditLogDatabase For(StorageOptions storage, string? auditConnectionString = null) =>
+        new(storage.Provider, !string.IsNullOrWhiteSpace(auditConnectionString) ? auditConnectionString
+            : storage.Provider == StorageProvider.Sqlite ? DeriveSqliteConnectionString(storage.ConnectionString)
+            : storage.ConnectionString);
+
+    /// <summary><c>Data Source=dir/fhir.db;...</c> → <c>Data Source=dir/fhir-audit.db;...</c> (other settings kept).</summary>
+    public static string DeriveSqliteConnectionString(string resourceStoreConnectionString)
+    {
+        var b = new SqliteConnectionStringBuilder(resourceStoreConnectionString);
+        var source = b.DataSource;
+        if (string.IsNullOrEmpty(source) || source == ":memory:" || b.Mode == SqliteOpenMode.Memory || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException(
+                "The audit log's SQLite file is derived from ConnectionStrings:Fhir, which names no plain file here; set ConnectionStrings:Audit to the audit database.");
+        var directory = Path.GetDirectoryName(source);
+        var file = Path.GetFileNameWithoutExtension(source) + "-audit" + Path.GetExtension(source);
+        b.DataSource = string.IsNullOrEmpty(directory) ? file : Path.Combine(directory, file);
+        return b.ConnectionString;
+    }
+
+    /// <summary>An open connection with the audit settings applied.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        DbConnection connection = Provider == StorageProvider.Postgres ? new NpgsqlConnection(ConnectionString) : new SqliteConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            if (Provider == StorageProvider.Sqlite)
+            {
+                await using var cmd = connection.CreateCommand();
+                cmd.CommandText = SqlitePragmas;
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The same, synchronously (verification streams the chain through a synchronous walk).</summary>
+    public DbConnection Open()
+    {
+        DbConnection connection = Provider == StorageProvider.Postgres ? new NpgsqlConnection(ConnectionString) : new SqliteConnection(ConnectionString);
+        try
+        {
+            connection.Open();
+            if (Provider == StorageProvider.Sqlite)
+            {
+                using var cmd = connection.CreateCommand();
+                cmd.CommandText = SqlitePragmas;
+                cmd.ExecuteNonQuery();
+            }
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An EF context of the provider's type, for migrations only.</summary>
+    public AuditDbContext CreateContext()
+    {
+        if (Provider == StorageProvider.Postgres)
+        {
+            var b = new DbContextOptionsBuilder<PostgresAuditDbContext>()
+                .UseNpgsql(ConnectionString, o => o.MigrationsHistoryTable(AuditDbContext.MigrationsHistoryTable));
+            return new PostgresAuditDbContext(b.Options);
+        }
+        var s = new DbContextOptionsBuilder<SqliteAuditDbContext>()
+            .UseSqlite(ConnectionString, o => o.MigrationsHistoryTable(AuditDbContext.MigrationsHistoryTable));
+        return new SqliteAuditDbContext(s.Options);
+    }
+}

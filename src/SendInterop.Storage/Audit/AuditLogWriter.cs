@@ -1,0 +1,303 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using SendInterop.Domain.Audit;
+
+namespace SendInterop.Storage.Audit;
+
+/// <summary>The last entry of the chain: what the next entry links to.</summary>
+public sealed record AuditChainHead(long Sequence, string Hash);
+
+/// <summary>An audit entry could not be stored: the request that needed it must fail (no disclosure without an audit entry).</summary>
+public sealed class AuditLogUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The audit log's single writer, with group commit. <see cref="AppendAsync"/> renders the AuditEvent on the caller's
+/// thread and queues it; one loop takes everything queued while the previous batch was committing (no timer: on an
+/// idle system a lone record is written at once), links each entry to the chain, inserts the batch in one transaction,
+/// commits (one disk flush for the whole batch), and only then completes the callers' tasks. If the batch fails, every
+/// caller in it gets an <see cref="AuditLogUnavailableException"/> and nothing of the batch is stored.
+/// <para>
+/// The chain head is read inside each batch's transaction, under the write lock: SQLite's (BEGIN IMMEDIATE) or, on
+/// PostgreSQL, a transaction-scoped advisory lock (<c>pg_advisory_xact_lock</c>) taken before the read. So a failed
+/// commit needs no repair (the next batch re-reads the head), and several gateway replicas on one PostgreSQL database
+/// (deploy/ runs two) extend one chain without forking it: each batch waits for the other replica's batch to commit,
+/// then links to it. The head this writer last committed is also kept in memory: if the database's head is ever
+/// behind it (the tail was deleted or rewritten), the writer logs it and keeps linking to the head it knows, so the
+/// removal shows as a gap that verification reports instead of being papered over by new entries.
+/// </para>
+/// Durability: SQLite runs the audit file with synchronous=FULL (<see cref="AuditLogDatabase"/>); PostgreSQL flushes
+/// on commit. Shutdown (<see cref="StopAsync"/>) stops taking records and drains the queue.
+/// </summary>
+public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
+{
+    /// <summary>Upper bound on one batch, so a burst cannot make one transaction (and its latency) unbounded.</summary>
+    public const int MaxBatch = 1000;
+
+    /// <summary>The advisory lock key that serialises audit batches across PostgreSQL clients ("SENDAUDT").</summary>
+    public const long PostgresLockKey = 0x5345_4E44_4155_4454;
+
+    private const string HeadSql = """SELECT "Sequence", "Hash" FROM audit_log ORDER BY "Sequence" DESC LIMIT 1""";
+    private const string InsertLogSql = """
+        INSERT INTO audit_log ("Sequence", "Recorded", "PreviousHash", "Hash", "Payload", "Organisation", "Client", "Decision", "BreakGlass")
+        VALUES (@s, @r, @ph, @h, @p, @o, @c, @d, @b)
+        """;
+    private const string InsertPatientSql = """INSERT INTO audit_patient ("Sequence", "PatientId") VALUES (@s, @i)""";
+    private static readonly string[] LogParameters = ["s", "r", "ph", "h", "p", "o", "c", "d", "b"];
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AuditLogDatabase _database;
+    private readonly AuditEventRenderer _renderer;
+    private readonly ILogger<AuditLogWriter> _logger;
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+    private DbConnection? _connection;
+    private AuditChainHead? _head;
+
+    public AuditLogWriter(AuditLogDatabase database, AuditEventRenderer renderer, ILogger<AuditLogWriter> logger)
+    {
+        _database = database;
+        _renderer = renderer;
+        _logger = logger;
+    }
+
+    private sealed record Pending(byte[] Body, AuditIndex Index, TaskCompletionSource<long> Done);
+
+    /// <summary>The last entry this writer committed (or found at start-up); null before either.</summary>
+    public AuditChainHead? Head => Volatile.Read(ref _head);
+
+    /// <summary>Completes when the record is committed (see <see cref="WriteAsync"/>).</summary>
+    public Task AppendAsync(AuditRecord record, CancellationToken ct = default) => WriteAsync(record, ct);
+
+    /// <summary>
+    /// Queues the record and completes with its sequence number once the batch holding it has committed. Cancelling
+    /// <paramref name="ct"/> stops the wait, never the write: a decision that was made is recorded.
+    /// </summary>
+    public Task<long> WriteAsync(AuditRecord record, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var index = AuditEventRenderer.IndexOf(record);
+        if (Check(index) is { } refused) return Task.FromException<long>(new ArgumentException(refused, nameof(record)));
+        var pending = new Pending(_renderer.RenderBody(record), index,
+            new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
+        EnsureStarted();
+        if (!_queue.Writer.TryWrite(pending))
+            pending.Done.SetException(new AuditLogUnavailableException("The audit log is shutting down and takes no more entries."));
+        return ct.CanBeCanceled ? pending.Done.Task.WaitAsync(ct) : pending.Done.Task;
+    }
+
+    /// <summary>Refused before queueing, so one bad record can never fail a whole batch (PostgreSQL enforces the lengths).</summary>
+    private static string? Check(AuditIndex index)
+    {
+        if (index.Organisation is { Length: > 128 }) return "An audited organisation id is longer than 128 characters.";
+        if (index.Client is { Length: > 128 }) return "An audited client id is longer than 128 characters.";
+        foreach (var id in index.PatientIds)
+            if (id.Length is 0 or > 64) return "An audited Patient id is empty or longer than 64 characters.";
+        return null;
+    }
+
+    /// <summary>Loads the chain head (start-up) and starts the writer loop.</summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        await using (var connection = await _database.OpenAsync(ct))
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = HeadSql;
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct)) Volatile.Write(ref _head, new AuditChainHead(reader.GetInt64(0), reader.GetString(1)));
+        }
+        EnsureStarted();
+    }
+
+    /// <summary>Takes no more records, writes everything already queued, and closes the connection.</summary>
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        _queue.Writer.TryComplete();
+        Task? loop;
+        lock (_startLock) loop = _loop;
+        if (loop is not null) await loop.WaitAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private void EnsureStarted()
+    {
+        if (Volatile.Read(ref _loop) is not null) return;
+        lock (_startLock) _loop ??= Task.Run(RunAsync);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(64);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+            if (batch.Count > 0) await CommitAsync(batch);
+        }
+        if (_connection is not null) await _connection.DisposeAsync();
+        _connection = null;
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var reused = _connection is not null;
+            var commitSent = false;
+            try
+            {
+                var connection = _connection ??= await _database.OpenAsync();
+                await using var tx = connection is SqliteConnection sqlite
+                    ? sqlite.BeginTransaction(deferred: false) // BEGIN IMMEDIATE: the head is read under the write lock
+                    : await connection.BeginTransactionAsync();
+                var previous = Reconcile(await ReadHeadAsync(connection, tx));
+                var entries = new AuditChainEntry[batch.Count];
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    var payload = AuditEventRenderer.Stamp(batch[i].Body, (previous?.Sequence ?? 0) + 1);
+                    entries[i] = previous = AuditChain.Append(previous, payload);
+                }
+                await InsertAsync(connection, tx, batch, entries);
+                commitSent = true;
+                await tx.CommitAsync();
+
+                var last = entries[^1];
+                Volatile.Write(ref _head, new AuditChainHead(last.Sequence, last.Hash));
+                for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(entries[i].Sequence);
+                return;
+            }
+            catch (Exception ex)
+            {
+                if (_connection is not null)
+                {
+                    try { await _connection.DisposeAsync(); } catch (Exception) { /* already broken */ }
+                    _connection = null;
+                }
+                // A connection kept open since the last batch may have been closed under us (server restart, idle
+                // timeout): one retry on a fresh connection, but only if the commit was never sent (else the batch
+                // may be stored, and writing it again would duplicate it).
+                if (reused && !commitSent && attempt == 0) continue;
+                LogBatchFailed(ex, batch.Count);
+                var failure = new AuditLogUnavailableException("The audit entry could not be stored; the request was not completed.", ex);
+                foreach (var p in batch) p.Done.TrySetException(failure);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads the chain head inside the batch's transaction (on PostgreSQL after taking the advisory lock).</summary>
+    private async Task<AuditChainHead?> ReadHeadAsync(DbConnection connection, DbTransaction tx)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        if (_database.Provider == StorageProvider.Postgres)
+        {
+            cmd.CommandText = "SELECT pg_advisory_xact_lock(@k); " + HeadSql;
+            var k = cmd.CreateParameter();
+            k.ParameterName = "@k";
+            k.Value = PostgresLockKey;
+            cmd.Parameters.Add(k);
+        }
+        else cmd.CommandText = HeadSql;
+        await using var reader = await cmd.ExecuteReaderAsync();
+        if (_database.Provider == StorageProvider.Postgres) await reader.NextResultAsync();
+        return await reader.ReadAsync() ? new AuditChainHead(reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>
+    /// The entry to link the batch to. The database's head, normally; another replica may have moved it ahead. If it
+    /// is behind what this writer committed, or differs at the same sequence, entries were deleted or rewritten: link
+    /// to the head we know, so the hole stays visible to verification.
+    /// </summary>
+    private AuditChainEntry? Reconcile(AuditChainHead? stored)
+    {
+        var known = Head;
+        var head = stored;
+        if (known is not null && (stored is null || stored.Sequence < known.Sequence || (stored.Sequence == known.Sequence && stored.Hash != known.Hash)))
+        {
+            LogChainTailChanged(known.Sequence, stored?.Sequence ?? 0);
+            head = known;
+        }
+        return head is null ? null : new AuditChainEntry(head.Sequence, [], "", head.Hash);
+    }
+
+    private static async Task InsertAsync(DbConnection connection, DbTransaction tx, List<Pending> batch, AuditChainEntry[] entries)
+    {
+        if (connection.CanCreateBatch)
+        {
+            // PostgreSQL: the whole batch in one round trip.
+            await using var b = connection.CreateBatch();
+            b.Transaction = tx;
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var log = b.CreateBatchCommand();
+                log.CommandText = InsertLogSql;
+                AddLogParameters(log.Parameters, log.CreateParameter, batch[i], entries[i]);
+                b.BatchCommands.Add(log);
+                foreach (var patient in batch[i].Index.PatientIds)
+                {
+                    var p = b.CreateBatchCommand();
+                    p.CommandText = InsertPatientSql;
+                    p.Parameters.Add(Parameter(p.CreateParameter, "s", entries[i].Sequence));
+                    p.Parameters.Add(Parameter(p.CreateParameter, "i", patient));
+                    b.BatchCommands.Add(p);
+                }
+            }
+            await b.ExecuteNonQueryAsync();
+            return;
+        }
+
+        // SQLite: in-process, so one prepared statement per table re-executed with new values costs microseconds a row.
+        await using var insertLog = connection.CreateCommand();
+        insertLog.Transaction = tx;
+        insertLog.CommandText = InsertLogSql;
+        await using var insertPatient = connection.CreateCommand();
+        insertPatient.Transaction = tx;
+        insertPatient.CommandText = InsertPatientSql;
+        insertPatient.Parameters.Add(Parameter(insertPatient.CreateParameter, "s", 0L));
+        insertPatient.Parameters.Add(Parameter(insertPatient.CreateParameter, "i", ""));
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (i == 0) AddLogParameters(insertLog.Parameters, insertLog.CreateParameter, batch[i], entries[i]);
+            else SetLogValues(insertLog.Parameters, batch[i], entries[i]);
+            await insertLog.ExecuteNonQueryAsync();
+            foreach (var patient in batch[i].Index.PatientIds)
+            {
+                insertPatient.Parameters[0].Value = entries[i].Sequence;
+                insertPatient.Parameters[1].Value = patient;
+                await insertPatient.ExecuteNonQueryAsync();
+            }
+        }
+    }
+
+    private static object?[] LogValues(Pending p, AuditChainEntry e) =>
+        [e.Sequence, p.Index.Recorded, e.PreviousHash, e.Hash, e.Payload, p.Index.Organisation, p.Index.Client, p.Index.Decision, p.Index.BreakGlass];
+
+    private static void AddLogParameters(DbParameterCollection parameters, Func<DbParameter> create, Pending p, AuditChainEntry e)
+    {
+        var values = LogValues(p, e);
+        for (int i = 0; i < values.Length; i++) parameters.Add(Parameter(create, LogParameters[i], values[i]));
+    }
+
+    private static void SetLogValues(DbParameterCollection parameters, Pending p, AuditChainEntry e)
+    {
+        var values = LogValues(p, e);
+        for (int i = 0; i < values.Length; i++) parameters[i].Value = values[i] ?? DBNull.Value;
+    }
+
+    private static DbParameter Parameter(Func<DbParameter> create, string name, object? value)
+    {
+        var p = create();
+        p.ParameterName = "@" + name;
+        p.Value = value ?? DBNull.Value;
+        return p;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An audit batch of {Count} entries could not be committed; the requests waiting on it fail")]
+    private partial void LogBatchFailed(Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The audit log's last entry is {Stored} but this writer committed up to {Known}: entries were deleted or rewritten. New entries link to {Known}, leaving the gap for verification to report")]
+    private partial void LogChainTailChanged(long known, long stored);
+}
