@@ -1,15 +1,19 @@
+using SendInterop.Gateway.Audit;
 using SendInterop.Gateway.DemoData;
 using SendInterop.Gateway.Fhir;
 using SendInterop.Gateway.Fhir.Endpoints;
 using SendInterop.Gateway.Hosting;
 using SendInterop.Gateway.OpenApi;
+using SendInterop.Gateway.Security.Authentication;
 using SendInterop.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSendInteropDefaults();
 builder.AddFhirApi();
 builder.AddFhirSwagger();
+builder.AddSendInteropAuthentication();
 builder.AddDemoData();
+builder.AddAuditTrail();
 
 var app = builder.Build();
 if (!OpenApiDocumentGeneration.IsRunning) await app.Services.GetRequiredService<StorageInitializer>().InitializeAsync();
@@ -19,8 +23,12 @@ app.UseResponseCompression();
 app.UseRequestDecompression();
 app.Use(FhirMetrics.Middleware);
 app.UseFhirSwagger();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealthEndpoints();
+app.MapAuthEndpoints();
 app.MapFhirApi();
+app.MapAuditEndpoints();
 app.AnnounceAddresses();
 
 app.Run();

@@ -42,6 +42,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSingleton<OperationInteractions>();
         services.AddSingleton<PatchApplier>();
         services.AddSingleton<BundleProcessor>();
+        services.AddSingleton<AuditEventInteraction>();
         services.AddSingleton<CapabilityStatementFactory>();
         services.AddSingleton<FhirInteractions>();
         services.AddSingleton<FhirHttpHandler>();

@@ -10,7 +10,8 @@ namespace SendInterop.Gateway.Tests.EndToEnd;
 public sealed class FhirClientRoundTripTests(RealHttpGateway gateway) : IClassFixture<RealHttpGateway>
 {
     private FhirClient Client(ResourceFormat format = ResourceFormat.Json) =>
-        new(gateway.FhirBase.ToString().TrimEnd('/'), new FhirClientSettings { PreferredFormat = format, VerifyFhirVersion = true, ReturnPreference = ReturnPreference.Representation });
+        new(gateway.FhirBase.ToString().TrimEnd('/'), new FhirClientSettings { PreferredFormat = format, VerifyFhirVersion = true, ReturnPreference = ReturnPreference.Representation },
+            gateway.AuthorizingHandler());
 
     [Theory]
     [InlineData(ResourceFormat.Json)]

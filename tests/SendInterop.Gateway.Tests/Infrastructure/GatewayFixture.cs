@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using SendInterop.Gateway.Security.Authentication;
 
 namespace SendInterop.Gateway.Tests.Infrastructure;
 
@@ -9,8 +11,22 @@ namespace SendInterop.Gateway.Tests.Infrastructure;
 /// The gateway in-process (WebApplicationFactory) on a fresh database. One subclass per storage provider, so the
 /// same API tests run against SQLite and against a real PostgreSQL.
 /// </summary>
+/// <remarks>
+/// The FHIR API needs an access token: <see cref="Fhir()"/> sends one for <see cref="TokenSpec.Default"/> (la-926,
+/// education, system/*.cruds, every purpose but commissioning), minted by the gateway's own
+/// <see cref="AccessTokenIssuer"/>; <see cref="Fhir(TokenSpec)"/> and <see cref="TokenFor"/> give another requester,
+/// <see cref="AnonymousFhir"/> none. Each fixture has its own signing key and client registry files in
+/// <see cref="AuthDirectory"/>.
+/// </remarks>
 public abstract class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>Where this fixture's signing key file and client registry file are.</summary>
+    public string AuthDirectory { get; } = Directory.CreateTempSubdirectory("sendinterop-auth-").FullName;
+
+    public string SigningKeyFile => Path.Combine(AuthDirectory, SendInterop.Gateway.Security.Authentication.SigningKeyFile.DefaultFileName);
+
+    public string ClientRegistryFile => Path.Combine(AuthDirectory, AuthFiles.DefaultRegistryFileName);
+
     protected abstract Dictionary<string, string?> Settings();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -20,11 +36,33 @@ public abstract class GatewayFixture : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("DemoData:Enabled", "false");
         builder.UseSetting("Fhir:Validation:AllowTestNhsNumbers", "true");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Auth:SigningKeyFile", SigningKeyFile);
+        builder.UseSetting("Auth:ClientRegistryFile", ClientRegistryFile);
+        builder.UseSetting("Auth:FileCheckInterval", "00:00:00");
     }
 
-    public HttpClient Fhir()
+    /// <summary>The gateway's base URL as its clients see it (the FHIR base is this plus /fhir).</summary>
+    public virtual string GatewayBase => "http://localhost";
+
+    /// <summary>A FHIR client with a token for <see cref="TokenSpec.Default"/>.</summary>
+    public HttpClient Fhir() => Fhir(TokenSpec.Default);
+
+    /// <summary>A FHIR client with a token for <paramref name="spec"/> (renewed before it expires).</summary>
+    public HttpClient Fhir(TokenSpec spec) => FhirClientWith(new BearerTokenHandler(() => Issue(spec)));
+
+    /// <summary>A FHIR client that sends no token.</summary>
+    public HttpClient AnonymousFhir() => FhirClientWith();
+
+    /// <summary>An access token for <paramref name="spec"/>, minted by the gateway's own issuer.</summary>
+    public string TokenFor(TokenSpec? spec = null) => Issue(spec ?? TokenSpec.Default).AccessToken;
+
+    /// <summary>Mints through the gateway's <see cref="AccessTokenIssuer"/> (no HTTP, no client assertion).</summary>
+    public IssuedToken Issue(TokenSpec spec) =>
+        Services.GetRequiredService<AccessTokenIssuer>().Issue(spec.ToClaims(), GatewayBase, spec.Lifetime);
+
+    private HttpClient FhirClientWith(params DelegatingHandler[] handlers)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/"), AllowAutoRedirect = false });
+        var client = CreateDefaultClient(new Uri(GatewayBase + "/fhir/"), handlers);
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
         return client;
     }
@@ -35,7 +73,11 @@ public abstract class GatewayFixture : WebApplicationFactory<Program>, IAsyncLif
         return Task.CompletedTask;
     }
 
-    public new virtual Task DisposeAsync() => base.DisposeAsync().AsTask();
+    public new virtual async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try { Directory.Delete(AuthDirectory, recursive: true); } catch (IOException) { }
+    }
 }
 
 public sealed class SqliteGateway : GatewayFixture

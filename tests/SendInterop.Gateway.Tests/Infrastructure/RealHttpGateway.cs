@@ -30,7 +30,18 @@ public sealed class RealHttpGateway : GatewayFixture
         return Task.CompletedTask;
     }
 
-    public HttpClient RealClient() => new() { BaseAddress = FhirBase, Timeout = TimeSpan.FromMinutes(5) };
+    public override string GatewayBase => FhirBase.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>A real-socket FHIR client with a token for <see cref="TokenSpec.Default"/> (or <paramref name="spec"/>).</summary>
+    public HttpClient RealClient(TokenSpec? spec = null) =>
+        new(AuthorizingHandler(spec)) { BaseAddress = FhirBase, Timeout = TimeSpan.FromMinutes(5) };
+
+    /// <summary>A real-socket client with no token.</summary>
+    public HttpClient AnonymousRealClient() => new() { BaseAddress = FhirBase, Timeout = TimeSpan.FromMinutes(5) };
+
+    /// <summary>A socket handler that adds a bearer token: for clients built on a handler, such as Firely's FhirClient.</summary>
+    public HttpMessageHandler AuthorizingHandler(TokenSpec? spec = null) =>
+        new BearerTokenHandler(() => Issue(spec ?? TokenSpec.Default), new SocketsHttpHandler());
 
     public override async Task DisposeAsync()
     {

@@ -49,6 +49,7 @@ internal static class PatchTestSupport
         Method = "PATCH",
         Url = Fhir.Http.FhirUrl.Parse(url),
         BaseUrl = "http://localhost/fhir",
+        Access = Gateway.Security.Access.AccessSession.Internal("patch-unit-test"),
         ContentType = contentType,
         RawBody = rawBody,
         Resource = resource,

@@ -23,6 +23,7 @@ public sealed class FhirInteractions(
     HistoryInteraction history,
     OperationInteractions operations,
     BundleProcessor bundles,
+    AuditEventInteraction audit,
     CapabilityStatementFactory capability)
 {
     public async Task<FhirResponse> ExecuteAsync(FhirRequest request, CancellationToken ct)
@@ -40,6 +41,8 @@ public sealed class FhirInteractions(
             Name(request, "operation", AuditAction.Execute);
             return await operations.ExecuteAsync(request, ct);
         }
+        if (url.ResourceType == AuditEventInteraction.Type && request.Method is "GET" or "HEAD" or "POST" && url.Operation is null)
+            return await AuditEventAsync(request, ct);
         if (url.History)
         {
             if (request.Method != "GET") throw NotAllowed(request);
@@ -95,6 +98,22 @@ public sealed class FhirInteractions(
             default:
                 throw NotAllowed(request);
         }
+    }
+
+    /// <summary>AuditEvents live in the hash-chained audit log, not the resource store; reads and searches go there.</summary>
+    private async Task<FhirResponse> AuditEventAsync(FhirRequest request, CancellationToken ct)
+    {
+        var url = request.Url;
+        var access = request.Access;
+        if (url.History) throw FhirException.MethodNotAllowed("The audit log has no history: entries are never changed.");
+        if (url.Id is not null && request.Method != "POST")
+        {
+            Name(request, "read", AuditAction.Read);
+            return await audit.ReadAsync(access, access.RequireScope(AuditEventInteraction.Type, SmartPermissions.Read), url.Id, ct);
+        }
+        if (request.Method == "POST" && !url.SearchPost) throw FhirException.MethodNotAllowed("AuditEvent is read-only through the API: the gateway writes it itself.");
+        Name(request, "search-type", AuditAction.Execute);
+        return await audit.SearchAsync(request, access.RequireScope(AuditEventInteraction.Type, SmartPermissions.Search), ct);
     }
 
     /// <summary>Names the request for its audit entry; a Bundle keeps its own name for the entries it runs.</summary>

@@ -50,6 +50,15 @@ public sealed class DisclosureGate(
         return false;
     }
 
+    /// <summary>Whether the requester may see a resource described by <paramref name="facts"/> (not stored as a row: AuditEvents).</summary>
+    public async Task<bool> PermitsFactsAsync(AccessSession session, ResourceFacts facts, ScopeGrant? grant, CancellationToken ct)
+    {
+        if (session.IsInternal) return true;
+        var decision = await DecideAsync(session, facts, grant, ct);
+        session.Record(decision, facts);
+        return decision.Permitted;
+    }
+
     /// <summary>The records the requester may see, in their order; every decision is recorded.</summary>
     public async Task<List<ResourceRecord>> FilterAsync(AccessSession session, IReadOnlyList<ResourceRecord> records, ScopeGrant? grant, CancellationToken ct)
     {

@@ -1,0 +1,31 @@
+using SendInterop.Storage.Audit;
+
+namespace SendInterop.Gateway.Audit;
+
+public static class AuditTrailExtensions
+{
+    /// <summary>
+    /// The append-only, hash-chained audit trail (issue #3 point 4): <c>IAuditSink</c> (batched durable writer),
+    /// <see cref="IAuditLogReader"/>, and a hosted service that migrates the audit schema and loads the chain head at
+    /// start-up and drains the queue at shutdown (it stops after the web server, so in-flight requests are audited).
+    /// The audit database is <c>ConnectionStrings:Audit</c> when set, else derived from the resource store's
+    /// (SQLite: <c>x.db</c> → <c>x-audit.db</c>; PostgreSQL: the same database).
+    /// </summary>
+    public static WebApplicationBuilder AddAuditTrail(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuditLog(builder.Configuration.GetConnectionString("Audit"));
+        builder.Services.AddHostedService<AuditTrailHostedService>();
+        return builder;
+    }
+}
+
+internal sealed class AuditTrailHostedService(AuditLogInitializer initializer, AuditLogWriter writer) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await initializer.InitializeAsync(cancellationToken);
+        await writer.StartAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => writer.StopAsync(cancellationToken);
+}
