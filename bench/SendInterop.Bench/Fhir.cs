@@ -8,13 +8,20 @@ namespace SendInterop.Bench;
 
 public readonly record struct Reply(int Status, byte[]? Body, string? Location, long Us, string? Error);
 
-/// <summary>One shared HttpClient for every worker, with the benchmark's headers.</summary>
+/// <summary>One shared HttpClient for every worker, with the benchmark's headers (and the bearer token, when given).</summary>
 public sealed class Fhir
 {
     public static readonly MediaTypeHeaderValue FhirJson = new("application/fhir+json");
     private readonly HttpClient _client;
     private readonly TimeSpan _timeout;
+    private long _sent;
     public ConcurrentQueue<string> ErrorSamples { get; } = new();
+
+    /// <summary>Where the bearer token comes from; null: no Authorization header.</summary>
+    public BearerToken? Token { get; set; }
+
+    /// <summary>Requests sent so far (every one, counted or not: warm-up and drain included).</summary>
+    public long Sent => Interlocked.Read(ref _sent);
 
     public Fhir(int maxConnections, TimeSpan timeout)
     {
@@ -43,6 +50,8 @@ public sealed class Fhir
     public async Task<Reply> SendAsync(HttpMethod method, string url, byte[]? body, bool keepBody, TimeSpan? timeout = null)
     {
         using var req = new HttpRequestMessage(method, url);
+        if (Token?.Header is { } auth) req.Headers.TryAddWithoutValidation("Authorization", auth);
+        Interlocked.Increment(ref _sent);
         if (body != null)
         {
             req.Content = new ByteArrayContent(body);

@@ -16,9 +16,20 @@ catch (Exception ex) when (ex is UsageException or FormatException)
 }
 
 if (o.Scenario == "wait") return await Wait(o);
+if (o.Scenario == "gate-report") return GateReport.Run(o);
 
 var maxWorkers = Math.Max(o.Workers.Max(), o.WarmupWorkers);
 var fhir = new Fhir(maxWorkers + 8, TimeSpan.FromSeconds(o.TimeoutS));
+try
+{
+    fhir.Token = await BearerToken.CreateAsync(o.Token, o.TokenCommand);
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"error: no bearer token: {ex.Message}");
+    return 1;
+}
+await using var token = fhir.Token;
 var scenarios = new Scenarios(o, fhir);
 var report = new Report { Scenario = o.Scenario, Target = o.Url, BaselineTarget = o.BaselineUrl, Label = o.Label, Settings = o.Describe() };
 try
@@ -28,6 +39,8 @@ try
         "crud" => await scenarios.Crud(),
         "import" => await scenarios.Import(),
         "read" or "search" or "create" or "create-send" => await scenarios.Verb(),
+        "gate-seed" => await scenarios.GateSeed(),
+        "gate" => await scenarios.Gate(),
         _ => throw new UsageException($"unknown scenario '{o.Scenario}'"),
     };
 }
@@ -93,10 +106,11 @@ namespace SendInterop.Bench
             sb.AppendLine();
             sb.AppendLine($"{report.StartedUtc:yyyy-MM-dd HH:mm} UTC, {report.Machine["cores"]} cores, {report.Machine["runtime"]}" +
                           (report.Label is { Length: > 0 } ? $", {report.Label}" : "") +
-                          (report.Scenario == "import" ? "; one pass, no warm-up" : $"; warm-up {F(o.WarmupS, "0")} s") +
+                          (report.Scenario is "import" or "gate-seed" ? "; one pass, no warm-up" : $"; warm-up {F(o.WarmupS, "0")} s") +
                           "; latencies in ms (send to last byte); driver on the same machine.");
             sb.AppendLine();
-            if (report.Scenario == "import") RenderImport(sb, report);
+            if (report.Scenario is "import" or "gate-seed") RenderImport(sb, report);
+            else if (report.Scenario == "gate") RenderGate(sb, report);
             else RenderRuns(sb, report, o);
             return sb.ToString();
         }
@@ -134,6 +148,21 @@ namespace SendInterop.Bench
                                  .ThenBy(k => Array.IndexOf(Seeds.Order, k.Key.Split(' ').Last())))
                         sb.AppendLine($"| {op} | {s.Count} | {s.Errors} | {F(s.P50Ms, "0.00")} | {F(s.P95Ms, "0.00")} | {F(s.P99Ms, "0.00")} | {F(s.MaxMs, "0.00")} |");
                 }
+            }
+            RenderErrors(sb, report);
+        }
+
+        private static void RenderGate(StringBuilder sb, Report report)
+        {
+            sb.AppendLine("| workload | build | round | workers | seconds | requests | req/s | error rate | GET p50 / p95 / p99 | audit rows / request | audit bytes / request (payload; database) | load average |");
+            sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            foreach (var r in report.Runs)
+            {
+                var s = r.ByMethod.GetValueOrDefault("GET");
+                sb.AppendLine($"| {r.Scenario} | {r.Build} | {r.Round} | {r.Workers} | {F(r.DurationS, "0")} | {r.Requests} | {F(r.Rps)} | {F(r.ErrorRate * 100, "0.00")} % | " +
+                              (s is { Count: > 0 } ? $"{F(s.P50Ms, "0.00")} / {F(s.P95Ms, "0.00")} / {F(s.P99Ms, "0.00")}" : "") + " | " +
+                              (r.AuditRowsPerRequest is { } rows ? $"{F(rows, "0.000")} | {F(r.AuditPayloadBytesPerRequest ?? 0, "0")}; {F(r.AuditDbBytesPerRequest ?? 0, "0")} |" : "n/a | n/a |") +
+                              $" {r.LoadAverage} |");
             }
             RenderErrors(sb, report);
         }

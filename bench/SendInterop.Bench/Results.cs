@@ -33,6 +33,17 @@ public sealed class RunResult
     // single-verb runs with --baseline-url
     public double? BaselineRps { get; set; }
     public double? RatioToBaseline { get; set; }
+    // consent gate runs: which build (gate or bypass), where in the alternation, and the audit log's growth
+    public string? Build { get; set; }
+    public int? Round { get; set; }
+    /// <summary>Every request sent during the run, warm-up excluded, drain included (the audit's denominator).</summary>
+    public long? SentRequests { get; set; }
+    public double? AuditRowsPerRequest { get; set; }
+    public double? AuditPayloadBytesPerRequest { get; set; }
+    /// <summary>Growth of the audit database (pages × page size, WAL included) per request.</summary>
+    public double? AuditDbBytesPerRequest { get; set; }
+    /// <summary>The machine's 1-minute load average at the start and at the end of the run (other work on the cores).</summary>
+    public string? LoadAverage { get; set; }
     public List<string> ErrorSamples { get; set; } = new();
 
     public static RunResult From(string scenario, string target, int workers, double durationS, Recorder rec, IEnumerable<string> samples)

@@ -15,7 +15,7 @@ public sealed class Window(TimeSpan duration)
     public bool Counts => Fhir.Now() <= EndTs;
 }
 
-public sealed class Scenarios(Options o, Fhir fhir)
+public sealed partial class Scenarios(Options o, Fhir fhir)
 {
     private static readonly HttpMethod Post = HttpMethod.Post, Get = HttpMethod.Get, Put = HttpMethod.Put, Delete = HttpMethod.Delete;
 

@@ -10,12 +10,15 @@ internal static class SendChild
     private const string Profile = "https://fhir.sendinterop.org.uk/StructureDefinition/send-child";
     private static int _serial = 1_000_000;
 
-    public static string Next(Random rnd)
+    public static string Next(Random rnd) => Next(rnd, 2005, 2024);
+
+    /// <summary>A SEND child born between <paramref name="firstYear"/> and <paramref name="lastYear"/> (inclusive).</summary>
+    public static string Next(Random rnd, int firstYear, int lastYear)
     {
         string nhs;
         do nhs = NhsNumber(Interlocked.Increment(ref _serial)); while (nhs.Length == 0);
         var upn = Upn("926", 2000 + rnd.Next(0, 99), 15, rnd.Next(0, 999));
-        var year = 2005 + rnd.Next(0, 20);
+        var year = firstYear + rnd.Next(0, lastYear - firstYear + 1);
         return $$"""
             {"resourceType":"Patient","meta":{"profile":["{{Profile}}"]},
              "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"{{nhs}}"},

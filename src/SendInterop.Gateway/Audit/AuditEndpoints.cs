@@ -1,7 +1,10 @@
 using Hl7.Fhir.Model;
-using SendInterop.Gateway.Fhir.Endpoints;
+using SendInterop.Domain.Access;
+using SendInterop.Domain.Access.Gate;
+using SendInterop.Domain.Audit;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Security.Authentication;
 using SendInterop.Storage.Audit;
 
 namespace SendInterop.Gateway.Audit;
@@ -14,24 +17,51 @@ public static class AuditEndpoints
 {
     public const string VerifyPath = FhirHttpHandler.BasePath + "/AuditEvent/$verify";
 
+    /// <summary>The audit rule code of a permitted verification (a refusal is <see cref="GateRules.Scopes"/>).</summary>
+    public const string VerifyRule = "audit-verify";
+
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
+        // An operator's check rather than an integrator's interaction, so it stays out of the published OpenAPI
+        // document (every route there carries a full FHIR description in OpenApi/FhirOperationFilter).
         app.MapGet(VerifyPath, VerifyAsync)
-            .RequireAuthorization()
-            .WithTags(FhirEndpoints.Tag)
+            .RequireAuthorization(SendClientAuthorization.Policy)
             .WithName("audit-verify")
-            .WithSummary("Verify the audit log's hash chain: 200 when intact, 409 naming the first edited, missing or reordered entry");
+            .WithSummary("Verify the audit log's hash chain: 200 when intact, 409 naming the first edited, missing or reordered entry")
+            .ExcludeFromDescription();
         return app;
     }
 
     /// <summary>
+    /// Needs a system/ or user/ scope that grants reading AuditEvent (the result describes the whole log, not one
+    /// child's record, so a patient/ scope is not enough); the attempt is audited either way.
+    /// <para>
     /// 200 with an information issue when the chain is intact. When it is broken: 409 Conflict with an error issue
     /// naming the first broken entry. Not 200, so a monitoring probe sees the failure from the status alone; not 500,
     /// because the check itself worked (retrying will not help, and nothing is wrong with the server's code); 409
     /// because the stored state of the log conflicts with its own hash chain.
+    /// </para>
     /// </summary>
-    private static async System.Threading.Tasks.Task VerifyAsync(HttpContext context, IAuditLogReader reader, FhirResponseWriter writer)
+    private static async System.Threading.Tasks.Task VerifyAsync(HttpContext context, IAuditLogReader reader, IAuditSink audit, FhirResponseWriter writer)
     {
+        var format = FhirFormats.ForResponse(context.Request);
+        var filter = ElementFilter.From(context.Request.Query);
+        var client = context.GetAuthenticatedClient();
+        var grant = client is null ? null : Security.Access.ScopeGrant.For(client.Scopes, "AuditEvent", SmartPermissions.Read);
+        var permitted = grant is { PatientOnly: false, Unconstrained: true };
+        await audit.AppendAsync(new AuditRecord(
+            DateTimeOffset.UtcNow, AuditAction.Execute, "operation", permitted ? AuditDecision.Permit : AuditDecision.Deny,
+            permitted ? VerifyRule : GateRules.Scopes, null, client?.ClientId, client?.Organisation, client?.Agency, client?.Role,
+            Purpose: null, ChildIds: [], Entities: [], context.TraceIdentifier, SourceAddress: context.Connection.RemoteIpAddress?.ToString()),
+            context.RequestAborted);
+        if (!permitted)
+        {
+            var refused = OperationOutcomes.Error("Verifying the audit log needs a system/ or user/ scope that grants reading AuditEvent, e.g. system/AuditEvent.r.",
+                OperationOutcome.IssueType.Forbidden);
+            await writer.WriteAsync(context, FhirResponse.Of(new OperationOutcome { Issue = [refused] }, StatusCodes.Status403Forbidden), format, filter);
+            return;
+        }
+
         var result = await reader.VerifyAsync(context.RequestAborted);
         FhirResponse response;
         if (result.Break is { } broken)
@@ -47,6 +77,6 @@ public static class AuditEndpoints
             response = FhirResponse.Of(OperationOutcomes.Information($"{result.EntriesChecked} entries, chain intact, {head}."));
         }
         context.Response.Headers.CacheControl = "no-store";
-        await writer.WriteAsync(context, response, FhirFormats.ForResponse(context.Request), ElementFilter.From(context.Request.Query));
+        await writer.WriteAsync(context, response, format, filter);
     }
 }

@@ -58,7 +58,9 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
     private static void Check(ResourceWrite w, CurrentRow? current)
     {
         var live = current is { IsDeleted: false };
-        if (w.RequireOwner is { } owner && live && !string.Equals(current!.Owner, owner, StringComparison.Ordinal))
+        // A deleted resource stays its owner's: its id and history are not free for another organisation to take.
+        if (w.RequireOwner is { } owner && current is not null && (live || current.Owner is not null)
+            && !string.Equals(current.Owner, owner, StringComparison.Ordinal))
             throw new OwnershipException(w.ResourceType, w.ResourceId);
         if (w.MustNotExist && live)
             throw new VersionConflictException($"{w.ResourceType}/{w.ResourceId} already exists.", preconditionFailed: false);

@@ -1,12 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.OpenApi;
 using SendInterop.Domain.Search;
 using SendInterop.Gateway.OpenApi;
 using SendInterop.Gateway.Tests.Infrastructure;
@@ -164,22 +162,23 @@ public sealed class SwaggerTests(SqliteGateway gateway) : IClassFixture<SqliteGa
     }
 
     [Fact]
-    public async Task The_security_hook_documents_a_bearer_scheme_and_401_403()
+    public async Task The_fhir_api_documents_the_bearer_scheme_401_403_and_a_public_capability_statement()
     {
-        await using var secured = gateway.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Fhir:Validation:WarmUpOnStart", "false");
-            b.ConfigureServices(s => s.ConfigureSwaggerGen(o => o.AddFhirSecurityScheme("bearer",
-                new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT" })));
-        });
-        using var client = secured.CreateClient();
-        var document = JsonNode.Parse(await client.GetStringAsync(FhirOpenApiDocument.Path))!;
+        // Authentication (Security/Authentication) configures the hook: an HTTP bearer scheme for Swagger UI's Authorize.
+        var document = await DocumentAsync();
 
-        Assert.Equal("bearer", document["components"]!["securitySchemes"]!["bearer"]!["scheme"]!.GetValue<string>());
+        var scheme = document["components"]!["securitySchemes"]!["bearer"]!;
+        Assert.Equal("http", scheme["type"]!.GetValue<string>());
+        Assert.Equal("bearer", scheme["scheme"]!.GetValue<string>());
+        Assert.Equal("JWT", scheme["bearerFormat"]!.GetValue<string>());
         Assert.NotNull(document["security"]![0]!["bearer"]);
         var read = Operation(document, "/fhir/{type}/{id}", "GET");
         Assert.Equal("#/components/responses/Unauthorized", read["responses"]!["401"]!["$ref"]!.GetValue<string>());
         Assert.Equal("#/components/responses/Forbidden", read["responses"]!["403"]!["$ref"]!.GetValue<string>());
+
+        var capabilities = Operation(document, "/fhir/metadata", "GET");
+        Assert.Empty(capabilities["security"]!.AsArray());
+        Assert.Null(capabilities["responses"]!["401"]);
     }
 
     private static async Task AssertValidAsync(HttpClient fhir, string type, string body, string mediaType)

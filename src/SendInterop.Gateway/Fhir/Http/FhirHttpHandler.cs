@@ -23,7 +23,7 @@ public sealed class FhirHttpHandler(
 
     public async System.Threading.Tasks.Task HandleAsync(HttpContext context)
     {
-        var access = requesters.Resolve(context);
+        var access = await requesters.ResolveAsync(context);
 #if SENDINTEROP_GATE_BYPASS
         // Benchmark-only build: authenticated, then served as the gateway itself (no scopes, gate or decision audit).
         access = AccessSession.Internal("benchmark-gate-bypass");

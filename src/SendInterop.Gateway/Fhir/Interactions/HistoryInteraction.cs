@@ -90,15 +90,37 @@ public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate
         {
             var page = await store.HistoryAsync(type, id, since, count - collected.Count, next, ct);
             foreach (var r in page.Entries)
-            {
-                // System history spans types: a type the scopes do not allow is left out like a withheld resource.
-                var entryGrant = type is null ? access.ScopeFor(r.ResourceType, Domain.Access.SmartPermissions.Read) : grant;
-                if (entryGrant is null || (!entryGrant.Unconstrained && !await gate.MatchesScopeConstraintsAsync(r.ResourceType, r.ResourceId, entryGrant, ct))) continue;
-                if (await gate.PermitsAsync(access, r, entryGrant, ct)) collected.Add(r);
-            }
+                if (await VisibleAsync(access, grant, type, r, record: true, ct)) collected.Add(r);
             next = page.NextBeforeKey;
-            if (collected.Count >= count || next is null) break;
+            if (next is null) break;
+            if (collected.Count >= count)
+            {
+                // A next link only when a permitted entry lies beyond: an empty last page would reveal hidden versions.
+                if (!await AnyVisibleBeforeAsync(access, grant, type, id, since, next.Value, ct)) next = null;
+                break;
+            }
         }
         return (collected, next, null);
+    }
+
+    private async Task<bool> AnyVisibleBeforeAsync(AccessSession access, ScopeGrant? grant, string? type, string? id, DateTimeOffset? since, long before, CancellationToken ct)
+    {
+        long? key = before;
+        for (var round = 0; round < MaxRefills && key is not null; round++)
+        {
+            var page = await store.HistoryAsync(type, id, since, 20, key, ct);
+            foreach (var r in page.Entries)
+                if (await VisibleAsync(access, grant, type, r, record: false, ct)) return true;
+            key = page.NextBeforeKey;
+        }
+        return key is not null;
+    }
+
+    private async Task<bool> VisibleAsync(AccessSession access, ScopeGrant? grant, string? type, ResourceRecord r, bool record, CancellationToken ct)
+    {
+        // System history spans types: a type the scopes do not allow is left out like a withheld resource.
+        var entryGrant = type is null ? access.ScopeFor(r.ResourceType, Domain.Access.SmartPermissions.Read) : grant;
+        if (entryGrant is null || (!entryGrant.Unconstrained && !await gate.MatchesScopeConstraintsAsync(r.ResourceType, r.ResourceId, entryGrant, ct))) return false;
+        return record ? await gate.PermitsAsync(access, r, entryGrant, ct) : await gate.IsPermittedAsync(access, r, entryGrant, ct);
     }
 }

@@ -20,6 +20,7 @@ public sealed class SearchInteraction(SearchRequestParser parser, IResourceStore
 {
     /// <summary>Store round trips spent refilling one page after the gate withheld matches; a shorter page links on.</summary>
     private const int MaxRefills = 20;
+    private const int LookaheadBatch = 20;
 
     public async Task<FhirResponse> SearchAsync(FhirRequest request, ScopeGrant? grant, CancellationToken ct)
     {
@@ -137,11 +138,42 @@ public sealed class SearchInteraction(SearchRequestParser parser, IResourceStore
                 if (round == 0) previous = page.PreviousCursor;
             }
             var onward = backward ? previous : next;
-            if (collected.Count >= want || onward is null) break;
+            if (onward is null) break;
+            if (collected.Count >= want)
+            {
+                // A link onward only when a permitted match lies beyond: an empty last page would reveal hidden ones.
+                if (!await AnyPermittedFromAsync(session, search, onward, grant, ct))
+                {
+                    if (backward) previous = null;
+                    else next = null;
+                }
+                break;
+            }
             search.Cursor = onward;
         }
         search.Count = want;
         return (collected, next, previous);
+    }
+
+    /// <summary>
+    /// Whether any match from <paramref name="cursor"/> on (in the cursor's direction) is one the gate permits. Not
+    /// recorded: it discloses nothing but the presence of a link. Gives up (answers yes) after the refill budget.
+    /// </summary>
+    private async Task<bool> AnyPermittedFromAsync(AccessSession session, SearchRequest search, string cursor, ScopeGrant? grant, CancellationToken ct)
+    {
+        var backward = KeysetPager.IsBackward(cursor);
+        search.Count = LookaheadBatch;
+        for (var round = 0; round < MaxRefills; round++)
+        {
+            search.Cursor = cursor;
+            var page = await store.SearchAsync(search, ct);
+            foreach (var m in page.Matches)
+                if (await gate.IsPermittedAsync(session, m, grant, ct)) return true;
+            var onward = backward ? page.PreviousCursor : page.NextCursor;
+            if (onward is null) return false;
+            cursor = onward;
+        }
+        return true;
     }
 
     private static BundleBodyEntry Entry(string baseUrl, ResourceRecord r, Bundle.SearchEntryMode mode) =>

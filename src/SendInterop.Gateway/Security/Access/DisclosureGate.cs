@@ -50,6 +50,10 @@ public sealed class DisclosureGate(
         return false;
     }
 
+    /// <summary>Whether the requester may see this version, without recording it (a look-ahead that discloses nothing).</summary>
+    public async Task<bool> IsPermittedAsync(AccessSession session, ResourceRecord record, ScopeGrant? grant, CancellationToken ct) =>
+        session.IsInternal || (await DecideAsync(session, codec.Decode(record.ResourceType, record.ResourceId, record.Access), grant, ct)).Permitted;
+
     /// <summary>Whether the requester may see a resource described by <paramref name="facts"/> (not stored as a row: AuditEvents).</summary>
     public async Task<bool> PermitsFactsAsync(AccessSession session, ResourceFacts facts, ScopeGrant? grant, CancellationToken ct)
     {

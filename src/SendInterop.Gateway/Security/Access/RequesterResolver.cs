@@ -2,21 +2,40 @@ using System.Security.Claims;
 using Hl7.Fhir.Model;
 using SendInterop.Domain.Access;
 using SendInterop.Domain.Access.Gate;
+using SendInterop.Domain.Audit;
 using SendInterop.Gateway.Fhir.Errors;
 
 namespace SendInterop.Gateway.Security.Access;
 
 /// <summary>
 /// Builds the requester of an HTTP request from its validated access token (claims in <see cref="SendClaims"/>) and
-/// the <c>X-Purpose-Of-Use</c> / <c>X-Break-Glass-Reason</c> headers. A purpose the client may not claim is a 403.
+/// the <c>X-Purpose-Of-Use</c> / <c>X-Break-Glass-Reason</c> headers. A purpose the client may not claim is a 403;
+/// every refusal here is audited (with the claims, never the token).
 /// </summary>
-public sealed class RequesterResolver(BreakGlassLedger breakGlass)
+public sealed class RequesterResolver(BreakGlassLedger breakGlass, IAuditSink audit, TimeProvider clock)
 {
     public const string PurposeHeader = "X-Purpose-Of-Use";
     public const string BreakGlassHeader = "X-Break-Glass-Reason";
     private const int MaxReasonLength = 500;
 
-    public AccessSession Resolve(HttpContext context)
+    public async Task<AccessSession> ResolveAsync(HttpContext context)
+    {
+        try
+        {
+            return Resolve(context);
+        }
+        catch (RequesterRefused ex)
+        {
+            var user = context.User;
+            await audit.AppendAsync(new AuditRecord(
+                clock.GetUtcNow(), AuditAction.Execute, "authorise", AuditDecision.Deny, ex.Rule, null,
+                Claim(user, SendClaims.ClientId) ?? Claim(user, "sub"), Claim(user, SendClaims.Organisation), Claim(user, SendClaims.Agency),
+                Claim(user, SendClaims.Role), null, [], [], context.TraceIdentifier, SourceAddress: context.Connection.RemoteIpAddress?.ToString()), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private AccessSession Resolve(HttpContext context)
     {
         var user = context.User;
         if (user.Identity?.IsAuthenticated != true && IsPublic(context.Request))
@@ -24,25 +43,25 @@ public sealed class RequesterResolver(BreakGlassLedger breakGlass)
         if (user.Identity?.IsAuthenticated != true)
             throw new FhirException(401, OperationOutcome.IssueType.Login, "This FHIR endpoint needs a bearer access token (see /.well-known/smart-configuration).");
 
-        var clientId = Claim(user, SendClaims.ClientId) ?? Claim(user, "sub") ?? throw Forbidden("The access token names no client (client_id).");
-        var organisation = Claim(user, SendClaims.Organisation) ?? throw Forbidden("The access token names no organisation (org).");
+        var clientId = Claim(user, SendClaims.ClientId) ?? Claim(user, "sub") ?? throw Refuse("token-without-client", "The access token names no client (client_id).");
+        var organisation = Claim(user, SendClaims.Organisation) ?? throw Refuse("token-without-organisation", "The access token names no organisation (org).");
         var agency = Claim(user, SendClaims.Agency);
         if (agency is null || !Agencies.All.Contains(agency))
-            throw Forbidden($"The access token's agency must be one of {string.Join(", ", Agencies.All)}.");
+            throw Refuse("token-agency-invalid", $"The access token's agency must be one of {string.Join(", ", Agencies.All)}.");
 
         var scopes = SmartScopeParser.ParseMany(Claim(user, SendClaims.Scope));
-        if (scopes.HasErrors) throw Forbidden("The access token's scope claim is malformed: " + string.Join("; ", scopes.Errors));
+        if (scopes.HasErrors) throw Refuse("malformed-scope", "The access token's scope claim is malformed: " + string.Join("; ", scopes.Errors));
 
         var allowed = (Claim(user, SendClaims.Purposes) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var purpose = context.Request.Headers[PurposeHeader].ToString().Trim();
         if (purpose.Length == 0)
         {
             // The first purpose the token lists is the client's default; a client with several states the one it acts for.
-            purpose = allowed.FirstOrDefault() ?? throw Forbidden($"The access token allows no purpose of use; none can be claimed with {PurposeHeader}.");
+            purpose = allowed.FirstOrDefault() ?? throw Refuse("no-purpose", $"The access token allows no purpose of use; none can be claimed with {PurposeHeader}.");
         }
         else if (!allowed.Contains(purpose, StringComparer.Ordinal))
         {
-            throw Forbidden(PurposesOfUse.All.Contains(purpose)
+            throw Refuse("purpose-not-allowed", PurposesOfUse.All.Contains(purpose)
                 ? $"This client may not claim the purpose of use '{purpose}'; it may claim: {string.Join(", ", allowed)}."
                 : $"'{purpose}' is not a purpose of use ({string.Join(", ", PurposesOfUse.All)}).");
         }
@@ -72,5 +91,11 @@ public sealed class RequesterResolver(BreakGlassLedger breakGlass)
 
     private static string? Claim(ClaimsPrincipal user, string type) => user.FindFirst(type)?.Value is { Length: > 0 } v ? v : null;
 
-    private static FhirException Forbidden(string message) => new(403, OperationOutcome.IssueType.Forbidden, message);
+    private static RequesterRefused Refuse(string rule, string message) => new(rule, message);
+
+    /// <summary>A 403 from building the requester, with the rule code its audit entry records.</summary>
+    private sealed class RequesterRefused(string rule, string message) : FhirException(403, OperationOutcome.IssueType.Forbidden, message)
+    {
+        public string Rule { get; } = rule;
+    }
 }

@@ -76,6 +76,20 @@ public static class ConsentHttp
         Assert.Null(hidden.Raw.Content.Headers.LastModified);
     }
 
+    /// <summary>
+    /// Sends <paramref name="template"/> with <c>{id}</c> replaced by <paramref name="id"/>, and again by an id that never
+    /// existed; both answers must be the same status and the same body apart from the id. Returns the first.
+    /// </summary>
+    public static async Task<Reply> AssertLikeNonexistentAsync(this HttpClient c, HttpMethod method, string template, string id, string? purpose = null)
+    {
+        var real = await c.SendAs(method, template.Replace("{id}", id, StringComparison.Ordinal), purpose);
+        var ghostId = Guid.NewGuid().ToString();
+        var ghost = await c.SendAs(method, template.Replace("{id}", ghostId, StringComparison.Ordinal), purpose);
+        Assert.True(ghost.Status == real.Status, $"{method} {template}: {real} but for an id that never existed {ghost}");
+        Assert.Equal(ghost.Body.Replace(ghostId, "{id}", StringComparison.Ordinal), real.Body.Replace(id, "{id}", StringComparison.Ordinal));
+        return real;
+    }
+
     /// <summary>A read that must be permitted; returns the resource.</summary>
     public static async Task<JsonNode> AssertReadableAsync(this HttpClient c, string type, string id, string? purpose = null, string? reason = null)
     {
@@ -228,9 +242,22 @@ public static class ConsentJson
 
     public static string WithoutNulls(this JsonObject o) => o.WithoutNullsNode().ToJsonString();
 
+    /// <summary>Removes null members at every depth (FHIR JSON has no nulls; the builders use them for optional elements).</summary>
     public static JsonObject WithoutNullsNode(this JsonObject o)
     {
         foreach (var key in o.Where(kv => kv.Value is null).Select(kv => kv.Key).ToList()) o.Remove(key);
+        foreach (var (_, value) in o) Strip(value);
         return o;
+    }
+
+    private static void Strip(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj: obj.WithoutNullsNode(); break;
+            case JsonArray array:
+                foreach (var item in array) Strip(item);
+                break;
+        }
     }
 }
