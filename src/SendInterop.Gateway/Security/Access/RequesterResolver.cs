@@ -4,6 +4,7 @@ using SendInterop.Domain.Access;
 using SendInterop.Domain.Access.Gate;
 using SendInterop.Domain.Audit;
 using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Security.Authentication;
 
 namespace SendInterop.Gateway.Security.Access;
 
@@ -43,15 +44,11 @@ public sealed class RequesterResolver(BreakGlassLedger breakGlass, IAuditSink au
         if (user.Identity?.IsAuthenticated != true)
             throw new FhirException(401, OperationOutcome.IssueType.Login, "This FHIR endpoint needs a bearer access token (see /.well-known/smart-configuration).");
 
-        var clientId = Claim(user, SendClaims.ClientId) ?? Claim(user, "sub") ?? throw Refuse("token-without-client", "The access token names no client (client_id).");
-        var organisation = Claim(user, SendClaims.Organisation) ?? throw Refuse("token-without-organisation", "The access token names no organisation (org).");
-        var agency = Claim(user, SendClaims.Agency);
-        if (agency is null || !Agencies.All.Contains(agency))
-            throw Refuse("token-agency-invalid", $"The access token's agency must be one of {string.Join(", ", Agencies.All)}.");
-
-        var scopes = SmartScopeParser.ParseMany(Claim(user, SendClaims.Scope));
-        if (scopes.HasErrors) throw Refuse("malformed-scope", "The access token's scope claim is malformed: " + string.Join("; ", scopes.Errors));
-
+        // The authorization policy has already checked and parsed the claims once for this request; a principal that
+        // got here without passing it is refused all the same.
+        var client = context.GetAuthenticatedClient() ?? throw Refuse("unusable-token-claims", "The access token's claims cannot be used (client, organisation, agency or scope).");
+        var (clientId, organisation, agency, scopes) = (client.ClientId, client.Organisation, client.Agency, client.Scopes);
+        // The purposes in the order the token lists them: the first is the client's default.
         var allowed = (Claim(user, SendClaims.Purposes) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var purpose = context.Request.Headers[PurposeHeader].ToString().Trim();
         if (purpose.Length == 0)
@@ -77,8 +74,7 @@ public sealed class RequesterResolver(BreakGlassLedger breakGlass, IAuditSink au
             until = window?.Until;
         }
 
-        var requester = new Requester(clientId, organisation, agency, Claim(user, SendClaims.Role), scopes,
-            allowed.ToHashSet(StringComparer.Ordinal), purpose, Claim(user, SendClaims.Patient), reason, until);
+        var requester = new Requester(clientId, organisation, agency, client.Role, scopes, client.Purposes, purpose, client.Patient, reason, until);
         return AccessSession.For(requester, context.TraceIdentifier, context.Connection.RemoteIpAddress?.ToString());
     }
 
