@@ -1,3 +1,4 @@
+using SendInterop.Gateway.OpenApi;
 using SendInterop.Storage.Audit;
 
 namespace SendInterop.Gateway.Audit;
@@ -23,6 +24,7 @@ internal sealed class AuditTrailHostedService(AuditLogInitializer initializer, A
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (OpenApiDocumentGeneration.IsRunning) return; // the document generator must not create a database
         await initializer.InitializeAsync(cancellationToken);
         await writer.StartAsync(cancellationToken);
     }

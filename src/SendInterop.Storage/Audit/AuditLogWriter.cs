@@ -135,7 +135,13 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
-            if (batch.Count > 0) await CommitAsync(batch);
+            if (batch.Count == 0) continue;
+            try { await CommitAsync(batch); }
+            catch (Exception ex)
+            {
+                // CommitAsync answers every caller itself; this only keeps the loop alive should that ever throw.
+                foreach (var p in batch) p.Done.TrySetException(new AuditLogUnavailableException("The audit entry could not be stored.", ex));
+            }
         }
         if (_connection is not null) await _connection.DisposeAsync();
         _connection = null;

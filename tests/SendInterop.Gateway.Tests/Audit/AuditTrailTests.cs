@@ -111,3 +111,19 @@ public abstract class AuditTrailTests(GatewayFixture gateway)
 
 [Collection("sqlite")] public sealed class SqliteAuditTrailTests(SqliteGateway g) : AuditTrailTests(g), IClassFixture<SqliteGateway>;
 [Collection("postgres")] public sealed class PostgresAuditTrailTests(PostgresGateway g) : AuditTrailTests(g), IClassFixture<PostgresGateway>;
+
+/// <summary>The gateway's own shutdown drains the audit queue: the writer stops after the web server, not before it.</summary>
+public sealed class AuditTrailShutdownTests
+{
+    [Fact]
+    public async Task Stopping_the_gateway_commits_every_queued_audit_entry()
+    {
+        var gateway = new SqliteGateway();
+        await gateway.InitializeAsync();
+        var sink = gateway.Services.GetRequiredService<IAuditSink>();
+        var queued = Enumerable.Range(0, 300).Select(_ => sink.AppendAsync(AuditRecords.Record())).ToList();
+        await gateway.DisposeAsync();
+        Assert.All(queued, t => Assert.True(t.IsCompletedSuccessfully, t.Exception?.ToString()));
+        await Assert.ThrowsAsync<AuditLogUnavailableException>(() => sink.AppendAsync(AuditRecords.Record()));
+    }
+}

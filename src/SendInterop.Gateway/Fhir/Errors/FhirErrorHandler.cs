@@ -19,6 +19,9 @@ public sealed partial class FhirErrorHandler(FhirResponseWriter writer, ILogger<
             BadHttpRequestException be when be.StatusCode == 413 => (413, Outcome(OperationOutcome.IssueType.TooCostly, "The request body is larger than this server accepts.")),
             BadHttpRequestException be => (be.StatusCode, Outcome(OperationOutcome.IssueType.Invalid, "The HTTP request is malformed: " + be.Message)),
             // A form over ASP.NET's limits, or a body whose Content-Encoding does not match its bytes.
+            // No disclosure without its audit entry: when the audit log cannot be written, the request fails as unavailable.
+            SendInterop.Storage.Audit.AuditLogUnavailableException => (503, Outcome(OperationOutcome.IssueType.Transient,
+                $"The audit log cannot be written just now, so nothing is disclosed; try again shortly (correlation id {context.TraceIdentifier}).")),
             InvalidDataException ide => (400, Outcome(OperationOutcome.IssueType.Structure, "The request body could not be read: " + ide.Message)),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, Outcome(OperationOutcome.IssueType.Timeout, "The client closed the request.")),
             _ => (500, Outcome(OperationOutcome.IssueType.Exception, $"An internal error occurred; quote correlation id {context.TraceIdentifier} to the service desk.")),

@@ -17,10 +17,12 @@ public sealed class AccessAuditor(IAuditSink sink, TimeProvider clock)
         if (decisions.Count == 0) return;
         var r = session.Requester!;
         var now = clock.GetUtcNow();
+        // All groups are queued at once so they share one durable batch (one flush), not one commit each.
+        var appends = new List<Task>();
         foreach (var group in decisions.GroupBy(d => (d.Decision.Verdict, d.Decision.Rule, d.Decision.PolicyId, d.Decision.BreakGlass)))
         {
             var items = group.ToList();
-            await sink.AppendAsync(new AuditRecord(
+            appends.Add(sink.AppendAsync(new AuditRecord(
                 now, session.Action, session.Interaction,
                 group.Key.Verdict == Verdict.Permit ? AuditDecision.Permit : AuditDecision.Deny,
                 group.Key.Rule, group.Key.PolicyId,
@@ -29,7 +31,8 @@ public sealed class AccessAuditor(IAuditSink sink, TimeProvider clock)
                 items.Select(d => d.Entity).Distinct(StringComparer.Ordinal).ToList(),
                 session.CorrelationId,
                 group.Key.BreakGlass, group.Key.BreakGlass ? r.BreakGlassReason : null,
-                session.SourceAddress), ct);
+                session.SourceAddress), ct));
         }
+        await Task.WhenAll(appends);
     }
 }
