@@ -27,7 +27,8 @@ public sealed record AuditLogQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     int Count = 50,
-    long? Cursor = null)
+    long? Cursor = null,
+    bool? BreakGlass = null)
 {
     public const int MaxCount = 1000;
 }
@@ -98,6 +99,7 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
         if (query.PatientId is not null) Where("k.\"PatientId\" = @patient", "patient", query.PatientId);
         if (query.OrganisationId is not null) Where("l.\"Organisation\" = @org", "org", query.OrganisationId);
         if (query.ClientId is not null) Where("l.\"Client\" = @client", "client", query.ClientId);
+        if (query.BreakGlass is { } bg) Where("l.\"BreakGlass\" = @bg", "bg", bg);
         if (query.From is { } f) Where("l.\"Recorded\" >= @from", "from", f.UtcTicks);
         if (query.To is { } t) Where("l.\"Recorded\" < @to", "to", t.UtcTicks);
         string WhereClause(IEnumerable<string> c) => c.Any() ? " WHERE " + string.Join(" AND ", c) : "";

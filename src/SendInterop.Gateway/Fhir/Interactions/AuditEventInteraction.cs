@@ -77,6 +77,7 @@ public sealed class AuditEventInteraction(IAuditLogReader log, DisclosureGate ga
     private static AuditLogQuery Parse(IReadOnlyList<KeyValuePair<string, string>> query, out int count, out long? cursor)
     {
         string? patient = null, organisation = null;
+        bool? breakGlass = null;
         DateTimeOffset? from = null, to = null;
         count = SearchDefaults.DefaultCount;
         cursor = null;
@@ -109,6 +110,10 @@ public sealed class AuditEventInteraction(IAuditLogReader log, DisclosureGate ga
                         default: throw FhirException.BadRequest($"AuditEvent date supports the prefixes eq, ge, gt, le and lt, not '{prefix}'.");
                     }
                     break;
+                case "break-glass":
+                    // The break-glass report: every use of break-glass, for the information-governance lead.
+                    breakGlass = v switch { "true" => true, "false" => false, _ => throw FhirException.BadRequest($"break-glass must be true or false, not '{v}'.") };
+                    break;
                 case "_count":
                     if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out count)) throw FhirException.BadRequest($"_count must be a non-negative integer, not '{v}'.");
                     count = Math.Min(count, SearchDefaults.MaxCount);
@@ -121,9 +126,9 @@ public sealed class AuditEventInteraction(IAuditLogReader log, DisclosureGate ga
                     break;
                 default:
                     // The audit log answers only what it indexes; a silently ignored criterion would widen the answer.
-                    throw FhirException.BadRequest($"AuditEvent search supports patient, entity, agent, date, _count and _cursor, not '{k}'.");
+                    throw FhirException.BadRequest($"AuditEvent search supports patient, entity, agent, date, break-glass, _count and _cursor, not '{k}'.");
             }
         }
-        return new AuditLogQuery(patient, organisation, null, from, to, count);
+        return new AuditLogQuery(patient, organisation, null, from, to, count, BreakGlass: breakGlass);
     }
 }

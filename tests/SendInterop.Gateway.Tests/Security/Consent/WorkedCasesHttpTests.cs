@@ -235,6 +235,12 @@ public sealed class WorkedCasesHttpTests(ConsentGateway gateway)
         var json = Encoding.UTF8.GetString(breakGlass[0].Json);
         Assert.Contains(reason, json, StringComparison.Ordinal);
         Assert.Contains(record.CamhsOwned[1], json, StringComparison.Ordinal);
+
+        // Reported: the organisation's break-glass report over the API lists it, and only break-glass entries.
+        var report = await social.GetAs("AuditEvent?break-glass=true&_count=100", Safeguarding);
+        Assert.Equal(HttpStatusCode.OK, report.Status);
+        Assert.Contains(reason, report.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"valueBoolean\":false", report.Body, StringComparison.Ordinal);
     }
 
     // ---- Case 8 -------------------------------------------------------------------------------------------------
