@@ -10,7 +10,10 @@ public static class IdentifierRules
 {
     /// <summary>The identifier systems whose values this class checks.</summary>
     public static IReadOnlyList<string> CheckedSystems { get; } =
-        [IdentifierSystems.NhsNumber, IdentifierSystems.Upn, IdentifierSystems.Uln, IdentifierSystems.LaChildId];
+        [
+            IdentifierSystems.NhsNumber, IdentifierSystems.Upn, IdentifierSystems.Uln, IdentifierSystems.LaChildId,
+            IdentifierSystems.ProviderLocalId, IdentifierSystems.SchoolUrn, IdentifierSystems.Ukprn, IdentifierSystems.OdsOrganizationCode,
+        ];
 
     /// <summary>Null when the identifier is acceptable, otherwise a message naming the rule it breaks.</summary>
     /// <param name="identifier">The identifier to check.</param>
@@ -30,6 +33,10 @@ public static class IdentifierRules
             // The ILR placeholder is a real-world value for a learner not yet registered, so it is allowed on write.
             IdentifierSystems.Uln => Uln.TryParse(value, UlnParseOptions.AllowTemporary, out _, out var e) ? null : e,
             IdentifierSystems.LaChildId => LaChildId.TryParse(value, out _, out var e) ? null : e,
+            IdentifierSystems.ProviderLocalId => ProviderLocalId.TryParse(value, out _, out var e) ? null : e,
+            IdentifierSystems.SchoolUrn => SchoolUrn.TryParse(value, out _, out var e) ? null : e,
+            IdentifierSystems.Ukprn => Ukprn.TryParse(value, out _, out var e) ? null : e,
+            IdentifierSystems.OdsOrganizationCode => OdsCode.TryParse(value, out _, out var e) ? null : e,
             _ => null,
         };
 

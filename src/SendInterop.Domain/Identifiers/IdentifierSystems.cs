@@ -20,6 +20,15 @@ public static class IdentifierSystems
     /// <summary>LA child id, value <c>{LA code}/{local id}</c> (see <see cref="Identifiers.LaChildId"/>).</summary>
     public const string LaChildId = SendCanonical.IdentifierNamespaces.LaChildId;
 
+    /// <summary>A health provider's local patient id, value <c>{ODS code}/{local id}</c> (see <see cref="Identifiers.ProviderLocalId"/>).</summary>
+    public const string ProviderLocalId = SendCanonical.IdentifierNamespaces.ProviderLocalId;
+
+    /// <summary>School URN (DfE). Ours: no national FHIR naming system exists.</summary>
+    public const string SchoolUrn = SendCanonical.IdentifierNamespaces.SchoolUrn;
+
+    /// <summary>UKPRN (UK Register of Learning Providers). Ours, for the same reason.</summary>
+    public const string Ukprn = SendCanonical.IdentifierNamespaces.Ukprn;
+
     /// <summary>NHS organisation (ODS) code.</summary>
     public const string OdsOrganizationCode = "https://fhir.nhs.uk/Id/ods-organization-code";
 }

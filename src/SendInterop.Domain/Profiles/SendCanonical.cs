@@ -111,5 +111,8 @@ public static class SendCanonical
         public const string Upn = Id + "upn";
         public const string Uln = Id + "uln";
         public const string LaChildId = Id + "la-child-id";
+        public const string ProviderLocalId = Id + "provider-local-id";
+        public const string SchoolUrn = Id + "school-urn";
+        public const string Ukprn = Id + "ukprn";
     }
 }
