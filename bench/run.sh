@@ -12,7 +12,7 @@
 #                                     the benchmark-only bypass build (-p:GateBypass=true) and alternates the two
 #                                     builds on one seeded database; runs after the other scenarios. Sizes: smoke
 #                                     200 children, 16 workers x 5 s, gate,bypass,gate; --medium 2,000 children,
-#                                     16/64 workers x 15 s, gate,bypass,gate,bypass (~9 minutes); --full 10,000
+#                                     16/64 workers x 15 s, gate,bypass,gate,bypass (~7 minutes); --full 10,000
 #                                     children, 16/64 x 60 s
 #   bench/run.sh --gate-order gate,bypass,gate    the order (and number) of the gate scenario's rounds
 #   bench/run.sh --url http://127.0.0.1:8080/fhir   use a gateway that is already running (not started here); give
@@ -49,10 +49,30 @@ while [ $# -gt 0 ]; do
     --bundles) bundles=$2; shift ;;
     --out) out=$2; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
+done
+
+IFS=, read -r -a list <<<"$scenarios"
+run_gate=0 others=() need_baseline=0
+for s in "${list[@]}"; do
+  case $s in
+    gate) run_gate=1 ;;
+    read|search|create|create-send) others+=("$s"); need_baseline=1 ;;
+    *) others+=("$s") ;;
+  esac
+done
+if [ "$run_gate" -eq 1 ] && [ -n "$gateway_url" ]; then
+  echo "run.sh: the gate scenario starts and restarts the gateway builds itself; it cannot use --url" >&2; exit 2
+fi
+if [ -z "$gate_order" ]; then
+  if [ "$full" -eq 1 ] || [ "$medium" -eq 1 ]; then gate_order="gate,bypass,gate,bypass"; else gate_order="gate,bypass,gate"; fi
+fi
+IFS=, read -r -a gate_rounds <<<"$gate_order"
+for b in "${gate_rounds[@]}"; do
+  case $b in gate|bypass) ;; *) echo "run.sh: --gate-order takes gate and bypass, not '$b'" >&2; exit 2 ;; esac
 done
 
 stamp=$(date -u +%Y%m%d-%H%M%S)
@@ -90,26 +110,6 @@ free_port() {
   done
   echo "run.sh: no free port" >&2; return 1
 }
-
-IFS=, read -r -a list <<<"$scenarios"
-run_gate=0 others=() need_baseline=0
-for s in "${list[@]}"; do
-  case $s in
-    gate) run_gate=1 ;;
-    read|search|create|create-send) others+=("$s"); need_baseline=1 ;;
-    *) others+=("$s") ;;
-  esac
-done
-if [ "$run_gate" -eq 1 ] && [ -n "$gateway_url" ]; then
-  echo "run.sh: the gate scenario starts and restarts the gateway builds itself; it cannot use --url" >&2; exit 2
-fi
-if [ -z "$gate_order" ]; then
-  if [ "$full" -eq 1 ] || [ "$medium" -eq 1 ]; then gate_order="gate,bypass,gate,bypass"; else gate_order="gate,bypass,gate"; fi
-fi
-IFS=, read -r -a gate_rounds <<<"$gate_order"
-for b in "${gate_rounds[@]}"; do
-  case $b in gate|bypass) ;; *) echo "run.sh: --gate-order takes gate and bypass, not '$b'" >&2; exit 2 ;; esac
-done
 
 projects=(bench/SendInterop.Bench)
 [ "$need_baseline" -eq 1 ] && projects+=(bench/baseline)
@@ -276,17 +276,23 @@ if [ "$run_gate" -eq 1 ]; then
     round=0
     for b in "${gate_rounds[@]}"; do
       round=$((round + 1))
-      # Every round starts a fresh process of its build on the same database file (stopped cleanly in between).
-      stop_gateway
-      echo "run.sh: gate round $round: $b build" >&2
-      start_gateway "$b" "gateway-$round-$b"
-      if driver_as bench-la-926 gate --url "$gateway_url" --build "$b" --round "$round" --ids "$ids" \
-           --audit-db "$tmp/fhir-audit.db" "${gate_args[@]}" --out "$out/gate-$round-$b.json" "${extra[@]}" | tee -a "$summary"; then
-        gate_files+=("$out/gate-$round-$b.json")
-      else
-        echo "run.sh: gate round $round ($b) failed" >&2; status=1
-      fi
-      echo >>"$summary"
+      for attempt in 1 2; do
+        # Every round starts a fresh process of its build on the same database file (stopped cleanly in between).
+        stop_gateway
+        echo "run.sh: gate round $round: $b build" >&2
+        start_gateway "$b" "gateway-$round-$b"
+        ok=1
+        driver_as bench-la-926 gate --url "$gateway_url" --build "$b" --round "$round" --ids "$ids" \
+          --audit-db "$tmp/fhir-audit.db" "${gate_args[@]}" --out "$out/gate-$round-$b.json" "${extra[@]}" | tee -a "$summary" || ok=0
+        echo >>"$summary"
+        if kill -0 "$gw_pid" 2>/dev/null; then break; fi
+        # The gateway went away during the round (on a shared machine, e.g. someone's pkill): its numbers are void.
+        ok=0
+        echo "run.sh: the $b gateway exited during gate round $round (see gateway-$round-$b.log); $([ "$attempt" -eq 1 ] && echo "running the round again" || echo "giving up on this round")" | tee -a "$summary" >&2
+        echo >>"$summary"
+        [ "$attempt" -eq 1 ] && mv "$tmp/gateway-$round-$b.log" "$tmp/gateway-$round-$b-exited.log" 2>/dev/null || true
+      done
+      if [ "$ok" -eq 1 ]; then gate_files+=("$out/gate-$round-$b.json"); else echo "run.sh: gate round $round ($b) failed" >&2; status=1; fi
     done
     stop_gateway
     if [ "${#gate_files[@]}" -gt 0 ]; then
