@@ -14,7 +14,10 @@ public static class AuditTrailExtensions
     /// </summary>
     public static WebApplicationBuilder AddAuditTrail(this WebApplicationBuilder builder)
     {
-        builder.Services.AddAuditLog(builder.Configuration.GetConnectionString("Audit"));
+        var synchronous = builder.Configuration["Audit:SqliteSynchronous"] ?? "FULL";
+        if (synchronous is not ("FULL" or "NORMAL"))
+            throw new InvalidOperationException($"Audit:SqliteSynchronous must be FULL or NORMAL, not '{synchronous}'.");
+        builder.Services.AddAuditLog(builder.Configuration.GetConnectionString("Audit"), flushEveryCommit: synchronous == "FULL");
         builder.Services.AddHostedService<AuditTrailHostedService>();
         return builder;
     }

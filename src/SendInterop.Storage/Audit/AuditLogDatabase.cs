@@ -13,19 +13,26 @@ namespace SendInterop.Storage.Audit;
 /// survive both, and group commit spreads the flush over everything queued). PostgreSQL: the resource store's
 /// database, where every commit is already flushed (synchronous_commit=on).
 /// </summary>
-public sealed class AuditLogDatabase(StorageProvider provider, string connectionString)
+public sealed class AuditLogDatabase(StorageProvider provider, string connectionString, bool flushEveryCommit = true)
 {
-    /// <summary>Applied to every SQLite connection to the audit file; journal_mode=WAL is set once by the initializer (it persists in the file).</summary>
-    private const string SqlitePragmas = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+    /// <summary>
+    /// Applied to every SQLite connection to the audit file; journal_mode=WAL is set once by the initializer (it persists
+    /// in the file). FULL flushes each (batched) commit to disk; NORMAL, when a deployment chooses it
+    /// (<c>Audit:SqliteSynchronous</c>), survives a crash of the process but not of the machine, like the resource store.
+    /// </summary>
+    private readonly string _sqlitePragmas = $"PRAGMA synchronous={(flushEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=10000;";
+
+    /// <summary>Whether each SQLite commit is flushed to disk (synchronous=FULL).</summary>
+    public bool FlushEveryCommit { get; } = flushEveryCommit;
 
     public StorageProvider Provider { get; } = provider;
     public string ConnectionString { get; } = connectionString;
 
     /// <summary>The audit database for a resource store: <paramref name="auditConnectionString"/> when one is configured, else derived from it.</summary>
-    public static AuditLogDatabase For(StorageOptions storage, string? auditConnectionString = null) =>
+    public static AuditLogDatabase For(StorageOptions storage, string? auditConnectionString = null, bool flushEveryCommit = true) =>
         new(storage.Provider, !string.IsNullOrWhiteSpace(auditConnectionString) ? auditConnectionString
             : storage.Provider == StorageProvider.Sqlite ? DeriveSqliteConnectionString(storage.ConnectionString)
-            : storage.ConnectionString);
+            : storage.ConnectionString, flushEveryCommit);
 
     /// <summary><c>Data Source=dir/fhir.db;...</c> → <c>Data Source=dir/fhir-audit.db;...</c> (other settings kept).</summary>
     public static string DeriveSqliteConnectionString(string resourceStoreConnectionString)
@@ -51,7 +58,7 @@ public sealed class AuditLogDatabase(StorageProvider provider, string connection
             if (Provider == StorageProvider.Sqlite)
             {
                 await using var cmd = connection.CreateCommand();
-                cmd.CommandText = SqlitePragmas;
+                cmd.CommandText = _sqlitePragmas;
                 await cmd.ExecuteNonQueryAsync(ct);
             }
             return connection;
@@ -73,7 +80,7 @@ public sealed class AuditLogDatabase(StorageProvider provider, string connection
             if (Provider == StorageProvider.Sqlite)
             {
                 using var cmd = connection.CreateCommand();
-                cmd.CommandText = SqlitePragmas;
+                cmd.CommandText = _sqlitePragmas;
                 cmd.ExecuteNonQuery();
             }
             return connection;

@@ -14,9 +14,9 @@ public static class AuditLogServiceCollectionExtensions
     /// <see cref="AuditLogWriter.StopAsync"/> at shutdown (the gateway's AddAuditTrail does both in a hosted service).
     /// </summary>
     /// <param name="auditConnectionString">The audit database; null derives it from the resource store's (see <see cref="AuditLogDatabase.For"/>).</param>
-    public static IServiceCollection AddAuditLog(this IServiceCollection services, string? auditConnectionString = null)
+    public static IServiceCollection AddAuditLog(this IServiceCollection services, string? auditConnectionString = null, bool flushEveryCommit = true)
     {
-        services.AddSingleton(sp => AuditLogDatabase.For(sp.GetRequiredService<StorageOptions>(), auditConnectionString));
+        services.AddSingleton(sp => AuditLogDatabase.For(sp.GetRequiredService<StorageOptions>(), auditConnectionString, flushEveryCommit));
         services.AddSingleton<AuditEventRenderer>();
         services.AddSingleton<AuditLogWriter>();
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<AuditLogWriter>());

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using SendInterop.Domain.Access.Gate;
 
@@ -6,14 +5,11 @@ namespace SendInterop.Gateway.Security.Access;
 
 /// <summary>
 /// Stores a resource's access facts as a short JSON text beside the resource (the Access column), and reads them back.
-/// The text leaves out the type and id (columns of their own), so many resources share the same text and a decoded
-/// template is reused from a bounded cache.
+/// The text leaves out the type and id (columns of their own). Decoding is a plain parse of ~150 bytes: a cache keyed
+/// by the text would miss almost always (the child and the date make each text unique) and cost a shared lock.
 /// </summary>
 public sealed class AccessFactsCodec
 {
-    private const int MaxCached = 50_000;
-    private readonly ConcurrentDictionary<string, ResourceFacts> _templates = new(StringComparer.Ordinal);
-
     private sealed record Wire(string? O, string? A, string C, string[]? L, string? P, long? D, string[]? K, string[]? N);
 
     public static string Encode(ResourceFacts f) => JsonSerializer.Serialize(new Wire(
@@ -30,13 +26,7 @@ public sealed class AccessFactsCodec
     public ResourceFacts Decode(string resourceType, string resourceId, string? text)
     {
         if (string.IsNullOrEmpty(text)) return Legacy(resourceType, resourceId);
-        if (!_templates.TryGetValue(text, out var template))
-        {
-            template = Parse(text);
-            if (_templates.Count >= MaxCached) _templates.Clear();
-            _templates[text] = template;
-        }
-        return template with { ResourceType = resourceType, ResourceId = resourceId };
+        return Parse(text) with { ResourceType = resourceType, ResourceId = resourceId };
     }
 
     private static ResourceFacts Parse(string text)

@@ -28,7 +28,7 @@ public sealed class AccessOptions
     public List<Tier2Option> Tier2 { get; set; } = [];
 
     /// <summary>Seconds a child's consent context is reused before it is read again (writes on this node invalidate at once).</summary>
-    public int ChildContextSeconds { get; set; } = 10;
+    public int ChildContextSeconds { get; set; } = 30;
 
     /// <summary>The most matches a filtered search counts through the gate for Bundle.total; beyond it total is omitted.</summary>
     public int MaxGatedTotal { get; set; } = 10_000;

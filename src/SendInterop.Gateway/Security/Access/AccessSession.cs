@@ -13,6 +13,7 @@ public sealed class AccessSession
 {
     private readonly List<RecordedDecision> _decisions = [];
     private readonly Dictionary<string, ChildContext?> _children = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, GateDecision> _decided = [];
 
     private AccessSession(Requester? requester, string correlationId, string? sourceAddress)
     {
@@ -73,6 +74,17 @@ public sealed class AccessSession
             _decisions.Clear();
             return copy;
         }
+    }
+
+    /// <summary>The gate's decision already made in this request for a stored version (by its row key).</summary>
+    internal bool TryGetDecision(long key, out GateDecision decision)
+    {
+        lock (_decided) return _decided.TryGetValue(key, out decision!);
+    }
+
+    internal void RememberDecision(long key, GateDecision decision)
+    {
+        lock (_decided) _decided[key] = decision;
     }
 
     internal bool TryGetChild(string childId, out ChildContext? child)

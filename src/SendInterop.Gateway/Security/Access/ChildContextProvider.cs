@@ -33,7 +33,19 @@ public sealed class ChildContextProvider(
     /// <summary>The resource types whose writes change a child's context.</summary>
     public static readonly IReadOnlySet<string> ContextTypes = new HashSet<string>(StringComparer.Ordinal) { "Patient", "Consent", "ServiceRequest" };
 
-    private readonly ConcurrentDictionary<string, (ChildContext? Context, DateTimeOffset LoadedAt)> _cache = new(StringComparer.Ordinal);
+    private const int MaxCached = 100_000;
+    private long _added;
+    private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// One load per child at a time: concurrent requests for a child whose context expired share the same load instead
+    /// of each running the queries.
+    /// </summary>
+    private sealed class Entry(Task<ChildContext?> load, DateTimeOffset loadedAt)
+    {
+        public Task<ChildContext?> Load { get; } = load;
+        public DateTimeOffset LoadedAt { get; } = loadedAt;
+    }
 
     public void Invalidate(string childId) => _cache.TryRemove(childId, out _);
 
@@ -55,16 +67,28 @@ public sealed class ChildContextProvider(
     public async Task<ChildContext?> GetAsync(string childId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (_cache.TryGetValue(childId, out var hit) && now - hit.LoadedAt < TimeSpan.FromSeconds(options.Value.ChildContextSeconds))
-            return hit.Context;
-        var loaded = await LoadAsync(childId, ct);
-        if (_cache.Count > 100_000) _cache.Clear();
-        _cache[childId] = (loaded, now);
-        return loaded;
+        var ttl = TimeSpan.FromSeconds(options.Value.ChildContextSeconds);
+        while (true)
+        {
+            if (_cache.TryGetValue(childId, out var hit))
+            {
+                if (now - hit.LoadedAt < ttl && !hit.Load.IsFaulted && !hit.Load.IsCanceled) return await hit.Load.WaitAsync(ct);
+                // Expired or failed: replace it, unless another request already has.
+                var fresh = new Entry(LoadAsync(childId), now);
+                if (_cache.TryUpdate(childId, fresh, hit)) return await fresh.Load.WaitAsync(ct);
+                continue;
+            }
+            // Bounded without counting on every load (Count takes every lock of the dictionary): a rough trim.
+            if ((Interlocked.Increment(ref _added) & 4095) == 0 && _cache.Count > MaxCached) _cache.Clear();
+            var entry = new Entry(LoadAsync(childId), now);
+            if (_cache.TryAdd(childId, entry)) return await entry.Load.WaitAsync(ct);
+        }
     }
 
-    private async Task<ChildContext?> LoadAsync(string childId, CancellationToken ct)
+    /// <summary>Not cancelled by one caller: the load is shared by every request waiting for this child.</summary>
+    private async Task<ChildContext?> LoadAsync(string childId)
     {
+        var ct = CancellationToken.None;
         var record = await store.ReadAsync("Patient", childId, ct);
         if (record is null || record.IsDeleted) return null;
         var patient = (Patient)serialization.ParseStored(record.Json);
@@ -91,6 +115,7 @@ public sealed class ChildContextProvider(
     {
         query.Add(new("_count", MaxPerChild.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var request = parser.Parse(type, query);
+        request.SkipTotal = true;
         return (await store.SearchAsync(request, ct)).Matches;
     }
 }

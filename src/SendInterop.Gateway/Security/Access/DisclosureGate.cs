@@ -28,7 +28,7 @@ public sealed class DisclosureGate(
     {
         if (session.IsInternal) return true;
         var facts = codec.Decode(record.ResourceType, record.ResourceId, record.Access);
-        var decision = await DecideAsync(session, facts, grant, ct);
+        var decision = await DecideAsync(session, facts, grant, ct, record.Key);
         session.Record(decision, facts);
         return decision.Permitted;
     }
@@ -52,7 +52,7 @@ public sealed class DisclosureGate(
 
     /// <summary>Whether the requester may see this version, without recording it (a look-ahead that discloses nothing).</summary>
     public async Task<bool> IsPermittedAsync(AccessSession session, ResourceRecord record, ScopeGrant? grant, CancellationToken ct) =>
-        session.IsInternal || (await DecideAsync(session, codec.Decode(record.ResourceType, record.ResourceId, record.Access), grant, ct)).Permitted;
+        session.IsInternal || (await DecideAsync(session, codec.Decode(record.ResourceType, record.ResourceId, record.Access), grant, ct, record.Key)).Permitted;
 
     /// <summary>Whether the requester may see a resource described by <paramref name="facts"/> (not stored as a row: AuditEvents).</summary>
     public async Task<bool> PermitsFactsAsync(AccessSession session, ResourceFacts facts, ScopeGrant? grant, CancellationToken ct)
@@ -83,19 +83,26 @@ public sealed class DisclosureGate(
         foreach (var row in rows)
         {
             var facts = codec.Decode(row.ResourceType, row.ResourceId, row.Access);
-            if ((await DecideAsync(session, facts, grant, ct)).Permitted) n++;
+            if ((await DecideAsync(session, facts, grant, ct, row.Key)).Permitted) n++;
         }
         return n;
     }
 
-    private async ValueTask<GateDecision> DecideAsync(AccessSession session, ResourceFacts facts, ScopeGrant? grant, CancellationToken ct)
+    private static readonly GateDecision PatientScopeDeny = new(Verdict.Deny, GateRules.Scopes);
+
+    /// <param name="rowKey">The stored version's row key, when there is one: a search decides each match once even
+    /// though it is met twice (counting the total, then building the page).</param>
+    private async ValueTask<GateDecision> DecideAsync(AccessSession session, ResourceFacts facts, ScopeGrant? grant, CancellationToken ct, long? rowKey = null)
     {
         var requester = session.Requester!;
         // Rule 1, per resource: patient/ scopes reach only the patient in context.
         if (grant is { PatientOnly: true } && (facts.ChildId is null || facts.ChildId != requester.PatientContext))
-            return new GateDecision(Verdict.Deny, GateRules.Scopes);
+            return PatientScopeDeny;
+        if (rowKey is { } known && session.TryGetDecision(known, out var decided)) return decided;
         var child = NeedsChild(requester, facts) && facts.ChildId is { } childId ? await ChildAsync(session, childId, ct) : null;
-        return gate.Decide(requester, facts, child, _agreements, clock.GetUtcNow());
+        var decision = gate.Decide(requester, facts, child, _agreements, clock.GetUtcNow());
+        if (rowKey is { } key) session.RememberDecision(key, decision);
+        return decision;
     }
 
     /// <summary>
