@@ -131,7 +131,8 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
     {
         await using var db = contexts.Create();
         var query = new SearchQueryBuilder(db).Build(request.ResourceType, request.Criteria);
-        return await query.Select(r => new AccessRow(r.Key, r.ResourceType, r.ResourceId, r.Owner, r.Access)).Take(limit).ToListAsync(ct);
+        // Ordered so the cap takes a definite set (and EF does not warn about a limit without an order).
+        return await query.OrderBy(r => r.Key).Select(r => new AccessRow(r.Key, r.ResourceType, r.ResourceId, r.Owner, r.Access)).Take(limit).ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<ResourceRecord>> IncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> includes, CancellationToken ct = default)
