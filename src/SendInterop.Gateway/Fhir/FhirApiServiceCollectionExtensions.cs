@@ -40,6 +40,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSingleton<SearchInteraction>();
         services.AddSingleton<HistoryInteraction>();
         services.AddSingleton<OperationInteractions>();
+        services.AddSingleton<Identity.PatientMatchIndex>();
         services.AddSingleton<PatchApplier>();
         services.AddSingleton<BundleProcessor>();
         services.AddSingleton<AuditEventInteraction>();

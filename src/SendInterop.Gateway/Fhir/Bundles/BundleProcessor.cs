@@ -27,7 +27,8 @@ public sealed class BundleProcessor(
     WriteInteractions writeInteractions,
     ChildContextProvider children,
     AccessFactsCodec codec,
-    IOptions<FhirApiOptions> options)
+    IOptions<FhirApiOptions> options,
+    Identity.PatientMatchIndex matchIndex)
 {
     public async Task<FhirResponse> ProcessAsync(FhirRequest request, CancellationToken ct)
     {
@@ -242,6 +243,7 @@ public sealed class BundleProcessor(
         {
             results = await store.WriteAsync(writes.Select(p => p.Write!).ToList(), ct);
             children.Written(writes.Select(p => p.Write!), codec);
+            matchIndex.Written(writes.Select(p => p.Write!));
         }
         catch (VersionConflictException ex)
         {

@@ -75,6 +75,8 @@ public sealed class CapabilityStatementFactory(
             }
             r.SearchInclude = referenceParams.Select(n => $"{type}:{n}").Prepend($"{type}:*").ToList();
             r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" });
+            if (type == "Patient")
+                r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "match", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-match" });
             rest.Resource.Add(r);
         }
         cs.Rest.Add(rest);

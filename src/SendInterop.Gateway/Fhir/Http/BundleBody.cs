@@ -16,10 +16,16 @@ public sealed class BundleBody
 
 public sealed class BundleBodyEntry
 {
+    public const string MatchGradeExtension = "http://hl7.org/fhir/StructureDefinition/match-grade";
+
     public string? FullUrl { get; init; }
     public byte[]? Json { get; init; }
     public Resource? Resource { get; init; }
     public Bundle.SearchEntryMode? SearchMode { get; init; }
+    /// <summary>Bundle.entry.search.score ($match: the match probability).</summary>
+    public decimal? Score { get; init; }
+    /// <summary>The match-grade extension on Bundle.entry.search ($match: certain, probable, possible).</summary>
+    public string? MatchGrade { get; init; }
     public string? RequestMethod { get; init; }
     public string? RequestUrl { get; init; }
     public string? ResponseStatus { get; init; }

@@ -103,7 +103,17 @@ public sealed class FhirResponseWriter(FhirSerialization serialization)
         if (e.SearchMode is { } mode)
         {
             w.WriteStartObject("search");
+            if (e.MatchGrade is not null)
+            {
+                w.WriteStartArray("extension");
+                w.WriteStartObject();
+                w.WriteString("url", BundleBodyEntry.MatchGradeExtension);
+                w.WriteString("valueCode", e.MatchGrade);
+                w.WriteEndObject();
+                w.WriteEndArray();
+            }
             w.WriteString("mode", mode.GetLiteral());
+            if (e.Score is { } score) w.WriteNumber("score", score);
             w.WriteEndObject();
         }
         if (e.RequestMethod is not null)
@@ -141,7 +151,11 @@ public sealed class FhirResponseWriter(FhirSerialization serialization)
             else if (e.Json is { Length: > 0 }) entry.Resource = serialization.ParseStored(e.Json);
             if (entry.Resource is not null && e.SearchMode == Bundle.SearchEntryMode.Match && filter.IsActive)
                 entry.Resource = filter.Apply(entry.Resource, serialization);
-            if (e.SearchMode is { } m) entry.Search = new Bundle.SearchComponent { Mode = m };
+            if (e.SearchMode is { } m)
+            {
+                entry.Search = new Bundle.SearchComponent { Mode = m, Score = e.Score };
+                if (e.MatchGrade is not null) entry.Search.Extension.Add(new Extension(BundleBodyEntry.MatchGradeExtension, new Code(e.MatchGrade)));
+            }
             if (e.RequestMethod is not null)
                 entry.Request = new Bundle.RequestComponent { Method = Enum.Parse<Bundle.HTTPVerb>(e.RequestMethod), Url = e.RequestUrl };
             if (e.ResponseStatus is not null)

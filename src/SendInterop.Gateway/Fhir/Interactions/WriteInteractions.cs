@@ -18,7 +18,8 @@ public sealed class WriteInteractions(
     ReadInteractions reads,
     ChildContextProvider children,
     AccessFactsCodec codec,
-    IOptions<FhirApiOptions> options)
+    IOptions<FhirApiOptions> options,
+    Identity.PatientMatchIndex matchIndex)
 {
     public async Task<FhirResponse> CreateAsync(FhirRequest request, CancellationToken ct)
     {
@@ -146,6 +147,7 @@ public sealed class WriteInteractions(
         {
             var results = await store.WriteAsync([write], ct);
             children.Written([write], codec);
+            matchIndex.Written([write]);
             return results;
         }
         catch (VersionConflictException ex)
