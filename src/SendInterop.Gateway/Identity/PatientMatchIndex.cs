@@ -28,6 +28,7 @@ namespace SendInterop.Gateway.Identity;
 /// </list>
 /// </remarks>
 public sealed class PatientMatchIndex(IResourceStore store, FhirSerialization serialization, IConfiguration configuration, ILogger<PatientMatchIndex> logger)
+    : Fhir.Interactions.IResourceWriteObserver
 {
     public const int MinimumTrainingRecords = 200;
     public const int SyntheticTrainingChildren = 2000;
@@ -46,7 +47,7 @@ public sealed class PatientMatchIndex(IResourceStore store, FhirSerialization se
     public bool TrainedOnSynthetic { get; private set; }
 
     /// <summary>Notes Patient writes (create, update, delete) committed on this node; cheap, no I/O.</summary>
-    public void Written(IEnumerable<ResourceWrite> writes)
+    public void Written(IReadOnlyList<ResourceWrite> writes)
     {
         foreach (var w in writes)
         {

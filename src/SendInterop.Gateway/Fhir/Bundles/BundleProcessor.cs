@@ -25,10 +25,8 @@ public sealed class BundleProcessor(
     FhirResponseWriter writer,
     PatchApplier patches,
     WriteInteractions writeInteractions,
-    ChildContextProvider children,
-    AccessFactsCodec codec,
-    IOptions<FhirApiOptions> options,
-    Identity.PatientMatchIndex matchIndex)
+    IEnumerable<IResourceWriteObserver> observers,
+    IOptions<FhirApiOptions> options)
 {
     public async Task<FhirResponse> ProcessAsync(FhirRequest request, CancellationToken ct)
     {
@@ -242,8 +240,8 @@ public sealed class BundleProcessor(
         try
         {
             results = await store.WriteAsync(writes.Select(p => p.Write!).ToList(), ct);
-            children.Written(writes.Select(p => p.Write!), codec);
-            matchIndex.Written(writes.Select(p => p.Write!));
+            var committed = writes.Select(p => p.Write!).ToList();
+            foreach (var o in observers) o.Written(committed);
         }
         catch (VersionConflictException ex)
         {

@@ -16,10 +16,8 @@ public sealed class WriteInteractions(
     PatchApplier patches,
     ConditionalWriteLocks conditionalLocks,
     ReadInteractions reads,
-    ChildContextProvider children,
-    AccessFactsCodec codec,
-    IOptions<FhirApiOptions> options,
-    Identity.PatientMatchIndex matchIndex)
+    IEnumerable<IResourceWriteObserver> observers,
+    IOptions<FhirApiOptions> options)
 {
     public async Task<FhirResponse> CreateAsync(FhirRequest request, CancellationToken ct)
     {
@@ -146,8 +144,7 @@ public sealed class WriteInteractions(
         try
         {
             var results = await store.WriteAsync([write], ct);
-            children.Written([write], codec);
-            matchIndex.Written([write]);
+            foreach (var o in observers) o.Written([write]);
             return results;
         }
         catch (VersionConflictException ex)

@@ -17,6 +17,7 @@ public static class AccessServiceCollectionExtensions
         services.AddSingleton<RequesterResolver>();
         services.AddSingleton<AccessFactsCodec>();
         services.AddSingleton<ChildContextProvider>();
+        services.AddSingleton<Fhir.Interactions.IResourceWriteObserver>(sp => sp.GetRequiredService<ChildContextProvider>());
         services.AddSingleton<DisclosureGate>();
         services.AddSingleton<AccessAuditor>();
         return services;

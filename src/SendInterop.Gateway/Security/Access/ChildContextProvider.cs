@@ -20,7 +20,8 @@ public sealed class ChildContextProvider(
     SearchRequestParser parser,
     FhirSerialization serialization,
     IOptions<AccessOptions> options,
-    TimeProvider clock)
+    AccessFactsCodec codec,
+    TimeProvider clock) : Fhir.Interactions.IResourceWriteObserver
 {
     /// <summary>Extension on Patient recording that the young person lacks capacity to decide (the parent still does).</summary>
     public const string LacksCapacityExtension = SendCanonical.Base + "/StructureDefinition/lacks-capacity";
@@ -53,7 +54,7 @@ public sealed class ChildContextProvider(
     /// Called after writes commit: a changed Patient, Consent or ServiceRequest drops its child's context. A deletion
     /// does not say whose it was, so it drops every context (rare, and it only costs re-reads).
     /// </summary>
-    public void Written(IEnumerable<ResourceWrite> writes, AccessFactsCodec codec)
+    public void Written(IReadOnlyList<ResourceWrite> writes)
     {
         foreach (var w in writes)
         {
