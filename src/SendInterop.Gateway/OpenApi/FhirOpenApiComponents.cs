@@ -73,6 +73,9 @@ internal static class FhirOpenApiComponents
         public const string FhirPathPatch = "FhirPathPatch";
         public const string FhirPathPatchXml = "FhirPathPatchXml";
         public const string ValidationPassed = "ValidationPassed";
+        public const string MatchRequest = "PatientMatchRequest";
+        public const string MatchRequestXml = "PatientMatchRequestXml";
+        public const string MatchResult = "PatientMatchResult";
     }
 
     /// <summary>Error responses (keys under <c>#/components/responses</c>), by HTTP status.</summary>
@@ -350,6 +353,13 @@ internal static class FhirOpenApiComponents
 
     private static IEnumerable<(string, IOpenApiExample)> CreateExamples()
     {
+        yield return (Examples.MatchRequest, Example("Patient/$match request",
+            "The child as another system knows it (a typo in the given name, no NHS number), certain matches not required, at most 5.",
+            FhirOpenApiExamples.ToJson(FhirOpenApiExamples.MatchRequest())));
+        yield return (Examples.MatchRequestXml, Example("Patient/$match request, XML", null, FhirOpenApiExamples.ToXml(FhirOpenApiExamples.MatchRequest())));
+        yield return (Examples.MatchResult, Example("Patient/$match result",
+            "The stored child, graded probable with its match probability as search.score.",
+            FhirOpenApiExamples.ToJson(FhirOpenApiExamples.MatchResult())));
         yield return (Examples.Child, Example("SEND child (Patient)",
             "A child with an NHS number (999 test range), a UPN and a local authority child id, profile send-child.",
             FhirOpenApiExamples.ToJson(FhirOpenApiExamples.Child())));

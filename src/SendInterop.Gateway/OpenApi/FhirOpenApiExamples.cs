@@ -180,6 +180,45 @@ internal static class FhirOpenApiExamples
         new JsonObject { ["op"] = "replace", ["path"] = "/name/0/given", ["value"] = new JsonArray("Amara") },
     };
 
+    /// <summary>A $match request: the example child as another system holds it (given name misspelt, no identifiers).</summary>
+    public static Parameters MatchRequest()
+    {
+        var child = Child();
+        child.Identifier.Clear();
+        child.Meta = null;
+        child.Name[0].Given = ["Amra"];
+        return new Parameters
+        {
+            Parameter =
+            [
+                new Parameters.ParameterComponent { Name = "resource", Resource = child },
+                new Parameters.ParameterComponent { Name = "onlyCertainMatches", Value = new FhirBoolean(false) },
+                new Parameters.ParameterComponent { Name = "count", Value = new Integer(5) },
+            ],
+        };
+    }
+
+    /// <summary>What $match answers for <see cref="MatchRequest"/>: the stored child, graded probable.</summary>
+    public static Bundle MatchResult() => new()
+    {
+        Type = Bundle.BundleType.Searchset,
+        Total = 1,
+        Entry =
+        [
+            new Bundle.EntryComponent
+            {
+                FullUrl = $"{ExampleBase}/Patient/{ChildId}",
+                Resource = StoredChild(),
+                Search = new Bundle.SearchComponent
+                {
+                    Mode = Bundle.SearchEntryMode.Match,
+                    Score = 0.9731m,
+                    Extension = [new Extension("http://hl7.org/fhir/StructureDefinition/match-grade", new Code("probable"))],
+                },
+            },
+        ],
+    };
+
     /// <summary>The OperationOutcome $validate returns for a resource with no problems.</summary>
     public static OperationOutcome ValidationPassed() => Outcome(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational,
         "Validation found no issues against " + SendCanonical.Profiles.Child + ".");

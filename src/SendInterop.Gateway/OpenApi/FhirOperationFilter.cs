@@ -14,7 +14,7 @@ namespace SendInterop.Gateway.OpenApi;
 /// </summary>
 internal sealed class FhirOperationFilter : IOperationFilter
 {
-    private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate }
+    private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate, Match }
 
     private enum Returns { Resource, Bundle, Outcome }
 
@@ -97,6 +97,15 @@ internal sealed class FhirOperationFilter : IOperationFilter
             [Parameters.Count, Parameters.Since, Parameters.Format], Body.None,
             [new(200, "A history Bundle.", Returns.Bundle, Examples.History)],
             [400, 404]),
+        ["patient-match"] = new(
+            "Patient/$match (http://hl7.org/fhir/R4/patient-operation-match.html): record linkage of the given Patient against "
+            + "the children stored here (docs/identity.md). Parameters: resource (the Patient: at least an NHS number, or a "
+            + "family name with a full birth date), onlyCertainMatches, count (default 10, at most 50). The answer lists the "
+            + "matches the caller may see, best first, each with search.score (the match probability) and the match-grade "
+            + "extension (certain, probable, possible). Matches the consent gate withholds are not listed or counted.",
+            [Parameters.Format], Body.Match,
+            [new(200, "A searchset Bundle of graded matches (empty when none, or none the caller may see).", Returns.Bundle, Examples.MatchResult)],
+            [400, 415, 422]),
         ["validate-type"] = new(
             "Validates a resource without storing it (http://hl7.org/fhir/R4/resource-operation-validate.html): always full "
             + "validation against the FHIR specification, the SEND profile of the type and every profile in meta.profile. The "
@@ -218,6 +227,8 @@ internal sealed class FhirOperationFilter : IOperationFilter
         Body.Update => FhirBody("The new version of the resource; its id must equal the id in the URL.", document, (Examples.StoredChild, Examples.StoredChildXml)),
         Body.Validate => FhirBody("The resource to validate, or a Parameters resource carrying it.", document,
             (Examples.Child, Examples.ChildXml), (Examples.EhcPlan, Examples.EhcPlanXml)),
+        Body.Match => FhirBody("A Parameters resource: resource (the Patient to match), onlyCertainMatches, count.", document,
+            (Examples.MatchRequest, Examples.MatchRequestXml)),
         Body.Transaction => FhirBody("A Bundle of type transaction or batch.", document, (Examples.Transaction, Examples.TransactionXml)),
         Body.Patch => PatchBody(document),
         Body.SearchForm => SearchFormBody(),

@@ -26,6 +26,7 @@ public static class FhirEndpoints
         fhir.MapDelete("/{type}", (HttpContext c, string type) => Handle(c)).WithName("conditional-delete").WithSummary("Conditional delete (single match)");
         fhir.MapPost("/{type}/_search", (HttpContext c, string type) => Handle(c)).WithName("search-type-post").WithSummary("Search with parameters in a form body");
         fhir.MapGet("/{type}/_history", (HttpContext c, string type) => Handle(c)).WithName("history-type").WithSummary("History of a resource type");
+        fhir.MapPost("/Patient/$match", Handle).WithName("patient-match").WithSummary("Find the children a Patient probably is (record linkage, scored and graded)");
         fhir.MapPost("/{type}/$validate", (HttpContext c, string type) => Handle(c)).WithName("validate-type").WithSummary("Validate a resource against its profiles (full validation)");
 
         fhir.MapGet("/{type}/{id}", (HttpContext c, string type, string id) => Handle(c)).WithName("read").WithSummary("Read the current version");
