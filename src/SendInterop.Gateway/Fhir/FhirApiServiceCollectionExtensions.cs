@@ -41,6 +41,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSingleton<HistoryInteraction>();
         services.AddSingleton<OperationInteractions>();
         services.AddSingleton<Identity.PatientMatchIndex>();
+        services.AddSingleton<Identity.PatientMatchOperation>();
         services.AddSingleton<IResourceWriteObserver>(sp => sp.GetRequiredService<Identity.PatientMatchIndex>());
         services.AddSingleton<PatchApplier>();
         services.AddSingleton<BundleProcessor>();
