@@ -84,12 +84,7 @@ public sealed class PatientMatchOperation(
             if (grade is null || onlyCertain && grade != "certain") continue;
             var record = await store.ReadAsync("Patient", score.RightId, ct);
             if (record is null || record.IsDeleted) continue; // the index lags a delete by one match at most
-            if (!session.IsInternal)
-            {
-                var visible = await gate.PermitsAsync(session, record, grant, ct)
-                    && (grant is null || grant.Unconstrained || await gate.MatchesScopeConstraintsAsync(record.ResourceType, record.ResourceId, grant, ct));
-                if (!visible) continue;
-            }
+            if (!await gate.PermitsWithinScopeAsync(session, record, grant, ct)) continue;
             entries.Add(new BundleBodyEntry
             {
                 FullUrl = $"{request.BaseUrl}/Patient/{record.ResourceId}",

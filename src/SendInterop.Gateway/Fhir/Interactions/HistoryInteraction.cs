@@ -120,7 +120,9 @@ public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate
     {
         // System history spans types: a type the scopes do not allow is left out like a withheld resource.
         var entryGrant = type is null ? access.ScopeFor(r.ResourceType, Domain.Access.SmartPermissions.Read) : grant;
-        if (entryGrant is null || (!entryGrant.Unconstrained && !await gate.MatchesScopeConstraintsAsync(r.ResourceType, r.ResourceId, entryGrant, ct))) return false;
-        return record ? await gate.PermitsAsync(access, r, entryGrant, ct) : await gate.IsPermittedAsync(access, r, entryGrant, ct);
+        if (entryGrant is null) return false;
+        if (record) return await gate.PermitsWithinScopeAsync(access, r, entryGrant, ct);
+        return (entryGrant.Unconstrained || await gate.MatchesScopeConstraintsAsync(r.ResourceType, r.ResourceId, entryGrant, ct))
+            && await gate.IsPermittedAsync(access, r, entryGrant, ct);
     }
 }

@@ -36,9 +36,7 @@ public sealed class ReadInteractions(IResourceStore store, DisclosureGate gate)
     public async System.Threading.Tasks.Task EnsureVisibleAsync(AccessSession access, ScopeGrant? grant, ResourceRecord record, CancellationToken ct, string? notFoundMessage = null)
     {
         if (access.IsInternal) return;
-        var visible = await gate.PermitsAsync(access, record, grant, ct)
-            && (grant is null || grant.Unconstrained || await gate.MatchesScopeConstraintsAsync(record.ResourceType, record.ResourceId, grant, ct));
-        if (visible) return;
+        if (await gate.PermitsWithinScopeAsync(access, record, grant, ct)) return;
         throw gate.HiddenReadStatus == 403
             ? new FhirException(403, OperationOutcome.IssueType.Forbidden, $"You may not see {record.ResourceType}/{record.ResourceId}.")
             : FhirException.NotFound(notFoundMessage ?? $"{record.ResourceType}/{record.ResourceId} does not exist.");

@@ -34,6 +34,22 @@ public sealed class DisclosureGate(
     }
 
     /// <summary>
+    /// Rule 1 for one stored version, then the gate: a version outside the constraints of every granting scope
+    /// (<c>?category=...</c>) is refused as a scope decision; otherwise the gate decides. Either way it is recorded, so
+    /// the audit says why the resource was withheld.
+    /// </summary>
+    public async Task<bool> PermitsWithinScopeAsync(AccessSession session, ResourceRecord record, ScopeGrant? grant, CancellationToken ct)
+    {
+        if (session.IsInternal) return true;
+        if (grant is { Unconstrained: false } && !await MatchesScopeConstraintsAsync(record.ResourceType, record.ResourceId, grant, ct))
+        {
+            session.Record(PatientScopeDeny, codec.Decode(record.ResourceType, record.ResourceId, record.Access));
+            return false;
+        }
+        return await PermitsAsync(session, record, grant, ct);
+    }
+
+    /// <summary>
     /// Whether a resource meets the <c>?param=value</c> constraints of at least one granting scope, asked of the store
     /// with the same search semantics the constraint has in a search.
     /// </summary>
@@ -88,6 +104,7 @@ public sealed class DisclosureGate(
         return n;
     }
 
+    /// <summary>A scope refusal of one resource (patient context or constraint not met).</summary>
     private static readonly GateDecision PatientScopeDeny = new(Verdict.Deny, GateRules.Scopes);
 
     /// <param name="rowKey">The stored version's row key, when there is one: a search decides each match once even

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -299,6 +300,13 @@ public sealed class ScopeMatrixTests(ConsentGateway gateway)
         var history = await client.SearchAs("Observation/_history?_count=200");
         Assert.DoesNotContain(survey, history.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains(lab1, history.AllEntryIds());
+
+        // The audit says why the survey Observation was withheld from the read: the scope, not a consent permit.
+        var reader = gateway.Services.GetRequiredService<SendInterop.Storage.Audit.IAuditLogReader>();
+        var entries = (await reader.SearchAsync(new SendInterop.Storage.Audit.AuditLogQuery(PatientId: patient, Count: 200))).Entries;
+        var aboutSurvey = entries.Select(e => Encoding.UTF8.GetString(e.Json)).Where(j => j.Contains("Observation/" + survey, StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(aboutSurvey);
+        Assert.All(aboutSurvey, j => Assert.Contains("\"outcomeDesc\":\"scopes\"", j, StringComparison.Ordinal));
     }
 
     [Fact]
