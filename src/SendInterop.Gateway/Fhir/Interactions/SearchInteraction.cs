@@ -42,10 +42,12 @@ public sealed class SearchInteraction(SearchRequestParser parser, IResourceStore
             }
             else
             {
-                total = await GatedTotalAsync(session, search, grant, ct);
-                (matches, next, previous) = search.Summary == SummaryMode.Count || search.Count == 0
-                    ? ([], null, null)
-                    : await GatedPageAsync(session, search, grant, ct);
+                var firstPage = search.Cursor is null;
+                var pageWanted = search.Summary != SummaryMode.Count && search.Count > 0;
+                (matches, next, previous) = pageWanted ? await GatedPageAsync(session, search, grant, ct) : ([], null, null);
+                // A first page with nothing permitted beyond it has seen (and decided) every match: its size is the
+                // total, without scanning the matches again. Otherwise every match is counted through the gate.
+                total = pageWanted && firstPage && next is null ? matches.Count : await GatedTotalAsync(session, search, grant, ct);
             }
         }
         catch (SearchValueException ex)
