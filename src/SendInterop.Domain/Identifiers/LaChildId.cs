@@ -17,7 +17,7 @@ public readonly record struct LaChildId
     /// Longest local id we accept. CIN and SSDA903 allow 10 characters; case-management systems go a little further, and
     /// anything longer is more likely a pasted name or note than an id.
     /// </summary>
-    public const int MaxLocalIdLength = 20;
+    public const int MaxLocalIdLength = LocalIdRule.MaxLength;
 
     private LaChildId(LaCode laCode, string localId)
     {
@@ -71,19 +71,10 @@ public readonly record struct LaChildId
             return false;
         }
 
-        if (localId.Length > MaxLocalIdLength)
+        if (LocalIdRule.Check(localId, "LA child id") is { } broken)
         {
-            error = $"LA child id local part must be at most {MaxLocalIdLength} characters but has {localId.Length}";
+            error = broken;
             return false;
-        }
-
-        foreach (var c in localId)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_')
-            {
-                error = "LA child id local part may contain only letters A-Z, digits, '-' and '_'";
-                return false;
-            }
         }
 
         result = new LaChildId(la, localId);

@@ -10,8 +10,8 @@ public readonly record struct ProviderLocalId
     public const string System = IdentifierSystems.ProviderLocalId;
     public const char Separator = '/';
 
-    /// <summary>Longest local id accepted: hospital numbers are short; longer text is more likely a note than an id.</summary>
-    public const int MaxLocalIdLength = 20;
+    /// <summary>Longest local id accepted (the same rule as LA child ids).</summary>
+    public const int MaxLocalIdLength = LocalIdRule.MaxLength;
 
     private ProviderLocalId(OdsCode provider, string localId)
     {
@@ -52,18 +52,10 @@ public readonly record struct ProviderLocalId
             error = "provider local id has no local id after the ODS code";
             return false;
         }
-        if (local.Length > MaxLocalIdLength)
+        if (LocalIdRule.Check(local, "provider local id") is { } broken)
         {
-            error = $"provider local id local part must be at most {MaxLocalIdLength} characters but has {local.Length}";
+            error = broken;
             return false;
-        }
-        foreach (var c in local)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_')
-            {
-                error = "provider local id local part may contain only letters A-Z, digits, '-' and '_'";
-                return false;
-            }
         }
         result = new ProviderLocalId(ods, local);
         error = string.Empty;

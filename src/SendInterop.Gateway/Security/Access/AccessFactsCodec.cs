@@ -26,13 +26,13 @@ public sealed class AccessFactsCodec
     public ResourceFacts Decode(string resourceType, string resourceId, string? text)
     {
         if (string.IsNullOrEmpty(text)) return Legacy(resourceType, resourceId);
-        return Parse(text) with { ResourceType = resourceType, ResourceId = resourceId };
+        return Parse(resourceType, resourceId, text);
     }
 
-    private static ResourceFacts Parse(string text)
+    private static ResourceFacts Parse(string resourceType, string resourceId, string text)
     {
         var w = JsonSerializer.Deserialize<Wire>(text, WireJson.Options) ?? throw new InvalidOperationException("Empty access facts.");
-        return new ResourceFacts("", "", w.O, w.A, w.C,
+        return new ResourceFacts(resourceType, resourceId, w.O, w.A, w.C,
             (w.L ?? []).Select(SplitLabel).ToArray(), w.P,
             w.D is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : null,
             (w.K ?? []).Select(s => { var l = SplitLabel(s); return new DataCode(l.System, l.Code); }).ToArray(),

@@ -43,7 +43,7 @@ public sealed class DisclosureGate(
         if (session.IsInternal) return true;
         if (grant is { Unconstrained: false } && !await MatchesScopeConstraintsAsync(record.ResourceType, record.ResourceId, grant, ct))
         {
-            session.Record(PatientScopeDeny, codec.Decode(record.ResourceType, record.ResourceId, record.Access));
+            session.Record(ScopeDeny, codec.Decode(record.ResourceType, record.ResourceId, record.Access));
             return false;
         }
         return await PermitsAsync(session, record, grant, ct);
@@ -105,7 +105,7 @@ public sealed class DisclosureGate(
     }
 
     /// <summary>A scope refusal of one resource (patient context or constraint not met).</summary>
-    private static readonly GateDecision PatientScopeDeny = new(Verdict.Deny, GateRules.Scopes);
+    private static readonly GateDecision ScopeDeny = new(Verdict.Deny, GateRules.Scopes);
 
     /// <param name="rowKey">The stored version's row key, when there is one: a search decides each match once even
     /// though it is met twice (counting the total, then building the page).</param>
@@ -114,7 +114,7 @@ public sealed class DisclosureGate(
         var requester = session.Requester!;
         // Rule 1, per resource: patient/ scopes reach only the patient in context.
         if (grant is { PatientOnly: true } && (facts.ChildId is null || facts.ChildId != requester.PatientContext))
-            return PatientScopeDeny;
+            return ScopeDeny;
         if (rowKey is { } known && session.TryGetDecision(known, out var decided)) return decided;
         var child = NeedsChild(requester, facts) && facts.ChildId is { } childId ? await ChildAsync(session, childId, ct) : null;
         var decision = gate.Decide(requester, facts, child, _agreements, clock.GetUtcNow());

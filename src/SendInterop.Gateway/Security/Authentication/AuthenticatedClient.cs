@@ -27,6 +27,9 @@ public sealed record AuthenticatedClient(
     string? Issuer)
 {
     /// <summary>Reads and checks the claims; null with the reason when they cannot be used.</summary>
+    /// <summary>The longest client id the audit log stores.</summary>
+    public const int MaxClientIdLength = 128;
+
     public static AuthenticatedClient? From(ClaimsPrincipal principal, out string problem)
     {
         problem = "";
@@ -37,6 +40,12 @@ public sealed record AuthenticatedClient(
         var agency = Claim(SendClaims.Agency);
         if (clientId is null || organisation is null || agency is null)
             return Fail("The access token lacks a required claim (client_id or sub, org, agency).", out problem);
+        // The organisation becomes a resource's owner and an audit column: it must be an Organization id (as stored),
+        // and the client id must fit the audit log, or an external issuer's odd claim would fail the request later.
+        if (organisation.Length > 64 || !organisation.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))
+            return Fail("The access token's org claim is not an Organization id (1-64 of A-Z a-z 0-9 - .).", out problem);
+        if (clientId.Length > MaxClientIdLength)
+            return Fail($"The access token's client id is longer than {MaxClientIdLength} characters.", out problem);
         if (!Agencies.All.Contains(agency))
             return Fail($"The access token's agency claim is not one of {string.Join(", ", Agencies.All.Order(StringComparer.Ordinal))}.", out problem);
         if (principal.FindAll(SendClaims.Scope).Skip(1).Any())

@@ -40,6 +40,14 @@ public sealed class RequesterInputTests(ConsentGateway gateway)
     }
 
     [Fact]
+    public async Task An_org_claim_that_is_not_an_organisation_id_or_an_overlong_client_id_is_refused_with_403_not_500()
+    {
+        AssertForbidden(await gateway.As("la 926/../x", agency: Agencies.Education).GetAs("Patient?_count=1"), "org");
+        AssertForbidden(await gateway.As(new string('a', 65), agency: Agencies.Education).GetAs("Patient?_count=1"), "org");
+        AssertForbidden(await gateway.As(La, clientId: new string('c', 129)).GetAs("Patient?_count=1"), "client id");
+    }
+
+    [Fact]
     public async Task A_purpose_the_client_may_not_claim_is_refused_with_403()
     {
         var client = gateway.As(La); // every purpose but commissioning
