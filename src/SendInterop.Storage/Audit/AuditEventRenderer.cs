@@ -9,15 +9,15 @@ using SendInterop.Domain.Audit;
 namespace SendInterop.Storage.Audit;
 
 /// <summary>
-/// The FHIR R4 AuditEvent an <see cref="AuditRecord"/> is stored and served as. The JSON bytes are what the chain
-/// hashes, so rendering is deterministic: the same record always gives the same bytes (elements in the FHIR order,
-/// extensions, agents and entities in a fixed order, no whitespace).
+/// The FHIR R4 AuditEvent an <see cref="AuditRecord"/> is served as. The log stores the compact record
+/// (<see cref="AuditRecordCodec"/>) and renders it here when it is read; entries of the first format stored this
+/// rendering itself, so it stays deterministic: the same record always gives the same bytes (elements in the FHIR
+/// order, extensions, agents and entities in a fixed order, no whitespace), and <see cref="ReadIndex"/> still reads
+/// those entries for verification.
 /// <para>
-/// Rendering happens on the caller's thread, before the sequence number is known; the writer then stamps the id in
-/// (<see cref="Stamp"/>), so the single writer loop does no serialisation.
-/// </para>
-/// Only ids, codes and the break-glass reason reach the payload: an <see cref="AuditRecord"/> carries no token or
+/// Only ids, codes and the break-glass reason reach the AuditEvent: an <see cref="AuditRecord"/> carries no token or
 /// body, and nothing here reads anything else.
+/// </para>
 /// </summary>
 public sealed class AuditEventRenderer
 {

@@ -4,7 +4,7 @@ using SendInterop.Domain.Audit;
 
 namespace SendInterop.Storage.Audit;
 
-/// <summary>One stored audit entry: the AuditEvent JSON as hashed and served, and its query columns.</summary>
+/// <summary>One stored audit entry: the AuditEvent JSON as served (rendered from the stored record), and its query columns.</summary>
 public sealed record AuditLogEntry(
     long Sequence,
     DateTimeOffset Recorded,
@@ -58,6 +58,23 @@ public interface IAuditLogReader
     /// quietly removed from "who has seen my record" is reported too.
     /// </summary>
     Task<AuditChainVerification> VerifyAsync(CancellationToken ct = default);
+}
+
+/// <summary>
+/// A stored payload in either format: the compact record of format 2 (<see cref="AuditRecordCodec"/>), or the whole
+/// AuditEvent that entries written before it hold. The chain hashes the payload as stored, so old entries keep verifying.
+/// </summary>
+internal static class AuditPayload
+{
+    private static readonly AuditEventRenderer Renderer = new();
+
+    /// <summary>The AuditEvent the entry is served as.</summary>
+    public static byte[] AuditEventJson(byte[] payload, long sequence) =>
+        AuditRecordCodec.IsRecord(payload) ? Renderer.Render(AuditRecordCodec.Decode(payload), sequence) : payload;
+
+    /// <summary>The searchable facts the payload itself holds (what the query columns must match).</summary>
+    public static AuditIndex IndexOf(byte[] payload) =>
+        AuditRecordCodec.IsRecord(payload) ? AuditEventRenderer.IndexOf(AuditRecordCodec.Decode(payload)) : AuditEventRenderer.ReadIndex(payload);
 }
 
 internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? writer = null) : IAuditLogReader
@@ -181,14 +198,15 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
         while (reader.Read())
         {
             ct.ThrowIfCancellationRequested();
-            var stored = ReadEntry(reader);
-            var entry = new AuditChainEntry(stored.Sequence, stored.Json, reader.GetString(8), reader.GetString(9));
+            var stored = ReadEntry(reader, render: false);
+            var payload = reader.GetFieldValue<byte[]>(6);
+            var entry = new AuditChainEntry(stored.Sequence, payload, reader.GetString(8), reader.GetString(9));
             yield return entry;
 
             var columns = new AuditIndex(stored.Recorded.UtcTicks, stored.OrganisationId, stored.ClientId,
                 AuditEventRenderer.DecisionCode(stored.Decision), stored.BreakGlass, stored.PatientIds);
             AuditIndex? content;
-            try { content = AuditEventRenderer.ReadIndex(stored.Json); }
+            try { content = AuditPayload.IndexOf(payload); }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException) { content = null; }
             if (content is null || !content.Matches(columns) || reader.GetString(4) is not ("permit" or "deny"))
             {
@@ -202,7 +220,7 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
         }
     }
 
-    private static AuditLogEntry ReadEntry(DbDataReader r)
+    private static AuditLogEntry ReadEntry(DbDataReader r, bool render = true)
     {
         var patients = r.IsDBNull(7) ? [] : r.GetString(7).Split(Separator);
         Array.Sort(patients, StringComparer.Ordinal);
@@ -214,7 +232,7 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
             r.GetString(4) == "permit" ? AuditDecision.Permit : AuditDecision.Deny,
             r.GetBoolean(5),
             patients,
-            r.GetFieldValue<byte[]>(6));
+            render ? AuditPayload.AuditEventJson(r.GetFieldValue<byte[]>(6), r.GetInt64(0)) : []);
     }
 
     private static void Add(DbCommand cmd, string name, object value)

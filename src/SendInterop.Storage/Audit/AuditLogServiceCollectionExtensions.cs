@@ -17,7 +17,6 @@ public static class AuditLogServiceCollectionExtensions
     public static IServiceCollection AddAuditLog(this IServiceCollection services, string? auditConnectionString = null, bool flushEveryCommit = true)
     {
         services.AddSingleton(sp => AuditLogDatabase.For(sp.GetRequiredService<StorageOptions>(), auditConnectionString, flushEveryCommit));
-        services.AddSingleton<AuditEventRenderer>();
         services.AddSingleton<AuditLogWriter>();
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<AuditLogWriter>());
         services.AddSingleton<IAuditLogReader>(sp => new AuditLogReader(sp.GetRequiredService<AuditLogDatabase>(), sp.GetRequiredService<AuditLogWriter>()));

@@ -14,8 +14,9 @@ public sealed record AuditChainHead(long Sequence, string Hash);
 public sealed class AuditLogUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// The audit log's single writer, with group commit. <see cref="AppendAsync"/> renders the AuditEvent on the caller's
-/// thread and queues it; one loop takes everything queued while the previous batch was committing (no timer: on an
+/// The audit log's single writer, with group commit. <see cref="AppendAsync"/> encodes the record on the caller's
+/// thread (<see cref="AuditRecordCodec"/>: the compact form the chain hashes; the AuditEvent is rendered when read) and
+/// queues it; one loop takes everything queued while the previous batch was committing (no timer: on an
 /// idle system a lone record is written at once), links each entry to the chain, inserts the batch in one transaction,
 /// commits (one disk flush for the whole batch), and only then completes the callers' tasks. If the batch fails, every
 /// caller in it gets an <see cref="AuditLogUnavailableException"/> and nothing of the batch is stored.
@@ -29,7 +30,10 @@ public sealed class AuditLogUnavailableException(string message, Exception? inne
 /// removal shows as a gap that verification reports instead of being papered over by new entries.
 /// </para>
 /// Durability: SQLite runs the audit file with synchronous=FULL (<see cref="AuditLogDatabase"/>); PostgreSQL flushes
-/// on commit. Shutdown (<see cref="StopAsync"/>) stops taking records and drains the queue.
+/// on commit. A deployment that sets the audit file to NORMAL answers the waiters once the batch is committed to the
+/// operating system (a crash of the process loses nothing) and has the log flushed to disk every
+/// <see cref="SyncInterval"/> by a checkpoint on the writer's connection, so a power cut loses at most that window.
+/// Shutdown (<see cref="StopAsync"/>) stops taking records and drains the queue.
 /// </summary>
 public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
 {
@@ -47,23 +51,37 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     private const string InsertPatientSql = """INSERT INTO audit_patient ("Sequence", "PatientId") VALUES (@s, @i)""";
     private static readonly string[] LogParameters = ["s", "r", "ph", "h", "p", "o", "c", "d", "b"];
 
+    /// <summary>With synchronous=NORMAL: the longest a committed entry waits for its flush to disk.</summary>
+    public static readonly TimeSpan SyncInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Queued by the sync timer to wake the loop; never written.</summary>
+    private static readonly Pending SyncMarker = new([], new AuditIndex(0, null, null, "", false, []), new TaskCompletionSource<long>());
+
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly AuditLogDatabase _database;
-    private readonly AuditEventRenderer _renderer;
     private readonly ILogger<AuditLogWriter> _logger;
     private readonly Lock _startLock = new();
     private Task? _loop;
     private DbConnection? _connection;
     private AuditChainHead? _head;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _syncLoop;
+    private bool _unsynced;
+    private long _synced;
 
-    public AuditLogWriter(AuditLogDatabase database, AuditEventRenderer renderer, ILogger<AuditLogWriter> logger)
+    public AuditLogWriter(AuditLogDatabase database, ILogger<AuditLogWriter> logger)
     {
         _database = database;
-        _renderer = renderer;
         _logger = logger;
     }
 
     private sealed record Pending(byte[] Body, AuditIndex Index, TaskCompletionSource<long> Done);
+
+    /// <summary>
+    /// The last entry known to be on disk: every commit's under synchronous=FULL (and on PostgreSQL), the last
+    /// flushed one under NORMAL. What a power cut could take is the entries after it.
+    /// </summary>
+    public long SyncedSequence => Volatile.Read(ref _synced);
 
     /// <summary>The last entry this writer committed (or found at start-up); null before either.</summary>
     public AuditChainHead? Head => Volatile.Read(ref _head);
@@ -80,7 +98,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(record);
         var index = AuditEventRenderer.IndexOf(record);
         if (Check(index) is { } refused) return Task.FromException<long>(new ArgumentException(refused, nameof(record)));
-        var pending = new Pending(_renderer.RenderBody(record), index,
+        var pending = new Pending(AuditRecordCodec.Encode(record), index,
             new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
         EnsureStarted();
         if (!_queue.Writer.TryWrite(pending))
@@ -106,7 +124,11 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = HeadSql;
             await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct)) Volatile.Write(ref _head, new AuditChainHead(reader.GetInt64(0), reader.GetString(1)));
+            if (await reader.ReadAsync(ct))
+            {
+                Volatile.Write(ref _head, new AuditChainHead(reader.GetInt64(0), reader.GetString(1)));
+                Volatile.Write(ref _synced, reader.GetInt64(0));
+            }
         }
         EnsureStarted();
     }
@@ -114,10 +136,12 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// <summary>Takes no more records, writes everything already queued, and closes the connection.</summary>
     public async Task StopAsync(CancellationToken ct = default)
     {
+        await _stopping.CancelAsync();
         _queue.Writer.TryComplete();
-        Task? loop;
-        lock (_startLock) loop = _loop;
+        Task? loop, sync;
+        lock (_startLock) (loop, sync) = (_loop, _syncLoop);
         if (loop is not null) await loop.WaitAsync(ct);
+        if (sync is not null) await sync.WaitAsync(ct);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
@@ -125,7 +149,23 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     private void EnsureStarted()
     {
         if (Volatile.Read(ref _loop) is not null) return;
-        lock (_startLock) _loop ??= Task.Run(RunAsync);
+        lock (_startLock)
+        {
+            _loop ??= Task.Run(RunAsync);
+            if (_syncLoop is null && _database.Provider == StorageProvider.Sqlite && !_database.FlushEveryCommit)
+                _syncLoop = Task.Run(SyncTimerAsync);
+        }
+    }
+
+    /// <summary>Asks the writer loop for a flush every <see cref="SyncInterval"/> (it skips it when nothing was committed).</summary>
+    private async Task SyncTimerAsync()
+    {
+        using var timer = new PeriodicTimer(SyncInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token)) _queue.Writer.TryWrite(SyncMarker);
+        }
+        catch (OperationCanceledException) { /* stopping: closing the connection checkpoints the file */ }
     }
 
     private async Task RunAsync()
@@ -134,7 +174,13 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+            var sync = false;
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                if (ReferenceEquals(next, SyncMarker)) sync = true;
+                else batch.Add(next);
+            }
+            if (sync) await SyncAsync();
             if (batch.Count == 0) continue;
             try { await CommitAsync(batch); }
             catch (Exception ex)
@@ -161,17 +207,15 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                     : await connection.BeginTransactionAsync();
                 var previous = Reconcile(await ReadHeadAsync(connection, tx));
                 var entries = new AuditChainEntry[batch.Count];
-                for (int i = 0; i < batch.Count; i++)
-                {
-                    var payload = AuditEventRenderer.Stamp(batch[i].Body, (previous?.Sequence ?? 0) + 1);
-                    entries[i] = previous = AuditChain.Append(previous, payload);
-                }
+                for (int i = 0; i < batch.Count; i++) entries[i] = previous = AuditChain.Append(previous, batch[i].Body);
                 await InsertAsync(connection, tx, batch, entries);
                 commitSent = true;
                 await tx.CommitAsync();
 
                 var last = entries[^1];
                 Volatile.Write(ref _head, new AuditChainHead(last.Sequence, last.Hash));
+                if (_database.Provider == StorageProvider.Postgres || _database.FlushEveryCommit) Volatile.Write(ref _synced, last.Sequence);
+                else _unsynced = true;
                 for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(entries[i].Sequence);
                 return;
             }
@@ -191,6 +235,29 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                 foreach (var p in batch) p.Done.TrySetException(failure);
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// synchronous=NORMAL only: a checkpoint syncs the write-ahead log to disk before copying it into the database
+    /// (SQLite, "PRAGMA synchronous"), which bounds what a power cut can take. A failure is logged and retried at the
+    /// next tick; the entries are already committed.
+    /// </summary>
+    private async Task SyncAsync()
+    {
+        if (!_unsynced || _connection is null) return;
+        try
+        {
+            await using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            var head = Head?.Sequence ?? 0;
+            await cmd.ExecuteNonQueryAsync();
+            _unsynced = false;
+            Volatile.Write(ref _synced, head);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            LogSyncFailed(ex);
         }
     }
 
@@ -302,6 +369,9 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         p.Value = value ?? DBNull.Value;
         return p;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log could not be flushed to disk; retrying at the next interval")]
+    private partial void LogSyncFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An audit batch of {Count} entries could not be committed; the requests waiting on it fail")]
     private partial void LogBatchFailed(Exception ex, int count);

@@ -189,10 +189,101 @@ public abstract class AuditLogTests(bool postgres)
         await Assert.ThrowsAsync<ArgumentException>(() => bad);
         Assert.Equal(1, await good);
     }
+
+    [Fact]
+    public async Task An_entry_is_stored_as_its_compact_record_and_read_as_the_AuditEvent_rendered_from_it()
+    {
+        await using var s = await Stack();
+        var record = AuditRecords.Record(children: ["child-a", "child-b"], entities: ["Observation/o-1", "CarePlan/p-1"]);
+        var sequence = await s.Writer.WriteAsync(record);
+
+        var payload = await s.PayloadAsync(sequence);
+        Assert.Equal(AuditRecordCodec.Encode(record), payload);
+        Assert.True(payload.Length < 600, $"{payload.Length} bytes");
+        var entry = await s.Reader.ReadAsync(sequence);
+        Assert.Equal(new AuditEventRenderer().Render(record, sequence), entry!.Json);
+        Assert.Equal(["child-a", "child-b"], entry.PatientIds);
+    }
+
+    [Fact]
+    public async Task Entries_of_the_first_format_still_read_and_verify_and_the_chain_continues_after_them()
+    {
+        // Logs written before the compact record stored whole AuditEvents: they must keep verifying, read the same,
+        // and new entries must link to them.
+        await using var s = await Stack();
+        await s.AppendAsync(3);
+        var old = AuditRecords.Record(children: ["child-old"]);
+        var renderer = new AuditEventRenderer();
+        var payload = renderer.Render(old, 4);
+        var previous = await s.ScalarAsync<string>("""SELECT "Hash" FROM audit_log WHERE "Sequence" = 3""");
+        await s.ExecuteAsync("""
+            INSERT INTO audit_log ("Sequence", "Recorded", "PreviousHash", "Hash", "Payload", "Organisation", "Client", "Decision", "BreakGlass")
+            VALUES (4, @r, @ph, @h, @p, @o, @c, 'permit', @b)
+            """, ("r", old.Recorded.UtcTicks), ("ph", previous), ("h", AuditChain.Hash(previous, 4, payload)), ("p", payload),
+            ("o", old.OrganisationId!), ("c", old.ClientId!), ("b", false));
+        await s.ExecuteAsync("""INSERT INTO audit_patient ("Sequence", "PatientId") VALUES (4, 'child-old')""");
+
+        var restarted = await s.StartWriterAsync();
+        Assert.Equal(new long[] { 5 }, await s.AppendAsync(1, writer: restarted));
+        var result = await AuditLogServiceCollectionExtensions.CreateReader(s.Database, restarted).VerifyAsync();
+        Assert.True(result.Intact, result.Break?.Reason);
+        Assert.Equal(5, result.EntriesChecked);
+        Assert.Equal(payload, (await s.DatabaseOnlyReader.ReadAsync(4))!.Json);
+        Assert.Equal(4, (await s.DatabaseOnlyReader.SearchAsync(new AuditLogQuery(PatientId: "child-old"))).Entries.Single().Sequence);
+    }
+
+    [Fact]
+    public async Task A_compact_record_rewritten_with_the_whole_chain_recomputed_no_longer_matches_its_search_columns()
+    {
+        // Someone with write access rewrites entry 3's decision and recomputes every later hash, so the chain itself
+        // verifies: the search columns, checked against the decoded record, still give it away.
+        await using var s = await Stack();
+        await s.AppendAsync(5);
+        var previous = await s.ScalarAsync<string>("""SELECT "Hash" FROM audit_log WHERE "Sequence" = 2""");
+        for (long sequence = 3; sequence <= 5; sequence++)
+        {
+            var payload = await s.PayloadAsync(sequence);
+            if (sequence == 3)
+                payload = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(payload).Replace("\"d\":\"permit\"", "\"d\":\"deny\""));
+            var hash = AuditChain.Hash(previous, sequence, payload);
+            await s.ExecuteAsync("""UPDATE audit_log SET "Payload" = @p, "PreviousHash" = @ph, "Hash" = @h WHERE "Sequence" = @s""",
+                ("p", payload), ("ph", previous), ("h", hash), ("s", sequence));
+            previous = hash;
+        }
+        var result = await s.DatabaseOnlyReader.VerifyAsync();
+        Assert.Equal(3, result.Break!.Sequence);
+        Assert.Contains("search columns", result.Break.Reason);
+    }
 }
 
 public sealed class SqliteAuditLogTests() : AuditLogTests(postgres: false)
 {
+    [Fact]
+    public async Task Under_full_synchronous_every_commit_is_on_disk_before_its_callers_are_answered()
+    {
+        await using var s = await AuditStack.CreateAsync(postgres: false);
+        foreach (var sequence in await s.AppendAsync(3)) Assert.True(s.Writer.SyncedSequence >= sequence);
+    }
+
+    [Fact]
+    public async Task Under_normal_synchronous_committed_entries_are_flushed_to_disk_within_the_interval()
+    {
+        await using var s = await AuditStack.CreateAsync(postgres: false, flushEveryCommit: false);
+        await using (var c = await s.Database.OpenAsync())
+        await using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "PRAGMA synchronous";
+            Assert.Equal(1L, (long)(await cmd.ExecuteScalarAsync())!); // 1 = NORMAL
+        }
+        await s.AppendAsync(20);
+        var deadline = DateTime.UtcNow + AuditLogWriter.SyncInterval * 10;
+        while (s.Writer.SyncedSequence < 20 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(20, s.Writer.SyncedSequence);
+        // The flush is a checkpoint: the write-ahead log's frames are now in the database file itself.
+        Assert.Equal(20, await s.ScalarAsync<long>("SELECT count(*) FROM audit_log"));
+        Assert.True((await s.Reader.VerifyAsync()).Intact);
+    }
+
     [Fact]
     public async Task Every_awaited_entry_survives_a_crash_image_of_the_files_and_the_chain_continues_from_it()
     {

@@ -50,7 +50,7 @@ public sealed class AuditStack : IAsyncDisposable
     /// <summary>A reader that knows only the database (as after a restart).</summary>
     public IAuditLogReader DatabaseOnlyReader => AuditLogServiceCollectionExtensions.CreateReader(Database);
 
-    public static async Task<AuditStack> CreateAsync(bool postgres, string? sqliteFile = null)
+    public static async Task<AuditStack> CreateAsync(bool postgres, string? sqliteFile = null, bool flushEveryCommit = true)
     {
         AuditStack stack;
         if (postgres)
@@ -69,7 +69,7 @@ public sealed class AuditStack : IAsyncDisposable
         {
             var dir = sqliteFile is null ? System.IO.Directory.CreateTempSubdirectory("sendinterop-audit-").FullName : null;
             var file = sqliteFile ?? Path.Combine(dir!, "fhir-audit.db");
-            stack = new AuditStack(new AuditLogDatabase(StorageProvider.Sqlite, $"Data Source={file}"), dir, null);
+            stack = new AuditStack(new AuditLogDatabase(StorageProvider.Sqlite, $"Data Source={file}", flushEveryCommit), dir, null);
         }
         await new AuditLogInitializer(stack.Database).InitializeAsync();
         await stack.StartWriterAsync();
@@ -79,7 +79,7 @@ public sealed class AuditStack : IAsyncDisposable
     /// <summary>A new writer on the same database, started (loads the head) like a restarted gateway's.</summary>
     public async Task<AuditLogWriter> StartWriterAsync()
     {
-        var writer = new AuditLogWriter(Database, new AuditEventRenderer(), NullLogger<AuditLogWriter>.Instance);
+        var writer = new AuditLogWriter(Database, NullLogger<AuditLogWriter>.Instance);
         await writer.StartAsync();
         _writers.Add(writer);
         return writer;
