@@ -15,6 +15,8 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
     public DbSet<DateIndexRow> DateIndex => Set<DateIndexRow>();
     public DbSet<ReferenceIndexRow> ReferenceIndex => Set<ReferenceIndexRow>();
     public DbSet<QuantityIndexRow> QuantityIndex => Set<QuantityIndexRow>();
+    public DbSet<Identity.MasterLinkRow> MasterLinks => Set<Identity.MasterLinkRow>();
+    public DbSet<Identity.MasterMergeRow> MasterMerges => Set<Identity.MasterMergeRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -82,6 +84,35 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
             e.Property(r => r.Param).HasMaxLength(64);
             e.HasIndex(r => new { r.ResourceType, r.Param, r.Value });
             e.HasIndex(r => r.ResourceKey);
+        });
+
+        // The master child index (issue #4): one row per Patient, and the merges that can be undone.
+        b.Entity<Identity.MasterLinkRow>(e =>
+        {
+            e.ToTable("master_links");
+            e.HasKey(r => r.PatientId);
+            e.Property(r => r.PatientId).HasMaxLength(64);
+            e.Property(r => r.MasterId).HasMaxLength(64);
+            e.Property(r => r.Method).HasMaxLength(32);
+            e.Property(r => r.Band).HasMaxLength(16);
+            e.Property(r => r.MatchedPatientId).HasMaxLength(64);
+            e.Property(r => r.NhsNumber).HasMaxLength(16);
+            e.Property(r => r.TraceOutcome).HasMaxLength(32);
+            e.Property(r => r.TraceVerificationStatus).HasMaxLength(8);
+            e.HasIndex(r => r.MasterId);
+            e.HasIndex(r => r.NhsNumber);
+        });
+        b.Entity<Identity.MasterMergeRow>(e =>
+        {
+            e.ToTable("master_merges");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).HasMaxLength(64);
+            e.Property(r => r.SourcePatientId).HasMaxLength(64);
+            e.Property(r => r.TargetPatientId).HasMaxLength(64);
+            e.Property(r => r.SourceActiveBefore).HasMaxLength(8);
+            e.Property(r => r.MergedBy).HasMaxLength(128);
+            e.Property(r => r.UnmergedBy).HasMaxLength(128);
+            e.HasIndex(r => new { r.SourcePatientId, r.TargetPatientId });
         });
     }
 

@@ -20,6 +20,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<FhirDbContextFactory>();
         services.AddSingleton<IResourceStore, ResourceStore>();
         services.AddSingleton<StorageInitializer>();
+        services.AddSingleton<Identity.MasterIndexStore>();
         return services;
     }
 

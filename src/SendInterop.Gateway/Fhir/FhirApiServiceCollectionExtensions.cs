@@ -43,6 +43,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSingleton<Identity.PatientMatchIndex>();
         services.AddSingleton<Identity.PatientMatchOperation>();
         services.AddSingleton<IResourceWriteObserver>(sp => sp.GetRequiredService<Identity.PatientMatchIndex>());
+        Identity.MasterChildIndexServiceCollectionExtensions.AddMasterChildIndex(services);
         services.AddSingleton<PatchApplier>();
         services.AddSingleton<BundleProcessor>();
         services.AddSingleton<AuditEventInteraction>();

@@ -76,6 +76,12 @@ internal static class FhirOpenApiComponents
         public const string MatchRequest = "PatientMatchRequest";
         public const string MatchRequestXml = "PatientMatchRequestXml";
         public const string MatchResult = "PatientMatchResult";
+        public const string MergeRequest = "PatientMergeRequest";
+        public const string MergeRequestXml = "PatientMergeRequestXml";
+        public const string MergeResult = "PatientMergeResult";
+        public const string ResolveRequest = "TaskResolveRequest";
+        public const string ResolveRequestXml = "TaskResolveRequestXml";
+        public const string ResolvedReview = "ResolvedIdentityReviewTask";
     }
 
     /// <summary>Error responses (keys under <c>#/components/responses</c>), by HTTP status.</summary>
@@ -360,6 +366,19 @@ internal static class FhirOpenApiComponents
         yield return (Examples.MatchResult, Example("Patient/$match result",
             "The stored child, graded probable with its match probability as search.score.",
             FhirOpenApiExamples.ToJson(FhirOpenApiExamples.MatchResult())));
+        yield return (Examples.MergeRequest, Example("Patient/$merge request",
+            "Merge the duplicate record (source) into the child's record (target); preview false makes the change.",
+            FhirOpenApiExamples.ToJson(FhirOpenApiExamples.MergeRequest())));
+        yield return (Examples.MergeRequestXml, Example("Patient/$merge request, XML", null, FhirOpenApiExamples.ToXml(FhirOpenApiExamples.MergeRequest())));
+        yield return (Examples.MergeResult, Example("Patient/$merge result",
+            "The input, an OperationOutcome, and the target as stored (with Patient.link replaces).",
+            FhirOpenApiExamples.ToJson(FhirOpenApiExamples.MergeResult())));
+        yield return (Examples.ResolveRequest, Example("Task/{id}/$resolve request", "A reviewer decides the two records are the same child.",
+            FhirOpenApiExamples.ToJson(FhirOpenApiExamples.ResolveRequest())));
+        yield return (Examples.ResolveRequestXml, Example("Task/{id}/$resolve request, XML", null, FhirOpenApiExamples.ToXml(FhirOpenApiExamples.ResolveRequest())));
+        yield return (Examples.ResolvedReview, Example("Resolved identity review Task",
+            "The Task after $resolve: completed, with the decision as output.",
+            FhirOpenApiExamples.ToJson(FhirOpenApiExamples.ResolvedReview())));
         yield return (Examples.Child, Example("SEND child (Patient)",
             "A child with an NHS number (999 test range), a UPN and a local authority child id, profile send-child.",
             FhirOpenApiExamples.ToJson(FhirOpenApiExamples.Child())));

@@ -219,6 +219,58 @@ internal static class FhirOpenApiExamples
         ],
     };
 
+    /// <summary>The id of the duplicate record merged into the example child.</summary>
+    public const string DuplicateId = "send-child-duplicate";
+
+    /// <summary>A $merge request: the duplicate record (source) into the example child (target).</summary>
+    public static Parameters MergeRequest() => new()
+    {
+        Parameter =
+        [
+            new Parameters.ParameterComponent { Name = "source-patient", Value = new ResourceReference($"Patient/{DuplicateId}") },
+            new Parameters.ParameterComponent { Name = "target-patient", Value = new ResourceReference($"Patient/{ChildId}") },
+            new Parameters.ParameterComponent { Name = "preview", Value = new FhirBoolean(false) },
+        ],
+    };
+
+    /// <summary>What $merge answers: the input, an outcome and the target with its new replaces link.</summary>
+    public static Parameters MergeResult()
+    {
+        var target = StoredChild();
+        target.Link.Add(new Patient.LinkComponent { Other = new ResourceReference($"Patient/{DuplicateId}"), Type = Patient.LinkType.Replaces });
+        return new Parameters
+        {
+            Parameter =
+            [
+                new Parameters.ParameterComponent { Name = "input", Resource = MergeRequest() },
+                new Parameters.ParameterComponent { Name = "outcome", Resource = Outcome(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational,
+                    $"Patient/{DuplicateId} was merged into Patient/{ChildId}.") },
+                new Parameters.ParameterComponent { Name = "result", Resource = target },
+            ],
+        };
+    }
+
+    /// <summary>A Task/{id}/$resolve request: the same child.</summary>
+    public static Parameters ResolveRequest() => new()
+    {
+        Parameter = [new Parameters.ParameterComponent { Name = "decision", Value = new Code("link") }],
+    };
+
+    /// <summary>An identity review Task once resolved as the same child.</summary>
+    public static Hl7.Fhir.Model.Task ResolvedReview()
+    {
+        var task = Identity.IdentityReviewTasks.Create(DuplicateId, ChildId, "la-926",
+            new Identity.LinkExplanation(0.93, 3.8, "Review", -14.2,
+                [new("given_name", "exact", 5.1), new("family_name", "exact", 6.2), new("date_of_birth", "exact", 7.9), new("postcode", "sector", 2.4)],
+                ["household_guard (CapAtReview)"]),
+            new DateTimeOffset(2025, 1, 10, 9, 0, 0, TimeSpan.Zero));
+        task.Id = "identity-review-example";
+        Identity.IdentityReviewTasks.Resolve(task, Identity.IdentityReviewTasks.Link, new DateTimeOffset(2025, 1, 11, 14, 30, 0, TimeSpan.Zero), "la-926-cms");
+        task.Meta!.VersionId = "2";
+        task.Meta.LastUpdated = new DateTimeOffset(2025, 1, 11, 14, 30, 0, TimeSpan.Zero);
+        return task;
+    }
+
     /// <summary>The OperationOutcome $validate returns for a resource with no problems.</summary>
     public static OperationOutcome ValidationPassed() => Outcome(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational,
         "Validation found no issues against " + SendCanonical.Profiles.Child + ".");

@@ -14,7 +14,7 @@ namespace SendInterop.Gateway.OpenApi;
 /// </summary>
 internal sealed class FhirOperationFilter : IOperationFilter
 {
-    private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate, Match }
+    private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate, Match, Merge, Resolve }
 
     private enum Returns { Resource, Bundle, Outcome }
 
@@ -106,6 +106,31 @@ internal sealed class FhirOperationFilter : IOperationFilter
             [Parameters.Format], Body.Match,
             [new(200, "A searchset Bundle of graded matches (empty when none, or none the caller may see).", Returns.Bundle, Examples.MatchResult)],
             [400, 415, 422]),
+        ["patient-merge"] = new(
+            "Patient/$merge (parameter names of FHIR R5's Patient-merge): a person says two records are the same child. "
+            + "Parameters: source-patient or source-patient-identifier (the duplicate), target-patient or "
+            + "target-patient-identifier (the record to keep), preview (true: change nothing, show the result). The source "
+            + "gets Patient.link replaced-by and active=false, the target Patient.link replaces, and the source joins the "
+            + "target's master identity. Nothing is deleted; Patient/$unmerge undoes it exactly. Needs update permission on "
+            + "Patient and both records visible through the consent gate (a hidden record answers 404). Audited.",
+            [Parameters.Format], Body.Merge,
+            [new(200, "Parameters: input, outcome, result (the target as stored).", Returns.Resource, Examples.MergeResult)],
+            [400, 403, 404, 409, 415, 422]),
+        ["patient-unmerge"] = new(
+            "Patient/$unmerge: undoes a Patient/$merge of source-patient into target-patient exactly (the links it added "
+            + "removed, active put back as it was, the source's master identity restored). Same parameters and permissions "
+            + "as $merge; 422 when the source is not merged into the target. Audited.",
+            [Parameters.Format], Body.Merge,
+            [new(200, "Parameters: input, outcome, result (the source as stored).", Returns.Resource, Examples.MergeResult)],
+            [400, 403, 404, 409, 415, 422]),
+        ["task-resolve"] = new(
+            "Resolves an identity review Task (code " + Identity.IdentityReviewTasks.CodeSystem + "#possible-duplicate, "
+            + "listed with Task?code=...&status=requested): decision link (the same child: their master identities are "
+            + "joined) or not-link (different children: kept apart). Needs update permission on Task, read on Patient, "
+            + "and the Task and both Patients visible through the consent gate. A resolved Task answers 409. Audited.",
+            [Parameters.Format], Body.Resolve,
+            [new(200, "The completed Task with the decision as output.", Returns.Resource, Examples.ResolvedReview, Versioned)],
+            [400, 403, 404, 409, 415, 422]),
         ["validate-type"] = new(
             "Validates a resource without storing it (http://hl7.org/fhir/R4/resource-operation-validate.html): always full "
             + "validation against the FHIR specification, the SEND profile of the type and every profile in meta.profile. The "
@@ -229,6 +254,10 @@ internal sealed class FhirOperationFilter : IOperationFilter
             (Examples.Child, Examples.ChildXml), (Examples.EhcPlan, Examples.EhcPlanXml)),
         Body.Match => FhirBody("A Parameters resource: resource (the Patient to match), onlyCertainMatches, count.", document,
             (Examples.MatchRequest, Examples.MatchRequestXml)),
+        Body.Merge => FhirBody("A Parameters resource: source-patient, target-patient (references or -identifier), preview.", document,
+            (Examples.MergeRequest, Examples.MergeRequestXml)),
+        Body.Resolve => FhirBody("A Parameters resource: decision (valueCode link or not-link).", document,
+            (Examples.ResolveRequest, Examples.ResolveRequestXml)),
         Body.Transaction => FhirBody("A Bundle of type transaction or batch.", document, (Examples.Transaction, Examples.TransactionXml)),
         Body.Patch => PatchBody(document),
         Body.SearchForm => SearchFormBody(),

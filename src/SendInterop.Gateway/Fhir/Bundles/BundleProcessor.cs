@@ -26,6 +26,7 @@ public sealed class BundleProcessor(
     PatchApplier patches,
     WriteInteractions writeInteractions,
     IEnumerable<IResourceWriteObserver> observers,
+    IEnumerable<IResourceCommitHandler> commitHandlers,
     IOptions<FhirApiOptions> options)
 {
     public async Task<FhirResponse> ProcessAsync(FhirRequest request, CancellationToken ct)
@@ -242,6 +243,7 @@ public sealed class BundleProcessor(
             results = await store.WriteAsync(writes.Select(p => p.Write!).ToList(), ct);
             var committed = writes.Select(p => p.Write!).ToList();
             foreach (var o in observers) o.Written(committed);
+            foreach (var h in commitHandlers) await h.CommittedAsync(committed, ct);
         }
         catch (VersionConflictException ex)
         {

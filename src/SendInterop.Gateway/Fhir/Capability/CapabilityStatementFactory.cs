@@ -76,7 +76,28 @@ public sealed class CapabilityStatementFactory(
             r.SearchInclude = referenceParams.Select(n => $"{type}:{n}").Prepend($"{type}:*").ToList();
             r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" });
             if (type == "Patient")
+            {
                 r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "match", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-match" });
+                // The master child index (docs/identity.md): merge follows R5's Patient-merge; unmerge is its inverse.
+                r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "merge", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-merge" });
+                r.Operation.Add(new CapabilityStatement.OperationComponent
+                {
+                    Name = "unmerge", Definition = Domain.Profiles.SendCanonical.Base + "/OperationDefinition/Patient-unmerge",
+                    Documentation = "Undoes a Patient/$merge exactly (source-patient, target-patient): the links it added are removed, active and the master link restored.",
+                });
+                r.SearchParam.Add(new CapabilityStatement.SearchParamComponent
+                {
+                    Name = Identity.LinkedIdentifierSearch.Name, Type = SearchParamType.Token,
+                    Definition = Domain.Profiles.SendCanonical.Base + "/SearchParameter/Patient-linked-identifier",
+                    Documentation = "The Patients with this identifier and every Patient record linked to the same child in the master child index.",
+                });
+            }
+            if (type == "Task")
+                r.Operation.Add(new CapabilityStatement.OperationComponent
+                {
+                    Name = "resolve", Definition = Domain.Profiles.SendCanonical.Base + "/OperationDefinition/Task-resolve",
+                    Documentation = "Resolves an identity review Task (code " + Identity.IdentityReviewTasks.CodeSystem + "): decision link or not-link.",
+                });
             rest.Resource.Add(r);
         }
         cs.Rest.Add(rest);

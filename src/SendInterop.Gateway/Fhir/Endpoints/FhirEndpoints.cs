@@ -27,6 +27,9 @@ public static class FhirEndpoints
         fhir.MapPost("/{type}/_search", (HttpContext c, string type) => Handle(c)).WithName("search-type-post").WithSummary("Search with parameters in a form body");
         fhir.MapGet("/{type}/_history", (HttpContext c, string type) => Handle(c)).WithName("history-type").WithSummary("History of a resource type");
         fhir.MapPost("/Patient/$match", Handle).WithName("patient-match").WithSummary("Find the children a Patient probably is (record linkage, scored and graded)");
+        fhir.MapPost("/Patient/$merge", Handle).WithName("patient-merge").WithSummary("Merge one child's duplicate record into another (master child index; reversible)");
+        fhir.MapPost("/Patient/$unmerge", Handle).WithName("patient-unmerge").WithSummary("Undo a Patient/$merge exactly");
+        fhir.MapPost("/Task/{id}/$resolve", (HttpContext c, string id) => Handle(c)).WithName("task-resolve").WithSummary("Resolve an identity review Task: link or not-link the two records");
         fhir.MapPost("/{type}/$validate", (HttpContext c, string type) => Handle(c)).WithName("validate-type").WithSummary("Validate a resource against its profiles (full validation)");
 
         fhir.MapGet("/{type}/{id}", (HttpContext c, string type, string id) => Handle(c)).WithName("read").WithSummary("Read the current version");

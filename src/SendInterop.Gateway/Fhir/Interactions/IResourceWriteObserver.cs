@@ -10,3 +10,13 @@ public interface IResourceWriteObserver
 {
     void Written(IReadOnlyList<ResourceWrite> writes);
 }
+
+/// <summary>
+/// Called after a write has committed and after every <see cref="IResourceWriteObserver"/>, awaited before the response
+/// is sent, for follow-up work that needs I/O (the master child index links each Patient here). A handler must not
+/// fail the write that already committed: it catches its own errors and leaves a repair to its own reconciliation.
+/// </summary>
+public interface IResourceCommitHandler
+{
+    Task CommittedAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct);
+}

@@ -9,16 +9,19 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 
 /// <summary>
 /// FHIR operations ($name). $validate always runs full profile validation, whatever the write policy;
-/// <c>POST Patient/$match</c> is <see cref="PatientMatchOperation"/>.
+/// <c>POST Patient/$match</c> is <see cref="PatientMatchOperation"/>; <c>Patient/$merge</c> and <c>$unmerge</c> are
+/// <see cref="PatientMergeOperation"/>; <c>Task/{id}/$resolve</c> (identity review) is <see cref="IdentityReviewOperation"/>.
 /// </summary>
 public sealed class OperationInteractions(
     IProfileValidator validator,
     IResourceStore store,
     FhirSerialization serialization,
     ReadInteractions reads,
-    PatientMatchOperation match)
+    PatientMatchOperation match,
+    PatientMergeOperation merge,
+    IdentityReviewOperation review)
 {
-    public static readonly string[] Supported = ["$validate", "$match"];
+    public static readonly string[] Supported = ["$validate", "$match", "$merge", "$unmerge", "$resolve"];
 
     public async Task<FhirResponse> ExecuteAsync(FhirRequest request, CancellationToken ct)
     {
@@ -28,6 +31,11 @@ public sealed class OperationInteractions(
             "$validate" when url.ResourceType is not null => await ValidateAsync(request, ct),
             "$match" when url.ResourceType == "Patient" && url.Id is null && !url.History =>
                 request.Method == "POST" ? await match.ExecuteAsync(request, ct) : throw FhirException.MethodNotAllowed("Patient/$match takes POST with a Parameters body."),
+            "$merge" or "$unmerge" when url.ResourceType == "Patient" && url.Id is null && !url.History =>
+                request.Method != "POST" ? throw FhirException.MethodNotAllowed($"Patient/{url.Operation} takes POST with a Parameters body.")
+                : url.Operation == "$merge" ? await merge.MergeAsync(request, ct) : await merge.UnmergeAsync(request, ct),
+            "$resolve" when url.ResourceType == "Task" && url.Id is not null && !url.History =>
+                request.Method == "POST" ? await review.ResolveAsync(request, ct) : throw FhirException.MethodNotAllowed("Task/{id}/$resolve takes POST with a Parameters body."),
             _ => throw FhirException.NotFound($"Operation {url.Operation} is not supported here. Supported: {string.Join(", ", Supported)} on a resource type or instance."),
         };
     }

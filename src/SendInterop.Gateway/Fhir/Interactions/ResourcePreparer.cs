@@ -45,6 +45,11 @@ public sealed class ResourcePreparer(
     public async Task<PreparedResource> PrepareAsync(Resource resource, string id, AccessSession access, CancellationToken ct)
     {
         EnsureWritable(resource.TypeName);
+        // Identity review Tasks are the master child index's: it opens them and changes them only together with the
+        // links they decide (Task/{id}/$resolve), so a client can neither forge one nor close one behind its back.
+        if (access.Requester is not null && Identity.IdentityReviewTasks.IsReviewTask(resource))
+            throw new FhirException(403, OperationOutcome.IssueType.Forbidden,
+                "Identity review Tasks are written by the gateway only; resolve one with POST Task/{id}/$resolve.");
         resource.Id = id;
         // The owner is who writes, whatever the body claims: a client cannot plant data in another organisation's
         // name. Only the gateway's own writes (demo data, adapters) keep the owner they carry.

@@ -16,7 +16,9 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// Every match and include passes the consent gate; a withheld resource is not counted, paged or included, so the
 /// result looks exactly as if it did not exist.
 /// </summary>
-public sealed class SearchInteraction(SearchRequestParser parser, IResourceStore store, DisclosureGate gate, Microsoft.Extensions.Options.IOptions<AccessOptions> access)
+public sealed class SearchInteraction(
+    SearchRequestParser parser, IResourceStore store, DisclosureGate gate, Microsoft.Extensions.Options.IOptions<AccessOptions> access,
+    Identity.LinkedIdentifierSearch linked)
 {
     /// <summary>Store round trips spent refilling one page after the gate withheld matches; a shorter page links on.</summary>
     private const int MaxRefills = 20;
@@ -25,7 +27,11 @@ public sealed class SearchInteraction(SearchRequestParser parser, IResourceStore
     public async Task<FhirResponse> SearchAsync(FhirRequest request, ScopeGrant? grant, CancellationToken ct)
     {
         var type = request.Url.ResourceType!;
-        var search = parser.Parse(type, WithScopeConstraints(type, request.Url.Query, grant));
+        // Patient?linked-identifier= becomes an _id criterion over the child's linked records (master child index);
+        // the links below keep the caller's own query.
+        var (query, linkedIds) = await linked.ExpandAsync(type, request.Url.Query, ct);
+        if (linkedIds is { Count: 0 }) return Empty(request, type);
+        var search = parser.Parse(type, WithScopeConstraints(type, query, grant));
         if (search.Problems.Count > 0 && request.StrictHandling)
             throw new FhirException(400, OperationOutcome.IssueType.NotSupported, string.Join(" ", search.Problems));
 
@@ -176,6 +182,13 @@ public sealed class SearchInteraction(SearchRequestParser parser, IResourceStore
             cursor = onward;
         }
         return true;
+    }
+
+    private static FhirResponse Empty(FhirRequest request, string type)
+    {
+        var body = new BundleBody { Type = Bundle.BundleType.Searchset, Total = 0 };
+        body.Links.Add(("self", SelfLink(request.BaseUrl, type, request.Url.Query)));
+        return new FhirResponse { Bundle = body };
     }
 
     private static BundleBodyEntry Entry(string baseUrl, ResourceRecord r, Bundle.SearchEntryMode mode) =>

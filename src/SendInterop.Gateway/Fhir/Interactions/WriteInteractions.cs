@@ -17,6 +17,7 @@ public sealed class WriteInteractions(
     ConditionalWriteLocks conditionalLocks,
     ReadInteractions reads,
     IEnumerable<IResourceWriteObserver> observers,
+    IEnumerable<IResourceCommitHandler> commitHandlers,
     IOptions<FhirApiOptions> options)
 {
     public async Task<FhirResponse> CreateAsync(FhirRequest request, CancellationToken ct)
@@ -145,6 +146,7 @@ public sealed class WriteInteractions(
         {
             var results = await store.WriteAsync([write], ct);
             foreach (var o in observers) o.Written([write]);
+            foreach (var h in commitHandlers) await h.CommittedAsync([write], ct);
             return results;
         }
         catch (VersionConflictException ex)

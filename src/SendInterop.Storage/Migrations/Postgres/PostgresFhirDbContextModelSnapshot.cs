@@ -21,6 +21,116 @@ namespace SendInterop.Storage.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("SendInterop.Storage.Identity.MasterLinkRow", b =>
+                {
+                    b.Property<string>("PatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Band")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Explanation")
+                        .HasColumnType("text");
+
+                    b.Property<long>("LinkedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("MasterId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("MatchedPatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("NhsNumber")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("PatientVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("Probability")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("TraceOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("TraceVerificationStatus")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<double?>("Weight")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("PatientId");
+
+                    b.HasIndex("MasterId");
+
+                    b.HasIndex("NhsNumber");
+
+                    b.ToTable("master_links", (string)null);
+                });
+
+            modelBuilder.Entity("SendInterop.Storage.Identity.MasterMergeRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("AddedSourceLink")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("AddedTargetLink")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("MergedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("MergedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("SourceActiveBefore")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("SourceLinkBefore")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SourcePatientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("TargetPatientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("UnmergedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UnmergedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourcePatientId", "TargetPatientId");
+
+                    b.ToTable("master_merges", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Model.DateIndexRow", b =>
                 {
                     b.Property<long>("Id")

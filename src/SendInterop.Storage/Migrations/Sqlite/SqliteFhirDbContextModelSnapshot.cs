@@ -16,6 +16,116 @@ namespace SendInterop.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("SendInterop.Storage.Identity.MasterLinkRow", b =>
+                {
+                    b.Property<string>("PatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Band")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Explanation")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LinkedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MasterId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MatchedPatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NhsNumber")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PatientVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Probability")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("TraceOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TraceVerificationStatus")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Weight")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("PatientId");
+
+                    b.HasIndex("MasterId");
+
+                    b.HasIndex("NhsNumber");
+
+                    b.ToTable("master_links", (string)null);
+                });
+
+            modelBuilder.Entity("SendInterop.Storage.Identity.MasterMergeRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AddedSourceLink")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AddedTargetLink")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MergedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MergedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceActiveBefore")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceLinkBefore")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourcePatientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetPatientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UnmergedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UnmergedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourcePatientId", "TargetPatientId");
+
+                    b.ToTable("master_merges", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Model.DateIndexRow", b =>
                 {
                     b.Property<long>("Id")

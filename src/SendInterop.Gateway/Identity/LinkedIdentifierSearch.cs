@@ -1,0 +1,81 @@
+using SendInterop.Domain.Search;
+using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Storage.Identity;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Identity;
+
+/// <summary>
+/// The <c>linked-identifier</c> search parameter on Patient: <c>Patient?linked-identifier=[system]|value</c> finds the
+/// Patients holding that identifier and every other Patient record linked to the same master identity, so a UPN finds
+/// the child's NHS record too.
+/// </summary>
+/// <remarks>
+/// A parameter of its own rather than widening <c>identifier</c>: a FHIR search result must meet its criteria, and
+/// conditional create/update (<c>PUT Patient?identifier=...</c>) depend on <c>identifier</c> matching exactly one record
+/// (widened, the child's other records would turn an upsert into a 412). Master-index servers do the same: HAPI's MDM
+/// expands only when asked (the <c>:mdm</c> qualifier, <c>_mdm=true</c>). The expansion becomes an <c>_id</c> criterion
+/// for the ordinary search, so every record still passes the consent gate, is paged and counted like any match; the
+/// links in the Bundle keep the caller's own query, so no hidden record's id appears in them. Repeated parameters are
+/// ANDed, comma-separated values ORed, as for any token parameter.
+/// </remarks>
+public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResourceStore store, MasterIndexStore links, MasterChildIndex index)
+{
+    public const string Name = "linked-identifier";
+
+    /// <summary>Records of one child are few; a value matching more than this is refused rather than half answered.</summary>
+    public const int MaxRecords = 500;
+
+    /// <summary>
+    /// The query with <c>linked-identifier</c> replaced by <c>_id=...</c>; <c>null</c> ids when the query has no such
+    /// parameter; an empty id list when nothing matches.
+    /// </summary>
+    public async Task<(IReadOnlyList<KeyValuePair<string, string>> Query, IReadOnlyList<string>? Ids)> ExpandAsync(
+        string type, IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken ct)
+    {
+        if (type != "Patient" || !query.Any(kv => IsOurs(kv.Key))) return (query, null);
+        if (query.FirstOrDefault(kv => IsOurs(kv.Key) && kv.Key != Name) is { Key: { } modified })
+            throw FhirException.BadRequest($"'{modified}': {Name} takes no modifier.");
+        await index.EnsureReconciledAsync(ct);
+        HashSet<string>? ids = null;
+        foreach (var (_, value) in query.Where(kv => kv.Key == Name))
+        {
+            if (string.IsNullOrWhiteSpace(value)) throw FhirException.BadRequest($"{Name} needs a value: [system]|value.");
+            var these = await ExpandOneAsync(value, ct);
+            if (ids is null) ids = these;
+            else ids.IntersectWith(these);
+        }
+        var rest = query.Where(kv => !IsOurs(kv.Key)).ToList();
+        var list = ids!.Order(StringComparer.Ordinal).ToList();
+        if (list.Count > 0) rest.Add(new("_id", string.Join(',', list)));
+        return (rest, list);
+    }
+
+    private static bool IsOurs(string key) => key == Name || key.StartsWith(Name + ":", StringComparison.Ordinal);
+
+    /// <summary>The Patients holding the identifier (any of the comma-separated values) and all records of their masters.</summary>
+    private async Task<HashSet<string>> ExpandOneAsync(string value, CancellationToken ct)
+    {
+        var request = parser.Parse("Patient", [new("identifier", value)]);
+        if (request.Problems.Count > 0) throw FhirException.BadRequest(string.Join(" ", request.Problems));
+        request.Count = MaxRecords + 1;
+        request.SkipTotal = true;
+        IReadOnlyList<Storage.Model.ResourceRecord> matches;
+        try
+        {
+            matches = (await store.SearchAsync(request, ct)).Matches;
+        }
+        catch (Storage.Search.SearchValueException ex)
+        {
+            throw FhirException.BadRequest(ex.Message);
+        }
+        var direct = matches.Where(m => !m.IsDeleted).Select(m => m.ResourceId).ToList();
+        var found = new HashSet<string>(direct, StringComparer.Ordinal);
+        var masters = (await links.GetManyAsync(direct, ct)).Select(l => l.MasterId).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var member in await links.MembersAsync(masters, ct)) found.Add(member.PatientId);
+        if (found.Count > MaxRecords)
+            throw new FhirException(422, Hl7.Fhir.Model.OperationOutcome.IssueType.TooCostly,
+                $"{Name} matched more than {MaxRecords} records; give the identifier's system (system|value).");
+        return found;
+    }
+}
