@@ -21,7 +21,28 @@ public sealed class AuditLogRow
     public bool BreakGlass { get; set; }
 }
 
-/// <summary>"Who has seen my record": one row per child named in an audit entry.</summary>
+/// <summary>
+/// The search index of an entry (what <c>AuditEvent?agent=</c>, <c>date=</c> and <c>break-glass=</c> filter on), kept
+/// apart from <see cref="AuditLogRow"/> so a read request's commit appends one row to one B-tree: the index is filled
+/// in bulk after the commit (<see cref="AuditIndexer"/>), never on a request's path.
+/// </summary>
+public sealed class AuditSearchRow
+{
+    public long Sequence { get; set; }
+    public long Recorded { get; set; }
+    public string? Organisation { get; set; }
+    public string? Client { get; set; }
+    public bool BreakGlass { get; set; }
+}
+
+/// <summary>How far the search index has got: every entry up to <see cref="IndexedSequence"/> is indexed (one row, Id 1).</summary>
+public sealed class AuditIndexStateRow
+{
+    public int Id { get; set; }
+    public long IndexedSequence { get; set; }
+}
+
+/// <summary>"Who has seen my record": one row per child named in an audit entry (filled by <see cref="AuditIndexer"/>).</summary>
 public sealed class AuditPatientRow
 {
     public long Sequence { get; set; }
@@ -42,6 +63,8 @@ public abstract class AuditDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<AuditLogRow> Log => Set<AuditLogRow>();
     public DbSet<AuditPatientRow> Patients => Set<AuditPatientRow>();
+    public DbSet<AuditSearchRow> Search => Set<AuditSearchRow>();
+    public DbSet<AuditIndexStateRow> IndexState => Set<AuditIndexStateRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -55,10 +78,25 @@ public abstract class AuditDbContext(DbContextOptions options) : DbContext(optio
             e.Property(r => r.Organisation).HasMaxLength(128);
             e.Property(r => r.Client).HasMaxLength(128);
             e.Property(r => r.Decision).HasMaxLength(8);
-            e.HasIndex(r => r.Recorded).HasDatabaseName("ix_audit_log_recorded");
+            // No secondary index: the chain is appended on every request's path; searches use audit_search.
+        });
+        b.Entity<AuditSearchRow>(e =>
+        {
+            e.ToTable("audit_search");
+            e.HasKey(r => r.Sequence);
+            e.Property(r => r.Sequence).ValueGeneratedNever();
+            e.Property(r => r.Organisation).HasMaxLength(128);
+            e.Property(r => r.Client).HasMaxLength(128);
+            e.HasIndex(r => r.Recorded).HasDatabaseName("ix_audit_search_recorded");
             // "What did organisation X (or client Y) see", newest first.
-            e.HasIndex(r => new { r.Organisation, r.Sequence }).HasDatabaseName("ix_audit_log_organisation");
-            e.HasIndex(r => new { r.Client, r.Sequence }).HasDatabaseName("ix_audit_log_client");
+            e.HasIndex(r => new { r.Organisation, r.Sequence }).HasDatabaseName("ix_audit_search_organisation");
+            e.HasIndex(r => new { r.Client, r.Sequence }).HasDatabaseName("ix_audit_search_client");
+        });
+        b.Entity<AuditIndexStateRow>(e =>
+        {
+            e.ToTable("audit_index_state");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
         });
         b.Entity<AuditPatientRow>(e =>
         {

@@ -85,7 +85,20 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
         ? """(SELECT string_agg(x."PatientId", chr(31)) FROM audit_patient x WHERE x."Sequence" = l."Sequence")"""
         : """(SELECT group_concat(x."PatientId", char(31)) FROM audit_patient x WHERE x."Sequence" = l."Sequence")""";
 
-    private string EntryColumns => $"""l."Sequence", l."Recorded", l."Organisation", l."Client", l."Decision", l."BreakGlass", l."Payload", {PatientIdsColumn}""";
+    /// <summary>An entry's columns; its children come from its payload (so an entry reads the same before it is indexed).</summary>
+    private const string EntryColumns = """l."Sequence", l."Recorded", l."Organisation", l."Client", l."Decision", l."BreakGlass", l."Payload" """;
+
+    /// <summary>Brings the search index up to date first, so a search or verification sees every entry committed before it.</summary>
+    private async Task EnsureIndexedAsync(CancellationToken ct)
+    {
+        if (writer is not null)
+        {
+            await writer.IndexNowAsync(ct);
+            return;
+        }
+        await using var connection = await database.OpenAsync(ct);
+        await AuditIndexer.IndexAllAsync(connection, ct);
+    }
 
     public async Task<AuditLogEntry?> ReadAsync(long sequence, CancellationToken ct = default)
     {
@@ -101,11 +114,14 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
     {
         ArgumentNullException.ThrowIfNull(query);
         var count = Math.Clamp(query.Count, 0, AuditLogQuery.MaxCount);
+        await EnsureIndexedAsync(ct);
         await using var connection = await database.OpenAsync(ct);
 
-        // By patient the search is driven from the patient index (PatientId, Sequence), walked backwards.
-        var from = query.PatientId is null ? "audit_log l" : """audit_patient k JOIN audit_log l ON l."Sequence" = k."Sequence" """;
-        var key = query.PatientId is null ? "l.\"Sequence\"" : "k.\"Sequence\"";
+        // Filtered on the search index; by patient driven from the patient index (PatientId, Sequence), walked backwards.
+        var from = query.PatientId is null
+            ? """audit_search s JOIN audit_log l ON l."Sequence" = s."Sequence" """
+            : """audit_patient k JOIN audit_search s ON s."Sequence" = k."Sequence" JOIN audit_log l ON l."Sequence" = k."Sequence" """;
+        var key = query.PatientId is null ? "s.\"Sequence\"" : "k.\"Sequence\"";
         var criteria = new List<string>();
         var values = new List<(string, object)>();
         void Where(string sql, string name, object value)
@@ -114,11 +130,11 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
             values.Add((name, value));
         }
         if (query.PatientId is not null) Where("k.\"PatientId\" = @patient", "patient", query.PatientId);
-        if (query.OrganisationId is not null) Where("l.\"Organisation\" = @org", "org", query.OrganisationId);
-        if (query.ClientId is not null) Where("l.\"Client\" = @client", "client", query.ClientId);
-        if (query.BreakGlass is { } bg) Where("l.\"BreakGlass\" = @bg", "bg", bg);
-        if (query.From is { } f) Where("l.\"Recorded\" >= @from", "from", f.UtcTicks);
-        if (query.To is { } t) Where("l.\"Recorded\" < @to", "to", t.UtcTicks);
+        if (query.OrganisationId is not null) Where("s.\"Organisation\" = @org", "org", query.OrganisationId);
+        if (query.ClientId is not null) Where("s.\"Client\" = @client", "client", query.ClientId);
+        if (query.BreakGlass is { } bg) Where("s.\"BreakGlass\" = @bg", "bg", bg);
+        if (query.From is { } f) Where("s.\"Recorded\" >= @from", "from", f.UtcTicks);
+        if (query.To is { } t) Where("s.\"Recorded\" < @to", "to", t.UtcTicks);
         string WhereClause(IEnumerable<string> c) => c.Any() ? " WHERE " + string.Join(" AND ", c) : "";
 
         long total;
@@ -152,7 +168,11 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
         return new AuditLogPage(entries, next, total);
     }
 
-    public Task<AuditChainVerification> VerifyAsync(CancellationToken ct = default) => Task.Run(() => Verify(ct), ct);
+    public async Task<AuditChainVerification> VerifyAsync(CancellationToken ct = default)
+    {
+        await EnsureIndexedAsync(ct);
+        return await Task.Run(() => Verify(ct), ct);
+    }
 
     private sealed class WalkState
     {
@@ -168,7 +188,11 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
         var known = writer?.Head;
         using var connection = database.Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"""SELECT {EntryColumns}, l."PreviousHash", l."Hash" FROM audit_log l ORDER BY l."Sequence" """;
+        // With each entry: its patient index rows and its search index row, checked against the entry itself.
+        cmd.CommandText = $"""
+            SELECT {EntryColumns}, {PatientIdsColumn}, l."PreviousHash", l."Hash", s."Sequence", s."Recorded", s."Organisation", s."Client", s."BreakGlass"
+            FROM audit_log l LEFT JOIN audit_search s ON s."Sequence" = l."Sequence" ORDER BY l."Sequence"
+            """;
         using var reader = cmd.ExecuteReader();
         var state = new WalkState();
         var chainBreak = AuditChain.Verify(Walk(reader, state, known, ct));
@@ -203,12 +227,17 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
             var entry = new AuditChainEntry(stored.Sequence, payload, reader.GetString(8), reader.GetString(9));
             yield return entry;
 
+            var indexedPatients = reader.IsDBNull(7) ? [] : reader.GetString(7).Split(Separator);
             var columns = new AuditIndex(stored.Recorded.UtcTicks, stored.OrganisationId, stored.ClientId,
-                AuditEventRenderer.DecisionCode(stored.Decision), stored.BreakGlass, stored.PatientIds);
+                AuditEventRenderer.DecisionCode(stored.Decision), stored.BreakGlass, indexedPatients);
+            var searchRowMatches = !reader.IsDBNull(10) && reader.GetInt64(11) == stored.Recorded.UtcTicks
+                && (reader.IsDBNull(12) ? null : reader.GetString(12)) == stored.OrganisationId
+                && (reader.IsDBNull(13) ? null : reader.GetString(13)) == stored.ClientId
+                && reader.GetBoolean(14) == stored.BreakGlass;
             AuditIndex? content;
             try { content = AuditPayload.IndexOf(payload); }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException) { content = null; }
-            if (content is null || !content.Matches(columns) || reader.GetString(4) is not ("permit" or "deny"))
+            if (content is null || !content.Matches(columns) || !searchRowMatches || reader.GetString(4) is not ("permit" or "deny"))
             {
                 state.ColumnsBreak = new AuditChainBreak(entry.Sequence,
                     $"entry {entry.Sequence}'s search columns (recorded, organisation, client, decision, break-glass, patients) do not match its content: they were changed after it was written");
@@ -222,7 +251,10 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
 
     private static AuditLogEntry ReadEntry(DbDataReader r, bool render = true)
     {
-        var patients = r.IsDBNull(7) ? [] : r.GetString(7).Split(Separator);
+        var payload = r.GetFieldValue<byte[]>(6);
+        string[] patients;
+        try { patients = [.. AuditPayload.IndexOf(payload).PatientIds.Distinct(StringComparer.Ordinal)]; }
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or KeyNotFoundException) { patients = []; }
         Array.Sort(patients, StringComparer.Ordinal);
         return new AuditLogEntry(
             r.GetInt64(0),
@@ -232,7 +264,7 @@ internal sealed class AuditLogReader(AuditLogDatabase database, AuditLogWriter? 
             r.GetString(4) == "permit" ? AuditDecision.Permit : AuditDecision.Deny,
             r.GetBoolean(5),
             patients,
-            render ? AuditPayload.AuditEventJson(r.GetFieldValue<byte[]>(6), r.GetInt64(0)) : []);
+            render ? AuditPayload.AuditEventJson(payload, r.GetInt64(0)) : []);
     }
 
     private static void Add(DbCommand cmd, string name, object value)

@@ -48,14 +48,16 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         INSERT INTO audit_log ("Sequence", "Recorded", "PreviousHash", "Hash", "Payload", "Organisation", "Client", "Decision", "BreakGlass")
         VALUES (@s, @r, @ph, @h, @p, @o, @c, @d, @b)
         """;
-    private const string InsertPatientSql = """INSERT INTO audit_patient ("Sequence", "PatientId") VALUES (@s, @i)""";
     private static readonly string[] LogParameters = ["s", "r", "ph", "h", "p", "o", "c", "d", "b"];
 
     /// <summary>With synchronous=NORMAL: the longest a committed entry waits for its flush to disk.</summary>
     public static readonly TimeSpan SyncInterval = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Queued by the sync timer to wake the loop; never written.</summary>
-    private static readonly Pending SyncMarker = new([], new AuditIndex(0, null, null, "", false, []), new TaskCompletionSource<long>());
+    /// <summary>The longest a committed entry waits to enter the search index when nobody asks for it sooner.</summary>
+    public static readonly TimeSpan IndexInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Queued by the timer every <see cref="SyncInterval"/> to wake the loop (flush, index); never written.</summary>
+    private static readonly Pending Tick = new([], new AuditIndex(0, null, null, "", false, []), new TaskCompletionSource<long>());
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly AuditLogDatabase _database;
@@ -65,17 +67,27 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     private DbConnection? _connection;
     private AuditChainHead? _head;
     private readonly CancellationTokenSource _stopping = new();
-    private Task? _syncLoop;
+    private Task? _timerLoop;
     private bool _unsynced;
     private long _synced;
+    // Loop-only state: entries committed since the index last caught up (start-up assumes some: a crash may have
+    // left entries unindexed), when it last did, and the readers waiting for it.
+    private long _unindexed = 1;
+    private long _lastIndexed = Environment.TickCount64;
+    private readonly List<TaskCompletionSource> _indexWaiters = [];
 
-    public AuditLogWriter(AuditLogDatabase database, ILogger<AuditLogWriter> logger)
+    private readonly long _indexIntervalMs;
+
+    /// <param name="indexInterval">How long an entry may wait for the search index when nobody asks (default <see cref="IndexInterval"/>).</param>
+    public AuditLogWriter(AuditLogDatabase database, ILogger<AuditLogWriter> logger, TimeSpan? indexInterval = null)
     {
         _database = database;
         _logger = logger;
+        _indexIntervalMs = (long)(indexInterval ?? IndexInterval).TotalMilliseconds;
     }
 
-    private sealed record Pending(byte[] Body, AuditIndex Index, TaskCompletionSource<long> Done);
+    /// <summary>A record to write, or (with <see cref="IndexWaiter"/>) a reader's request to bring the index up to date.</summary>
+    private sealed record Pending(byte[] Body, AuditIndex Index, TaskCompletionSource<long> Done, TaskCompletionSource? IndexWaiter = null);
 
     /// <summary>
     /// The last entry known to be on disk: every commit's under synchronous=FULL (and on PostgreSQL), the last
@@ -104,6 +116,24 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         if (!_queue.Writer.TryWrite(pending))
             pending.Done.SetException(new AuditLogUnavailableException("The audit log is shutting down and takes no more entries."));
         return ct.CanBeCanceled ? pending.Done.Task.WaitAsync(ct) : pending.Done.Task;
+    }
+
+    /// <summary>
+    /// Completes once every entry committed before the call is in the search index (<see cref="AuditIndexer"/>):
+    /// what a search or a verification asks first, so it sees everything already audited. The writer loop does the
+    /// work between batches (on its connection, under its lock); once the writer has stopped, the caller does it.
+    /// </summary>
+    public async Task IndexNowAsync(CancellationToken ct = default)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        EnsureStarted();
+        if (_queue.Writer.TryWrite(new Pending([], Tick.Index, Tick.Done, waiter)))
+        {
+            await waiter.Task.WaitAsync(ct);
+            return;
+        }
+        await using var connection = await _database.OpenAsync(ct);
+        await AuditIndexer.IndexAllAsync(connection, ct);
     }
 
     /// <summary>Refused before queueing, so one bad record can never fail a whole batch (PostgreSQL enforces the lengths).</summary>
@@ -139,7 +169,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         await _stopping.CancelAsync();
         _queue.Writer.TryComplete();
         Task? loop, sync;
-        lock (_startLock) (loop, sync) = (_loop, _syncLoop);
+        lock (_startLock) (loop, sync) = (_loop, _timerLoop);
         if (loop is not null) await loop.WaitAsync(ct);
         if (sync is not null) await sync.WaitAsync(ct);
     }
@@ -152,45 +182,93 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         lock (_startLock)
         {
             _loop ??= Task.Run(RunAsync);
-            if (_syncLoop is null && _database.Provider == StorageProvider.Sqlite && !_database.FlushEveryCommit)
-                _syncLoop = Task.Run(SyncTimerAsync);
+            _timerLoop ??= Task.Run(TimerAsync);
         }
     }
 
-    /// <summary>Asks the writer loop for a flush every <see cref="SyncInterval"/> (it skips it when nothing was committed).</summary>
-    private async Task SyncTimerAsync()
+    /// <summary>Wakes the writer loop every <see cref="SyncInterval"/> for its flush and index work (skipped when there is none).</summary>
+    private async Task TimerAsync()
     {
         using var timer = new PeriodicTimer(SyncInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token)) _queue.Writer.TryWrite(SyncMarker);
+            while (await timer.WaitForNextTickAsync(_stopping.Token)) _queue.Writer.TryWrite(Tick);
         }
-        catch (OperationCanceledException) { /* stopping: closing the connection checkpoints the file */ }
+        catch (OperationCanceledException) { /* stopping: the loop indexes what is left, closing the connection checkpoints */ }
     }
 
     private async Task RunAsync()
     {
         var batch = new List<Pending>(64);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (true)
         {
+            // Index work left over (behind by more than a chunk) does not wait for the next record or tick.
+            if (!IndexDue() && !await _queue.Reader.WaitToReadAsync()) break;
             batch.Clear();
-            var sync = false;
+            var tick = false;
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
             {
-                if (ReferenceEquals(next, SyncMarker)) sync = true;
+                if (next.IndexWaiter is { } waiter) _indexWaiters.Add(waiter);
+                else if (ReferenceEquals(next, Tick)) tick = true;
                 else batch.Add(next);
             }
-            if (sync) await SyncAsync();
-            if (batch.Count == 0) continue;
-            try { await CommitAsync(batch); }
-            catch (Exception ex)
+            if (batch.Count > 0)
             {
-                // CommitAsync answers every caller itself; this only keeps the loop alive should that ever throw.
-                foreach (var p in batch) p.Done.TrySetException(new AuditLogUnavailableException("The audit entry could not be stored.", ex));
+                try { await CommitAsync(batch); }
+                catch (Exception ex)
+                {
+                    // CommitAsync answers every caller itself; this only keeps the loop alive should that ever throw.
+                    foreach (var p in batch) p.Done.TrySetException(new AuditLogUnavailableException("The audit entry could not be stored.", ex));
+                }
             }
+            if (tick) await SyncAsync();
+            // One chunk per turn, so records queued meanwhile wait for one chunk at most, never for a whole backlog.
+            if (IndexDue()) await IndexChunkAsync();
         }
+        // Stopping: leave the index complete, and answer anyone still waiting for it.
+        while (_unindexed > 0 && await IndexChunkAsync()) { }
+        foreach (var w in _indexWaiters) w.TrySetResult();
+        _indexWaiters.Clear();
         if (_connection is not null) await _connection.DisposeAsync();
         _connection = null;
+    }
+
+    /// <summary>A reader is waiting, a chunk's worth is pending, or an entry has waited <see cref="IndexInterval"/>.</summary>
+    private bool IndexDue() =>
+        _indexWaiters.Count > 0
+        || _unindexed >= AuditIndexer.Chunk
+        || (_unindexed > 0 && Environment.TickCount64 - _lastIndexed >= _indexIntervalMs);
+
+    /// <summary>Indexes one chunk; answers the waiting readers once it has caught up. False when it failed (logged; retried later).</summary>
+    private async Task<bool> IndexChunkAsync()
+    {
+        try
+        {
+            _connection ??= await _database.OpenAsync();
+            var indexed = await AuditIndexer.IndexChunkAsync(_connection);
+            if (indexed < AuditIndexer.Chunk)
+            {
+                _unindexed = 0;
+                _lastIndexed = Environment.TickCount64;
+                foreach (var w in _indexWaiters) w.TrySetResult();
+                _indexWaiters.Clear();
+            }
+            return true;
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
+        {
+            // The entries are committed; only their index waits. Readers get the failure rather than a stale answer.
+            LogIndexFailed(ex);
+            _lastIndexed = Environment.TickCount64;
+            foreach (var w in _indexWaiters) w.TrySetException(new AuditLogUnavailableException("The audit log's search index could not be brought up to date.", ex));
+            _indexWaiters.Clear();
+            if (_connection is not null)
+            {
+                try { await _connection.DisposeAsync(); } catch (Exception) { /* already broken */ }
+                _connection = null;
+            }
+            return false;
+        }
     }
 
     private async Task CommitAsync(List<Pending> batch)
@@ -214,6 +292,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
 
                 var last = entries[^1];
                 Volatile.Write(ref _head, new AuditChainHead(last.Sequence, last.Hash));
+                _unindexed += batch.Count;
                 if (_database.Provider == StorageProvider.Postgres || _database.FlushEveryCommit) Volatile.Write(ref _synced, last.Sequence);
                 else _unsynced = true;
                 for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(entries[i].Sequence);
@@ -297,17 +376,16 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         return head is null ? null : new AuditChainEntry(head.Sequence, [], "", head.Hash);
     }
 
+    /// <summary>The chain rows only: the search index is filled after the commit (<see cref="AuditIndexer"/>).</summary>
     private static async Task InsertAsync(DbConnection connection, DbTransaction tx, List<Pending> batch, AuditChainEntry[] entries)
     {
         if (connection is NpgsqlConnection pg)
         {
-            // PostgreSQL: the whole batch as two statements, each row's values in arrays (one round trip, one parse
-            // and plan per table instead of one per row).
-            var patients = batch.SelectMany((p, i) => p.Index.PatientIds.Select(id => (entries[i].Sequence, id))).ToList();
+            // PostgreSQL: the whole batch as one statement, each row's values in arrays (one round trip, one parse
+            // and plan instead of one per row).
             await using var cmd = new NpgsqlCommand("""
                 INSERT INTO audit_log ("Sequence", "Recorded", "PreviousHash", "Hash", "Payload", "Organisation", "Client", "Decision", "BreakGlass")
                 SELECT * FROM unnest(@s, @r, @ph, @h, @p, @o, @c, @d, @b);
-                INSERT INTO audit_patient ("Sequence", "PatientId") SELECT * FROM unnest(@ps, @pi);
                 """, pg, (NpgsqlTransaction)tx);
             cmd.Parameters.AddWithValue("s", entries.Select(e => e.Sequence).ToArray());
             cmd.Parameters.AddWithValue("r", batch.Select(p => p.Index.Recorded).ToArray());
@@ -318,32 +396,19 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             cmd.Parameters.AddWithValue("c", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, batch.Select(p => p.Index.Client).ToArray());
             cmd.Parameters.AddWithValue("d", batch.Select(p => p.Index.Decision).ToArray());
             cmd.Parameters.AddWithValue("b", batch.Select(p => p.Index.BreakGlass).ToArray());
-            cmd.Parameters.AddWithValue("ps", patients.Select(x => x.Sequence).ToArray());
-            cmd.Parameters.AddWithValue("pi", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, patients.Select(x => x.id).ToArray());
             await cmd.ExecuteNonQueryAsync();
             return;
         }
 
-        // SQLite: in-process, so one prepared statement per table re-executed with new values costs microseconds a row.
+        // SQLite: in-process, so one prepared statement re-executed with new values costs microseconds a row.
         await using var insertLog = connection.CreateCommand();
         insertLog.Transaction = tx;
         insertLog.CommandText = InsertLogSql;
-        await using var insertPatient = connection.CreateCommand();
-        insertPatient.Transaction = tx;
-        insertPatient.CommandText = InsertPatientSql;
-        insertPatient.Parameters.Add(Parameter(insertPatient.CreateParameter, "s", 0L));
-        insertPatient.Parameters.Add(Parameter(insertPatient.CreateParameter, "i", ""));
         for (int i = 0; i < batch.Count; i++)
         {
             if (i == 0) AddLogParameters(insertLog.Parameters, insertLog.CreateParameter, batch[i], entries[i]);
             else SetLogValues(insertLog.Parameters, batch[i], entries[i]);
             await insertLog.ExecuteNonQueryAsync();
-            foreach (var patient in batch[i].Index.PatientIds)
-            {
-                insertPatient.Parameters[0].Value = entries[i].Sequence;
-                insertPatient.Parameters[1].Value = patient;
-                await insertPatient.ExecuteNonQueryAsync();
-            }
         }
     }
 
@@ -369,6 +434,9 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         p.Value = value ?? DBNull.Value;
         return p;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log's search index could not be brought up to date; retrying at the next interval")]
+    private partial void LogIndexFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log could not be flushed to disk; retrying at the next interval")]
     private partial void LogSyncFailed(Exception ex);

@@ -191,6 +191,59 @@ public abstract class AuditLogTests(bool postgres)
     }
 
     [Fact]
+    public async Task A_commit_writes_the_chain_only_and_the_index_follows_when_a_reader_asks()
+    {
+        await using var s = await Stack();
+        var writer = await s.StartWriterAsync(indexInterval: TimeSpan.FromHours(1));
+        await s.Writer.IndexNowAsync();
+        var sequence = await writer.WriteAsync(AuditRecords.Record(children: ["child-late"]));
+
+        Assert.Equal(0, await s.ScalarAsync<long>("""SELECT count(*) FROM audit_search WHERE "Sequence" = @s""", ("s", sequence)));
+        Assert.Equal(0, await s.ScalarAsync<long>("""SELECT count(*) FROM audit_patient WHERE "Sequence" = @s""", ("s", sequence)));
+        // Read by id needs no index: its children come from the entry itself.
+        Assert.Equal(["child-late"], (await s.DatabaseOnlyReader.ReadAsync(sequence))!.PatientIds);
+        // A search brings the index up to date first, so it sees every entry committed before it.
+        var reader = AuditLogServiceCollectionExtensions.CreateReader(s.Database, writer);
+        Assert.Equal([sequence], (await reader.SearchAsync(new AuditLogQuery(PatientId: "child-late"))).Entries.Select(e => e.Sequence));
+        Assert.Equal(1, await s.ScalarAsync<long>("""SELECT count(*) FROM audit_search WHERE "Sequence" = @s""", ("s", sequence)));
+        Assert.Equal(sequence, await s.ScalarAsync<long>("""SELECT "IndexedSequence" FROM audit_index_state"""));
+    }
+
+    [Fact]
+    public async Task Entries_left_unindexed_by_a_crash_are_indexed_from_the_watermark_and_verify()
+    {
+        await using var s = await Stack();
+        await s.AppendAsync(10, i => AuditRecords.Record(children: [$"child-{i}"], organisation: i % 2 == 0 ? "la-926" : "ods-RY3"));
+        // The state a crash between commit and indexing leaves: entries 6-10 committed, the index stopped after 5.
+        await s.ExecuteAsync("""DELETE FROM audit_patient WHERE "Sequence" > 5""");
+        await s.ExecuteAsync("""DELETE FROM audit_search WHERE "Sequence" > 5""");
+        await s.ExecuteAsync("""UPDATE audit_index_state SET "IndexedSequence" = 5""");
+
+        var restarted = await s.StartWriterAsync();
+        var reader = AuditLogServiceCollectionExtensions.CreateReader(s.Database, restarted);
+        Assert.Equal([9L], (await reader.SearchAsync(new AuditLogQuery(PatientId: "child-8"))).Entries.Select(e => e.Sequence));
+        Assert.Equal([10L, 8L, 6L, 4L, 2L], (await reader.SearchAsync(new AuditLogQuery(OrganisationId: "ods-RY3"))).Entries.Select(e => e.Sequence));
+        var result = await reader.VerifyAsync();
+        Assert.True(result.Intact, result.Break?.Reason);
+        Assert.Equal(10, result.EntriesChecked);
+    }
+
+    [Fact]
+    public async Task A_search_index_row_removed_or_edited_behind_the_log_is_reported()
+    {
+        await using var s = await Stack();
+        await s.AppendAsync(8);
+        await s.ExecuteAsync("""UPDATE audit_search SET "Organisation" = 'la-000' WHERE "Sequence" = 3""");
+        Assert.Equal(3, (await s.Reader.VerifyAsync()).Break!.Sequence);
+        await s.ExecuteAsync("""UPDATE audit_search SET "Organisation" = 'la-926' WHERE "Sequence" = 3""");
+        Assert.True((await s.Reader.VerifyAsync()).Intact);
+        await s.ExecuteAsync("""DELETE FROM audit_search WHERE "Sequence" = 6""");
+        var result = await s.Reader.VerifyAsync();
+        Assert.Equal(6, result.Break!.Sequence);
+        Assert.Contains("search columns", result.Break.Reason);
+    }
+
+    [Fact]
     public async Task An_entry_is_stored_as_its_compact_record_and_read_as_the_AuditEvent_rendered_from_it()
     {
         await using var s = await Stack();

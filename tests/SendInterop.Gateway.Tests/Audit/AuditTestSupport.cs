@@ -77,9 +77,9 @@ public sealed class AuditStack : IAsyncDisposable
     }
 
     /// <summary>A new writer on the same database, started (loads the head) like a restarted gateway's.</summary>
-    public async Task<AuditLogWriter> StartWriterAsync()
+    public async Task<AuditLogWriter> StartWriterAsync(TimeSpan? indexInterval = null)
     {
-        var writer = new AuditLogWriter(Database, NullLogger<AuditLogWriter>.Instance);
+        var writer = new AuditLogWriter(Database, NullLogger<AuditLogWriter>.Instance, indexInterval);
         await writer.StartAsync();
         _writers.Add(writer);
         return writer;
@@ -90,6 +90,8 @@ public sealed class AuditStack : IAsyncDisposable
         var w = writer ?? Writer;
         var sequences = new List<long>();
         for (int i = 0; i < count; i++) sequences.Add(await w.WriteAsync(record?.Invoke(i) ?? AuditRecords.Record()));
+        // Indexed before returning, so tamper tests edit index rows that exist (the index follows the commit).
+        await w.IndexNowAsync();
         return sequences;
     }
 

@@ -21,6 +21,19 @@ namespace SendInterop.Storage.Audit.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("SendInterop.Storage.Audit.AuditIndexStateRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("IndexedSequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_index_state", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Audit.AuditLogRow", b =>
                 {
                     b.Property<long>("Sequence")
@@ -61,15 +74,6 @@ namespace SendInterop.Storage.Audit.Migrations.Postgres
 
                     b.HasKey("Sequence");
 
-                    b.HasIndex("Recorded")
-                        .HasDatabaseName("ix_audit_log_recorded");
-
-                    b.HasIndex("Client", "Sequence")
-                        .HasDatabaseName("ix_audit_log_client");
-
-                    b.HasIndex("Organisation", "Sequence")
-                        .HasDatabaseName("ix_audit_log_organisation");
-
                     b.ToTable("audit_log", (string)null);
                 });
 
@@ -88,6 +92,39 @@ namespace SendInterop.Storage.Audit.Migrations.Postgres
                         .HasDatabaseName("ix_audit_patient_patient");
 
                     b.ToTable("audit_patient", (string)null);
+                });
+
+            modelBuilder.Entity("SendInterop.Storage.Audit.AuditSearchRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("BreakGlass")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Client")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Organisation")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("Recorded")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Recorded")
+                        .HasDatabaseName("ix_audit_search_recorded");
+
+                    b.HasIndex("Client", "Sequence")
+                        .HasDatabaseName("ix_audit_search_client");
+
+                    b.HasIndex("Organisation", "Sequence")
+                        .HasDatabaseName("ix_audit_search_organisation");
+
+                    b.ToTable("audit_search", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -16,6 +16,19 @@ namespace SendInterop.Storage.Audit.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("SendInterop.Storage.Audit.AuditIndexStateRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IndexedSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_index_state", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Audit.AuditLogRow", b =>
                 {
                     b.Property<long>("Sequence")
@@ -56,15 +69,6 @@ namespace SendInterop.Storage.Audit.Migrations.Sqlite
 
                     b.HasKey("Sequence");
 
-                    b.HasIndex("Recorded")
-                        .HasDatabaseName("ix_audit_log_recorded");
-
-                    b.HasIndex("Client", "Sequence")
-                        .HasDatabaseName("ix_audit_log_client");
-
-                    b.HasIndex("Organisation", "Sequence")
-                        .HasDatabaseName("ix_audit_log_organisation");
-
                     b.ToTable("audit_log", (string)null);
                 });
 
@@ -83,6 +87,39 @@ namespace SendInterop.Storage.Audit.Migrations.Sqlite
                         .HasDatabaseName("ix_audit_patient_patient");
 
                     b.ToTable("audit_patient", (string)null);
+                });
+
+            modelBuilder.Entity("SendInterop.Storage.Audit.AuditSearchRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BreakGlass")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Client")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Organisation")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Recorded")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Recorded")
+                        .HasDatabaseName("ix_audit_search_recorded");
+
+                    b.HasIndex("Client", "Sequence")
+                        .HasDatabaseName("ix_audit_search_client");
+
+                    b.HasIndex("Organisation", "Sequence")
+                        .HasDatabaseName("ix_audit_search_organisation");
+
+                    b.ToTable("audit_search", (string)null);
                 });
 #pragma warning restore 612, 618
         }
