@@ -5,15 +5,19 @@ using SendInterop.Gateway.Fhir.Endpoints;
 using SendInterop.Gateway.Hosting;
 using SendInterop.Gateway.OpenApi;
 using SendInterop.Gateway.Security.Authentication;
+using SendInterop.Gateway.Sen2;
+using SendInterop.Gateway.Statutory;
 using SendInterop.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSendInteropDefaults();
 builder.AddFhirApi();
+builder.AddStatutoryTasks();
 builder.AddFhirSwagger();
 builder.AddSendInteropAuthentication();
 builder.AddDemoData();
 builder.AddAuditTrail();
+builder.AddSen2();
 
 var app = builder.Build();
 if (!OpenApiDocumentGeneration.IsRunning) await app.Services.GetRequiredService<StorageInitializer>().InitializeAsync();
@@ -28,6 +32,7 @@ app.UseAuthorization();
 app.MapHealthEndpoints();
 app.MapAuthEndpoints();
 app.MapFhirApi();
+app.MapSen2Api();
 app.MapAuditEndpoints();
 app.AnnounceAddresses();
 

@@ -17,6 +17,12 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
     public DbSet<QuantityIndexRow> QuantityIndex => Set<QuantityIndexRow>();
     public DbSet<Identity.MasterLinkRow> MasterLinks => Set<Identity.MasterLinkRow>();
     public DbSet<Identity.MasterMergeRow> MasterMerges => Set<Identity.MasterMergeRow>();
+    public DbSet<Indicators.CaseRowEntity> IndicatorCases => Set<Indicators.CaseRowEntity>();
+    public DbSet<Indicators.PlanRowEntity> IndicatorPlans => Set<Indicators.PlanRowEntity>();
+    public DbSet<Indicators.ReviewRowEntity> IndicatorReviews => Set<Indicators.ReviewRowEntity>();
+    public DbSet<Indicators.OutcomeRowEntity> IndicatorOutcomes => Set<Indicators.OutcomeRowEntity>();
+    public DbSet<Indicators.WaitRowEntity> IndicatorWaits => Set<Indicators.WaitRowEntity>();
+    public DbSet<Indicators.ProjectionStateEntity> IndicatorState => Set<Indicators.ProjectionStateEntity>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -114,6 +120,9 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
             e.Property(r => r.UnmergedBy).HasMaxLength(128);
             e.HasIndex(r => new { r.SourcePatientId, r.TargetPatientId });
         });
+
+        // The indicator projection (issue #5): flat rows the indicator SQL groups over.
+        Indicators.IndicatorProjectionModel.Configure(b);
     }
 
     /// <summary>The partial-index predicate for "current version"; quoting differs by provider.</summary>

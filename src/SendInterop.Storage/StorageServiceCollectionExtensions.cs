@@ -21,6 +21,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IResourceStore, ResourceStore>();
         services.AddSingleton<StorageInitializer>();
         services.AddSingleton<Identity.MasterIndexStore>();
+        services.AddSingleton<Indicators.IndicatorProjectionStore>();
+        services.AddSingleton<Indicators.ChildRecordSource>();
+        services.AddSingleton<Indicators.SqlIndicatorEvaluator>();
         return services;
     }
 

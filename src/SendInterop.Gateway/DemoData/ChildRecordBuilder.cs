@@ -2,6 +2,7 @@ using System.Globalization;
 using Hl7.Fhir.Model;
 using SendInterop.Domain.Identifiers;
 using SendInterop.Domain.Profiles;
+using SendInterop.Domain.Statutory;
 using FhirTask = Hl7.Fhir.Model.Task;
 
 namespace SendInterop.Gateway.DemoData;
@@ -277,7 +278,13 @@ internal sealed class ChildRecordBuilder
         var plan = BuildCarePlan(status, draft, issued, ended, goals, placement: true);
         plan.SupportingInfo.AddRange(advice.Select(a => Section(new ResourceReference(a), "K")));
         if (ended is not null)
+        {
             plan.Note.Add(new Annotation { Text = new Markdown($"Plan ceased ({cease.Display}); SEN2 cease reason {cease.Code}. Decision notified to the family and the named setting (SEND Regs 2014 reg 31).") });
+            // The structured form the statutory clock and the SEN2 export read; the note stays for people.
+            if (CeaseReason.FromKeyword(cease.Code) is { } reason)
+                plan.Extension.Add(new Extension(StatutoryCanonical.Extensions.CeaseReason,
+                    new Coding(StatutoryCanonical.Sen2CeaseReasonCodeSystem, reason.CodeText, reason.Description)));
+        }
         Add(planUrn, plan);
 
         AddHealthEpisodes(request, maxEpisodes: 2);
@@ -554,12 +561,22 @@ internal sealed class ChildRecordBuilder
         }
 
         AddTask(srUrn, DemoCodes.AdviceRequest, $"{title}: requested under SEND Regs 2014 reg 6; due within 6 weeks (reg 8)", asked, asked.AddDays(42),
-            owner.Reference, received, received is null ? null : (DemoCodes.AdviceReceived, "Advice received"), docUrn);
+            owner.Reference, received, received is null ? null : (DemoCodes.AdviceReceived, "Advice received"), docUrn,
+            performerType: AdviceSourceOf(role));
         return docUrn ?? "";
     }
 
+    /// <summary>Who an advice request went to (reg 6), coded so the statutory clock need not read the description.</summary>
+    private static AdviceSource AdviceSourceOf(string role) => role switch
+    {
+        "education" => AdviceSource.EducationalPsychologist,
+        "health" => AdviceSource.Health,
+        "social-care" => AdviceSource.SocialCare,
+        _ => AdviceSource.Other,
+    };
+
     private void AddTask(string srUrn, string code, string description, DateOnly started, DateOnly due, string owner, DateOnly? done,
-        (string Code, string Display)? outcome, string? outputUrn = null, string? note = null)
+        (string Code, string Display)? outcome, string? outputUrn = null, string? note = null, AdviceSource? performerType = null)
     {
         var overdue = done is null && _asOf > due;
         var task = new FhirTask
@@ -590,8 +607,18 @@ internal sealed class ChildRecordBuilder
         }
 
         if (note is not null) task.Note.Add(new Annotation { Text = new Markdown(note) });
+        if (performerType is { } source)
+            task.PerformerType.Add(new CodeableConcept(StatutoryCanonical.AdviceSourceCodeSystem, AdviceSources.Code(source), AdviceLabel(source)));
         Add(NewUrn(), task);
     }
+
+    private static string AdviceLabel(AdviceSource source) => source switch
+    {
+        AdviceSource.EducationalPsychologist => "Educational psychologist",
+        AdviceSource.Health => "Health",
+        AdviceSource.SocialCare => "Social care",
+        _ => "Other",
+    };
 
     private static string StepDisplay(string code) => code switch
     {

@@ -52,6 +52,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSingleton<FhirHttpHandler>();
         services.AddSendProfileValidation(config);
         services.AddConsentGate(config);
+        Indicators.IndicatorServiceCollectionExtensions.AddIndicators(services, config);
 
         services.AddExceptionHandler<FhirErrorHandler>();
         services.AddProblemDetails();

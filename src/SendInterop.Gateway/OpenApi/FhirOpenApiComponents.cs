@@ -45,6 +45,13 @@ internal static class FhirOpenApiComponents
         public const string IfNoneExist = "If-None-Exist";
         public const string PreferReturn = "Prefer-return";
         public const string PreferHandling = "Prefer-handling";
+        public const string Measure = "measure";
+        public const string PeriodStart = "periodStart";
+        public const string PeriodEnd = "periodEnd";
+        public const string ReferenceDate = "referenceDate";
+        public const string Sen2Year = "sen2Year";
+        public const string Subject = "subject";
+        public const string ReportType = "reportType";
     }
 
     /// <summary>Header names (keys under <c>#/components/headers</c>).</summary>
@@ -82,6 +89,9 @@ internal static class FhirOpenApiComponents
         public const string ResolveRequest = "TaskResolveRequest";
         public const string ResolveRequestXml = "TaskResolveRequestXml";
         public const string ResolvedReview = "ResolvedIdentityReviewTask";
+        public const string EvaluateMeasureRequest = "EvaluateMeasureRequest";
+        public const string EvaluateMeasureRequestXml = "EvaluateMeasureRequestXml";
+        public const string MeasureReportSummary = "MeasureReportSummary";
     }
 
     /// <summary>Error responses (keys under <c>#/components/responses</c>), by HTTP status.</summary>
@@ -240,6 +250,27 @@ internal static class FhirOpenApiComponents
             "Also return resources that refer to the matches: SourceType:searchParameter (repeatable).",
             new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
             example: new JsonArray("CarePlan:subject"), explode: true));
+        yield return (Parameters.Measure, Query("measure",
+            "Type-level $evaluate-measure: the indicator, by Measure id or canonical URL (GET /fhir/Measure lists them).",
+            new OpenApiSchema { Type = JsonSchemaType.String }, example: "ehc-plans-in-place"));
+        yield return (Parameters.PeriodStart, Query("periodStart",
+            "First day of the activity period (FHIR date: yyyy, yyyy-MM or yyyy-MM-dd; widened to the first day). With periodEnd, or use sen2Year.",
+            new OpenApiSchema { Type = JsonSchemaType.String }, example: "2024-01-01"));
+        yield return (Parameters.PeriodEnd, Query("periodEnd",
+            "Last day of the activity period, included (widened to the last day).",
+            new OpenApiSchema { Type = JsonSchemaType.String }, example: "2024-12-31"));
+        yield return (Parameters.ReferenceDate, Query("referenceDate",
+            "The snapshot day for caseload indicators and age bands; on or after periodEnd (default: periodEnd).",
+            new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" }, example: "2025-01-16"));
+        yield return (Parameters.Sen2Year, Query("sen2Year",
+            "A SEN2 collection year instead of a period: activity in the calendar year before, snapshot on the January census day.",
+            new OpenApiSchema { Type = JsonSchemaType.Integer }, example: 2025));
+        yield return (Parameters.Subject, Query("subject",
+            "Organization/la-NNN (or the 3-digit LA code), an ONS region code (E12...), or England (default).",
+            new OpenApiSchema { Type = JsonSchemaType.String }, example: "Organization/la-926"));
+        yield return (Parameters.ReportType, Query("reportType",
+            "summary (default: suppressed aggregates) or subject-list (the children counted that the consent gate lets you see; needs Patient read scope).",
+            new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("summary"), JsonValue.Create("subject-list")] }, example: "summary"));
         yield return (Parameters.Profile, Query("profile",
             "Canonical URL of the profile to validate against; by default the SEND profile of the type and every meta.profile.",
             new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri" },
@@ -379,6 +410,13 @@ internal static class FhirOpenApiComponents
         yield return (Examples.ResolvedReview, Example("Resolved identity review Task",
             "The Task after $resolve: completed, with the decision as output.",
             FhirOpenApiExamples.ToJson(FhirOpenApiExamples.ResolvedReview())));
+        yield return (Examples.EvaluateMeasureRequest, Example("$evaluate-measure request",
+            "An indicator for Norfolk in the SEN2 2025 collection year, as aggregates.",
+            FhirOpenApiExamples.ToJson(FhirOpenApiExamples.EvaluateMeasureRequest())));
+        yield return (Examples.EvaluateMeasureRequestXml, Example("$evaluate-measure request, XML", null, FhirOpenApiExamples.ToXml(FhirOpenApiExamples.EvaluateMeasureRequest())));
+        yield return (Examples.MeasureReportSummary, Example("Summary MeasureReport",
+            "EHC plans in place in Norfolk on the census day: computed from the projection, with the DfE figures beside it; counts of 1-5 would be masked.",
+            FhirOpenApiExamples.ToJson(FhirOpenApiExamples.MeasureReportSummary())));
         yield return (Examples.Child, Example("SEND child (Patient)",
             "A child with an NHS number (999 test range), a UPN and a local authority child id, profile send-child.",
             FhirOpenApiExamples.ToJson(FhirOpenApiExamples.Child())));

@@ -272,6 +272,29 @@ internal static class FhirOpenApiExamples
     }
 
     /// <summary>The OperationOutcome $validate returns for a resource with no problems.</summary>
+    public static Parameters EvaluateMeasureRequest() => new()
+    {
+        Parameter =
+        [
+            new Parameters.ParameterComponent { Name = "sen2Year", Value = new Integer(2025) },
+            new Parameters.ParameterComponent { Name = "subject", Value = new FhirString("Organization/la-926") },
+            new Parameters.ParameterComponent { Name = "reportType", Value = new Code("summary") },
+        ],
+    };
+
+    public static MeasureReport MeasureReportSummary()
+    {
+        var indicator = Domain.Indicators.IndicatorCatalogue.PlansInPlace;
+        var subject = Domain.Indicators.ReportSubject.LocalAuthority("926", "Norfolk");
+        var period = Domain.Indicators.ReportingPeriod.Sen2Year(2025);
+        var total = new Domain.Indicators.PopulationResult(new Dictionary<Domain.Indicators.PopulationKind, int> { [Domain.Indicators.PopulationKind.InitialPopulation] = 9123 }, null);
+        var computed = new DateTimeOffset(2025, 3, 3, 9, 30, 0, TimeSpan.Zero);
+        var report = Domain.Indicators.SmallNumberSuppression.Apply(Domain.Indicators.IndicatorEvaluator.ToMeasureReport(
+            new Domain.Indicators.IndicatorResult(indicator, period, subject, total, []), computed));
+        Indicators.IndicatorReportExtensions.AddFreshness(report, computed, computed.AddSeconds(-40), computed.AddSeconds(-2), computed.AddHours(-9));
+        return report;
+    }
+
     public static OperationOutcome ValidationPassed() => Outcome(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational,
         "Validation found no issues against " + SendCanonical.Profiles.Child + ".");
 

@@ -14,9 +14,9 @@ namespace SendInterop.Gateway.OpenApi;
 /// </summary>
 internal sealed class FhirOperationFilter : IOperationFilter
 {
-    private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate, Match, Merge, Resolve }
+    private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate, Match, Merge, Resolve, EvaluateMeasure, Sen2Return }
 
-    private enum Returns { Resource, Bundle, Outcome }
+    private enum Returns { Resource, Bundle, Outcome, Sen2Return }
 
     private sealed record Success(int Status, string Description, Returns Returns, string? Example, params string[] Headers);
 
@@ -24,6 +24,15 @@ internal sealed class FhirOperationFilter : IOperationFilter
 
     private static readonly string[] Written = [Headers.Location, Headers.ETag, Headers.LastModified];
     private static readonly string[] Versioned = [Headers.ETag, Headers.LastModified];
+
+    private const string EvaluateMeasureDescription =
+        "Evaluates an indicator (Measure, docs/indicators.md) with one set-based query over the indicator projection, which change events keep "
+        + "current within seconds of a write. Period: periodStart and periodEnd (optional referenceDate), or sen2Year. Subject: an LA, a region "
+        + "or England. reportType summary (default) gives aggregates with small-number suppression (counts 1-5 and anything that would reveal "
+        + "them are masked), MeasureReport.date and the indicator-computed-at and projection-freshness extensions, and the DfE comparators; any "
+        + "client with system/Measure.rs may ask. subject-list lists the children counted, only those the consent gate lets the requester see, "
+        + "with counts of the children listed (never the aggregate); it needs system/Patient.rs too. Unknown measure 404; bad period, subject "
+        + "or reportType 400.";
 
     private static readonly Dictionary<string, Spec> Specs = new(StringComparer.Ordinal)
     {
@@ -131,6 +140,50 @@ internal sealed class FhirOperationFilter : IOperationFilter
             [Parameters.Format], Body.Resolve,
             [new(200, "The completed Task with the decision as output.", Returns.Resource, Examples.ResolvedReview, Versioned)],
             [400, 403, 404, 409, 415, 422]),
+        ["measure-evaluate"] = new(
+            EvaluateMeasureDescription,
+            [Parameters.PeriodStart, Parameters.PeriodEnd, Parameters.ReferenceDate, Parameters.Sen2Year, Parameters.Subject, Parameters.ReportType, Parameters.Format],
+            Body.None,
+            [new(200, "A MeasureReport: summary (suppressed aggregates) or subject-list.", Returns.Resource, Examples.MeasureReportSummary)],
+            [400, 403, 404, 405]),
+        ["measure-evaluate-post"] = new(
+            EvaluateMeasureDescription + " POST: the same parameters in a Parameters body.",
+            [Parameters.PeriodStart, Parameters.PeriodEnd, Parameters.ReferenceDate, Parameters.Sen2Year, Parameters.Subject, Parameters.ReportType, Parameters.Format],
+            Body.EvaluateMeasure,
+            [new(200, "A MeasureReport: summary (suppressed aggregates) or subject-list.", Returns.Resource, Examples.MeasureReportSummary)],
+            [400, 403, 404, 405, 415]),
+        ["measure-evaluate-type"] = new(
+            EvaluateMeasureDescription + " Type level: name the indicator with measure.",
+            [Parameters.Measure, Parameters.PeriodStart, Parameters.PeriodEnd, Parameters.ReferenceDate, Parameters.Sen2Year, Parameters.Subject, Parameters.ReportType, Parameters.Format],
+            Body.None,
+            [new(200, "A MeasureReport: summary (suppressed aggregates) or subject-list.", Returns.Resource, Examples.MeasureReportSummary)],
+            [400, 403, 404, 405]),
+        ["measure-evaluate-type-post"] = new(
+            EvaluateMeasureDescription + " Type level, POST: measure and the rest in a Parameters body.",
+            [Parameters.PeriodStart, Parameters.PeriodEnd, Parameters.ReferenceDate, Parameters.Sen2Year, Parameters.Subject, Parameters.ReportType, Parameters.Format],
+            Body.EvaluateMeasure,
+            [new(200, "A MeasureReport: summary (suppressed aggregates) or subject-list.", Returns.Resource, Examples.MeasureReportSummary)],
+            [400, 403, 404, 405, 415]),
+        ["sen2-import"] = new(
+            "Imports the caller's local authority's SEN2 person-level return (DfE XML, ../shared/SEN2.md) into the record. The LA is "
+            + "the token's organisation (la-NNN; others 403) and must be the file's LEA (422). Each valid Person becomes its own "
+            + "transaction through the same path as POST /fhir (validation, ownership, identity linking), so a bad record imports "
+            + "nothing of itself; records with errors are reported and skipped. Importing the same file again changes nothing "
+            + "(status unchanged). Needs create and update on Patient, ServiceRequest, CarePlan, Condition and Encounter "
+            + "(system/*.cu). A file that fails as a whole (not XML, truncated, DTD, wrong root or header) answers 400/413/422 "
+            + "with an OperationOutcome naming the problem and the records imported before it. Audited.",
+            [Parameters.Format], Body.Sen2Return,
+            [new(200, "Parameters: la, collection-year, reference-date, counts, and one record part per Person (index, line, status imported/unchanged/rejected, created/updated references, error parts with path, line, column, rule, message).", Returns.Resource, null)],
+            [400, 403, 409, 413, 415, 422]),
+        ["sen2-export"] = new(
+            "Exports the caller's local authority's SEN2 person-level return from the record as application/xml, ready for DfE "
+            + "COLLECT: every child with this LA's SEN2 records that the LA may see (each resource read through the consent gate, "
+            + "audited). Children whose records cannot make a SEN2 person are not in the file but are counted and named in the "
+            + "X-SEN2-Unmapped headers, never dropped silently. Needs search on ServiceRequest, CarePlan, Condition, Encounter and "
+            + "read on Patient.",
+            [], Body.None,
+            [new(200, "The SEN2 return (XML).", Returns.Sen2Return, null)],
+            [400, 403]),
         ["validate-type"] = new(
             "Validates a resource without storing it (http://hl7.org/fhir/R4/resource-operation-validate.html): always full "
             + "validation against the FHIR specification, the SEND profile of the type and every profile in meta.profile. The "
@@ -214,6 +267,7 @@ internal sealed class FhirOperationFilter : IOperationFilter
             responses[Status(success.Status)] = SuccessResponse(success, document);
         foreach (var status in spec.Errors)
             responses[Status(status)] = new OpenApiResponseReference(ErrorResponses[status], document);
+        Sen2.Sen2OpenApi.Complete(name, operation);
     }
 
     /// <summary>Whether <paramref name="description"/> is one of the FHIR routes.</summary>
@@ -258,6 +312,9 @@ internal sealed class FhirOperationFilter : IOperationFilter
             (Examples.MergeRequest, Examples.MergeRequestXml)),
         Body.Resolve => FhirBody("A Parameters resource: decision (valueCode link or not-link).", document,
             (Examples.ResolveRequest, Examples.ResolveRequestXml)),
+        Body.EvaluateMeasure => FhirBody("A Parameters resource: periodStart, periodEnd, referenceDate or sen2Year; subject; reportType (and measure at type level).", document,
+            (Examples.EvaluateMeasureRequest, Examples.EvaluateMeasureRequestXml)),
+        Body.Sen2Return => Sen2.Sen2OpenApi.RequestBody(),
         Body.Transaction => FhirBody("A Bundle of type transaction or batch.", document, (Examples.Transaction, Examples.TransactionXml)),
         Body.Patch => PatchBody(document),
         Body.SearchForm => SearchFormBody(),
@@ -339,6 +396,7 @@ internal sealed class FhirOperationFilter : IOperationFilter
 
     private static OpenApiResponse SuccessResponse(Success success, OpenApiDocument document)
     {
+        if (success.Returns == Returns.Sen2Return) return Sen2.Sen2OpenApi.ExportResponse(success.Description);
         var response = new OpenApiResponse { Description = success.Description };
         if (success.Headers.Length > 0)
             response.Headers = success.Headers.ToDictionary(h => h, h => (IOpenApiHeader)new OpenApiHeaderReference(h, document));

@@ -45,6 +45,19 @@ public sealed class CapabilityStatementFactory(
         rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.Transaction });
         rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.Batch });
         rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem });
+        // System-level operations that take or give a file rather than a resource (Sen2/): an LA's DfE SEN2 return.
+        rest.Operation.Add(new CapabilityStatement.OperationComponent
+        {
+            Name = "sen2-import", Definition = Domain.Profiles.SendCanonical.Base + "/OperationDefinition/sen2-import",
+            Documentation = "POST the caller LA's SEN2 person-level return (application/xml): each valid Person imported as its own transaction, "
+                + "a Parameters report per record (imported, unchanged, rejected with path, line and rule). Needs system/*.cu.",
+        });
+        rest.Operation.Add(new CapabilityStatement.OperationComponent
+        {
+            Name = "sen2-export", Definition = Domain.Profiles.SendCanonical.Base + "/OperationDefinition/sen2-export",
+            Documentation = "GET ?collection-year=YYYY&reference-date=YYYY-MM-DD: the caller LA's SEN2 return (application/xml) from the record, "
+                + "read through the consent gate; unmapped children are named in the X-SEN2-Unmapped headers.",
+        });
 
         foreach (var type in registry.ResourceTypes.OrderBy(t => t, StringComparer.Ordinal))
         {
@@ -60,7 +73,10 @@ public sealed class CapabilityStatementFactory(
                 ConditionalDelete = readOnly ? CapabilityStatement.ConditionalDeleteStatus.NotSupported : CapabilityStatement.ConditionalDeleteStatus.Single,
                 ConditionalRead = CapabilityStatement.ConditionalReadStatus.NotSupported,
             };
-            var interactions = readOnly
+            var interactions = type == Indicators.MeasureCatalogueInteraction.Type
+                // The indicator catalogue: read and search only (docs/indicators.md), evaluated by $evaluate-measure.
+                ? new[] { CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.SearchType }
+                : readOnly
                 ? new[] { CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.Vread, CapabilityStatement.TypeRestfulInteraction.SearchType, CapabilityStatement.TypeRestfulInteraction.HistoryInstance, CapabilityStatement.TypeRestfulInteraction.HistoryType }
                 : Enum.GetValues<CapabilityStatement.TypeRestfulInteraction>();
             foreach (var i in interactions) r.Interaction.Add(new() { Code = i });
@@ -90,6 +106,21 @@ public sealed class CapabilityStatementFactory(
                     Name = Identity.LinkedIdentifierSearch.Name, Type = SearchParamType.Token,
                     Definition = Domain.Profiles.SendCanonical.Base + "/SearchParameter/Patient-linked-identifier",
                     Documentation = "The Patients with this identifier and every Patient record linked to the same child in the master child index.",
+                });
+            }
+            if (type == Indicators.MeasureCatalogueInteraction.Type)
+            {
+                r.UpdateCreate = false;
+                r.ConditionalCreate = false;
+                r.ConditionalUpdate = false;
+                r.ReadHistory = false;
+                r.ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.NotSupported;
+                r.Operation.Add(new CapabilityStatement.OperationComponent
+                {
+                    Name = "evaluate-measure", Definition = "http://hl7.org/fhir/OperationDefinition/Measure-evaluate-measure",
+                    Documentation = "Indicators computed by the database from the projection: periodStart/periodEnd (or sen2Year), subject (Organization/la-NNN, "
+                        + "an LA code, a region code or England), reportType summary (suppressed aggregates, any client with Measure scope) or subject-list "
+                        + "(Patient scope too; only the children the consent gate lets the requester see). See docs/indicators.md.",
                 });
             }
             if (type == "Task")

@@ -30,6 +30,10 @@ public static class FhirEndpoints
         fhir.MapPost("/Patient/$merge", Handle).WithName("patient-merge").WithSummary("Merge one child's duplicate record into another (master child index; reversible)");
         fhir.MapPost("/Patient/$unmerge", Handle).WithName("patient-unmerge").WithSummary("Undo a Patient/$merge exactly");
         fhir.MapPost("/Task/{id}/$resolve", (HttpContext c, string id) => Handle(c)).WithName("task-resolve").WithSummary("Resolve an identity review Task: link or not-link the two records");
+        fhir.MapGet("/Measure/$evaluate-measure", Handle).WithName("measure-evaluate-type").WithSummary("Evaluate an indicator named by the measure parameter");
+        fhir.MapPost("/Measure/$evaluate-measure", Handle).WithName("measure-evaluate-type-post").WithSummary("Evaluate an indicator (Parameters body)");
+        fhir.MapGet("/Measure/{id}/$evaluate-measure", (HttpContext c, string id) => Handle(c)).WithName("measure-evaluate").WithSummary("Evaluate an indicator: MeasureReport from the database");
+        fhir.MapPost("/Measure/{id}/$evaluate-measure", (HttpContext c, string id) => Handle(c)).WithName("measure-evaluate-post").WithSummary("Evaluate an indicator (Parameters body)");
         fhir.MapPost("/{type}/$validate", (HttpContext c, string type) => Handle(c)).WithName("validate-type").WithSummary("Validate a resource against its profiles (full validation)");
 
         fhir.MapGet("/{type}/{id}", (HttpContext c, string type, string id) => Handle(c)).WithName("read").WithSummary("Read the current version");

@@ -24,7 +24,8 @@ public sealed class FhirInteractions(
     OperationInteractions operations,
     BundleProcessor bundles,
     AuditEventInteraction audit,
-    CapabilityStatementFactory capability)
+    CapabilityStatementFactory capability,
+    Indicators.MeasureCatalogueInteraction measures)
 {
     public async Task<FhirResponse> ExecuteAsync(FhirRequest request, CancellationToken ct)
     {
@@ -43,6 +44,9 @@ public sealed class FhirInteractions(
         }
         if (url.ResourceType == AuditEventInteraction.Type && request.Method is "GET" or "HEAD" or "POST" && url.Operation is null)
             return await AuditEventAsync(request, ct);
+        // Measures are the indicator catalogue, defined in code and read-only (docs/indicators.md), not stored resources.
+        if (url.ResourceType == Indicators.MeasureCatalogueInteraction.Type)
+            return await measures.ExecuteAsync(request, ct);
         if (url.History)
         {
             if (request.Method != "GET") throw NotAllowed(request);

@@ -19,9 +19,10 @@ public sealed class OperationInteractions(
     ReadInteractions reads,
     PatientMatchOperation match,
     PatientMergeOperation merge,
-    IdentityReviewOperation review)
+    IdentityReviewOperation review,
+    Indicators.EvaluateMeasureOperation evaluateMeasure)
 {
-    public static readonly string[] Supported = ["$validate", "$match", "$merge", "$unmerge", "$resolve"];
+    public static readonly string[] Supported = ["$validate", "$match", "$merge", "$unmerge", "$resolve", "$evaluate-measure"];
 
     public async Task<FhirResponse> ExecuteAsync(FhirRequest request, CancellationToken ct)
     {
@@ -36,6 +37,7 @@ public sealed class OperationInteractions(
                 : url.Operation == "$merge" ? await merge.MergeAsync(request, ct) : await merge.UnmergeAsync(request, ct),
             "$resolve" when url.ResourceType == "Task" && url.Id is not null && !url.History =>
                 request.Method == "POST" ? await review.ResolveAsync(request, ct) : throw FhirException.MethodNotAllowed("Task/{id}/$resolve takes POST with a Parameters body."),
+            "$evaluate-measure" when url.ResourceType == "Measure" && !url.History => await evaluateMeasure.ExecuteAsync(request, ct),
             _ => throw FhirException.NotFound($"Operation {url.Operation} is not supported here. Supported: {string.Join(", ", Supported)} on a resource type or instance."),
         };
     }

@@ -50,6 +50,11 @@ public sealed class ResourcePreparer(
         if (access.Requester is not null && Identity.IdentityReviewTasks.IsReviewTask(resource))
             throw new FhirException(403, OperationOutcome.IssueType.Forbidden,
                 "Identity review Tasks are written by the gateway only; resolve one with POST Task/{id}/$resolve.");
+        // Statutory Tasks are computed from the record (Statutory/StatutoryTaskWriter): a client changes the request, plan
+        // or review they follow, never the Task, or the next recomputation would silently undo its edit.
+        if (access.Requester is not null && Statutory.StatutoryTasks.IsStatutoryTask(resource))
+            throw new FhirException(403, OperationOutcome.IssueType.Forbidden,
+                "Statutory Tasks are computed by the gateway from the EHC record; update the ServiceRequest, CarePlan, review Encounter or step Task they follow instead.");
         resource.Id = id;
         // The owner is who writes, whatever the body claims: a client cannot plant data in another organisation's
         // name. Only the gateway's own writes (demo data, adapters) keep the owner they carry.

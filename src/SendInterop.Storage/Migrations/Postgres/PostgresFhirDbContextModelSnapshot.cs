@@ -131,6 +131,453 @@ namespace SendInterop.Storage.Migrations.Postgres
                     b.ToTable("master_merges", (string)null);
                 });
 
+            modelBuilder.Entity("SendInterop.Storage.Indicators.CaseRowEntity", b =>
+                {
+                    b.Property<string>("ChildId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("child_id");
+
+                    b.Property<string>("RowId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("row_id");
+
+                    b.Property<int?>("BirthDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_day");
+
+                    b.Property<int?>("BirthMonthDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_month_day");
+
+                    b.Property<int?>("BirthYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_year");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("computed_at");
+
+                    b.Property<int?>("DecidedNotToIssueOn")
+                        .HasColumnType("integer")
+                        .HasColumnName("decided_not_to_issue_on");
+
+                    b.Property<bool?>("DecidedToAssess")
+                        .HasColumnType("boolean")
+                        .HasColumnName("decided_to_assess");
+
+                    b.Property<int?>("DecisionOn")
+                        .HasColumnType("integer")
+                        .HasColumnName("decision_on");
+
+                    b.Property<string>("Ethnicity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("ethnicity");
+
+                    b.Property<bool>("ExceptionsApply")
+                        .HasColumnType("boolean")
+                        .HasColumnName("exceptions_apply");
+
+                    b.Property<string>("LaCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("la_code");
+
+                    b.Property<int?>("PlanIssued")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan_issued");
+
+                    b.Property<string>("PrimaryNeed")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("primary_need");
+
+                    b.Property<int>("Received")
+                        .HasColumnType("integer")
+                        .HasColumnName("received");
+
+                    b.Property<string>("SettingType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("setting_type");
+
+                    b.Property<string>("Sex")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sex");
+
+                    b.Property<bool?>("TribunalAppeal")
+                        .HasColumnType("boolean")
+                        .HasColumnName("tribunal_appeal");
+
+                    b.HasKey("ChildId", "RowId");
+
+                    b.HasIndex("LaCode", "PlanIssued")
+                        .HasDatabaseName("ix_ind_case_la_issued");
+
+                    b.HasIndex("LaCode", "Received")
+                        .HasDatabaseName("ix_ind_case_la_received");
+
+                    b.ToTable("ind_case", (string)null);
+                });
+
+            modelBuilder.Entity("SendInterop.Storage.Indicators.OutcomeRowEntity", b =>
+                {
+                    b.Property<string>("ChildId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("child_id");
+
+                    b.Property<string>("RowId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Achievement")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("achievement");
+
+                    b.Property<int?>("AssessedOn")
+                        .HasColumnType("integer")
+                        .HasColumnName("assessed_on");
+
+                    b.Property<int?>("BirthDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_day");
+
+                    b.Property<int?>("BirthMonthDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_month_day");
+
+                    b.Property<int?>("BirthYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_year");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Ethnicity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("ethnicity");
+
+                    b.Property<string>("LaCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("la_code");
+
+                    b.Property<string>("PrimaryNeed")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("primary_need");
+
+                    b.Property<string>("SettingType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("setting_type");
+
+                    b.Property<string>("Sex")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sex");
+
+                    b.HasKey("ChildId", "RowId");
+
+                    b.HasIndex("LaCode", "AssessedOn")
+                        .HasDatabaseName("ix_ind_outcome_la_assessed");
+
+                    b.ToTable("ind_outcome", (string)null);
+                });
+
+            modelBuilder.Entity("SendInterop.Storage.Indicators.PlanRowEntity", b =>
+                {
+                    b.Property<string>("ChildId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("child_id");
+
+                    b.Property<string>("RowId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("row_id");
+
+                    b.Property<int?>("BirthDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_day");
+
+                    b.Property<int?>("BirthMonthDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_month_day");
+
+                    b.Property<int?>("BirthYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_year");
+
+                    b.Property<string>("CeaseReason")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("cease_reason");
+
+                    b.Property<int?>("Ceased")
+                        .HasColumnType("integer")
+                        .HasColumnName("ceased");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("computed_at");
+
+                    b.Property<bool>("DirectPayment")
+                        .HasColumnType("boolean")
+                        .HasColumnName("direct_payment");
+
+                    b.Property<string>("Ethnicity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("ethnicity");
+
+                    b.Property<int>("Issued")
+                        .HasColumnType("integer")
+                        .HasColumnName("issued");
+
+                    b.Property<string>("LaCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("la_code");
+
+                    b.Property<bool?>("OutOfArea")
+                        .HasColumnType("boolean")
+                        .HasColumnName("out_of_area");
+
+                    b.Property<bool>("PersonalBudget")
+                        .HasColumnType("boolean")
+                        .HasColumnName("personal_budget");
+
+                    b.Property<string>("PrimaryNeed")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("primary_need");
+
+                    b.Property<string>("SettingType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("setting_type");
+
+                    b.Property<string>("Sex")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sex");
+
+                    b.HasKey("ChildId", "RowId");
+
+                    b.HasIndex("LaCode", "Ceased")
+                        .HasDatabaseName("ix_ind_plan_la_ceased");
+
+                    b.HasIndex("LaCode", "Issued")
+                        .HasDatabaseName("ix_ind_plan_la_issued");
+
+                    b.ToTable("ind_plan", (string)null);
+                });
+
+            modelBuilder.Entity("SendInterop.Storage.Indicators.ProjectionStateEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("AsOfDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("as_of_day");
+
+                    b.Property<int>("Children")
+                        .HasColumnType("integer")
+                        .HasColumnName("children");
+
+                    b.Property<long>("RebuiltAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rebuilt_at");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ind_state", (string)null);
+                });
+
+            modelBuilder.Entity("SendInterop.Storage.Indicators.ReviewRowEntity", b =>
+                {
+                    b.Property<string>("ChildId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("child_id");
+
+                    b.Property<string>("RowId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("row_id");
+
+                    b.Property<int?>("BirthDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_day");
+
+                    b.Property<int?>("BirthMonthDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_month_day");
+
+                    b.Property<int?>("BirthYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_year");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancelled");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("computed_at");
+
+                    b.Property<int>("Due")
+                        .HasColumnType("integer")
+                        .HasColumnName("due");
+
+                    b.Property<string>("Ethnicity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("ethnicity");
+
+                    b.Property<int?>("Held")
+                        .HasColumnType("integer")
+                        .HasColumnName("held");
+
+                    b.Property<string>("LaCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("la_code");
+
+                    b.Property<string>("PrimaryNeed")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("primary_need");
+
+                    b.Property<string>("SettingType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("setting_type");
+
+                    b.Property<string>("Sex")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sex");
+
+                    b.HasKey("ChildId", "RowId");
+
+                    b.HasIndex("LaCode", "Due")
+                        .HasDatabaseName("ix_ind_review_la_due");
+
+                    b.ToTable("ind_review", (string)null);
+                });
+
+            modelBuilder.Entity("SendInterop.Storage.Indicators.WaitRowEntity", b =>
+                {
+                    b.Property<string>("ChildId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("child_id");
+
+                    b.Property<string>("RowId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("row_id");
+
+                    b.Property<bool>("AutismAssessment")
+                        .HasColumnType("boolean")
+                        .HasColumnName("autism_assessment");
+
+                    b.Property<int?>("BirthDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_day");
+
+                    b.Property<int?>("BirthMonthDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_month_day");
+
+                    b.Property<int?>("BirthYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_year");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Ethnicity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("ethnicity");
+
+                    b.Property<int?>("FirstContact")
+                        .HasColumnType("integer")
+                        .HasColumnName("first_contact");
+
+                    b.Property<string>("LaCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("la_code");
+
+                    b.Property<string>("PrimaryNeed")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("primary_need");
+
+                    b.Property<int>("Referred")
+                        .HasColumnType("integer")
+                        .HasColumnName("referred");
+
+                    b.Property<string>("SettingType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("setting_type");
+
+                    b.Property<string>("Sex")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sex");
+
+                    b.HasKey("ChildId", "RowId");
+
+                    b.HasIndex("LaCode", "FirstContact")
+                        .HasDatabaseName("ix_ind_wait_la_contact");
+
+                    b.ToTable("ind_wait", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Model.DateIndexRow", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,117 @@
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
+using SendInterop.Domain.Access;
+using SendInterop.Domain.Indicators;
+using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Security.Access;
+using SendInterop.Storage.Indicators;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Indicators;
+
+/// <summary>
+/// <c>Measure/{id}/$evaluate-measure</c> and <c>Measure/$evaluate-measure?measure=</c> (GET or POST): an indicator
+/// evaluated by the database over the projection (<see cref="SqlIndicatorEvaluator"/>).
+/// <list type="bullet">
+/// <item><b>summary</b> (default): aggregates for the subject, small-number suppression applied
+/// (<see cref="SmallNumberSuppression"/>), with when it was computed, the projection's freshness and the DfE
+/// comparators. Any authenticated client with <c>system/Measure.rs</c> may ask: nothing in it identifies a child.</item>
+/// <item><b>subject-list</b>: the children counted, as contained Lists of Patient references per population. Needs the
+/// Patient read scope too, and every child passes through the consent gate: a child the requester may not see is left
+/// out, silently, and each population's count is the number of children listed, never the aggregate (an aggregate
+/// beside a shorter list would reveal how many are hidden, and could undo suppression). No score, no strata.</item>
+/// </list>
+/// </summary>
+public sealed class EvaluateMeasureOperation(
+    MeasureCatalogueInteraction catalogue,
+    SqlIndicatorEvaluator evaluator,
+    ReportSubjectResolver subjects,
+    ComparatorSource comparators,
+    IndicatorProjectionStore projection,
+    IResourceStore store,
+    DisclosureGate gate,
+    IOptions<IndicatorOptions> options,
+    TimeProvider clock)
+{
+    public const string Name = "$evaluate-measure";
+
+    public const string SubjectListMeaning =
+        "Each list holds the children counted in that population whom this requester may see (consent gate applied); hidden children are left out "
+        + "and each count is the number of children listed, not the aggregate. Populations count records (requests, plans...), lists name children: "
+        + "a child with two plans is listed once. Use reportType=summary for the aggregate (small-number suppression applied).";
+
+    public async Task<FhirResponse> ExecuteAsync(FhirRequest request, CancellationToken ct)
+    {
+        var url = request.Url;
+        if (request.Method is not ("GET" or "POST")) throw FhirException.MethodNotAllowed("$evaluate-measure takes GET or POST.");
+        request.Access.RequireScope(MeasureCatalogueInteraction.Type, SmartPermissions.Read);
+
+        var inputs = new EvaluateMeasureInputs(request);
+        var measureReference = url.Id ?? inputs.Measure
+            ?? throw FhirException.BadRequest("Measure/$evaluate-measure needs the 'measure' parameter (a Measure id or canonical URL).", OperationOutcome.IssueType.Required);
+        if (url.Id is not null && inputs.Measure is { } named && catalogue.Find(named)?.Id != url.Id)
+            throw FhirException.BadRequest("The 'measure' parameter names another Measure than the URL.");
+        var measure = catalogue.Find(measureReference) ?? throw FhirException.NotFound($"Measure '{measureReference}' does not exist.");
+        var indicator = IndicatorCatalogue.Find(measure.Id ?? "")!;
+        var period = inputs.Period();
+        var reportType = inputs.ReportType;
+        var subject = await subjects.ResolveAsync(inputs.Subject, ct);
+
+        if (reportType == ReportType.SubjectList)
+        {
+            // Lists name children: only a requester allowed to read Patients, and only the children the gate lets it see.
+            var grant = request.Access.RequireScope("Patient", SmartPermissions.Read);
+            return FhirResponse.Of(await SubjectListAsync(request.Access, grant, indicator, period, subject, ct));
+        }
+
+        return FhirResponse.Of(await SummaryAsync(indicator, period, subject, ct));
+    }
+
+    public async Task<MeasureReport> SummaryAsync(IndicatorDefinition indicator, ReportingPeriod period, ReportSubject subject, CancellationToken ct)
+    {
+        var population = options.Value.ResidentPopulation0To25.TryGetValue(subject.Code, out var residents) ? residents : (long?)null;
+        var computed = await evaluator.EvaluateAsync(indicator, period, subject, population, ct);
+        var now = clock.GetUtcNow();
+        var report = SmallNumberSuppression.Apply(IndicatorEvaluator.ToMeasureReport(computed.Result, now));
+        IndicatorReportExtensions.AddFreshness(report, now, computed.OldestRow, computed.NewestRow, await LastRebuildAsync(ct));
+        IndicatorReportExtensions.AddComparators(report, indicator, period, subject, comparators.Set,
+            subject.Level == GeographyLevel.LocalAuthority ? subjects.RegionOf(subject.Code) : null);
+        return report;
+    }
+
+    private async Task<MeasureReport> SubjectListAsync(AccessSession access, ScopeGrant? grant, IndicatorDefinition indicator, ReportingPeriod period,
+        ReportSubject subject, CancellationToken ct)
+    {
+        var counted = await evaluator.SubjectsAsync(indicator, period, subject, ct);
+        var visible = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var childId in counted.ChildIds.Values.SelectMany(ids => ids).Distinct(StringComparer.Ordinal))
+        {
+            var record = await store.ReadAsync("Patient", childId, ct);
+            if (record is null || record.IsDeleted) continue;
+            if (await gate.PermitsWithinScopeAsync(access, record, grant, ct)) visible.Add(childId);
+        }
+
+        var lists = counted.ChildIds.ToDictionary(kv => kv.Key, kv => kv.Value.Where(visible.Contains).ToList());
+        var counts = lists.ToDictionary(kv => kv.Key, kv => kv.Value.Count);
+        var now = clock.GetUtcNow();
+        var report = IndicatorEvaluator.ToMeasureReport(new IndicatorResult(indicator, period, subject, new PopulationResult(counts, null), []), now);
+        report.Type = MeasureReport.MeasureReportType.SubjectList;
+        foreach (var population in report.Group[0].Population)
+        {
+            var code = population.Code?.Coding.FirstOrDefault()?.Code ?? "";
+            var list = new List { Id = code, Status = List.ListStatus.Current, Mode = ListMode.Snapshot, Title = "Children in " + code };
+            if (PopulationKinds.FromCode(code) is not { } kind) continue;
+            foreach (var child in lists[kind]) list.Entry.Add(new List.EntryComponent { Item = new ResourceReference("Patient/" + child) });
+            report.Contained.Add(list);
+            population.SubjectResults = new ResourceReference("#" + code);
+        }
+
+        report.Extension.Add(new Extension(IndicatorReportExtensions.SubjectListScope, new FhirString(SubjectListMeaning)));
+        IndicatorReportExtensions.AddFreshness(report, now, null, null, await LastRebuildAsync(ct));
+        return report;
+    }
+
+    private async Task<DateTimeOffset?> LastRebuildAsync(CancellationToken ct) =>
+        await projection.GetStateAsync(ct) is { RebuiltAt: > 0 } state ? DateTimeOffset.FromUnixTimeMilliseconds(state.RebuiltAt) : null;
+}

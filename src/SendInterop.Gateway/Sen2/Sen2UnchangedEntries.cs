@@ -1,0 +1,86 @@
+using Hl7.Fhir.Model;
+using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Fhir.Interactions;
+using SendInterop.Gateway.Security.Access;
+
+namespace SendInterop.Gateway.Sen2;
+
+/// <summary>
+/// Takes out of a person's transaction the entries that would change nothing, so importing the same file twice writes
+/// nothing the second time (a conditional update always stores a new version, even of identical content). An entry is
+/// unchanged when its conditional create already matches a record, or its conditional update matches one record whose stored
+/// content, with references resolved, is the same as the entry's (meta and id apart: the server sets them). References
+/// to a dropped entry are rewritten to the stored <c>Type/id</c>, which the transaction checks like any other reference.
+/// </summary>
+/// <remarks>
+/// The look-ups go through <see cref="ConditionalResolver"/> as the caller: they see what the transaction would see, and their
+/// gate decisions are audited with the request. The transaction resolves every entry again itself, so a change made
+/// between this check and the commit is caught there, not lost.
+/// </remarks>
+public sealed class Sen2UnchangedEntries(ConditionalResolver resolver, FhirSerialization serialization)
+{
+    /// <summary>The transaction with unchanged entries removed, or null when every entry is unchanged.</summary>
+    public async Task<Bundle?> TrimAsync(Bundle transaction, AccessSession access, CancellationToken ct)
+    {
+        // The mapper gives every entry a fullUrl, a resource and a request; anything else is left to the transaction.
+        if (transaction.Entry.Any(e => e.FullUrl is null || e.Resource is null || e.Request?.Url is null)) return transaction;
+        var entries = transaction.Entry.Select(e => (FullUrl: e.FullUrl!, Resource: e.Resource!, Request: e.Request!)).ToList();
+
+        var stored = new Dictionary<string, (string Reference, Resource? Current)>(StringComparer.Ordinal);
+        foreach (var (fullUrl, resource, request) in entries)
+        {
+            var type = resource.TypeName;
+            var query = request.Method == Bundle.HTTPVerb.POST ? request.IfNoneExist : QueryOf(request.Url!);
+            if (string.IsNullOrEmpty(query)) continue;
+            var matches = await resolver.ResolveAsync(type, query, access, ct);
+            if (matches.Count != 1 || matches[0].IsDeleted) continue; // new, or ambiguous: the transaction decides
+            var current = request.Method == Bundle.HTTPVerb.PUT ? serialization.ParseStored(matches[0].Json) : null;
+            stored[fullUrl] = ($"{type}/{matches[0].ResourceId}", current);
+        }
+
+        var references = stored.ToDictionary(kv => kv.Key, kv => kv.Value.Reference, StringComparer.Ordinal);
+        var unchanged = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (fullUrl, resource, request) in entries)
+        {
+            if (!stored.TryGetValue(fullUrl, out var match)) continue;
+            // A conditional create that matched writes nothing; an update is unchanged only when its content is.
+            if (request.Method == Bundle.HTTPVerb.POST || (match.Current is { } current && SameContent(resource, current, references))) unchanged.Add(fullUrl);
+        }
+
+        if (unchanged.Count == entries.Count) return null;
+        if (unchanged.Count == 0) return transaction;
+        var dropped = unchanged.ToDictionary(u => u, u => references[u], StringComparer.Ordinal);
+        var trimmed = new Bundle { Type = Bundle.BundleType.Transaction };
+        foreach (var entry in transaction.Entry.Where(e => !unchanged.Contains(e.FullUrl!)))
+        {
+            var copy = (Bundle.EntryComponent)entry.DeepCopy();
+            Rewrite(copy.Resource!, dropped);
+            trimmed.Entry.Add(copy);
+        }
+
+        return trimmed;
+    }
+
+    private bool SameContent(Resource incoming, Resource current, Dictionary<string, string> references)
+    {
+        var candidate = (Resource)incoming.DeepCopy();
+        Rewrite(candidate, references);
+        return Normalised(candidate).AsSpan().SequenceEqual(Normalised((Resource)current.DeepCopy()));
+    }
+
+    /// <summary>The content the import controls: without id and meta (version, time and owner are the server's).</summary>
+    private byte[] Normalised(Resource resource)
+    {
+        resource.Id = null;
+        resource.Meta = null;
+        return serialization.ToJsonBytes(resource);
+    }
+
+    private static void Rewrite(Resource resource, IReadOnlyDictionary<string, string> references)
+    {
+        foreach (var reference in ReferenceWalker.All(resource))
+            if (reference.Reference is { } text && references.TryGetValue(text, out var stored)) reference.Reference = stored;
+    }
+
+    private static string? QueryOf(string url) => url.IndexOf('?') is var q and >= 0 ? url[(q + 1)..] : null;
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+using SendInterop.Gateway.Fhir.Interactions;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Statutory;
+
+/// <summary>
+/// Keeps statutory Tasks in step with the record within the request that changed it, after the commit and before the
+/// response (as the master child index links Patients): a client that records a decision and then lists Tasks sees the
+/// next step at once, with no queue to lose and no second process to run. The cost is a few indexed queries for that
+/// child. It never fails the client's write, which has already committed: any error is logged without personal data,
+/// the child is queued for repair, and the daily sweep repairs whatever a restart forgot.
+/// </summary>
+public sealed partial class StatutoryCommitHandler(
+    StatutoryTriggers triggers,
+    StatutoryTaskWriter writer,
+    StatutoryRepairQueue repairs,
+    IOptions<StatutoryOptions> options,
+    ILogger<StatutoryCommitHandler> logger) : IResourceCommitHandler
+{
+    public async Task CommittedAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
+    {
+        if (!options.Value.Enabled) return;
+        IReadOnlyList<TouchedChild> children;
+        try
+        {
+            children = await triggers.ChildrenAsync(writes, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogTriggerFailed(writes.Count, ex.GetType().Name);
+            return;
+        }
+
+        foreach (var child in children)
+        {
+            try
+            {
+                // Not the request's token: a client hanging up must not leave the child's Tasks half-planned.
+                await writer.RecomputeAsync(child.PatientId, child.OnlyIfTracked, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // Type only: a message could quote data. The id is not logged either (it identifies a child's record).
+                repairs.Add(child.PatientId, child.OnlyIfTracked);
+                LogRecomputeFailed(ex.GetType().Name, repairs.Count);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Statutory Tasks: could not tell which children {Writes} committed writes touch ({Error}); the daily sweep repairs")]
+    private partial void LogTriggerFailed(int writes, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Statutory Tasks: recomputation after a commit failed ({Error}); the write stands, {Pending} children queued for repair")]
+    private partial void LogRecomputeFailed(string error, int pending);
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Text;
+using SendInterop.Domain.Indicators;
+
+namespace SendInterop.Storage.Indicators;
+
+/// <summary>
+/// Builds the SQL of one indicator for one period and subject. Shape:
+/// <code>
+/// WITH r AS (                                   -- the initial population, from every table it can come from
+///   SELECT child_id, computed_at, age, stratum columns, one 0/1 flag per population, obs FROM ind_case WHERE subject AND initial
+///   UNION ALL SELECT ... FROM ind_plan WHERE ...),
+/// r2 AS (SELECT r.*, age band AS s_age FROM r)
+/// SELECT '' AS stratifier, '' AS stratum, counts FROM r2            -- the total
+/// UNION ALL SELECT 'age-band', s_age, counts FROM r2 GROUP BY s_age -- one GROUP BY per stratifier
+/// ...
+/// </code>
+/// Flags are computed independently per population and composed when counting (numerator = denominator and not
+/// excluded and numerator criteria), exactly as <see cref="IndicatorEvaluator"/> nests its populations. The same
+/// text runs on SQLite and PostgreSQL: integer day numbers, TRUE/FALSE, CASE, COALESCE, BETWEEN and named parameters.
+/// </summary>
+public sealed class IndicatorQuery
+{
+    private const string NoCount = "0";
+
+    private readonly IndicatorDefinition _indicator;
+    private readonly IReadOnlyList<RowKind> _tables;
+
+    public IndicatorQuery(IndicatorDefinition indicator, ReportingPeriod period, ReportSubject subject)
+    {
+        _indicator = indicator;
+        var initial = indicator.Population(PopulationKind.InitialPopulation) ?? throw new ArgumentException("An indicator needs an initial population.", nameof(indicator));
+        // A table contributes when every predicate of the initial population can hold on its rows.
+        _tables = Enum.GetValues<RowKind>().Where(k => initial.AllOf.All(p => PredicateSql.For(p, k) is not null)).ToList();
+        Parameters = PeriodParameters(period);
+        SubjectFilter = Subject(subject, Parameters);
+    }
+
+    /// <summary>Parameter name (without @) → value.</summary>
+    public Dictionary<string, object> Parameters { get; }
+
+    private string SubjectFilter { get; }
+
+    /// <summary>The population kinds this indicator reports counts for, besides the initial population.</summary>
+    public IReadOnlyList<PopulationKind> CountedKinds => _indicator.Scoring switch
+    {
+        IndicatorScoring.Proportion => Present(PopulationKind.Denominator, PopulationKind.DenominatorExclusion, PopulationKind.Numerator),
+        IndicatorScoring.Ratio => _indicator.ExternalDenominator ? Present(PopulationKind.Numerator) : Present(PopulationKind.Numerator, PopulationKind.Denominator),
+        IndicatorScoring.ContinuousVariable => Present(PopulationKind.MeasurePopulation, PopulationKind.MeasurePopulationExclusion),
+        _ => [],
+    };
+
+    /// <summary>The summary query: total and one group per stratum of every stratifier. Columns: see <see cref="SummaryColumns"/>.</summary>
+    public string SummarySql()
+    {
+        var sql = new StringBuilder(Cte());
+        sql.Append("SELECT '' AS stratifier, '' AS stratum, ").Append(Aggregates()).Append(" FROM r2");
+        foreach (var stratifier in _indicator.Stratifiers)
+        {
+            var column = StratumColumn(stratifier);
+            sql.Append("\nUNION ALL SELECT '").Append(stratifier.Code).Append("', ").Append(column).Append(", ").Append(Aggregates())
+                .Append(" FROM r2 GROUP BY ").Append(column);
+        }
+
+        return sql.ToString();
+    }
+
+    /// <summary>Columns of <see cref="SummarySql"/>, in order.</summary>
+    public static readonly string[] SummaryColumns = ["stratifier", "stratum", "ip", "c_den", "c_excl", "c_num", "c_mp", "c_mpe", "obs_sum", "obs_n", "min_at", "max_at"];
+
+    /// <summary>The subject-list query: (population code, child id) for every child with a row in each population (total only).</summary>
+    public string SubjectListSql()
+    {
+        var sql = new StringBuilder(Cte());
+        sql.Append("SELECT DISTINCT '").Append(PopulationKinds.Code(PopulationKind.InitialPopulation)).Append("' AS population, child_id FROM r2");
+        foreach (var kind in CountedKinds)
+            sql.Append("\nUNION ALL SELECT DISTINCT '").Append(PopulationKinds.Code(kind)).Append("', child_id FROM r2 WHERE ").Append(Member(kind));
+        return sql.ToString();
+    }
+
+    /// <summary>The divisor of the observation (days → weeks).</summary>
+    public decimal ObservationDivisor =>
+        _indicator.Observation is { } o && _tables.Count > 0 ? PredicateSql.For(o, _tables[0]).Divisor : 1m;
+
+    private string Cte()
+    {
+        var branches = _tables.Select(Branch).ToList();
+        // No table can hold the initial population: an empty but well-typed set.
+        if (branches.Count == 0) branches.Add(Branch(RowKind.Case));
+        return "WITH r AS (\n" + string.Join("\nUNION ALL\n", branches) + "\n),\nr2 AS (SELECT r.*, " + AgeBandSql + " AS s_age FROM r)\n";
+    }
+
+    private string Branch(RowKind kind)
+    {
+        var table = PredicateSql.Table(kind);
+        var initial = _indicator.Population(PopulationKind.InitialPopulation)!;
+        var observation = _indicator.Observation is { } o ? PredicateSql.For(o, kind).Days : null;
+        var cease = kind == RowKind.Plan ? "COALESCE(cease_reason, 'not-recorded')" : "'not-recorded'";
+        return "SELECT child_id, computed_at, " + AgeSql + " AS age, "
+            + "primary_need AS s_need, setting_type AS s_setting, sex AS s_sex, ethnicity AS s_eth, COALESCE(la_code, 'unknown') AS s_la, "
+            + cease + " AS s_cease, "
+            + Flag(PopulationKind.Denominator, kind) + " AS f_den, "
+            + Flag(PopulationKind.DenominatorExclusion, kind) + " AS f_excl, "
+            + Flag(PopulationKind.Numerator, kind) + " AS f_num, "
+            + Flag(PopulationKind.MeasurePopulation, kind) + " AS f_mp, "
+            + Flag(PopulationKind.MeasurePopulationExclusion, kind) + " AS f_mpe, "
+            + (observation is null ? "CAST(NULL AS INTEGER)" : "(" + observation + ")") + " AS obs"
+            + " FROM " + table + " WHERE " + SubjectFilter + " AND " + Conjunction(initial, kind);
+    }
+
+    /// <summary>0/1: the row meets this population's own criteria (not yet nested in its parent population).</summary>
+    private string Flag(PopulationKind population, RowKind kind) =>
+        _indicator.Population(population) is { AllOf.Count: > 0 } criterion ? "CASE WHEN " + Conjunction(criterion, kind) + " THEN 1 ELSE 0 END" : NoCount;
+
+    private static string Conjunction(PopulationCriterion criterion, RowKind kind)
+    {
+        var parts = criterion.AllOf.Select(p => PredicateSql.For(p, kind)).ToList();
+        return parts.Any(p => p is null) ? "1 = 0" : string.Join(" AND ", parts);
+    }
+
+    /// <summary>Membership of a population, nested as the reference nests it.</summary>
+    private string Member(PopulationKind kind) => kind switch
+    {
+        PopulationKind.Denominator => "f_den = 1",
+        PopulationKind.DenominatorExclusion => "f_den = 1 AND f_excl = 1",
+        PopulationKind.Numerator when _indicator.Scoring == IndicatorScoring.Proportion => "f_den = 1 AND f_excl = 0 AND f_num = 1",
+        PopulationKind.Numerator => "f_num = 1",
+        PopulationKind.MeasurePopulation => "f_mp = 1",
+        PopulationKind.MeasurePopulationExclusion => "f_mp = 1 AND f_mpe = 1",
+        _ => "1 = 1",
+    };
+
+    private string Aggregates()
+    {
+        string Count(PopulationKind kind) => CountedKinds.Contains(kind) ? "SUM(CASE WHEN " + Member(kind) + " THEN 1 ELSE 0 END)" : NoCount;
+        const string observed = "f_mp = 1 AND f_mpe = 0 AND obs IS NOT NULL";
+        var cv = _indicator.Scoring == IndicatorScoring.ContinuousVariable;
+        return "COUNT(*) AS ip, "
+            + Count(PopulationKind.Denominator) + " AS c_den, "
+            + Count(PopulationKind.DenominatorExclusion) + " AS c_excl, "
+            + Count(PopulationKind.Numerator) + " AS c_num, "
+            + Count(PopulationKind.MeasurePopulation) + " AS c_mp, "
+            + Count(PopulationKind.MeasurePopulationExclusion) + " AS c_mpe, "
+            + (cv ? "SUM(CASE WHEN " + observed + " THEN obs ELSE 0 END)" : NoCount) + " AS obs_sum, "
+            + (cv ? "SUM(CASE WHEN " + observed + " THEN 1 ELSE 0 END)" : NoCount) + " AS obs_n, "
+            + "MIN(computed_at) AS min_at, MAX(computed_at) AS max_at";
+    }
+
+    private IReadOnlyList<PopulationKind> Present(params PopulationKind[] kinds) =>
+        kinds.Where(k => _indicator.Population(k) is not null).ToList();
+
+    /// <summary>The column of r2 holding a stratifier's value (the same values <see cref="Stratifier.ValueOf"/> gives).</summary>
+    private static string StratumColumn(Stratifier stratifier) => stratifier.Code switch
+    {
+        "age-band" => "s_age",
+        "primary-need" => "s_need",
+        "setting-type" => "s_setting",
+        "sex" => "s_sex",
+        "ethnicity" => "s_eth",
+        "local-authority" => "s_la",
+        "cease-reason" => "s_cease",
+        _ => throw new NotSupportedException($"Stratifier '{stratifier.Code}' has no SQL column."),
+    };
+
+    /// <summary>
+    /// Completed years on the reference date, null when the birth date is unknown or after it. A 29 February birthday
+    /// falls on 28 February in a common year, as DateOnly.AddYears (and so <see cref="AgeBands.AgeOn"/>) has it.
+    /// </summary>
+    private const string AgeSql =
+        "CASE WHEN birth_day IS NULL OR birth_day > @p_ref THEN NULL ELSE @p_ref_year - birth_year - "
+        + "CASE WHEN @p_ref_md < (CASE WHEN birth_month_day = 229 AND @p_ref_leap = 0 THEN 228 ELSE birth_month_day END) THEN 1 ELSE 0 END END";
+
+    private static readonly string AgeBandSql =
+        "CASE WHEN age IS NULL THEN '" + AgeBands.Unknown + "' WHEN age <= 4 THEN '" + AgeBands.Band0To4 + "' WHEN age <= 10 THEN '" + AgeBands.Band5To10
+        + "' WHEN age <= 15 THEN '" + AgeBands.Band11To15 + "' WHEN age <= 19 THEN '" + AgeBands.Band16To19 + "' WHEN age <= 25 THEN '" + AgeBands.Band20To25
+        + "' ELSE '" + AgeBands.Over25 + "' END";
+
+    private static Dictionary<string, object> PeriodParameters(ReportingPeriod period) => new(StringComparer.Ordinal)
+    {
+        ["p_start"] = period.Start.DayNumber,
+        ["p_end"] = period.End.DayNumber,
+        ["p_ref"] = period.ReferenceDate.DayNumber,
+        ["p_ref_year"] = period.ReferenceDate.Year,
+        ["p_ref_md"] = period.ReferenceDate.Month * 100 + period.ReferenceDate.Day,
+        ["p_ref_leap"] = DateTime.IsLeapYear(period.ReferenceDate.Year) ? 1 : 0,
+    };
+
+    private static string Subject(ReportSubject subject, Dictionary<string, object> parameters)
+    {
+        if (subject.LaCodes is null) return "1 = 1";
+        if (subject.LaCodes.Count == 0) return "1 = 0";
+        var names = new List<string>();
+        foreach (var code in subject.LaCodes.OrderBy(c => c, StringComparer.Ordinal))
+        {
+            var name = "p_la" + names.Count.ToString(CultureInfo.InvariantCulture);
+            parameters[name] = code;
+            names.Add("@" + name);
+        }
+
+        return names.Count == 1 ? "la_code = " + names[0] : "la_code IN (" + string.Join(", ", names) + ")";
+    }
+}

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+using SendInterop.Gateway.Tests.Infrastructure;
+
+namespace SendInterop.Gateway.Tests.Indicators;
+
+/// <summary>
+/// The FHIR surface of the indicators: the Measure catalogue, $evaluate-measure summary (suppressed, dated, with
+/// comparators), the near-real-time path from a write to the figure, subject-list through the consent gate, scopes and
+/// bad input. Each test works in its own LA code so they can share one gateway.
+/// </summary>
+public sealed class IndicatorApiTests(IndicatorGateway gateway) : IClassFixture<IndicatorGateway>
+{
+    private const string PlansInPlace = "ehc-plans-in-place";
+
+    private static readonly TokenSpec MeasureOnly = new(Scope: "system/Measure.rs");
+
+    [Fact]
+    public async Task The_catalogue_is_served_read_only()
+    {
+        var fhir = gateway.Fhir(MeasureOnly);
+        var bundle = await (await fhir.GetAsync("Measure")).JsonAsync();
+        Assert.Equal(Domain.Indicators.IndicatorCatalogue.All.Count, bundle["total"]!.GetValue<int>());
+        var measure = await fhir.GetAsync("Measure/" + PlansInPlace);
+        Assert.Equal(HttpStatusCode.OK, measure.StatusCode);
+        Assert.Equal(PlansInPlace, (await measure.JsonAsync())["id"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await fhir.GetAsync("Measure/no-such-indicator")).StatusCode);
+
+        var writer = gateway.Fhir();
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await writer.PostAsync("Measure", FhirHttp.Body(new Measure { Status = PublicationStatus.Draft }))).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await writer.PutAsync("Measure/" + PlansInPlace, FhirHttp.Body(new Measure { Id = PlansInPlace, Status = PublicationStatus.Draft }))).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await writer.DeleteAsync("Measure/" + PlansInPlace)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_plan_written_over_http_is_counted_within_seconds()
+    {
+        var fhir = gateway.Fhir();
+        await PutAsync(fhir, IndicatorGateway.La("926", "Norfolk County Council"));
+        // Six plans first, so the count is above the suppression threshold and the seventh is visible as a number.
+        for (var i = 0; i < 6; i++) await AddChildWithPlanAsync(fhir, "926", "rt" + i, "2024-03-0" + (i + 1));
+        Assert.Equal(6, await WaitForCountAsync("926", 6, TimeSpan.FromSeconds(10)));
+
+        var clock = Stopwatch.StartNew();
+        await AddChildWithPlanAsync(fhir, "926", "rt6", "2024-10-01");
+        Assert.Equal(7, await WaitForCountAsync("926", 7, TimeSpan.FromSeconds(5)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+
+        // The figure says when it was computed, and how fresh the rows behind it are.
+        var report = await SummaryAsync(gateway.Fhir(MeasureOnly), PlansInPlace, "Organization/la-926");
+        Assert.NotNull(report["date"]);
+        Assert.Contains(Extensions(report), e => e["url"]!.GetValue<string>().EndsWith("indicator-computed-at", StringComparison.Ordinal));
+        Assert.Contains(Extensions(report), e => e["url"]!.GetValue<string>().EndsWith("indicator-projection-freshness", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Small_counts_are_withheld_in_the_summary()
+    {
+        var fhir = gateway.Fhir();
+        await PutAsync(fhir, IndicatorGateway.La("935", "Suffolk County Council"));
+        for (var i = 0; i < 3; i++) await AddChildWithPlanAsync(fhir, "935", "sm" + i, "2024-05-1" + i);
+        await WaitForSubjectsAsync("935", 3);
+
+        var report = await SummaryAsync(gateway.Fhir(MeasureOnly), PlansInPlace, "935");
+        var population = report["group"]![0]!["population"]![0]!;
+        Assert.Null(population["count"]);
+        var masked = population["_count"]!["extension"]!.AsArray();
+        Assert.Contains(masked, e => e!["valueCode"]?.GetValue<string>() == "masked");
+        Assert.Contains(masked, e => e!["valueCode"]?.GetValue<string>() == "primary");
+        Assert.Contains(Extensions(report), e => e["url"]!.GetValue<string>().EndsWith("small-number-suppression-applied", StringComparison.Ordinal));
+        Assert.DoesNotContain("sm0", report.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Subject_list_goes_through_the_consent_gate()
+    {
+        var fhir = gateway.Fhir();
+        await PutAsync(fhir, IndicatorGateway.La("821", "Luton"));
+        for (var i = 0; i < 2; i++) await AddChildWithPlanAsync(fhir, "821", "sl" + i, "2024-06-1" + i);
+        var owner = await WaitForSubjectsAsync("821", 2);
+        Assert.Equal(["Patient/sl0", "Patient/sl1"], owner.OrderBy(s => s, StringComparer.Ordinal));
+
+        // Another LA with no agreement: the request works, and lists (and counts) nobody.
+        var other = await (await gateway.Fhir(new TokenSpec(Organisation: "la-935", Scope: "system/Measure.rs system/Patient.rs"))
+            .GetAsync($"Measure/{PlansInPlace}/$evaluate-measure?sen2Year=2025&subject=821&reportType=subject-list")).JsonAsync();
+        Assert.Equal("subject-list", other["type"]!.GetValue<string>());
+        Assert.Empty(Listed(other));
+        Assert.Equal(0, other["group"]![0]!["population"]![0]!["count"]!.GetValue<int>());
+
+        // Aggregates only without the Patient scope.
+        var measureOnly = await gateway.Fhir(MeasureOnly).GetAsync($"Measure/{PlansInPlace}/$evaluate-measure?sen2Year=2025&subject=821&reportType=subject-list");
+        Assert.Equal(HttpStatusCode.Forbidden, measureOnly.StatusCode);
+    }
+
+    [Fact]
+    public async Task Measure_scope_is_required()
+    {
+        var patientOnly = gateway.Fhir(new TokenSpec(Scope: "system/Patient.rs"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await patientOnly.GetAsync($"Measure/{PlansInPlace}/$evaluate-measure?sen2Year=2025")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await patientOnly.GetAsync("Measure")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Fhir(new TokenSpec(Scope: "system/*.rs")).GetAsync($"Measure/{PlansInPlace}/$evaluate-measure?sen2Year=2025")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Measure/no-such-indicator/$evaluate-measure?sen2Year=2025", HttpStatusCode.NotFound)]
+    [InlineData("Measure/$evaluate-measure?measure=no-such-indicator&sen2Year=2025", HttpStatusCode.NotFound)]
+    [InlineData("Measure/$evaluate-measure?sen2Year=2025", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?periodStart=2024-13-01&periodEnd=2024-12-31", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?periodStart=2024-12-31&periodEnd=2024-01-01", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?periodStart=2024&periodEnd=2024&referenceDate=2024-06-01", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?sen2Year=twenty", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?sen2Year=2025&periodStart=2024", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?sen2Year=2025&subject=Organization/school-1", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?sen2Year=2025&subject=Wessex", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?sen2Year=2025&subject=E12999999", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?sen2Year=2025&reportType=population", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?sen2Year=2025&reportType=individual", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?periodStart=2024&periodEnd=2024-12", HttpStatusCode.OK)]
+    public async Task Bad_input_is_refused_with_an_outcome(string url, HttpStatusCode expected)
+    {
+        var response = await gateway.Fhir(MeasureOnly).GetAsync(url);
+        Assert.Equal(expected, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal(expected == HttpStatusCode.OK ? "MeasureReport" : "OperationOutcome", body["resourceType"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Post_with_parameters_and_type_level_measure_work()
+    {
+        var canonical = Domain.Indicators.IndicatorCatalogue.Requests.Url;
+        var parameters = new Parameters();
+        parameters.Add("measure", new FhirString(canonical));
+        parameters.Add("periodStart", new Date("2024-01-01"));
+        parameters.Add("periodEnd", new Date("2024-12-31"));
+        parameters.Add("subject", new FhirString("England"));
+        var response = await gateway.Fhir(MeasureOnly).PostAsync("Measure/$evaluate-measure", FhirHttp.Body(parameters));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.JsonAsync();
+        Assert.StartsWith(canonical, report["measure"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("summary", report["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Summaries_carry_dfe_comparators_when_the_release_is_configured()
+    {
+        if (IndicatorGateway.DfeRelease is null) return; // the release lives outside the repository (../shared)
+        var report = await SummaryAsync(gateway.Fhir(MeasureOnly), PlansInPlace, "England");
+        var comparator = Extensions(report).Single(e => e["url"]!.GetValue<string>().EndsWith("indicator-comparator-value", StringComparison.Ordinal));
+        var parts = comparator["extension"]!.AsArray().ToDictionary(p => p!["url"]!.GetValue<string>(), p => p!);
+        Assert.Equal("national", parts["level"]["valueCode"]!.GetValue<string>());
+        Assert.Equal(638745m, parts["value"]["valueDecimal"]!.GetValue<decimal>());
+
+        // An LA gets its own, its region's and England's figures.
+        var norfolk = await SummaryAsync(gateway.Fhir(MeasureOnly), PlansInPlace, "926");
+        var levels = Extensions(norfolk).Where(e => e["url"]!.GetValue<string>().EndsWith("indicator-comparator-value", StringComparison.Ordinal))
+            .Select(e => e["extension"]!.AsArray().First(p => p!["url"]!.GetValue<string>() == "level")!["valueCode"]!.GetValue<string>()).ToList();
+        Assert.Equal(["local-authority", "regional", "national"], levels);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------------
+
+    private static async Task PutAsync(HttpClient fhir, Resource resource)
+    {
+        var response = await fhir.PutAsync($"{resource.TypeName}/{resource.Id}", FhirHttp.Body(resource));
+        Assert.True(response.IsSuccessStatusCode, $"{resource.TypeName}/{resource.Id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task AddChildWithPlanAsync(HttpClient fhir, string la, string child, string issued)
+    {
+        await PutAsync(fhir, IndicatorGateway.Child(child, "2015-04-01"));
+        await PutAsync(fhir, IndicatorGateway.Plan("plan-" + child, child, la, issued));
+    }
+
+    private static async Task<JsonNode> SummaryAsync(HttpClient fhir, string measure, string subject)
+    {
+        var response = await fhir.GetAsync($"Measure/{measure}/$evaluate-measure?sen2Year=2025&subject={Uri.EscapeDataString(subject)}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    /// <summary>Polls the summary until its initial-population count is <paramref name="expected"/> (or time runs out); returns the last count.</summary>
+    private async Task<int?> WaitForCountAsync(string la, int expected, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        int? count = null;
+        while (clock.Elapsed < limit)
+        {
+            var report = await SummaryAsync(gateway.Fhir(MeasureOnly), PlansInPlace, la);
+            count = report["group"]![0]!["population"]![0]!["count"]?.GetValue<int>();
+            if (count == expected) return count;
+            await Task.Delay(50);
+        }
+
+        return count;
+    }
+
+    /// <summary>Polls subject-list (as the owner) until it lists <paramref name="expected"/> children.</summary>
+    private async Task<List<string>> WaitForSubjectsAsync(string la, int expected)
+    {
+        var clock = Stopwatch.StartNew();
+        var listed = new List<string>();
+        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            var response = await gateway.Fhir().GetAsync($"Measure/{PlansInPlace}/$evaluate-measure?sen2Year=2025&subject={la}&reportType=subject-list");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            listed = Listed(await response.JsonAsync());
+            if (listed.Count == expected) return listed;
+            await Task.Delay(50);
+        }
+
+        return listed;
+    }
+
+    private static List<string> Listed(JsonNode report) =>
+        (report["contained"]?.AsArray() ?? []).Where(c => c!["id"]!.GetValue<string>() == "initial-population")
+            .SelectMany(c => c!["entry"]?.AsArray() ?? []).Select(e => e!["item"]!["reference"]!.GetValue<string>()).ToList();
+
+    private static IEnumerable<JsonNode> Extensions(JsonNode report) => (report["extension"]?.AsArray() ?? []).Select(e => e!);
+}

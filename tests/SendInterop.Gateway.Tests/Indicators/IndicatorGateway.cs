@@ -1,0 +1,71 @@
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+using SendInterop.Domain.Indicators;
+using SendInterop.Domain.Profiles;
+using SendInterop.Gateway.Tests.Infrastructure;
+
+namespace SendInterop.Gateway.Tests.Indicators;
+
+/// <summary>
+/// The gateway on SQLite with the indicator projection fed by change events (a short batch window), and the DfE release
+/// from ../shared when this checkout has it (comparators). Builds small child records over HTTP.
+/// </summary>
+public sealed class IndicatorGateway : GatewayFixture
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-indicators-").FullName;
+
+    /// <summary>The DfE release directory when present beside the repository (the shared workspace), else null.</summary>
+    public static string? DfeRelease { get; } = FindRelease();
+
+    protected override Dictionary<string, string?> Settings() => new()
+    {
+        ["Storage:Provider"] = "Sqlite",
+        ["ConnectionStrings:Fhir"] = $"Data Source={Path.Combine(_dir, "fhir.db")}",
+        ["Indicators:ChangeBatchWindow"] = "00:00:00.020",
+        ["Indicators:DfeReleaseDirectory"] = DfeRelease,
+    };
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    public static Organization La(string code, string name) => new()
+    {
+        Id = "la-" + code,
+        Name = name,
+        Identifier = [new Identifier(IndicatorCanonical.LaCodeSystem, code)],
+    };
+
+    public static Patient Child(string id, string birthDate, AdministrativeGender gender = AdministrativeGender.Female) => new()
+    {
+        Id = id,
+        BirthDate = birthDate,
+        Gender = gender,
+    };
+
+    /// <summary>A final EHC plan (category ehc-plan) issued on <paramref name="issued"/> by the LA.</summary>
+    public static CarePlan Plan(string id, string patientId, string laCode, string issued) => new()
+    {
+        Id = id,
+        Status = RequestStatus.Active,
+        Intent = CarePlan.CarePlanIntent.Plan,
+        Category = [new CodeableConcept(SendCanonical.CodeSystems.EhcPlanCategory, SendCanonical.Codes.EhcPlanCategory)],
+        Subject = new ResourceReference("Patient/" + patientId),
+        Period = new Period { Start = issued },
+        Author = new ResourceReference("Organization/la-" + laCode),
+    };
+
+    private static string? FindRelease()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data", "dfe-ehcp-2025");
+            if (Directory.Exists(Path.Combine(candidate, "data"))) return candidate;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SendInterop.Gateway.Tests.Infrastructure;
+using SendInterop.Storage;
+using SendInterop.Storage.Indicators;
+
+namespace SendInterop.Gateway.Tests.Indicators;
+
+/// <summary>
+/// The store alone (no gateway) on a fresh, migrated database, holding <see cref="RandomPopulation"/>: what the SQL
+/// evaluator is compared with the reference on. One subclass per provider; PostgreSQL uses the server scripts/test.sh
+/// starts (SENDINTEROP_TEST_POSTGRES) and fails, never skips, without it.
+/// </summary>
+public abstract class IndicatorStorage : IAsyncLifetime
+{
+    public const int Children = 400;
+    public const int Seed = 20250116;
+
+    private ServiceProvider? _services;
+
+    public IReadOnlyList<ChildProjection> Population { get; } = RandomPopulation.Generate(Children, Seed);
+
+    public SqlIndicatorEvaluator Evaluator => _services!.GetRequiredService<SqlIndicatorEvaluator>();
+
+    public IndicatorProjectionStore Projection => _services!.GetRequiredService<IndicatorProjectionStore>();
+
+    protected abstract StorageOptions Options();
+
+    public virtual async Task InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddFhirStorage(Options());
+        _services = services.BuildServiceProvider();
+        await _services.GetRequiredService<StorageInitializer>().InitializeAsync();
+        await Projection.ReplaceAsync(Population, DateTimeOffset.UtcNow);
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_services is not null) await _services.DisposeAsync();
+    }
+}
+
+public sealed class SqliteIndicatorStorage : IndicatorStorage
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-ind-").FullName;
+
+    protected override StorageOptions Options() => new() { Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_dir, "fhir.db")}" };
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
+
+public sealed class PostgresIndicatorStorage : IndicatorStorage
+{
+    private readonly string _database = "ind_" + Guid.NewGuid().ToString("N")[..12];
+
+    protected override StorageOptions Options() => new()
+    {
+        Provider = StorageProvider.Postgres,
+        ConnectionString = new NpgsqlConnectionStringBuilder(PostgresGateway.ServerConnectionString) { Database = _database }.ConnectionString,
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await using (var conn = new NpgsqlConnection(PostgresGateway.ServerConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {_database}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(PostgresGateway.ServerConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

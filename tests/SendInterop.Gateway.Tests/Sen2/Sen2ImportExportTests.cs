@@ -1,0 +1,261 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using SendInterop.Domain.Identifiers;
+using SendInterop.Domain.Sen2;
+using SendInterop.Gateway.Sen2;
+using SendInterop.Gateway.Tests.Infrastructure;
+using SendInterop.Storage.Audit;
+using static SendInterop.Gateway.Tests.Sen2.Sen2Returns;
+
+namespace SendInterop.Gateway.Tests.Sen2;
+
+/// <summary>
+/// <c>$sen2-import</c> and <c>$sen2-export</c> over HTTP: the round trip, idempotency, bad files (per-record errors, nothing of a
+/// bad record stored), whole-file failures, and who may import or export which LA's return. Each test uses its own LA or its own
+/// children, so the tests of a class can share one database.
+/// </summary>
+public abstract class Sen2ImportExportTests(GatewayFixture gateway)
+{
+    private static TokenSpec La(string code, string scope = "system/*.cruds") => new(Organisation: "la-" + code, Scope: scope);
+
+    [Fact]
+    public async Task Import_then_export_gives_the_same_return_and_a_second_import_changes_nothing()
+    {
+        const string la = "881";
+        var client = gateway.Fhir(La(la));
+        var (plan, refused, assessing, ceased) = (Child(la), Child(la, upn: false), Child(la, upn: false, uln: true), Child(la, uln: true));
+        var file = Return(la, Issued(plan), Refused(refused), Assessing(assessing), Ceased(ceased));
+
+        var (status, body) = await ImportAsync(client, file);
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        Assert.Equal(["imported", "imported", "imported", "imported"], Statuses(body));
+        Assert.Equal(4, Value(body, "imported"));
+        var firstCreated = Records(body).SelectMany(r => Parts(r, "created")).ToList();
+        Assert.Contains(firstCreated, r => r.StartsWith("Patient/", StringComparison.Ordinal));
+        Assert.Contains(firstCreated, r => r.StartsWith("CarePlan/", StringComparison.Ordinal));
+
+        var exported = await ExportAsync(client);
+        Assert.Equal(HttpStatusCode.OK, exported.Status);
+        Assert.Equal("0", exported.Headers[Sen2ExportOperation.UnmappedCountHeader]);
+        Assert.Equal("4", exported.Headers[Sen2ExportOperation.PersonsHeader]);
+        Assert.Equal(Sen2Canonical.Identity(file), Sen2Canonical.Identity(exported.Xml));
+        Assert.Equal(Sen2Canonical.Persons(file), Sen2Canonical.Persons(exported.Xml));
+
+        // The same file again: every record unchanged, no new version of anything.
+        var (again, againBody) = await ImportAsync(client, file);
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal(["unchanged", "unchanged", "unchanged", "unchanged"], Statuses(againBody));
+        Assert.Empty(Records(againBody).SelectMany(r => Parts(r, "created").Concat(Parts(r, "updated"))));
+        foreach (var reference in firstCreated)
+        {
+            var current = await client.SearchAsync(reference[..reference.IndexOf("/_history", StringComparison.Ordinal)]);
+            Assert.Equal("1", current["meta"]!["versionId"]!.GetValue<string>());
+        }
+
+        // Its own export, imported, is also unchanged: the round trip is exact.
+        var (reimport, reimportBody) = await ImportAsync(client, exported.Xml);
+        Assert.Equal(HttpStatusCode.OK, reimport);
+        Assert.All(Statuses(reimportBody), s => Assert.Equal("unchanged", s));
+
+        // One item changed: only the resource that holds it gets a new version.
+        var changed = file.Replace("<ReviewOutcome>M</ReviewOutcome>", "<ReviewOutcome>A</ReviewOutcome>", StringComparison.Ordinal);
+        var (third, thirdBody) = await ImportAsync(client, changed);
+        Assert.Equal(HttpStatusCode.OK, third);
+        Assert.Equal(["imported", "unchanged", "unchanged", "unchanged"], Statuses(thirdBody));
+        var updated = Assert.Single(Parts(Records(thirdBody)[0], "updated"));
+        Assert.StartsWith("Encounter/", updated, StringComparison.Ordinal);
+        Assert.EndsWith("/_history/2", updated, StringComparison.Ordinal);
+        Assert.Empty(Parts(Records(thirdBody)[0], "created"));
+        Assert.Equal(Sen2Canonical.Persons(changed), Sen2Canonical.Persons((await ExportAsync(client)).Xml));
+    }
+
+    [Fact]
+    public async Task Bad_records_are_reported_with_path_line_and_rule_and_nothing_of_them_is_stored()
+    {
+        const string la = "926";
+        var client = gateway.Fhir(La(la));
+        var (good, badCode, unknownItem, other) = (Child(la), Child(la), Child(la), Child(la));
+        var file = Return(la,
+            Refused(good),
+            Refused(badCode, ethnicity: "XXXX"),
+            Assessing(good), // the same UPN again: a duplicate person
+            Issued(unknownItem).Replace("<Sex>F</Sex>", "<Sex>F</Sex>\n      <Colour>blue</Colour>", StringComparison.Ordinal),
+            Assessing(other));
+
+        var (status, body) = await ImportAsync(client, file);
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        Assert.Equal(["imported", "rejected", "rejected", "rejected", "imported"], Statuses(body));
+        var records = Records(body);
+        AssertError(records[1], "InvalidCode", "/Ethnicity");
+        AssertError(records[2], "DuplicatePerson", "/UPN");
+        AssertError(records[3], "UnknownItem", "/Colour");
+        var text = body.ToJsonString();
+        foreach (var child in new[] { badCode, unknownItem }) Assert.DoesNotContain(child.Surname, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(good.Upn!, text, StringComparison.Ordinal);
+
+        Assert.Single(await PatientsWithUpn(client, good.Upn!));
+        Assert.Single(await PatientsWithUpn(client, other.Upn!));
+        Assert.Empty(await PatientsWithUpn(client, badCode.Upn!));
+        Assert.Empty(await PatientsWithUpn(client, unknownItem.Upn!));
+        // The duplicate's request (received 2025-09-01) was not added to the first record's child.
+        var goodId = (await PatientsWithUpn(client, good.Upn!)).Single();
+        Assert.Single((await client.SearchAsync($"ServiceRequest?subject=Patient/{goodId}")).MatchIds());
+
+        // Audited as a write about that child.
+        var audit = await gateway.Services.GetRequiredService<IAuditLogReader>().SearchAsync(new AuditLogQuery(PatientId: goodId, Count: 100));
+        Assert.Contains(audit.Entries, e => Encoding.UTF8.GetString(e.Json).Contains(Sen2RecordImporter.AuditRule, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_truncated_file_keeps_its_complete_records_and_nothing_of_the_cut_one()
+    {
+        const string la = "926";
+        var client = gateway.Fhir(La(la));
+        var (complete, cut) = (Child(la), Child(la));
+        var issued = Issued(cut);
+        var file = Header(la) + Refused(complete) + issued[..(issued.Length / 2)];
+
+        var (status, body) = await ImportAsync(client, file);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("OperationOutcome", body["resourceType"]!.GetValue<string>());
+        var issues = body["issue"]!.AsArray();
+        Assert.Contains(issues, i => i!["details"]?["coding"]?[0]?["code"]?.GetValue<string>() == nameof(Sen2Rule.TruncatedXml));
+        Assert.Contains(issues, i => i!["diagnostics"]!.GetValue<string>().Contains("imported 1;", StringComparison.Ordinal));
+        Assert.Single(await PatientsWithUpn(client, complete.Upn!));
+        Assert.Empty(await PatientsWithUpn(client, cut.Upn!));
+    }
+
+    [Theory]
+    [InlineData("<Bundle xmlns=\"http://hl7.org/fhir\"/>", HttpStatusCode.UnprocessableEntity, nameof(Sen2Rule.WrongRootOrSchema))]
+    [InlineData("this is not XML", HttpStatusCode.BadRequest, nameof(Sen2Rule.NotWellFormedXml))]
+    [InlineData("<?xml version=\"1.0\"?><!DOCTYPE Message [<!ENTITY x \"y\">]><Message/>", HttpStatusCode.BadRequest, nameof(Sen2Rule.DtdProhibited))]
+    [InlineData("<Message><Header><CollectionDetails><Collection>CIN</Collection></CollectionDetails><Source><LEA>926</LEA></Source></Header></Message>", HttpStatusCode.UnprocessableEntity, nameof(Sen2Rule.UnsupportedCollection))]
+    public async Task A_file_that_is_not_a_sen2_return_is_refused_as_a_whole(string file, HttpStatusCode expected, string rule)
+    {
+        var (status, body) = await ImportAsync(gateway.Fhir(La("926")), file);
+        Assert.Equal(expected, status);
+        Assert.True(body["issue"]!.AsArray().Any(i => i!["details"]?["coding"]?[0]?["code"]?.GetValue<string>() == rule), body.ToJsonString());
+        Assert.Contains(body["issue"]!.AsArray(), i => i!["diagnostics"]!.GetValue<string>().Contains("No record was imported", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Only_the_las_own_token_with_write_scopes_imports_its_return_and_only_plain_xml()
+    {
+        const string la = "926";
+        var child = Child(la);
+        var file = Return(la, Refused(child));
+
+        var (otherLa, otherBody) = await ImportAsync(gateway.Fhir(La("935")), file);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, otherLa);
+        Assert.Contains("LEA", otherBody.ToJsonString(), StringComparison.Ordinal);
+        var (trust, _) = await ImportAsync(gateway.Fhir(new TokenSpec(Organisation: "ods-RY3", Agency: "health")), file);
+        Assert.Equal(HttpStatusCode.Forbidden, trust);
+        var (readOnly, _) = await ImportAsync(gateway.Fhir(La(la, "system/*.rs")), file);
+        Assert.Equal(HttpStatusCode.Forbidden, readOnly);
+        Assert.Empty(await PatientsWithUpn(gateway.Fhir(La(la)), child.Upn!));
+
+        var json = await gateway.Fhir(La(la)).PostAsync(Sen2ImportOperation.Name, new StringContent(file, Encoding.UTF8, "application/fhir+json"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
+    }
+
+    [Fact]
+    public async Task Another_las_export_holds_none_of_this_las_children_and_a_non_la_gets_403()
+    {
+        const string la = "926";
+        var child = Child(la);
+        var (status, _) = await ImportAsync(gateway.Fhir(La(la)), Return(la, Issued(child)));
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var mine = await ExportAsync(gateway.Fhir(La(la)));
+        Assert.Contains(child.Upn!, mine.Xml, StringComparison.Ordinal);
+        var theirs = await ExportAsync(gateway.Fhir(La("935")));
+        Assert.Equal(HttpStatusCode.OK, theirs.Status);
+        Assert.Equal("0", theirs.Headers[Sen2ExportOperation.PersonsHeader]);
+        Assert.DoesNotContain(child.Upn!, theirs.Xml, StringComparison.Ordinal);
+        Assert.Contains("<LEA>935</LEA>", theirs.Xml, StringComparison.Ordinal);
+
+        var trust = await gateway.Fhir(new TokenSpec(Organisation: "ods-RY3", Agency: "health")).GetAsync(ExportUrl);
+        Assert.Equal(HttpStatusCode.Forbidden, trust.StatusCode);
+        var noDate = await gateway.Fhir(La(la)).GetAsync(Sen2ExportOperation.Name + "?collection-year=2026");
+        Assert.Equal(HttpStatusCode.BadRequest, noDate.StatusCode);
+        var wrongMonth = await gateway.Fhir(La(la)).GetAsync(Sen2ExportOperation.Name + "?collection-year=2026&reference-date=2026-03-15");
+        Assert.Equal(HttpStatusCode.BadRequest, wrongMonth.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_child_whose_records_cannot_make_a_sen2_person_is_named_in_the_export_headers()
+    {
+        const string la = "882";
+        var client = gateway.Fhir(La(la));
+        var patientId = await client.CreateAsync("Patient", new JsonObject
+        {
+            ["resourceType"] = "Patient",
+            ["identifier"] = new JsonArray { new JsonObject { ["system"] = IdentifierSystems.Upn, ["value"] = Child(la).Upn } },
+            ["name"] = new JsonArray { new JsonObject { ["family"] = "Nonamehere", ["given"] = new JsonArray { "Kit" } } },
+            ["birthDate"] = "2015-03-02",
+        }.ToJsonString());
+        // A SEN2-keyed request with no SEN2 outcome (written by hand, not by an import).
+        await client.CreateAsync("ServiceRequest", new JsonObject
+        {
+            ["resourceType"] = "ServiceRequest",
+            ["identifier"] = new JsonArray { new JsonObject { ["system"] = Sen2FhirUrls.RecordIdentifier, ["value"] = $"{la}/0123456789abcdef/r20250101" } },
+            ["status"] = "active",
+            ["intent"] = "order",
+            ["subject"] = new JsonObject { ["reference"] = "Patient/" + patientId },
+        }.ToJsonString());
+
+        var export = await ExportAsync(client);
+        Assert.Equal(HttpStatusCode.OK, export.Status);
+        Assert.Equal("1", export.Headers[Sen2ExportOperation.UnmappedCountHeader]);
+        Assert.Contains("Patient/" + patientId, export.Headers[Sen2ExportOperation.UnmappedHeader], StringComparison.Ordinal);
+        Assert.Contains("RequestOutcome", export.Headers[Sen2ExportOperation.UnmappedHeader], StringComparison.Ordinal);
+        Assert.DoesNotContain("Nonamehere", export.Headers[Sen2ExportOperation.UnmappedHeader], StringComparison.Ordinal);
+    }
+
+    private const string ExportUrl = Sen2ExportOperation.Name + "?collection-year=2026&reference-date=2026-01-15";
+
+    private static async Task<(HttpStatusCode Status, JsonNode Body)> ImportAsync(HttpClient client, string xml)
+    {
+        var response = await client.PostAsync(Sen2ImportOperation.Name, new StringContent(xml, Encoding.UTF8, "application/xml"));
+        return (response.StatusCode, await response.JsonAsync());
+    }
+
+    private static async Task<(HttpStatusCode Status, string Xml, Dictionary<string, string> Headers)> ExportAsync(HttpClient client)
+    {
+        var response = await client.GetAsync(ExportUrl);
+        var headers = response.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
+        if (response.IsSuccessStatusCode) Assert.StartsWith("application/xml", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), headers);
+    }
+
+    private static async Task<List<string>> PatientsWithUpn(HttpClient client, string upn) =>
+        (await client.SearchAsync($"Patient?identifier={Uri.EscapeDataString(IdentifierSystems.Upn)}|{upn}")).MatchIds();
+
+    private static List<JsonNode> Records(JsonNode parameters) =>
+        parameters["parameter"]!.AsArray().Where(p => p!["name"]!.GetValue<string>() == "record").Select(p => p!).ToList();
+
+    private static List<string> Statuses(JsonNode parameters) =>
+        Records(parameters).Select(r => r["part"]!.AsArray().First(p => p!["name"]!.GetValue<string>() == "status")!["valueCode"]!.GetValue<string>()).ToList();
+
+    private static int Value(JsonNode parameters, string name) =>
+        parameters["parameter"]!.AsArray().First(p => p!["name"]!.GetValue<string>() == name)!["valueInteger"]!.GetValue<int>();
+
+    private static List<string> Parts(JsonNode record, string name) =>
+        record["part"]!.AsArray().Where(p => p!["name"]!.GetValue<string>() == name).Select(p => p!["valueReference"]!["reference"]!.GetValue<string>()).ToList();
+
+    private static void AssertError(JsonNode record, string rule, string pathEnd)
+    {
+        var errors = record["part"]!.AsArray().Where(p => p!["name"]!.GetValue<string>() == "error")
+            .Select(e => e!["part"]!.AsArray().ToDictionary(p => p!["name"]!.GetValue<string>(), p => p!))
+            .ToList();
+        Assert.Contains(errors, e =>
+            e["rule"]["valueCoding"]!["code"]!.GetValue<string>() == rule
+            && e["path"]["valueString"]!.GetValue<string>().EndsWith(pathEnd, StringComparison.Ordinal)
+            && e["line"]["valueInteger"]!.GetValue<int>() > 0);
+    }
+}
+
+[Collection("sqlite")] public sealed class SqliteSen2ImportExportTests(SqliteGateway g) : Sen2ImportExportTests(g), IClassFixture<SqliteGateway>;
+[Collection("postgres")] public sealed class PostgresSen2ImportExportTests(PostgresGateway g) : Sen2ImportExportTests(g), IClassFixture<PostgresGateway>;
