@@ -13,13 +13,12 @@ using static SendInterop.Gateway.Tests.Infrastructure.FhirHttp;
 namespace SendInterop.Gateway.Tests.Identity;
 
 /// <summary>
-/// The master child index end to end on SQLite: every Patient written through the API is linked to one master
+/// The master child index end to end on SQLite and PostgreSQL: every Patient written through the API is linked to one master
 /// identity (verified NHS number, trace, linkage engine), twins are not joined but queued for review as Tasks, a review
 /// decision links or separates, and <c>Patient?linked-identifier=</c> finds the child's other records through the
 /// consent gate.
 /// </summary>
-[Collection("sqlite")]
-public sealed class MasterChildIndexTests(MasterIndexGateway gateway) : IClassFixture<MasterIndexGateway>
+public abstract class MasterChildIndexTests(GatewayFixture gateway, FakeNhsNumberTrace trace)
 {
     private const string ReviewCode = IdentityReviewTasks.CodeSystem + "|" + IdentityReviewTasks.PossibleDuplicate;
     private readonly HttpClient _fhir = gateway.Fhir();
@@ -190,7 +189,7 @@ public sealed class MasterChildIndexTests(MasterIndexGateway gateway) : IClassFi
         var nhs = Build.NhsNumber();
         var holder = await _fhir.CreateAsync("Patient", Children.Patient("Lily", Children.Family(), Children.BirthDate(), nhs: nhs).ToJsonString());
         var family = Children.Family();
-        gateway.Trace.ByFamilyName[family] = new NhsNumberTraceResult(NhsNumberTraceOutcome.Matched, nhs, "01");
+        trace.ByFamilyName[family] = new NhsNumberTraceResult(NhsNumberTraceOutcome.Matched, nhs, "01");
         var traced = await _fhir.CreateAsync("Patient", Children.Patient("Lilian", family, Children.BirthDate(), postcode: Children.Postcode()).ToJsonString());
 
         var link = await LinkOf(traced);
@@ -202,18 +201,18 @@ public sealed class MasterChildIndexTests(MasterIndexGateway gateway) : IClassFi
 
         // A trace that answers with an unverified number (02) or several matches links nothing, and says so.
         var unverifiedFamily = Children.Family();
-        gateway.Trace.ByFamilyName[unverifiedFamily] = new NhsNumberTraceResult(NhsNumberTraceOutcome.Matched, nhs, "02");
+        trace.ByFamilyName[unverifiedFamily] = new NhsNumberTraceResult(NhsNumberTraceOutcome.Matched, nhs, "02");
         var unverified = await LinkOf(await _fhir.CreateAsync("Patient", Children.Patient("Ivy", unverifiedFamily, Children.BirthDate()).ToJsonString()));
         Assert.NotEqual(link.MasterId, unverified.MasterId);
         Assert.Equal("02", unverified.TraceVerificationStatus);
         Assert.Null(unverified.NhsNumber);
         var multipleFamily = Children.Family();
-        gateway.Trace.ByFamilyName[multipleFamily] = NhsNumberTraceResult.Multiple;
+        trace.ByFamilyName[multipleFamily] = NhsNumberTraceResult.Multiple;
         Assert.Equal("multiple-matches", (await LinkOf(await _fhir.CreateAsync("Patient", Children.Patient("Ivy", multipleFamily, Children.BirthDate()).ToJsonString()))).TraceOutcome);
         // A Patient with its own NHS number is never traced.
         var ownFamily = Children.Family();
         await _fhir.CreateAsync("Patient", Children.Patient("Ivy", ownFamily, Children.BirthDate(), nhs: Build.NhsNumber()).ToJsonString());
-        Assert.DoesNotContain(gateway.Trace.Asked, q => q.FamilyName == ownFamily);
+        Assert.DoesNotContain(trace.Asked, q => q.FamilyName == ownFamily);
     }
 
     [Fact]
@@ -262,3 +261,9 @@ public sealed class MasterChildIndexTests(MasterIndexGateway gateway) : IClassFi
     private static string Decision(string code) =>
         new JsonObject { ["resourceType"] = "Parameters", ["parameter"] = new JsonArray { new JsonObject { ["name"] = "decision", ["valueCode"] = code } } }.ToJsonString();
 }
+
+[Collection("sqlite")]
+public sealed class SqliteMasterChildIndexTests(MasterIndexGateway g) : MasterChildIndexTests(g, g.Trace), IClassFixture<MasterIndexGateway>;
+
+[Collection("postgres")]
+public sealed class PostgresMasterChildIndexTests(PostgresMasterIndexGateway g) : MasterChildIndexTests(g, g.Trace), IClassFixture<PostgresMasterIndexGateway>;

@@ -58,6 +58,18 @@ public sealed class MasterIndexGateway : GatewayFixture
     }
 }
 
+/// <summary>The gateway on PostgreSQL for the same tests, with its own fake trace.</summary>
+public sealed class PostgresMasterIndexGateway : PostgresGateway
+{
+    public FakeNhsNumberTrace Trace { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(s => s.AddSingleton<INhsNumberTrace>(Trace));
+    }
+}
+
 /// <summary>A PDS-style trace answering from a table the test fills; records what it was asked (family names only).</summary>
 public sealed class FakeNhsNumberTrace : INhsNumberTrace
 {

@@ -102,7 +102,7 @@ public sealed class SqliteGateway : GatewayFixture
 /// A real PostgreSQL: scripts/test.sh starts a throwaway server and sets SENDINTEROP_TEST_POSTGRES. Without it
 /// these tests fail loudly (they never skip): a green run always means PostgreSQL was exercised.
 /// </summary>
-public sealed class PostgresGateway : GatewayFixture
+public class PostgresGateway : GatewayFixture
 {
     private readonly string _database = "fhir_" + Guid.NewGuid().ToString("N")[..12];
 
