@@ -3,9 +3,8 @@ using SendInterop.Domain.Profiles;
 namespace SendInterop.Domain.Statutory;
 
 /// <summary>
-/// The systems and codes the record uses for the EHC process today, as the gateway's demo cohort writes them
-/// (Gateway DemoData/DemoCodes.cs). The domain cannot see the gateway, so the strings are repeated here; both should
-/// move into <see cref="SendCanonical"/> together.
+/// The systems and codes the record uses for the EHC process: the one definition, which the gateway's demo cohort
+/// (DemoData/DemoCodes.cs) and the statutory clock's reader share.
 /// </summary>
 public static class EhcRecordVocabulary
 {

@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using SendInterop.Domain.Profiles;
+using SendInterop.Domain.Statutory;
 
 namespace SendInterop.Gateway.DemoData;
 
@@ -23,21 +24,21 @@ public static class DemoCodes
     public const string UkprnSystem = Id + "ukprn";
 
     /// <summary>The statutory steps of an EHC needs assessment (ServiceRequest.code, Task.code, Encounter.type).</summary>
-    public const string EhcProcessStepSystem = CodeSystem + "ehc-process-step";
+    public const string EhcProcessStepSystem = EhcRecordVocabulary.ProcessStepSystem;
 
     /// <summary>Where a statutory step ended up (Task.businessStatus).</summary>
-    public const string EhcStepStatusSystem = CodeSystem + "ehc-step-status";
+    public const string EhcStepStatusSystem = EhcRecordVocabulary.StepStatusSystem;
 
     /// <summary>Purposes of use from CONSENT.md (ehc-assessment, ehc-review, direct-care, ...).</summary>
     public const string PurposeOfUseSystem = CodeSystem + "purpose-of-use";
 
     // Process steps.
-    public const string RequestForAssessment = "ehc-needs-assessment-request";
-    public const string DecideToAssess = "decision-to-assess";
-    public const string AdviceRequest = "advice-request";
-    public const string DraftPlan = "draft-plan";
-    public const string FinalPlan = "final-plan";
-    public const string AnnualReview = "annual-review";
+    public const string RequestForAssessment = EhcRecordVocabulary.RequestForAssessment;
+    public const string DecideToAssess = EhcRecordVocabulary.DecideToAssess;
+    public const string AdviceRequest = EhcRecordVocabulary.AdviceRequest;
+    public const string DraftPlan = EhcRecordVocabulary.DraftPlan;
+    public const string FinalPlan = EhcRecordVocabulary.FinalPlan;
+    public const string AnnualReview = EhcRecordVocabulary.AnnualReview;
     public const string OutcomeProgress = "outcome-progress";
     public const string AdviceDocument = "advice";
     public const string ViewsDocument = "views";
@@ -45,7 +46,7 @@ public static class DemoCodes
     // Step statuses.
     public const string Overdue = "overdue";
     public const string DecidedToAssess = "decided-to-assess";
-    public const string DecidedNotToAssess = "decided-not-to-assess";
+    public const string DecidedNotToAssess = EhcRecordVocabulary.DecidedNotToAssess;
     public const string AdviceReceived = "advice-received";
     public const string DraftIssued = "draft-issued";
     public const string PlanIssued = "plan-issued";
