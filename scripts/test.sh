@@ -4,6 +4,8 @@
 # - installs PostgreSQL from Debian packages if it is missing, starts a throwaway cluster on a free
 #   127.0.0.1 port (scripts/postgres.sh) and exports SENDINTEROP_TEST_POSTGRES for the tests;
 # - runs every test project of SendInterop.sln in Release and writes .trx results;
+# - installs Node.js, npm and Chromium if missing and the dashboard's npm packages (scripts/dashboard.sh prepare),
+#   for the browser tests of /dashboard, and checks the committed dashboard bundle is up to date (dashboard.sh check);
 # - runs the OpenAPI drift check (scripts/check-openapi.sh) when that script exists;
 # - always stops PostgreSQL (normal exit, failure, Ctrl-C);
 # - ends with one line "N passed, N failed[, N skipped]" and exits non-zero if the build failed,
@@ -50,6 +52,14 @@ export SENDINTEROP_TEST_POSTGRES
 # Tests that need PostgreSQL must fail, not skip, when it is unreachable: this script guarantees it.
 export SENDINTEROP_REQUIRE_POSTGRES=1
 
+# ---- dashboard: Node.js, npm, Debian's Chromium and the npm packages of the browser tests --------
+# (scripts/dashboard.sh). Without them the browser tests fail, they never skip; a failed install also counts as a failure.
+dashboard_prepare_rc=0
+bash "$here/dashboard.sh" prepare || dashboard_prepare_rc=$?
+if [ "$dashboard_prepare_rc" -ne 0 ]; then
+  echo "test.sh: dashboard prerequisites could not be installed (exit $dashboard_prepare_rc): the browser tests will fail" >&2
+fi
+
 # ---- dotnet test --------------------------------------------------------------------------------
 results=${TEST_RESULTS_DIR:-$state/results}
 mkdir -p "$results"
@@ -73,6 +83,15 @@ if [ -f "$here/check-openapi.sh" ]; then
   else
     echo "test.sh: OpenAPI drift check passed"
   fi
+fi
+
+# ---- dashboard bundle drift check: the committed bundle must equal a fresh build of its source ---------
+dashboard_bundle_rc=0
+bash "$here/dashboard.sh" check || dashboard_bundle_rc=$?
+if [ "$dashboard_bundle_rc" -ne 0 ]; then
+  echo "test.sh: dashboard bundle check FAILED (exit $dashboard_bundle_rc)" >&2
+else
+  echo "test.sh: dashboard bundle check passed"
 fi
 
 # ---- stop PostgreSQL before the summary so nothing prints after it ----------------------------
@@ -112,6 +131,10 @@ if [ -n "$openapi_rc" ]; then
   # The drift check counts as one test.
   if [ "$openapi_rc" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 fi
+
+# The bundle check counts as one test; a failed install of the browser tests' prerequisites as one failure.
+if [ "$dashboard_bundle_rc" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if [ "$dashboard_prepare_rc" -ne 0 ]; then failed=$((failed + 1)); fi
 
 status=0
 if [ "$test_rc" -ne 0 ]; then

@@ -1,4 +1,5 @@
 using SendInterop.Gateway.Audit;
+using SendInterop.Gateway.Dashboard;
 using SendInterop.Gateway.DemoData;
 using SendInterop.Gateway.Fhir;
 using SendInterop.Gateway.Fhir.Endpoints;
@@ -18,6 +19,7 @@ builder.AddSendInteropAuthentication();
 builder.AddDemoData();
 builder.AddAuditTrail();
 builder.AddSen2();
+builder.AddDashboard();
 
 var app = builder.Build();
 if (!OpenApiDocumentGeneration.IsRunning) await app.Services.GetRequiredService<StorageInitializer>().InitializeAsync();
@@ -34,6 +36,7 @@ app.MapAuthEndpoints();
 app.MapFhirApi();
 app.MapSen2Api();
 app.MapAuditEndpoints();
+app.MapDashboard();
 app.AnnounceAddresses();
 
 app.Run();
