@@ -29,7 +29,7 @@ public sealed class ChildContextProvider(
     /// <summary>The process steps that open a statutory basis for the LA performing them.</summary>
     private static readonly HashSet<string> OpenProcessCodes = new(StringComparer.Ordinal) { "ehc-needs-assessment-request", "annual-review" };
     private const string ProcessStepSystem = SendCanonical.Base + "/CodeSystem/ehc-process-step";
-    private const int MaxPerChild = 200;
+    private const int PageSize = 200;
 
     /// <summary>The resource types whose writes change a child's context.</summary>
     public static readonly IReadOnlySet<string> ContextTypes = new HashSet<string>(StringComparer.Ordinal) { "Patient", "Consent", "ServiceRequest" };
@@ -97,14 +97,15 @@ public sealed class ChildContextProvider(
         var lacksCapacity = patient.GetExtensionValue<FhirBoolean>(LacksCapacityExtension)?.Value == true;
 
         var consents = new List<ConsentDirective>();
-        foreach (var c in await SearchAsync("Consent", [new("patient", "Patient/" + childId), new("status", "active")], ct))
-            if (serialization.ParseStored(c.Json) is Consent consent && ConsentDirectiveMapper.Map(consent, childId) is { } directive)
+        foreach (var c in await AllOfChildAsync("Consent", "patient", childId, ct))
+            if (serialization.ParseStored(c.Json) is Consent { Status: Consent.ConsentState.Active } consent
+                && ConsentDirectiveMapper.Map(consent, childId) is { } directive)
                 consents.Add(directive);
 
         var open = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var r in await SearchAsync("ServiceRequest", [new("subject", "Patient/" + childId), new("status", "active")], ct))
+        foreach (var r in await AllOfChildAsync("ServiceRequest", "subject", childId, ct))
         {
-            if (serialization.ParseStored(r.Json) is not ServiceRequest request) continue;
+            if (serialization.ParseStored(r.Json) is not ServiceRequest { Status: RequestStatus.Active } request) continue;
             if (request.Code?.Coding.Any(c => c.System == ProcessStepSystem && c.Code is not null && OpenProcessCodes.Contains(c.Code)) != true) continue;
             foreach (var performer in request.Performer)
                 if (performer.Reference is { } text && text.StartsWith("Organization/", StringComparison.Ordinal)) open.Add(text["Organization/".Length..]);
@@ -112,11 +113,26 @@ public sealed class ChildContextProvider(
         return new ChildContext(childId, birthDate, lacksCapacity, consents, open);
     }
 
-    private async Task<IReadOnlyList<Storage.Model.ResourceRecord>> SearchAsync(string type, List<KeyValuePair<string, string>> query, CancellationToken ct)
+    /// <summary>
+    /// Every current resource of <paramref name="type"/> whose <paramref name="parameter"/> is the child, all pages (a
+    /// refusal Consent missed on a later page would turn a deny into a permit). One reference criterion only, and
+    /// the status checked on the parsed resource: with a second criterion (status=active) SQLite may drive the query
+    /// from the status index, which matches every active resource of the type, and that made each load scan them all.
+    /// </summary>
+    private async Task<List<Storage.Model.ResourceRecord>> AllOfChildAsync(string type, string parameter, string childId, CancellationToken ct)
     {
-        query.Add(new("_count", MaxPerChild.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var request = parser.Parse(type, query);
-        request.SkipTotal = true;
-        return (await store.SearchAsync(request, ct)).Matches;
+        var all = new List<Storage.Model.ResourceRecord>();
+        string? cursor = null;
+        do
+        {
+            var request = parser.Parse(type, [new(parameter, "Patient/" + childId), new("_count", PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+            request.SkipTotal = true;
+            request.Cursor = cursor;
+            var page = await store.SearchAsync(request, ct);
+            all.AddRange(page.Matches);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return all;
     }
 }

@@ -153,6 +153,24 @@ public sealed class WorkedCasesHttpTests(ConsentGateway gateway)
         await gateway.As(NamedSchool, scope: "system/*.rs").AssertReadableAsync("CarePlan", plan, DirectCare);
     }
 
+    [Fact]
+    public async Task Case06_a_refusal_behind_more_than_a_page_of_withdrawn_consents_still_wins()
+    {
+        // The gate reads every Consent of the child, page after page: a refusal that sorted after the first 200 would
+        // otherwise be missed, and a missed refusal is a disclosure.
+        var youngPerson = await NewChildAsync(YoungPerson17());
+        var plan = await _la.Create("CarePlan", Plan(youngPerson, placement: NamedSchool, contributors: [CommunityTrust], description: "Sections C and G"));
+        var withdrawn = ConsentJson.Consent(youngPerson, $"Patient/{youngPerson}", "deny", actors: [CommunityTrust]).Replace("\"status\":\"active\"", "\"status\":\"inactive\"");
+        var entry = "{\"resource\":" + withdrawn + ",\"request\":{\"method\":\"POST\",\"url\":\"Consent\"}}";
+        var bundle = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[" + string.Join(",", Enumerable.Repeat(entry, 205)) + "]}";
+        var batch = await _la.SendAs(HttpMethod.Post, "", content: new StringContent(bundle, System.Text.Encoding.UTF8, "application/fhir+json"));
+        Assert.Equal(HttpStatusCode.OK, batch.Status);
+        await _trust.AssertReadableAsync("CarePlan", plan, DirectCare); // withdrawn refusals do not count
+
+        await _la.Create("Consent", ConsentJson.Consent(youngPerson, $"Patient/{youngPerson}", "deny", actors: [CommunityTrust]));
+        await _trust.AssertReadsAsNonexistentAsync("CarePlan", plan, DirectCare);
+    }
+
     // ---- Case 7 -------------------------------------------------------------------------------------------------
 
     private sealed record SafeguardingRecord(string Child, string[] LaOwned, string[] CamhsOwned);
