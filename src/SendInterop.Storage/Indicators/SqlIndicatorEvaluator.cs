@@ -27,7 +27,7 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
         long? residentPopulation = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(indicator);
-        var query = new IndicatorQuery(indicator, period, subject);
+        var query = new IndicatorQuery(indicator, period, subject, groupingSets: contexts.Provider == StorageProvider.Postgres);
         PopulationResult? total = null;
         DateTimeOffset? oldest = null, newest = null;
         var strata = indicator.Stratifiers.ToDictionary(s => s.Code, _ => new List<StratumResult>(), StringComparer.Ordinal);

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using SendInterop.Domain.Indicators;
+using SendInterop.Storage;
+using SendInterop.Storage.Indicators;
+
+namespace SendInterop.Indicators.Bench;
+
+/// <summary>
+/// Times every catalogue indicator through the storage layer's <see cref="SqlIndicatorEvaluator"/> (the code
+/// $evaluate-measure calls), one after another as a dashboard page load would ask for them, and appends one
+/// tab-separated line per indicator and run to the results file: subject, kind (cold/warm), run, indicator, ms, and
+/// for reading the figures back the initial population and score.
+/// </summary>
+public sealed class IndicatorTimer : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly SqlIndicatorEvaluator _evaluator;
+    private readonly ReportingPeriod _period;
+    private readonly BenchOptions _options;
+
+    private IndicatorTimer(BenchOptions options)
+    {
+        _options = options;
+        var services = new ServiceCollection();
+        services.AddFhirStorage(new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = options.Connection, MigrateOnStartup = true });
+        _services = services.BuildServiceProvider();
+        _evaluator = _services.GetRequiredService<SqlIndicatorEvaluator>();
+        _period = ReportingPeriod.Sen2Year(options.Sen2Year);
+    }
+
+    public static async Task MigrateAsync(BenchOptions options)
+    {
+        await using var timer = new IndicatorTimer(options);
+        await timer._services.GetRequiredService<StorageInitializer>().InitializeAsync();
+    }
+
+    /// <summary>
+    /// Cold: the first evaluation of each indicator for the subject in this process. The script restarts PostgreSQL
+    /// (and drops the OS page cache where it may) before calling this; the process first evaluates the catalogue for an
+    /// LA code no row has ("000"), so .NET's JIT, the connection pool and PostgreSQL's catalogue caches are warm while
+    /// the tables' pages are not: what is timed is the data coming off disk, not the program starting.
+    /// </summary>
+    public static async Task ColdAsync(BenchOptions options)
+    {
+        await using var timer = new IndicatorTimer(options);
+        await timer.PassAsync(ReportSubject.LocalAuthority("000", "none"), null, 0);
+        await timer.PassAsync(Subject(options.Subject), "cold", 1);
+    }
+
+    /// <summary>Warm: one untimed pass, then <see cref="BenchOptions.Runs"/> timed passes (the report takes medians).</summary>
+    public static async Task WarmAsync(BenchOptions options)
+    {
+        await using var timer = new IndicatorTimer(options);
+        var subject = Subject(options.Subject);
+        await timer.PassAsync(subject, null, 0);
+        for (var run = 1; run <= options.Runs; run++) await timer.PassAsync(subject, "warm", run);
+    }
+
+    private async Task PassAsync(ReportSubject subject, string? kind, int run)
+    {
+        var lines = new List<string>();
+        foreach (var indicator in IndicatorCatalogue.All)
+        {
+            var watch = Stopwatch.StartNew();
+            var result = await _evaluator.EvaluateAsync(indicator, _period, subject, residentPopulation: null);
+            var ms = watch.Elapsed.TotalMilliseconds;
+            var total = result.Result.Total;
+            lines.Add(string.Join('\t', subject.Code, kind, run.ToString(CultureInfo.InvariantCulture), indicator.Id,
+                ms.ToString("F1", CultureInfo.InvariantCulture), total.Count(PopulationKind.InitialPopulation).ToString(CultureInfo.InvariantCulture),
+                total.Score?.ToString(CultureInfo.InvariantCulture) ?? ""));
+        }
+
+        if (kind is not null) await File.AppendAllLinesAsync(_options.ResultsFile, lines);
+    }
+
+    private static ReportSubject Subject(string code) =>
+        code.Equals("England", StringComparison.OrdinalIgnoreCase) ? ReportSubject.England : ReportSubject.LocalAuthority(code, "LA " + code);
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+using SendInterop.Indicators.Bench;
+
+// Indicators at national scale (docs/performance.md, issue #5 point 8). bench/indicators.sh drives it, one mode per
+// process so that a cold measurement can follow a PostgreSQL restart:
+//
+//   --mode migrate   apply the EF migrations (the gateway's schema)
+//   --mode load      generate the synthetic national projection and COPY it in (--scale, --seed, --dfe DIR)
+//   --mode subjects  print "LARGE SMALL" LA codes to time
+//   --mode cold      time each indicator once for --subject (England or an LA code) after a restart
+//   --mode warm      one untimed pass, then --runs timed passes for --subject
+//   --mode report    markdown table of the timings file (--results FILE)
+//   --mode explain   EXPLAIN ANALYZE of one indicator (INDICATOR=id) for --subject
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var options = BenchOptions.Parse(args);
+switch (options.Mode)
+{
+    case "migrate": await IndicatorTimer.MigrateAsync(options); break;
+    case "load": await NationalLoad.RunAsync(options); break;
+    case "subjects": await LaChoice.PrintAsync(options.Connection); break;
+    case "cold": await IndicatorTimer.ColdAsync(options); break;
+    case "warm": await IndicatorTimer.WarmAsync(options); break;
+    case "report": TimingReport.Print(options); break;
+    case "explain": await QueryPlan.PrintAsync(options, Environment.GetEnvironmentVariable("INDICATOR") ?? "ehc-plans-in-place"); break;
+    default: Console.Error.WriteLine($"unknown mode {options.Mode}"); return 2;
+}
+
+return 0;
