@@ -39,7 +39,9 @@ public sealed class IdentityOperationInputs(IResourceStore store, ReadInteractio
         }
         if (identifiers[0].Value is not Identifier { Value: { Length: > 0 } value } identifier)
             throw FhirException.BadRequest($"'{name}-identifier' must be a valueIdentifier with a value.");
-        var token = identifier.System is { Length: > 0 } system ? $"{system}|{value}" : value;
+        // Escaped as a search token: a comma, bar, dollar or backslash in the identifier is part of it, not search syntax
+        // (unescaped, "A,B" would match a Patient holding only A, and that Patient would be merged).
+        var token = identifier.System is { Length: > 0 } system ? $"{EscapeToken(system)}|{EscapeToken(value)}" : EscapeToken(value);
         var matches = await conditional.ResolveAsync("Patient", [new("identifier", token)], request.Access, ct);
         return matches.Count switch
         {
@@ -67,6 +69,11 @@ public sealed class IdentityOperationInputs(IResourceStore store, ReadInteractio
         [{ Value: FhirBoolean { Value: { } b } }] => b,
         _ => throw FhirException.BadRequest($"'{name}' must be one boolean (valueBoolean)."),
     };
+
+    /// <summary>A search token part with the FHIR search escapes (a backslash before each backslash, comma, bar and dollar), so it is matched as a whole.</summary>
+    public static string EscapeToken(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(",", "\\,", StringComparison.Ordinal)
+            .Replace("|", "\\|", StringComparison.Ordinal).Replace("$", "\\$", StringComparison.Ordinal);
 
     /// <summary><c>Patient/{id}</c>, or the same under this server's base URL.</summary>
     public static string? PatientIdOf(string reference, string baseUrl)

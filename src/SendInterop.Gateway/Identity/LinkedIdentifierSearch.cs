@@ -1,5 +1,6 @@
 using SendInterop.Domain.Search;
 using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage.Identity;
 using SendInterop.Storage.Store;
 
@@ -17,9 +18,11 @@ namespace SendInterop.Gateway.Identity;
 /// expands only when asked (the <c>:mdm</c> qualifier, <c>_mdm=true</c>). The expansion becomes an <c>_id</c> criterion
 /// for the ordinary search, so every record still passes the consent gate, is paged and counted like any match; the
 /// links in the Bundle keep the caller's own query, so no hidden record's id appears in them. Repeated parameters are
-/// ANDed, comma-separated values ORed, as for any token parameter.
+/// ANDed, comma-separated values ORed, as for any token parameter. Only the records holding the identifier that the
+/// requester may see (through the gate) seed the expansion: a hidden record's identifier must not find the child's
+/// visible records, or the search would tell the requester what identifiers the hidden record holds.
 /// </remarks>
-public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResourceStore store, MasterIndexStore links, MasterChildIndex index)
+public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResourceStore store, MasterIndexStore links, MasterChildIndex index, DisclosureGate gate)
 {
     public const string Name = "linked-identifier";
 
@@ -31,7 +34,7 @@ public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResource
     /// parameter; an empty id list when nothing matches.
     /// </summary>
     public async Task<(IReadOnlyList<KeyValuePair<string, string>> Query, IReadOnlyList<string>? Ids)> ExpandAsync(
-        string type, IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken ct)
+        string type, IReadOnlyList<KeyValuePair<string, string>> query, AccessSession access, ScopeGrant? grant, CancellationToken ct)
     {
         if (type != "Patient" || !query.Any(kv => IsOurs(kv.Key))) return (query, null);
         if (query.FirstOrDefault(kv => IsOurs(kv.Key) && kv.Key != Name) is { Key: { } modified })
@@ -41,7 +44,7 @@ public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResource
         foreach (var (_, value) in query.Where(kv => kv.Key == Name))
         {
             if (string.IsNullOrWhiteSpace(value)) throw FhirException.BadRequest($"{Name} needs a value: [system]|value.");
-            var these = await ExpandOneAsync(value, ct);
+            var these = await ExpandOneAsync(value, access, grant, ct);
             if (ids is null) ids = these;
             else ids.IntersectWith(these);
         }
@@ -54,7 +57,7 @@ public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResource
     private static bool IsOurs(string key) => key == Name || key.StartsWith(Name + ":", StringComparison.Ordinal);
 
     /// <summary>The Patients holding the identifier (any of the comma-separated values) and all records of their masters.</summary>
-    private async Task<HashSet<string>> ExpandOneAsync(string value, CancellationToken ct)
+    private async Task<HashSet<string>> ExpandOneAsync(string value, AccessSession access, ScopeGrant? grant, CancellationToken ct)
     {
         var request = parser.Parse("Patient", [new("identifier", value)]);
         if (request.Problems.Count > 0) throw FhirException.BadRequest(string.Join(" ", request.Problems));
@@ -69,7 +72,11 @@ public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResource
         {
             throw FhirException.BadRequest(ex.Message);
         }
-        var direct = matches.Where(m => !m.IsDeleted).Select(m => m.ResourceId).ToList();
+        var direct = new List<string>();
+        foreach (var match in matches.Where(m => !m.IsDeleted))
+        {
+            if (await gate.PermitsWithinScopeAsync(access, match, grant, ct)) direct.Add(match.ResourceId);
+        }
         var found = new HashSet<string>(direct, StringComparer.Ordinal);
         var masters = (await links.GetManyAsync(direct, ct)).Select(l => l.MasterId).Distinct(StringComparer.Ordinal).ToList();
         foreach (var member in await links.MembersAsync(masters, ct)) found.Add(member.PatientId);

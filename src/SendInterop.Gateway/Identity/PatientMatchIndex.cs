@@ -133,7 +133,8 @@ public sealed class PatientMatchIndex(IResourceStore store, FhirSerialization se
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Patient/{Id} could not be read for the match index", id);
+            // The exception's type only: a parser's message can quote the stored data.
+            logger.LogWarning("A stored Patient could not be read for the match index ({Error}); it is left out", ex.GetType().Name);
             return null;
         }
     }

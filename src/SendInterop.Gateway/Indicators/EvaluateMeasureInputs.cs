@@ -97,10 +97,15 @@ public sealed class EvaluateMeasureInputs
     /// <summary>A FHIR date (yyyy, yyyy-MM, yyyy-MM-dd) or the date part of a dateTime, widened to its first or last day.</summary>
     private static DateOnly Day(string text, string name, bool last)
     {
-        var value = text.Length > 10 && text[10] == 'T' ? text[..10] : text;
+        // A dateTime counts as its date, but only a well-formed one (time and zone included).
+        var dateTime = text.Length > 10 && text[10] == 'T';
+        if (dateTime && !FhirDateTime.IsValidValue(text))
+            throw FhirException.BadRequest($"{name} '{text}' is not a FHIR date or dateTime (yyyy, yyyy-MM, yyyy-MM-dd or yyyy-MM-ddThh:mm:ss+zz:zz).");
+        var value = dateTime ? text[..10] : text;
         if (value.Length == 10 && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return day;
         if (value.Length == 7 && DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month))
-            return last ? month.AddMonths(1).AddDays(-1) : month;
+            // The month's last day from its length: adding a month overflows in December 9999.
+            return last ? new DateOnly(month.Year, month.Month, DateTime.DaysInMonth(month.Year, month.Month)) : month;
         if (value.Length == 4 && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 1900 and <= 2200)
             return last ? new DateOnly(year, 12, 31) : new DateOnly(year, 1, 1);
         throw FhirException.BadRequest($"{name} '{text}' is not a FHIR date (yyyy, yyyy-MM or yyyy-MM-dd).");

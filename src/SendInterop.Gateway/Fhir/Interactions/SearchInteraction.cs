@@ -29,7 +29,7 @@ public sealed class SearchInteraction(
         var type = request.Url.ResourceType!;
         // Patient?linked-identifier= becomes an _id criterion over the child's linked records (master child index);
         // the links below keep the caller's own query.
-        var (query, linkedIds) = await linked.ExpandAsync(type, request.Url.Query, ct);
+        var (query, linkedIds) = await linked.ExpandAsync(type, request.Url.Query, request.Access, grant, ct);
         if (linkedIds is { Count: 0 }) return Empty(request, type);
         var search = parser.Parse(type, WithScopeConstraints(type, query, grant));
         if (search.Problems.Count > 0 && request.StrictHandling)
