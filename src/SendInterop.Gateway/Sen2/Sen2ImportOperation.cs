@@ -7,16 +7,22 @@ using SendInterop.Domain.Audit;
 using SendInterop.Domain.Sen2;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Fhir.Interactions;
 using SendInterop.Gateway.Security.Access;
 
 namespace SendInterop.Gateway.Sen2;
 
 /// <summary>
 /// <c>POST /fhir/$sen2-import</c>: an LA's SEN2 XML return, streamed in, each valid person record imported as its own
-/// transaction (<see cref="Sen2RecordImporter"/>), each record with errors reported and skipped. See
-/// <see cref="Sen2ImportReport"/> for the answer.
+/// transaction (<see cref="Sen2RecordImporter"/>), each record with errors reported and skipped. The commit handlers (master
+/// child index, statutory Tasks, indicator events) run once per batch of records after the batch's commits
+/// (<see cref="DeferredCommitWork"/>), all before the answer. See <see cref="Sen2ImportReport"/> for the answer.
 /// </summary>
-public sealed class Sen2ImportOperation(Sen2RecordImporter importer, Sen2ImportLocks locks, IOptions<Sen2Options> options)
+public sealed class Sen2ImportOperation(
+    Sen2RecordImporter importer,
+    Sen2ImportLocks locks,
+    IEnumerable<IResourceCommitHandler> commitHandlers,
+    IOptions<Sen2Options> options)
 {
     public const string Name = "$sen2-import";
 
@@ -60,12 +66,38 @@ public sealed class Sen2ImportOperation(Sen2RecordImporter importer, Sen2ImportL
 
         var results = new ConcurrentBag<Sen2RecordResult>();
         var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{FhirHttpHandler.BasePath}";
-        await Parallel.ForEachAsync(upload.Records.ReadAllAsync(context.RequestAborted),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.ImportParallelism), CancellationToken = context.RequestAborted },
-            async (record, ct) => results.Add(await importer.ImportAsync(record, la, access, baseUrl, ct)));
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.ImportParallelism), CancellationToken = context.RequestAborted };
+        // Each record commits on its own; the commit handlers' work of a batch runs once, while the next batch imports. At
+        // most one batch's handlers run at a time, in file order, so later records' Patients link after earlier ones'.
+        var handlersRunning = System.Threading.Tasks.Task.CompletedTask;
+        var deferred = new DeferredCommitWork();
+        try
+        {
+            await foreach (var batch in Sen2RecordBatches.ReadAsync(upload.Records, Math.Max(1, options.Value.CommitHandlerBatch), context.RequestAborted))
+            {
+                var current = deferred = new DeferredCommitWork();
+                await Parallel.ForEachAsync(batch, parallel,
+                    async (record, ct) => results.Add(await importer.ImportAsync(record, la, access, baseUrl, ct, current)));
+                handlersRunning = RunHandlersAfterAsync(handlersRunning, current);
+            }
+        }
+        finally
+        {
+            // Even when the client went away: what committed gets its links and Tasks now rather than at the next repair,
+            // including a batch cut short (its work is handed over only once; after a normal end this finds nothing left).
+            await handlersRunning;
+            await deferred.RunAsync(commitHandlers, CancellationToken.None);
+        }
 
         var report = new Sen2ImportReport(header, results.OrderBy(r => r.Index).ToList(), upload.FileErrors, upload.UploadFailure);
         return report.FileFailed ? FhirResponse.Of(report.ToOutcome(), report.FailureStatus) : FhirResponse.Of(report.ToParameters());
+    }
+
+    private async System.Threading.Tasks.Task RunHandlersAfterAsync(System.Threading.Tasks.Task previous, DeferredCommitWork deferred)
+    {
+        await previous;
+        // Not the request's token: committed records must not be left half-way through linking (the handlers never throw).
+        await deferred.RunAsync(commitHandlers, CancellationToken.None);
     }
 
     /// <summary>A SEN2 return is plain XML; FHIR XML (application/fhir+xml) is a different thing and is refused here.</summary>

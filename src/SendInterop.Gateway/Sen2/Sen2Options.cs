@@ -14,4 +14,11 @@ public sealed class Sen2Options
     /// of the same person), so a few in flight share group commits; more would only queue behind profile validation.
     /// </summary>
     public int ImportParallelism { get; set; } = 4;
+
+    /// <summary>
+    /// How many records' commits share one run of the commit handlers (master child index linking, statutory Tasks, indicator
+    /// events). Larger batches take the index lock and the handlers' fixed costs less often; every record is still its own
+    /// transaction, and everything is linked before the import answers.
+    /// </summary>
+    public int CommitHandlerBatch { get; set; } = 64;
 }

@@ -26,7 +26,10 @@ public sealed partial class Sen2RecordImporter(
     /// <summary>Audit rule code of an imported record's entry (AuditEvent.outcomeDesc).</summary>
     public const string AuditRule = "sen2-import";
 
-    public async Task<Sen2RecordResult> ImportAsync(Sen2PersonRecord record, LaCode la, AccessSession access, string baseUrl, CancellationToken ct)
+    /// <param name="deferred">Where the record's committed writes go for the commit handlers (master child index, statutory
+    /// Tasks, indicator events), which the caller runs once per batch of records; null runs them with this record.</param>
+    public async Task<Sen2RecordResult> ImportAsync(Sen2PersonRecord record, LaCode la, AccessSession access, string baseUrl, CancellationToken ct,
+        DeferredCommitWork? deferred = null)
     {
         if (record.Person is not { } person)
             return Rejected(record, record.Errors.Select(Sen2RecordProblem.From).ToList());
@@ -46,7 +49,7 @@ public sealed partial class Sen2RecordImporter(
             var response = await dispatcher.ExecuteAsync(new FhirRequest
             {
                 Method = "POST", Url = Fhir.Http.FhirUrl.Parse(""), BaseUrl = baseUrl, Resource = changes, Access = access,
-                PreferReturn = PreferReturn.Minimal, ContentType = FhirFormats.JsonMediaType,
+                PreferReturn = PreferReturn.Minimal, ContentType = FhirFormats.JsonMediaType, DeferredCommits = deferred,
             }, ct);
             var written = Written(response);
             await AuditAsync(access, written, ChildOf(written, changes), ct);

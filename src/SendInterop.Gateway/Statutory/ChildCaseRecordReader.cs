@@ -67,6 +67,75 @@ public sealed class ChildCaseRecordReader(IResourceStore store, SearchRequestPar
         return new ChildCaseRecord(patientId, resources, statutory);
     }
 
+    /// <summary>
+    /// The records of several children with one search per type for all of them (a bulk import's batch), instead of one per
+    /// type per child. Each child's record is then made up exactly as <see cref="ReadAsync(string,bool,CancellationToken)"/>
+    /// makes it. Null when the batch cannot be read this way (a resource whose subject is not a plain <c>Patient/id</c>, or a
+    /// type hitting the read limit): the caller then reads child by child.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ChildCaseRecord>?> ReadManyAsync(IReadOnlyList<TouchedChild> children, CancellationToken ct)
+    {
+        var subjects = string.Join(',', children.Select(c => "Patient/" + c.PatientId));
+        var tasks = await SearchAsync("Task", [new("subject", subjects)], ct);
+        var requests = await SearchAsync("ServiceRequest", [new("subject", subjects), new("code", EhcRecordVocabulary.ProcessStepSystem + "|")], ct);
+        var plans = await SearchAsync("CarePlan", [new("subject", subjects)], ct);
+        var reviews = await SearchAsync("Encounter", [new("subject", subjects), new("type", EhcRecordVocabulary.ProcessStepSystem + "|" + EhcRecordVocabulary.AnnualReview)], ct);
+        if (new[] { tasks, requests, plans, reviews }.Any(found => found.Count >= MaxPerType)) return null;
+
+        var bySubject = new Dictionary<string, List<StoredResource>>(StringComparer.Ordinal);
+        foreach (var resource in tasks.Concat(requests).Concat(plans).Concat(reviews))
+        {
+            if (PatientIdOf(resource.Resource) is not { } id) return null;
+            if (!bySubject.TryGetValue(id, out var list)) bySubject[id] = list = [];
+            list.Add(resource);
+        }
+
+        var records = new Dictionary<string, ChildCaseRecord>(StringComparer.Ordinal);
+        foreach (var child in children)
+        {
+            var own = bySubject.GetValueOrDefault(child.PatientId) ?? [];
+            var childTasks = own.Where(r => r.Resource is FhirTask).ToList();
+            var statutory = childTasks.Where(t => StatutoryTasks.IsStatutoryTask(t.Resource)).ToList();
+            if (child.OnlyIfTracked && statutory.Count == 0) { records[child.PatientId] = ChildCaseRecord.Empty(child.PatientId); continue; }
+            var childRequests = own.Where(r => r.Resource is ServiceRequest).ToList();
+            var childPlans = own.Where(r => r.Resource is CarePlan).ToList();
+            if (childRequests.Count == 0 && childPlans.Count == 0 && statutory.Count == 0) { records[child.PatientId] = ChildCaseRecord.Empty(child.PatientId); continue; }
+
+            // The same order and the same extra reads as the single-child read.
+            var resources = new List<StoredResource>();
+            resources.AddRange(childRequests);
+            resources.AddRange(childPlans);
+            var processTasks = childTasks.Where(t => !StatutoryTasks.IsStatutoryTask(t.Resource)).ToList();
+            resources.AddRange(processTasks);
+            resources.AddRange(own.Where(r => r.Resource is Encounter));
+            if (await ReadAsync("Patient", child.PatientId, ct) is { } patient) resources.Add(patient);
+            foreach (var reference in processTasks.SelectMany(t => ((FhirTask)t.Resource).Output).Select(o => (o.Value as ResourceReference)?.Reference)
+                         .Where(r => r is not null && r.StartsWith("DocumentReference/", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+            {
+                if (await ReadAsync("DocumentReference", reference!["DocumentReference/".Length..], ct) is { } document) resources.Add(document);
+            }
+            records[child.PatientId] = new ChildCaseRecord(child.PatientId, resources, statutory);
+        }
+
+        return records;
+    }
+
+    /// <summary>The Patient id a case resource's subject names, when it is a plain relative <c>Patient/id</c>.</summary>
+    private static string? PatientIdOf(Resource resource)
+    {
+        var reference = resource switch
+        {
+            FhirTask t => t.For?.Reference,
+            ServiceRequest r => r.Subject?.Reference,
+            CarePlan p => p.Subject?.Reference,
+            Encounter e => e.Subject?.Reference,
+            _ => null,
+        };
+        if (reference is null || !reference.StartsWith("Patient/", StringComparison.Ordinal)) return null;
+        var id = reference["Patient/".Length..];
+        return id.Contains('/', StringComparison.Ordinal) ? null : id;
+    }
+
     private async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct)
     {
         var record = await store.ReadAsync(type, id, ct);

@@ -17,6 +17,40 @@ public sealed class ChildLocks
         return new Release(gate);
     }
 
+    /// <summary>
+    /// The locks of several children at once (a bulk import's batch). Each stripe is taken once, in ascending order, so two
+    /// batches cannot deadlock each other and a single-child holder never waits on a batch that waits on it.
+    /// </summary>
+    public async Task<IDisposable> AcquireManyAsync(IEnumerable<string> patientIds, CancellationToken ct)
+    {
+        var stripes = patientIds.Select(id => (uint)StringComparer.Ordinal.GetHashCode(id) % Stripes).Distinct().Order().ToList();
+        var held = new List<IDisposable>(stripes.Count);
+        try
+        {
+            foreach (var stripe in stripes)
+            {
+                var gate = _locks[stripe];
+                await gate.WaitAsync(ct);
+                held.Add(new Release(gate));
+            }
+        }
+        catch
+        {
+            foreach (var h in held) h.Dispose();
+            throw;
+        }
+
+        return new ReleaseAll(held);
+    }
+
+    private sealed class ReleaseAll(List<IDisposable> held) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var h in held) h.Dispose();
+        }
+    }
+
     private sealed class Release(SemaphoreSlim gate) : IDisposable
     {
         private int _done;

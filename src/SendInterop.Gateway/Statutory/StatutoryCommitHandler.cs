@@ -32,19 +32,50 @@ public sealed partial class StatutoryCommitHandler(
             return;
         }
 
-        foreach (var child in children)
+        if (children.Count == 1)
         {
+            await RecomputeAsync(children[0]);
+            return;
+        }
+
+        // Many children (a bulk import's batch): read together, one search per type for a slice of children instead of one per
+        // type per child; a few slices at once so their Task writes share group commits.
+        var slices = children.Chunk(ChildrenPerRead).ToList();
+        await Parallel.ForEachAsync(slices, new ParallelOptions { MaxDegreeOfParallelism = SliceParallelism }, async (slice, _) =>
+        {
+            IReadOnlyList<(TouchedChild Child, Exception Error)> failed;
             try
             {
-                // Not the request's token: a client hanging up must not leave the child's Tasks half-planned.
-                await writer.RecomputeAsync(child.PatientId, child.OnlyIfTracked, CancellationToken.None);
+                failed = await writer.RecomputeManyAsync(slice, CancellationToken.None);
             }
             catch (Exception ex)
             {
-                // Type only: a message could quote data. The id is not logged either (it identifies a child's record).
-                repairs.Add(child.PatientId, child.OnlyIfTracked);
-                LogRecomputeFailed(ex.GetType().Name, repairs.Count);
+                failed = slice.Select(c => (c, ex)).ToList();
             }
+
+            foreach (var (child, error) in failed)
+            {
+                repairs.Add(child.PatientId, child.OnlyIfTracked);
+                LogRecomputeFailed(error.GetType().Name, repairs.Count);
+            }
+        });
+    }
+
+    /// <summary>Children read with one search per type; a few such slices in flight.</summary>
+    private const int ChildrenPerRead = 16, SliceParallelism = 4;
+
+    private async Task RecomputeAsync(TouchedChild child)
+    {
+        try
+        {
+            // Not the request's token: a client hanging up must not leave the child's Tasks half-planned.
+            await writer.RecomputeAsync(child.PatientId, child.OnlyIfTracked, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Type only: a message could quote data. The id is not logged either (it identifies a child's record).
+            repairs.Add(child.PatientId, child.OnlyIfTracked);
+            LogRecomputeFailed(ex.GetType().Name, repairs.Count);
         }
     }
 

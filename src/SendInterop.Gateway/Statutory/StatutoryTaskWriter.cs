@@ -46,9 +46,45 @@ public sealed class StatutoryTaskWriter(
         }
     }
 
-    private async Task<StatutoryTaskOutcome> RecomputeLockedAsync(string patientId, bool onlyIfTracked, CancellationToken ct)
+    /// <summary>
+    /// Several children at once (a bulk import's batch): their locks together, their records read with one search per type
+    /// for all of them, then each child planned and written on its own, so one child's failure leaves the others' Tasks
+    /// written. A child whose write conflicts is read again alone and retried once, as in <see cref="RecomputeAsync"/>.
+    /// </summary>
+    /// <returns>The children that failed, with the error, for the caller to queue for repair.</returns>
+    public async Task<IReadOnlyList<(TouchedChild Child, Exception Error)>> RecomputeManyAsync(IReadOnlyList<TouchedChild> children, CancellationToken ct)
     {
-        var record = await reader.ReadAsync(patientId, onlyIfTracked, ct);
+        using var _ = await locks.AcquireManyAsync(children.Select(c => c.PatientId), ct);
+        var failed = new List<(TouchedChild, Exception)>();
+        var records = await reader.ReadManyAsync(children, ct);
+        foreach (var child in children)
+        {
+            try
+            {
+                try
+                {
+                    if (records is null) await RecomputeLockedAsync(child.PatientId, child.OnlyIfTracked, ct);
+                    else await WriteChangesAsync(records[child.PatientId], ct);
+                }
+                catch (FhirException ex) when (ex.Status == 409)
+                {
+                    await RecomputeLockedAsync(child.PatientId, child.OnlyIfTracked, ct);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failed.Add((child, ex));
+            }
+        }
+
+        return failed;
+    }
+
+    private async Task<StatutoryTaskOutcome> RecomputeLockedAsync(string patientId, bool onlyIfTracked, CancellationToken ct) =>
+        await WriteChangesAsync(await reader.ReadAsync(patientId, onlyIfTracked, ct), ct);
+
+    private async Task<StatutoryTaskOutcome> WriteChangesAsync(ChildCaseRecord record, CancellationToken ct)
+    {
         if (record.IsEmpty) return StatutoryTaskOutcome.None;
         var planned = await planner.PlanAsync(record, calendar.Today, ct);
         var changes = StatutoryTaskReconciler.Reconcile(planned, record.StatutoryTasks);

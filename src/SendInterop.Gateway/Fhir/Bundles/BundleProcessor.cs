@@ -243,7 +243,8 @@ public sealed class BundleProcessor(
             results = await store.WriteAsync(writes.Select(p => p.Write!).ToList(), ct);
             var committed = writes.Select(p => p.Write!).ToList();
             foreach (var o in observers) o.Written(committed);
-            foreach (var h in commitHandlers) await h.CommittedAsync(committed, ct);
+            if (request.DeferredCommits is { } deferred) deferred.Add(committed);
+            else foreach (var h in commitHandlers) await h.CommittedAsync(committed, ct);
         }
         catch (VersionConflictException ex)
         {

@@ -21,6 +21,11 @@ public sealed class FhirRequest
     public required string BaseUrl { get; init; }
     /// <summary>Who asks, and the consent gate's decisions for this request (shared by a Bundle's entries).</summary>
     public required AccessSession Access { get; init; }
+    /// <summary>
+    /// When set, a transaction hands its committed writes to this instead of running the commit handlers itself; the
+    /// caller runs them later for many transactions at once (a bulk import). Null: handlers run before the answer.
+    /// </summary>
+    public Interactions.DeferredCommitWork? DeferredCommits { get; init; }
 }
 
 public enum PreferReturn { Representation, Minimal, OperationOutcome }

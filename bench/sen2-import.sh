@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# SEN2 import rate (docs/performance.md, "SEN2 import rate"; issue 5 point 8): builds Release, starts the gateway on a fresh
+# database, generates a deterministic SEN2 return of N person records, posts it to POST /fhir/$sen2-import as an LA
+# (a registered system client, token from the token endpoint as in bench/run.sh) and reports records/s for a first
+# import (every record new: validation, conditional creates, master child index links, statutory Tasks, indicator
+# projections, audit) and a re-import of the same file (every record unchanged: the look-ups and comparisons only).
+#
+#   bench/sen2-import.sh                      1,000 records, SQLite
+#   bench/sen2-import.sh --records 10000      10,000 records
+#   bench/sen2-import.sh --postgres           PostgreSQL (a throwaway cluster from scripts/postgres.sh, removed after)
+#   bench/sen2-import.sh --trace [SECONDS]    also a CPU profile of the first SECONDS (default 15) of the first import
+#                                             (dotnet-trace, sampled thread time; speedscope JSON and its top frames
+#                                             in the output directory)
+#   bench/sen2-import.sh --out DIR            where summary.md, the JSON results, logs and traces go
+#                                             (default bench/results/sen2-<utc time>)
+#   bench/sen2-import.sh --seed S             another deterministic file (another set of children)
+#   bench/sen2-import.sh --gateway-build DIR  run this gateway build output (a directory holding SendInterop.Gateway)
+#                                             instead of building the checkout's: for before/after runs on one machine
+#
+# Any gateway setting can be passed through the environment (e.g. Sen2__ImportParallelism=8 bench/sen2-import.sh).
+# Everything listens on 127.0.0.1. The driver is idle while the gateway works (one request), so the gateway has the cores.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+records=1000 postgres=0 trace=0 trace_seconds=15 out="" seed=1 la=926 gateway_build=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --records) records=$2; shift ;;
+    --postgres) postgres=1 ;;
+    --trace) trace=1; if [[ ${2:-} =~ ^[0-9]+$ ]]; then trace_seconds=$2; shift; fi ;;
+    --out) out=$2; shift ;;
+    --seed) seed=$2; shift ;;
+    --gateway-build) gateway_build=$(cd "$2" && pwd); shift ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    *) echo "sen2-import.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+stamp=$(date -u +%Y%m%d-%H%M%S)
+out=${out:-bench/results/sen2-$stamp}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sendinterop-sen2.XXXXXX")
+chmod 755 "$tmp"
+gw_pid="" pg_state=""
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ -n "$gw_pid" ] && kill -0 "$gw_pid" 2>/dev/null; then
+    kill -TERM -- "-$gw_pid" 2>/dev/null || kill -TERM "$gw_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$gw_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$gw_pid" 2>/dev/null || true
+  fi
+  [ -n "$pg_state" ] && bash scripts/postgres.sh down "$pg_state" >/dev/null 2>&1 || true
+  cp "$tmp"/*.log "$out"/ 2>/dev/null || true
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "sen2-import.sh: interrupted" >&2; exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
+    port_in_use "$p" || { echo "$p"; return 0; }
+  done
+  echo "sen2-import.sh: no free port" >&2; return 1
+}
+
+echo "sen2-import.sh: building Release" >&2
+projects=(bench/SendInterop.Sen2.Bench tools/SendInterop.Cli)
+[ -z "$gateway_build" ] && projects+=(src/SendInterop.Gateway)
+for p in "${projects[@]}"; do
+  dotnet build "$p" -c Release -v quiet -nologo >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 1; }
+done
+# The gateway runs from its own copy, so a rebuild in the checkout during the run cannot change what is measured.
+mkdir -p "$tmp/gateway-build"
+cp -a "${gateway_build:-src/SendInterop.Gateway/bin/Release/net10.0}/." "$tmp/gateway-build/"
+
+driver() { dotnet bench/SendInterop.Sen2.Bench/bin/Release/net10.0/SendInterop.Sen2.Bench.dll "$@"; }
+cli() { dotnet run --project tools/SendInterop.Cli -c Release --no-build -- "$@"; }
+
+file="$tmp/sen2-$records.xml"
+driver generate --records "$records" --la "$la" --seed "$seed" --out "$file"
+
+auth="$tmp/auth"
+mkdir -p "$auth"
+cli register --client-id bench-la-$la --org la-$la --agency education --scopes "system/*.cruds" \
+  --purposes "direct-care ehc-assessment ehc-review" --registry "$auth/clients.json" --key-out "$auth/bench-la-$la.jwk" >/dev/null
+
+if [ "$postgres" -eq 1 ]; then
+  pg_state="$tmp/pg"
+  conn=$(bash scripts/postgres.sh up "$pg_state")
+  storage=(Storage__Provider=Postgres ConnectionStrings__Fhir="$conn") # the audit log lives in the same database
+  provider=PostgreSQL
+else
+  storage=(Storage__Provider=Sqlite ConnectionStrings__Fhir="Data Source=$tmp/fhir.db")
+  provider=SQLite
+fi
+
+port=$(free_port)
+gw_root="http://127.0.0.1:$port"
+(cd "$tmp/gateway-build" && exec env ASPNETCORE_ENVIRONMENT=Production "${storage[@]}" DemoData__Enabled=false \
+  Logging__LogLevel__Default="${Logging__LogLevel__Default:-Warning}" \
+  Auth__SigningKeyFile="$auth/signing-keys.json" Auth__ClientRegistryFile="$auth/clients.json" Auth__AccessTokenLifetime=00:15:00 \
+  Auth__Issuer="$gw_root" Access__Organisations__0__Id=la-$la Access__Organisations__0__Agency=education \
+  setsid ./SendInterop.Gateway --urls "$gw_root") >"$tmp/gateway.log" 2>&1 &
+gw_pid=$!
+driver wait --url "$gw_root/health/ready" --timeout 240 || { tail -n 40 "$tmp/gateway.log" >&2; exit 1; }
+# setsid execs the gateway in place, so the job's PID is the gateway's (for its CPU time and for dotnet-trace).
+server_pid=$gw_pid
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+import() { # import LABEL: one POST of the file with a fresh token; adds the gateway's CPU time during it to the row
+  local tok before row
+  tok=$(cli token --client-id bench-la-$la --key "$auth/bench-la-$la.jwk" --url "$gw_root")
+  before=$(cpu_ticks)
+  row=$(SENDINTEROP_BENCH_TOKEN="$tok" driver import --url "$gw_root/fhir" --file "$file" --label "$1" --out "$out/$2.json")
+  # CPU seconds over wall seconds: near 2 (both cores) means the import is compute-bound, far below means it waits.
+  awk -v row="$row" -v ticks="$(( $(cpu_ticks) - before ))" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(row, f, "|"); wall = f[4] + 0; cpu = ticks / hz
+    printf "%s %.1f | %.2f |\n", row, cpu, (wall > 0 ? cpu / wall : 0) }'
+}
+
+summary="$out/summary.md"
+{
+  echo "# SEN2 import $stamp: $records records, $provider"
+  echo
+  echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; load average before: $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown) (working tree may differ)."
+  echo "File: $(du -k "$file" | cut -f1) KiB, seed $seed, LA $la."
+  echo
+  echo "| run | records | seconds | records/s | imported | unchanged | rejected | resources written | gateway CPU s | CPU s / s |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+} >"$summary"
+
+trace_pid=""
+if [ "$trace" -eq 1 ]; then
+  tracer=${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}
+  # A fixed window: a background job ignores SIGINT in a non-interactive shell, so the trace cannot be stopped on cue.
+  "$tracer" collect -p "$server_pid" --profile dotnet-sampled-thread-time --duration "$(printf '%02d:%02d:%02d' $((trace_seconds / 3600)) $((trace_seconds % 3600 / 60)) $((trace_seconds % 60)))" \
+    -o "$out/first-import.nettrace" </dev/null >"$tmp/trace.log" 2>&1 &
+  trace_pid=$!
+  sleep 2
+fi
+echo "sen2-import.sh: first import of $records records ($provider)" >&2
+import first-import first-import | tee -a "$summary"
+if [ -n "$trace_pid" ]; then
+  wait "$trace_pid" 2>/dev/null || true
+  "$tracer" convert "$out/first-import.nettrace" --format Speedscope -o "$out/first-import" >>"$tmp/trace.log" 2>&1 || true
+fi
+echo "sen2-import.sh: re-import of the same file" >&2
+import re-import re-import | tee -a "$summary"
+echo >>"$summary"
+echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)." >>"$summary"
+if [ "$trace" -eq 1 ] && ls "$out"/first-import*.speedscope.json >/dev/null 2>&1; then
+  python3 bench/speedscope-top.py "$out"/first-import*.speedscope.json --cpu >"$out/first-import-top.txt" 2>/dev/null || true
+  echo "Profile: $(ls "$out"/first-import*.speedscope.json), top frames in first-import-top.txt" >>"$summary"
+fi
+cat "$summary" >&2
+echo "sen2-import.sh: results in $out" >&2
