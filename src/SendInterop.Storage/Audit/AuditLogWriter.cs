@@ -74,6 +74,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     // left entries unindexed), when it last did, and the readers waiting for it.
     private long _unindexed = 1;
     private long _lastIndexed = Environment.TickCount64;
+    private long _indexRetryAt;
     private readonly List<TaskCompletionSource> _indexWaiters = [];
 
     private readonly long _indexIntervalMs;
@@ -236,8 +237,9 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// <summary>A reader is waiting, a chunk's worth is pending, or an entry has waited <see cref="IndexInterval"/>.</summary>
     private bool IndexDue() =>
         _indexWaiters.Count > 0
-        || _unindexed >= AuditIndexer.Chunk
-        || (_unindexed > 0 && Environment.TickCount64 - _lastIndexed >= _indexIntervalMs);
+        // After a failed run, only a reader's request retries before the interval: no busy loop on a broken index.
+        || (Environment.TickCount64 >= _indexRetryAt
+            && (_unindexed >= AuditIndexer.Chunk || (_unindexed > 0 && Environment.TickCount64 - _lastIndexed >= _indexIntervalMs)));
 
     /// <summary>Indexes one chunk; answers the waiting readers once it has caught up. False when it failed (logged; retried later).</summary>
     private async Task<bool> IndexChunkAsync()
@@ -260,6 +262,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             // The entries are committed; only their index waits. Readers get the failure rather than a stale answer.
             LogIndexFailed(ex);
             _lastIndexed = Environment.TickCount64;
+            _indexRetryAt = _lastIndexed + _indexIntervalMs;
             foreach (var w in _indexWaiters) w.TrySetException(new AuditLogUnavailableException("The audit log's search index could not be brought up to date.", ex));
             _indexWaiters.Clear();
             if (_connection is not null)

@@ -210,6 +210,27 @@ public abstract class AuditLogTests(bool postgres)
     }
 
     [Fact]
+    public async Task A_broken_search_index_fails_its_readers_but_never_the_chain()
+    {
+        await using var s = await Stack();
+        var writer = await s.StartWriterAsync(indexInterval: TimeSpan.FromMilliseconds(50));
+        await s.Writer.IndexNowAsync();
+        await s.ExecuteAsync("DROP TABLE audit_search");
+
+        // Records keep committing (and answering) while every index run fails and is retried after its interval.
+        var sequences = new List<long>();
+        for (int i = 0; i < 20; i++)
+        {
+            sequences.Add(await writer.WriteAsync(AuditRecords.Record()).WaitAsync(TimeSpan.FromSeconds(10)));
+            await Task.Delay(10);
+        }
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), sequences);
+        await Assert.ThrowsAsync<AuditLogUnavailableException>(() => writer.IndexNowAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(21, await writer.WriteAsync(AuditRecords.Record()).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(21, await s.ScalarAsync<long>("SELECT count(*) FROM audit_log"));
+    }
+
+    [Fact]
     public async Task Entries_left_unindexed_by_a_crash_are_indexed_from_the_watermark_and_verify()
     {
         await using var s = await Stack();
