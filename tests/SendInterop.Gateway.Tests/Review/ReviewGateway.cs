@@ -47,25 +47,3 @@ public sealed class ReviewGateway : GatewayFixture
 }
 
 /// <summary>Keeps each log message with its exception text (message and stack), as a log sink would store it.</summary>
-public sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-{
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-
-    public void Dispose() { }
-
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var text = $"{logLevel} {category}: {formatter(state, exception)}";
-            if (state is IEnumerable<KeyValuePair<string, object?>> values)
-                text += " {" + string.Join(", ", values.Select(kv => kv.Key + "=" + kv.Value)) + "}";
-            if (exception is not null) text += "\n" + exception;
-            lines.Enqueue(text);
-        }
-    }
-}
