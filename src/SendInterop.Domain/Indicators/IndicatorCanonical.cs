@@ -110,12 +110,12 @@ public static class IndicatorCanonical
         /// <summary>Goal.achievementStatus codes (FHIR goal-achievement).</summary>
         public const string GoalAchievementSystem = "http://terminology.hl7.org/CodeSystem/goal-achievement";
 
-        /// <summary>SEN2 extensions written by the SEN2 import (the SEN2 mapping's URLs, repeated here so the layers stay apart).</summary>
-        public const string Sen2Ethnicity = StructureDefinition + "sen2-ethnicity";
-        public const string Sen2RequestTribunal = StructureDefinition + "sen2-request-tribunal";
-        public const string Sen2Assessment = StructureDefinition + "sen2-assessment";
-        public const string Sen2PersonalBudget = StructureDefinition + "sen2-personal-budget";
-        public const string Sen2SettingDetail = StructureDefinition + "sen2-setting-detail";
+        /// <summary>SEN2 extensions written by the SEN2 import: the SEN2 mapping's own URLs.</summary>
+        public const string Sen2Ethnicity = Sen2.Sen2FhirUrls.Extensions.Ethnicity;
+        public const string Sen2RequestTribunal = Sen2.Sen2FhirUrls.Extensions.RequestTribunal;
+        public const string Sen2Assessment = Sen2.Sen2FhirUrls.Extensions.Assessment;
+        public const string Sen2PersonalBudget = Sen2.Sen2FhirUrls.Extensions.PersonalBudget;
+        public const string Sen2SettingDetail = Sen2.Sen2FhirUrls.Extensions.SettingDetail;
 
         /// <summary>UK Core ethnic category on Patient.</summary>
         public const string UkCoreEthnicCategory = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory";

@@ -20,10 +20,10 @@ public static class Sen2FhirUrls
     public const string LaCode = SendCanonical.Base + "/Id/la-code";
 
     /// <summary>The statutory-step code system of the demo data and statutory clock (ServiceRequest.code, Encounter.type).</summary>
-    public const string EhcProcessStep = CodeSystem + "ehc-process-step";
+    public const string EhcProcessStep = Statutory.EhcRecordVocabulary.ProcessStepSystem;
 
-    public const string RequestForAssessmentStep = "ehc-needs-assessment-request";
-    public const string AnnualReviewStep = "annual-review";
+    public const string RequestForAssessmentStep = Statutory.EhcRecordVocabulary.RequestForAssessment;
+    public const string AnnualReviewStep = Statutory.EhcRecordVocabulary.AnnualReview;
     public const string PlacementStep = "placement";
 
     public const string V3ActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";

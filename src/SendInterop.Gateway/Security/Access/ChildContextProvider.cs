@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SendInterop.Domain.Access.Gate;
 using SendInterop.Domain.Profiles;
 using SendInterop.Domain.Search;
+using SendInterop.Domain.Statutory;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Storage.Store;
 
@@ -27,8 +28,8 @@ public sealed class ChildContextProvider(
     public const string LacksCapacityExtension = SendCanonical.Base + "/StructureDefinition/lacks-capacity";
 
     /// <summary>The process steps that open a statutory basis for the LA performing them.</summary>
-    private static readonly HashSet<string> OpenProcessCodes = new(StringComparer.Ordinal) { "ehc-needs-assessment-request", "annual-review" };
-    private const string ProcessStepSystem = SendCanonical.Base + "/CodeSystem/ehc-process-step";
+    private static readonly HashSet<string> OpenProcessCodes = new(StringComparer.Ordinal) { EhcRecordVocabulary.RequestForAssessment, EhcRecordVocabulary.AnnualReview };
+    private const string ProcessStepSystem = EhcRecordVocabulary.ProcessStepSystem;
     private const int PageSize = 200;
 
     /// <summary>The resource types whose writes change a child's context.</summary>
