@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -50,7 +49,6 @@ public sealed class AuditEventRenderer
         "create", "search", "search-type", "search-system", "capabilities", "transaction", "batch", "operation",
     };
 
-    private static readonly byte[] Prefix = "{\"resourceType\":\"AuditEvent\""u8.ToArray();
     private static readonly JsonWriterOptions WriterOptions = new()
     {
         SkipValidation = true,
@@ -59,30 +57,12 @@ public sealed class AuditEventRenderer
 
     private readonly FhirJsonSerializer _serializer = new();
 
-    /// <summary>The complete payload of entry <paramref name="sequence"/>.</summary>
-    public byte[] Render(AuditRecord record, long sequence) => Stamp(RenderBody(record), sequence);
-
-    /// <summary>The payload without its id (which the writer stamps in once the sequence is assigned).</summary>
-    public byte[] RenderBody(AuditRecord record)
+    /// <summary>Entry <paramref name="sequence"/> as the AuditEvent JSON clients read.</summary>
+    public byte[] Render(AuditRecord record, long sequence)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) _serializer.Serialize(ToAuditEvent(record, sequence: null), writer);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) _serializer.Serialize(ToAuditEvent(record, sequence), writer);
         return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>
-    /// Inserts <c>"id":"n"</c> right after <c>resourceType</c>, exactly where the serialiser puts an id, so the result
-    /// is byte for byte what rendering with the id set would give (a test holds this).
-    /// </summary>
-    public static byte[] Stamp(byte[] body, long sequence)
-    {
-        if (!body.AsSpan().StartsWith(Prefix)) throw new ArgumentException("Not an AuditEvent rendered by AuditEventRenderer.", nameof(body));
-        var id = Encoding.ASCII.GetBytes(",\"id\":\"" + sequence.ToString(CultureInfo.InvariantCulture) + "\"");
-        var result = new byte[body.Length + id.Length];
-        Prefix.CopyTo(result, 0);
-        id.CopyTo(result, Prefix.Length);
-        body.AsSpan(Prefix.Length).CopyTo(result.AsSpan(Prefix.Length + id.Length));
-        return result;
     }
 
     public AuditEvent ToAuditEvent(AuditRecord record, long? sequence)
