@@ -56,13 +56,7 @@ public sealed class AuditStack : IAsyncDisposable
         if (postgres)
         {
             var name = "audit_" + Guid.NewGuid().ToString("N")[..12];
-            await using (var conn = new NpgsqlConnection(PostgresGateway.ServerConnectionString))
-            {
-                await conn.OpenAsync();
-                await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", conn);
-                await cmd.ExecuteNonQueryAsync();
-            }
-            var cs = new NpgsqlConnectionStringBuilder(PostgresGateway.ServerConnectionString) { Database = name }.ConnectionString;
+            var cs = await PostgresTestDatabases.CreateAsync(name);
             stack = new AuditStack(new AuditLogDatabase(StorageProvider.Postgres, cs), null, name);
         }
         else
@@ -157,14 +151,7 @@ public sealed class AuditStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var w in _writers) await w.StopAsync();
-        if (_postgresDatabase is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var conn = new NpgsqlConnection(PostgresGateway.ServerConnectionString);
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresDatabase} WITH (FORCE)", conn);
-            await cmd.ExecuteNonQueryAsync();
-        }
+        if (_postgresDatabase is not null) await PostgresTestDatabases.DropAsync(_postgresDatabase);
         if (_directory is not null)
         {
             SqliteConnection.ClearAllPools();

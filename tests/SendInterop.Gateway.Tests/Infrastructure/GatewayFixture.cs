@@ -120,22 +120,13 @@ public class PostgresGateway : GatewayFixture
 
     public override async Task InitializeAsync()
     {
-        await using (var conn = new NpgsqlConnection(ServerConnectionString))
-        {
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {_database}", conn);
-            await cmd.ExecuteNonQueryAsync();
-        }
+        await PostgresTestDatabases.CreateAsync(_database);
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var conn = new NpgsqlConnection(ServerConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", conn);
-        await cmd.ExecuteNonQueryAsync();
+        await PostgresTestDatabases.DropAsync(_database);
     }
 }
