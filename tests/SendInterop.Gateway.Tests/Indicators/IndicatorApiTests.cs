@@ -149,7 +149,8 @@ public sealed class IndicatorApiTests(IndicatorGateway gateway) : IClassFixture<
     [Fact]
     public async Task Summaries_carry_dfe_comparators_when_the_release_is_configured()
     {
-        if (IndicatorGateway.DfeRelease is null) return; // the release lives outside the repository (../shared)
+        // The release lives beside the repository (../shared), where CI has it: its absence fails, never skips.
+        Assert.True(IndicatorGateway.DfeRelease is not null, "../shared/data/dfe-ehcp-2025 was not found beside the repository");
         var report = await SummaryAsync(gateway.Fhir(MeasureOnly), PlansInPlace, "England");
         var comparator = Extensions(report).Single(e => e["url"]!.GetValue<string>().EndsWith("indicator-comparator-value", StringComparison.Ordinal));
         var parts = comparator["extension"]!.AsArray().ToDictionary(p => p!["url"]!.GetValue<string>(), p => p!);
