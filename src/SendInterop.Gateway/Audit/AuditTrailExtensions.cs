@@ -17,7 +17,16 @@ public static class AuditTrailExtensions
         var synchronous = builder.Configuration["Audit:SqliteSynchronous"] ?? "FULL";
         if (synchronous is not ("FULL" or "NORMAL"))
             throw new InvalidOperationException($"Audit:SqliteSynchronous must be FULL or NORMAL, not '{synchronous}'.");
-        builder.Services.AddAuditLog(builder.Configuration.GetConnectionString("Audit"), flushEveryCommit: synchronous == "FULL");
+        // journal (default): a request is answered once its entry is in the local journal, and batches commit behind
+        // it; commit: every request waits for its batch's commit (ADR 4).
+        var acknowledge = builder.Configuration["Audit:Acknowledge"] ?? "journal";
+        if (acknowledge is not ("journal" or "commit"))
+            throw new InvalidOperationException($"Audit:Acknowledge must be journal or commit, not '{acknowledge}'.");
+        var window = builder.Configuration.GetValue<int?>("Audit:JournalBatchWindowMs");
+        if (window is < 0 or > 600_000) throw new InvalidOperationException("Audit:JournalBatchWindowMs must be between 0 and 600000.");
+        builder.Services.AddAuditLog(builder.Configuration.GetConnectionString("Audit"), flushEveryCommit: synchronous == "FULL",
+            journal: acknowledge == "journal", journalDirectory: builder.Configuration["Audit:JournalDirectory"],
+            journalBatchWindow: window is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
         builder.Services.AddHostedService<AuditTrailHostedService>();
         return builder;
     }

@@ -42,6 +42,17 @@ public sealed class AuditIndexStateRow
     public long IndexedSequence { get; set; }
 }
 
+/// <summary>
+/// How much of one journal segment (<see cref="AuditJournal"/>) is in the chain: every frame ending at or before
+/// <see cref="Applied"/> (a byte offset) has been committed. Moved in the same transaction as the entries, so a restart
+/// replays exactly the frames after it.
+/// </summary>
+public sealed class AuditJournalRow
+{
+    public string Segment { get; set; } = "";
+    public long Applied { get; set; }
+}
+
 /// <summary>"Who has seen my record": one row per child named in an audit entry (filled by <see cref="AuditIndexer"/>).</summary>
 public sealed class AuditPatientRow
 {
@@ -65,6 +76,7 @@ public abstract class AuditDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<AuditPatientRow> Patients => Set<AuditPatientRow>();
     public DbSet<AuditSearchRow> Search => Set<AuditSearchRow>();
     public DbSet<AuditIndexStateRow> IndexState => Set<AuditIndexStateRow>();
+    public DbSet<AuditJournalRow> Journal => Set<AuditJournalRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -97,6 +109,12 @@ public abstract class AuditDbContext(DbContextOptions options) : DbContext(optio
             e.ToTable("audit_index_state");
             e.HasKey(r => r.Id);
             e.Property(r => r.Id).ValueGeneratedNever();
+        });
+        b.Entity<AuditJournalRow>(e =>
+        {
+            e.ToTable("audit_journal");
+            e.HasKey(r => r.Segment);
+            e.Property(r => r.Segment).HasMaxLength(32);
         });
         b.Entity<AuditPatientRow>(e =>
         {

@@ -48,6 +48,25 @@ public sealed class AuditLogDatabase(StorageProvider provider, string connection
         return b.ConnectionString;
     }
 
+    /// <summary>
+    /// Where this database's audit journal lives by default (<see cref="AuditJournal"/>): beside the SQLite file
+    /// (<c>fhir-audit.db</c> → <c>fhir-audit.journal/</c>); for PostgreSQL, under the user's local application data, one
+    /// folder per server and database, so a journal is only ever replayed into the database it was written for.
+    /// </summary>
+    public string DefaultJournalDirectory()
+    {
+        if (Provider == StorageProvider.Sqlite)
+        {
+            var file = Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString).DataSource);
+            return Path.Combine(Path.GetDirectoryName(file)!, Path.GetFileNameWithoutExtension(file) + ".journal");
+        }
+        var b = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var key = string.Concat($"{b.Host}-{b.Port}-{b.Database}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+        var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        if (string.IsNullOrEmpty(root)) root = AppContext.BaseDirectory;
+        return Path.Combine(root, "SendInterop", "audit-journal", key);
+    }
+
     /// <summary>An open connection with the audit settings applied.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {

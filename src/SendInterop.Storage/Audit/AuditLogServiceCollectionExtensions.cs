@@ -14,10 +14,18 @@ public static class AuditLogServiceCollectionExtensions
     /// <see cref="AuditLogWriter.StopAsync"/> at shutdown (the gateway's AddAuditTrail does both in a hosted service).
     /// </summary>
     /// <param name="auditConnectionString">The audit database; null derives it from the resource store's (see <see cref="AuditLogDatabase.For"/>).</param>
-    public static IServiceCollection AddAuditLog(this IServiceCollection services, string? auditConnectionString = null, bool flushEveryCommit = true)
+    /// <param name="journal">Answer callers once their record is in the journal (<see cref="AuditJournal"/>), not at the commit.</param>
+    /// <param name="journalDirectory">The journal's folder; null: <see cref="AuditLogDatabase.DefaultJournalDirectory"/>.</param>
+    public static IServiceCollection AddAuditLog(this IServiceCollection services, string? auditConnectionString = null, bool flushEveryCommit = true,
+        bool journal = false, string? journalDirectory = null, TimeSpan? journalBatchWindow = null)
     {
         services.AddSingleton(sp => AuditLogDatabase.For(sp.GetRequiredService<StorageOptions>(), auditConnectionString, flushEveryCommit));
-        services.AddSingleton<AuditLogWriter>();
+        services.AddSingleton(sp =>
+        {
+            var database = sp.GetRequiredService<AuditLogDatabase>();
+            return new AuditLogWriter(database, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AuditLogWriter>>(),
+                journal: journal ? new AuditJournal(journalDirectory ?? database.DefaultJournalDirectory()) : null, journalBatchWindow: journalBatchWindow);
+        });
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<AuditLogWriter>());
         services.AddSingleton<IAuditLogReader>(sp => new AuditLogReader(sp.GetRequiredService<AuditLogDatabase>(), sp.GetRequiredService<AuditLogWriter>()));
         services.AddSingleton(sp => new AuditLogInitializer(sp.GetRequiredService<AuditLogDatabase>(), sp.GetRequiredService<StorageOptions>().MigrateOnStartup));

@@ -34,11 +34,34 @@ public sealed class AuditLogUnavailableException(string message, Exception? inne
 /// operating system (a crash of the process loses nothing) and has the log flushed to disk every
 /// <see cref="SyncInterval"/> by a checkpoint on the writer's connection, so a power cut loses at most that window.
 /// Shutdown (<see cref="StopAsync"/>) stops taking records and drains the queue.
+/// <para>
+/// Acknowledgement. Without a journal, <see cref="AppendAsync"/> completes when the batch holding the record has
+/// committed (and, under FULL, been flushed): every caller waits for a commit. With an <see cref="AuditJournal"/> (the
+/// gateway's default, ADR 4), the record is first appended to the journal file under <see cref="_appendLock"/>
+/// (one <c>pwrite</c>, no flush) and queued in the same order, and <see cref="AppendAsync"/> completes then: a
+/// crash of the process cannot lose it (the next <see cref="StartAsync"/> replays the journal from the offsets the
+/// chain has recorded in <c>audit_journal</c>), and no request waits for the database. The loop commits a batch at
+/// most every <see cref="DefaultJournalBatchWindow"/> (configurable); a failed commit is retried, not reported to callers who were already
+/// answered, and new records are refused (503) only when <see cref="MaxBacklog"/> entries are waiting.
+/// <see cref="WriteAsync"/> still completes at the commit, with the entry's sequence number.
+/// </para>
 /// </summary>
 public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
 {
     /// <summary>Upper bound on one batch, so a burst cannot make one transaction (and its latency) unbounded.</summary>
     public const int MaxBatch = 1000;
+
+    /// <summary>With a journal: journalled entries waiting for their commit beyond which new records are refused (memory bound).</summary>
+    public const int MaxBacklog = 100_000;
+
+    /// <summary>
+    /// With a journal: the shortest time between two batch commits. Nobody waits for them, so fewer, larger batches
+    /// cost less (one transaction and one flush each); this is also what a power cut can take beyond the batch in flight.
+    /// </summary>
+    public static readonly TimeSpan DefaultJournalBatchWindow = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>With a journal: how long a failed commit waits before it is tried again.</summary>
+    public static readonly TimeSpan CommitRetryInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>The advisory lock key that serialises audit batches across PostgreSQL clients ("SENDAUDT").</summary>
     public const long PostgresLockKey = 0x5345_4E44_4155_4454;
@@ -79,16 +102,48 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
 
     private readonly long _indexIntervalMs;
 
+    // Journal state. _appendLock makes "append to the journal, then queue" one step, so queue order is journal order;
+    // it also guards _closed. The rest is loop-only: the segment of the last committed frame (every earlier segment is
+    // fully applied once a frame of a later one commits), segments deleted whose rows are still to be removed, and
+    // whether a shutdown gave up on a failing database (the journal then keeps what was not committed).
+    private readonly AuditJournal? _journal;
+    private readonly Lock _appendLock = new();
+    private bool _closed;
+    private long _backlog;
+    private AuditJournalSegment? _lastApplied;
+    private long _lastAppliedEnd;
+    private readonly List<string> _retiredSegments = [];
+    private bool _abandoned;
+    private long _lastCommit;
+    private readonly long _batchWindowMs;
+
     /// <param name="indexInterval">How long an entry may wait for the search index when nobody asks (default <see cref="IndexInterval"/>).</param>
-    public AuditLogWriter(AuditLogDatabase database, ILogger<AuditLogWriter> logger, TimeSpan? indexInterval = null)
+    /// <param name="journal">When given, callers are answered once their record is in the journal, not at the commit (see the class remarks).</param>
+    /// <param name="journalBatchWindow">With a journal, the shortest time between batch commits (default <see cref="DefaultJournalBatchWindow"/>).</param>
+    public AuditLogWriter(AuditLogDatabase database, ILogger<AuditLogWriter> logger, TimeSpan? indexInterval = null, AuditJournal? journal = null,
+        TimeSpan? journalBatchWindow = null)
     {
+        _batchWindowMs = (long)(journalBatchWindow ?? DefaultJournalBatchWindow).TotalMilliseconds;
         _database = database;
         _logger = logger;
         _indexIntervalMs = (long)(indexInterval ?? IndexInterval).TotalMilliseconds;
+        _journal = journal;
     }
 
-    /// <summary>A record to write, or (with <see cref="IndexWaiter"/>) a reader's request to bring the index up to date.</summary>
-    private sealed record Pending(byte[] Body, AuditIndex Index, TaskCompletionSource<long> Done, TaskCompletionSource? IndexWaiter = null);
+    /// <summary>
+    /// A record to write (with its journal frame, when there is a journal), or (with <see cref="IndexWaiter"/>) a
+    /// reader's request to bring the index up to date.
+    /// </summary>
+    private sealed record Pending(byte[] Body, AuditIndex Index, TaskCompletionSource<long> Done, TaskCompletionSource? IndexWaiter = null)
+    {
+        public AuditJournalPosition? Journal { get; init; }
+    }
+
+    /// <summary>Whether callers are answered from the journal rather than at the commit.</summary>
+    public bool Journalled => _journal is not null;
+
+    /// <summary>Journalled entries not yet committed to the chain (always 0 without a journal).</summary>
+    public long Backlog => Volatile.Read(ref _backlog);
 
     /// <summary>
     /// The last entry known to be on disk: every commit's under synchronous=FULL (and on PostgreSQL), the last
@@ -99,12 +154,21 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// <summary>The last entry this writer committed (or found at start-up); null before either.</summary>
     public AuditChainHead? Head => Volatile.Read(ref _head);
 
-    /// <summary>Completes when the record is committed (see <see cref="WriteAsync"/>).</summary>
-    public Task AppendAsync(AuditRecord record, CancellationToken ct = default) => WriteAsync(record, ct);
+    /// <summary>
+    /// Completes when the record is safe from a crash of the process: once it is in the journal, or without a journal
+    /// once it is committed (see <see cref="WriteAsync"/>). Fails with <see cref="AuditLogUnavailableException"/> when
+    /// it cannot be stored: the caller must not disclose.
+    /// </summary>
+    public Task AppendAsync(AuditRecord record, CancellationToken ct = default)
+    {
+        var written = WriteAsync(record, ct);
+        return _journal is null || written.IsFaulted ? written : Task.CompletedTask;
+    }
 
     /// <summary>
-    /// Queues the record and completes with its sequence number once the batch holding it has committed. Cancelling
-    /// <paramref name="ct"/> stops the wait, never the write: a decision that was made is recorded.
+    /// Queues the record (after appending it to the journal, if there is one) and completes with its sequence number
+    /// once the batch holding it has committed. Cancelling <paramref name="ct"/> stops the wait, never the write: a
+    /// decision that was made is recorded.
     /// </summary>
     public Task<long> WriteAsync(AuditRecord record, CancellationToken ct = default)
     {
@@ -114,9 +178,35 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         var pending = new Pending(AuditRecordCodec.Encode(record), index,
             new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
         EnsureStarted();
-        if (!_queue.Writer.TryWrite(pending))
-            pending.Done.SetException(new AuditLogUnavailableException("The audit log is shutting down and takes no more entries."));
+        if (_journal is null)
+        {
+            if (!_queue.Writer.TryWrite(pending)) pending.Done.SetException(ShuttingDown());
+        }
+        else if (Journal(pending) is { } failure) return Task.FromException<long>(failure);
         return ct.CanBeCanceled ? pending.Done.Task.WaitAsync(ct) : pending.Done.Task;
+    }
+
+    private static AuditLogUnavailableException ShuttingDown() => new("The audit log is shutting down and takes no more entries.");
+
+    /// <summary>Appends the record's frame and queues it, as one step; the failure to report instead, if any.</summary>
+    private AuditLogUnavailableException? Journal(Pending pending)
+    {
+        lock (_appendLock)
+        {
+            if (_closed) return ShuttingDown();
+            if (Volatile.Read(ref _backlog) >= MaxBacklog)
+                return new AuditLogUnavailableException($"The audit log's database is {MaxBacklog} entries behind; no more are taken until it catches up.");
+            AuditJournalPosition position;
+            try { position = _journal!.Append(pending.Body); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogJournalFailed(ex);
+                return new AuditLogUnavailableException("The audit entry could not be written to the journal; the request was not completed.", ex);
+            }
+            Interlocked.Increment(ref _backlog);
+            _queue.Writer.TryWrite(pending with { Journal = position }); // unbounded and not completed (_closed is false)
+            return null;
+        }
     }
 
     /// <summary>
@@ -162,13 +252,111 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             }
         }
         EnsureStarted();
+        if (_journal is not null) await ReplayJournalAsync(ct);
+    }
+
+    /// <summary>
+    /// Commits the frames that a process which stopped without committing them left in the journal (after a crash,
+    /// or a shutdown while the database was unreachable), before any new record: each segment from the offset the
+    /// chain last recorded for it. Their records keep the time they were made; the chain gives them new positions.
+    /// </summary>
+    private async Task ReplayJournalAsync(CancellationToken ct)
+    {
+        var orphans = _journal!.ClaimOrphans();
+        if (orphans.Count == 0) return;
+        var applied = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var connection = await _database.OpenAsync(ct))
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = """SELECT "Segment", "Applied" FROM audit_journal""";
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) applied[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        var replayed = new List<Task<long>>();
+        var done = new List<AuditJournalSegment>();
+        int skipped = 0;
+        lock (_appendLock)
+        {
+            foreach (var segment in orphans)
+            {
+                var frames = AuditJournal.ReadFrames(segment, applied.GetValueOrDefault(segment.Id), out var discarded);
+                if (discarded > 0) LogJournalTornTail(segment.Id, discarded);
+                segment.Length -= discarded; // its last whole frame: where "fully applied" is reached
+                foreach (var (payload, end) in frames)
+                {
+                    AuditIndex index;
+                    try { index = AuditEventRenderer.IndexOf(AuditRecordCodec.Decode(payload)); }
+                    catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+                    {
+                        skipped++; // passed its CRC, so written like this: not a record this version can read
+                        continue;
+                    }
+                    var pending = new Pending(payload, index, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously))
+                    {
+                        Journal = new AuditJournalPosition(segment, end),
+                    };
+                    Interlocked.Increment(ref _backlog);
+                    _queue.Writer.TryWrite(pending);
+                    replayed.Add(pending.Done.Task);
+                }
+                if (frames.Count == 0) done.Add(segment); // nothing of it left to commit
+            }
+        }
+        if (skipped > 0) LogJournalUnreadable(skipped);
+        if (done.Count > 0)
+        {
+            await using var connection = await _database.OpenAsync(ct);
+            await DeleteSegmentsAsync(connection, null, done.Select(Retire).OfType<string>().ToList(), ct);
+        }
+        await Task.WhenAll(replayed).WaitAsync(ct);
+        LogJournalReplayed(replayed.Count, orphans.Count);
+    }
+
+    /// <summary>Deletes a fully applied segment's file; its id, for the row to remove next, or null if the file stays (logged).</summary>
+    private string? Retire(AuditJournalSegment segment)
+    {
+        try
+        {
+            segment.Delete();
+            return segment.Id;
+        }
+        catch (IOException ex)
+        {
+            // Left in place: the next start claims it and finds nothing after its applied offset.
+            LogJournalDeleteFailed(ex, segment.Id);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Removes the rows of deleted segments. Always after the file is gone: a row removed first would make a crash in
+    /// between replay the whole file again.
+    /// </summary>
+    private static async Task DeleteSegmentsAsync(DbConnection connection, DbTransaction? tx, IReadOnlyList<string> ids, CancellationToken ct = default)
+    {
+        if (ids.Count == 0) return;
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """DELETE FROM audit_journal WHERE "Segment" = @g""";
+        var g = cmd.CreateParameter();
+        g.ParameterName = "@g";
+        cmd.Parameters.Add(g);
+        foreach (var id in ids)
+        {
+            g.Value = id;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>Takes no more records, writes everything already queued, and closes the connection.</summary>
     public async Task StopAsync(CancellationToken ct = default)
     {
         await _stopping.CancelAsync();
-        _queue.Writer.TryComplete();
+        lock (_appendLock)
+        {
+            _closed = true;
+            _queue.Writer.TryComplete();
+        }
         Task? loop, sync;
         lock (_startLock) (loop, sync) = (_loop, _timerLoop);
         if (loop is not null) await loop.WaitAsync(ct);
@@ -205,6 +393,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         {
             // Index work left over (behind by more than a chunk) does not wait for the next record or tick.
             if (!IndexDue() && !await _queue.Reader.WaitToReadAsync()) break;
+            if (_journal is not null) await BatchWindowAsync();
             batch.Clear();
             var tick = false;
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
@@ -213,15 +402,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                 else if (ReferenceEquals(next, Tick)) tick = true;
                 else batch.Add(next);
             }
-            if (batch.Count > 0)
-            {
-                try { await CommitAsync(batch); }
-                catch (Exception ex)
-                {
-                    // CommitAsync answers every caller itself; this only keeps the loop alive should that ever throw.
-                    foreach (var p in batch) p.Done.TrySetException(new AuditLogUnavailableException("The audit entry could not be stored.", ex));
-                }
-            }
+            if (batch.Count > 0) await CommitOrRetryAsync(batch);
             if (tick) await SyncAsync();
             // One chunk per turn, so records queued meanwhile wait for one chunk at most, never for a whole backlog.
             if (IndexDue()) await IndexChunkAsync();
@@ -230,8 +411,76 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         while (_unindexed > 0 && await IndexChunkAsync()) { }
         foreach (var w in _indexWaiters) w.TrySetResult();
         _indexWaiters.Clear();
+        if (_journal is not null) await FinishJournalAsync();
         if (_connection is not null) await _connection.DisposeAsync();
         _connection = null;
+    }
+
+    /// <summary>
+    /// With a journal: lets records gather until <see cref="DefaultJournalBatchWindow"/> (configurable) has passed since the last commit.
+    /// Nobody is blocked by it: callers were answered when their frame was written.
+    /// </summary>
+    private async Task BatchWindowAsync()
+    {
+        var wait = _lastCommit + _batchWindowMs - Environment.TickCount64;
+        if (wait > 0 && !_stopping.IsCancellationRequested)
+        {
+            try { await Task.Delay(TimeSpan.FromMilliseconds(wait), _stopping.Token); }
+            catch (OperationCanceledException) { /* stopping: drain now */ }
+        }
+    }
+
+    /// <summary>
+    /// Commits the batch. Without a journal a failure is the callers' (they are waiting and get a 503). With one,
+    /// the records are safe in the journal and their callers were answered, so the batch is tried again every
+    /// <see cref="CommitRetryInterval"/> until it commits; at shutdown it is left in the journal for the next start.
+    /// </summary>
+    private async Task CommitOrRetryAsync(List<Pending> batch)
+    {
+        if (_abandoned)
+        {
+            foreach (var p in batch) p.Done.TrySetException(ShuttingDown());
+            return;
+        }
+        while (!await CommitAsync(batch))
+        {
+            if (_journal is null) return;
+            if (_stopping.IsCancellationRequested)
+            {
+                _abandoned = true; // the journal keeps these and everything after them
+                foreach (var p in batch) p.Done.TrySetException(new AuditLogUnavailableException("The audit database is unreachable; the entry stays in the journal for the next start."));
+                return;
+            }
+            try { await Task.Delay(CommitRetryInterval, _stopping.Token); }
+            catch (OperationCanceledException) { /* stopping: one last try */ }
+        }
+    }
+
+    /// <summary>
+    /// After the last batch at shutdown: every frame written is committed, so the segments go (files first, then
+    /// rows). If the database was unreachable they stay, for the next start to replay.
+    /// </summary>
+    private async Task FinishJournalAsync()
+    {
+        if (_abandoned || Backlog > 0)
+        {
+            _journal!.Dispose(); // releases the locks: the files wait for the next start
+            return;
+        }
+        var retired = new List<string>(_retiredSegments);
+        if (_lastApplied is { } last && Retire(last) is { } id) retired.Add(id);
+        if (_journal!.Current is { } current && current != _lastApplied) current.Delete(); // opened but nothing committed from it: empty
+        _journal.Dispose();
+        if (retired.Count == 0) return;
+        try
+        {
+            _connection ??= await _database.OpenAsync();
+            await DeleteSegmentsAsync(_connection, null, retired);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            LogIndexFailed(ex); // rows of deleted files only: harmless if left (a start finds no file for them)
+        }
     }
 
     /// <summary>A reader is waiting, a chunk's worth is pending, or an entry has waited <see cref="IndexInterval"/>.</summary>
@@ -274,7 +523,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         }
     }
 
-    private async Task CommitAsync(List<Pending> batch)
+    /// <summary>Links and commits the batch; false when it failed (without a journal, its callers have been told).</summary>
+    private async Task<bool> CommitAsync(List<Pending> batch)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -290,16 +540,19 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                 var entries = new AuditChainEntry[batch.Count];
                 for (int i = 0; i < batch.Count; i++) entries[i] = previous = AuditChain.Append(previous, batch[i].Body);
                 await InsertAsync(connection, tx, batch, entries);
+                if (_journal is not null) await RecordAppliedAsync(connection, tx, batch);
                 commitSent = true;
                 await tx.CommitAsync();
+                _lastCommit = Environment.TickCount64;
 
                 var last = entries[^1];
                 Volatile.Write(ref _head, new AuditChainHead(last.Sequence, last.Hash));
                 _unindexed += batch.Count;
                 if (_database.Provider == StorageProvider.Postgres || _database.FlushEveryCommit) Volatile.Write(ref _synced, last.Sequence);
                 else _unsynced = true;
+                if (_journal is not null) AfterJournalCommit(batch);
                 for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(entries[i].Sequence);
-                return;
+                return true;
             }
             catch (Exception ex)
             {
@@ -313,9 +566,10 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                 // may be stored, and writing it again would duplicate it).
                 if (reused && !commitSent && attempt == 0) continue;
                 LogBatchFailed(ex, batch.Count);
+                if (_journal is not null) return false; // the journal holds the batch; the caller retries it
                 var failure = new AuditLogUnavailableException("The audit entry could not be stored; the request was not completed.", ex);
                 foreach (var p in batch) p.Done.TrySetException(failure);
-                return;
+                return false;
             }
         }
     }
@@ -341,6 +595,65 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         {
             LogSyncFailed(ex);
         }
+    }
+
+    /// <summary>
+    /// Moves each journal segment's applied offset to the end of the batch's last frame in it, in the batch's
+    /// transaction, and removes the rows of segments deleted since the last batch.
+    /// </summary>
+    private async Task RecordAppliedAsync(DbConnection connection, DbTransaction tx, List<Pending> batch)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            INSERT INTO audit_journal ("Segment", "Applied") VALUES (@g, @a)
+            ON CONFLICT ("Segment") DO UPDATE SET "Applied" = excluded."Applied"
+            """;
+        var g = cmd.CreateParameter();
+        g.ParameterName = "@g";
+        var a = cmd.CreateParameter();
+        a.ParameterName = "@a";
+        cmd.Parameters.Add(g);
+        cmd.Parameters.Add(a);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var position = batch[i].Journal!.Value;
+            // Frames are in journal order, so a segment's last frame in the batch is where the next segment starts or the batch ends.
+            if (i + 1 < batch.Count && batch[i + 1].Journal!.Value.Segment == position.Segment) continue;
+            g.Value = position.Segment.Id;
+            a.Value = position.End;
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await DeleteSegmentsAsync(connection, tx, _retiredSegments);
+    }
+
+    /// <summary>
+    /// After a journalled batch commits: the backlog shrinks, and a segment is deleted once it is fully applied (frames
+    /// commit in journal order): when a frame of a later segment has committed, or when it is sealed and its last
+    /// frame has. Its row goes with the next batch.
+    /// </summary>
+    private void AfterJournalCommit(List<Pending> batch)
+    {
+        _retiredSegments.Clear(); // their rows were removed in this batch's transaction
+        Interlocked.Add(ref _backlog, -batch.Count);
+        foreach (var p in batch)
+        {
+            var position = p.Journal!.Value;
+            if (position.Segment != _lastApplied && _lastApplied is not null) RetireApplied(_lastApplied);
+            (_lastApplied, _lastAppliedEnd) = (position.Segment, position.End);
+        }
+        bool complete;
+        lock (_appendLock) complete = _lastApplied is { Sealed: true } last && _lastAppliedEnd == last.Length; // Length is final once sealed
+        if (complete)
+        {
+            RetireApplied(_lastApplied!);
+            _lastApplied = null;
+        }
+    }
+
+    private void RetireApplied(AuditJournalSegment segment)
+    {
+        if (Retire(segment) is { } id) _retiredSegments.Add(id);
     }
 
     /// <summary>Reads the chain head inside the batch's transaction (on PostgreSQL after taking the advisory lock).</summary>
@@ -440,6 +753,21 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log's search index could not be brought up to date; retrying at the next interval")]
     private partial void LogIndexFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An audit entry could not be written to the journal; the request fails")]
+    private partial void LogJournalFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit journal segment {Segment} ends with {Bytes} bytes that are not a whole entry (cut off by a crash before its request was answered); ignored")]
+    private partial void LogJournalTornTail(string segment, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Count} audit journal entries passed their checksum but are not records this version can read; they were not added to the chain")]
+    private partial void LogJournalUnreadable(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Committed {Count} audit entries left in {Segments} journal segments by a process that stopped before committing them")]
+    private partial void LogJournalReplayed(int count, int segments);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit journal segment {Segment} is fully applied but could not be deleted; the next start will find nothing to replay in it")]
+    private partial void LogJournalDeleteFailed(Exception ex, string segment);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log could not be flushed to disk; retrying at the next interval")]
     private partial void LogSyncFailed(Exception ex);

@@ -70,10 +70,17 @@ public sealed class AuditStack : IAsyncDisposable
         return stack;
     }
 
+    /// <summary>A folder for this stack's audit journal (removed with the stack).</summary>
+    public string JournalDirectory => _journalDirectory ??= System.IO.Directory.CreateTempSubdirectory("sendinterop-journal-").FullName;
+    private string? _journalDirectory;
+
+    /// <summary>A journal on <see cref="JournalDirectory"/>, as a gateway would open it.</summary>
+    public AuditJournal NewJournal(long segmentLimit = 64L * 1024 * 1024) => new(JournalDirectory, segmentLimit);
+
     /// <summary>A new writer on the same database, started (loads the head) like a restarted gateway's.</summary>
-    public async Task<AuditLogWriter> StartWriterAsync(TimeSpan? indexInterval = null)
+    public async Task<AuditLogWriter> StartWriterAsync(TimeSpan? indexInterval = null, AuditJournal? journal = null)
     {
-        var writer = new AuditLogWriter(Database, NullLogger<AuditLogWriter>.Instance, indexInterval);
+        var writer = new AuditLogWriter(Database, NullLogger<AuditLogWriter>.Instance, indexInterval, journal);
         await writer.StartAsync();
         _writers.Add(writer);
         return writer;
@@ -152,6 +159,10 @@ public sealed class AuditStack : IAsyncDisposable
     {
         foreach (var w in _writers) await w.StopAsync();
         if (_postgresDatabase is not null) await PostgresTestDatabases.DropAsync(_postgresDatabase);
+        if (_journalDirectory is not null)
+        {
+            try { System.IO.Directory.Delete(_journalDirectory, recursive: true); } catch (IOException) { }
+        }
         if (_directory is not null)
         {
             SqliteConnection.ClearAllPools();

@@ -9,13 +9,15 @@ namespace SendInterop.Gateway.Tests.Audit;
 /// <summary>The audit trail as the gateway registers it (IAuditSink, IAuditLogReader), on SQLite and PostgreSQL.</summary>
 public abstract class AuditTrailTests(GatewayFixture gateway)
 {
-    private IAuditSink Sink => gateway.Services.GetRequiredService<IAuditSink>();
     private IAuditLogReader Reader => gateway.Services.GetRequiredService<IAuditLogReader>();
     private AuditLogDatabase Database => gateway.Services.GetRequiredService<AuditLogDatabase>();
 
     [Fact]
-    public async Task Concurrent_appends_get_gapless_sequences_a_verifying_chain_and_complete_only_once_durable()
+    public async Task Concurrent_writes_get_gapless_sequences_a_verifying_chain_and_complete_only_once_committed()
     {
+        // WriteAsync completes at the commit in both acknowledgement modes (AppendAsync, with the gateway's default
+        // journal, completes earlier, once the frame is written: AuditJournalTests covers that guarantee).
+        var writer = gateway.Services.GetRequiredService<AuditLogWriter>();
         const int n = 1000;
         var run = Guid.NewGuid().ToString("N")[..8];
         var before = (await Reader.VerifyAsync()).Head?.Sequence ?? 0;
@@ -29,7 +31,7 @@ public abstract class AuditTrailTests(GatewayFixture gateway)
             for (var i = a; i < n; i += appenders)
             {
                 var client = $"conc-{run}-{i}";
-                await Sink.AppendAsync(AuditRecords.Record(client: client, children: [$"child-{i % 7}"]));
+                await writer.WriteAsync(AuditRecords.Record(client: client, children: [$"child-{i % 7}"]));
                 // Completed: the row must already be readable by anyone else, outside every connection pool.
                 await using var c = AuditStack.FreshConnection(Database);
                 await using var cmd = c.CreateCommand();

@@ -34,6 +34,20 @@ namespace SendInterop.Storage.Audit.Migrations.Postgres
                     b.ToTable("audit_index_state", (string)null);
                 });
 
+            modelBuilder.Entity("SendInterop.Storage.Audit.AuditJournalRow", b =>
+                {
+                    b.Property<string>("Segment")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("Applied")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Segment");
+
+                    b.ToTable("audit_journal", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Audit.AuditLogRow", b =>
                 {
                     b.Property<long>("Sequence")

@@ -29,6 +29,20 @@ namespace SendInterop.Storage.Audit.Migrations.Sqlite
                     b.ToTable("audit_index_state", (string)null);
                 });
 
+            modelBuilder.Entity("SendInterop.Storage.Audit.AuditJournalRow", b =>
+                {
+                    b.Property<string>("Segment")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Applied")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Segment");
+
+                    b.ToTable("audit_journal", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Audit.AuditLogRow", b =>
                 {
                     b.Property<long>("Sequence")

@@ -1,0 +1,33 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace SendInterop.Storage.Audit.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class AuditJournalWatermark : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "audit_journal",
+                columns: table => new
+                {
+                    Segment = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Applied = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_journal", x => x.Segment);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "audit_journal");
+        }
+    }
+}
