@@ -60,8 +60,9 @@ public sealed record AuditRecord(
     string? SourceAddress = null);
 
 /// <summary>
-/// Where audited decisions go. <see cref="AppendAsync"/> completes when the record is durably stored (batched with
-/// others, so many requests share one disk flush): a response is not sent before its audit entry is safe.
+/// Where audited decisions go. <see cref="AppendAsync"/> completes when the record is safe from a crash of the
+/// process: in the audit journal, or committed (batched with others, so many requests share one disk flush),
+/// depending on the deployment (ADR 4). A response is not sent before its audit entry is safe.
 /// </summary>
 public interface IAuditSink
 {
