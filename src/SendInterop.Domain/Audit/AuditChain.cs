@@ -26,13 +26,26 @@ public static class AuditChain
 
     public static string Hash(string previousHash, long sequence, byte[] payload)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Convert.FromHexString(previousHash));
-        Span<byte> seq = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(seq, sequence);
-        sha.AppendData(seq);
-        sha.AppendData(payload);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+        // One-shot over one buffer (previous hash bytes || sequence || payload): the same bytes an incremental hash
+        // would see, without allocating a native hash context per entry (every request writes one).
+        // (A tampered previous hash of another length is hashed as it is, so verification reports the entry.)
+        var previous = Convert.FromHexString(previousHash);
+        var size = previous.Length + 8 + payload.Length;
+        var rented = size > 1024 ? System.Buffers.ArrayPool<byte>.Shared.Rent(size) : null;
+        Span<byte> buffer = rented is null ? stackalloc byte[size] : rented.AsSpan(0, size);
+        try
+        {
+            previous.CopyTo(buffer);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(buffer.Slice(previous.Length, 8), sequence);
+            payload.CopyTo(buffer[(previous.Length + 8)..]);
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(buffer, hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>

@@ -17,6 +17,21 @@ public sealed class AuditChainTests
         return entries;
     }
 
+    /// <summary>
+    /// The hash is pinned to values computed outside .NET (Python's hashlib over previous-hash bytes || big-endian
+    /// sequence || payload): stored chains must keep verifying whatever the implementation does inside.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "f54d07d65384aadddd9f6cbedb54c2ae5f144c9a5557402475b89b9316296d7a")]
+    [InlineData(true, "36bfb009f5e09c6ab9be488361a8a000ce89e9e812d0a7d3444a4637546a99f3")]
+    public void The_hash_is_sha256_of_previous_hash_sequence_and_payload(bool large, string expected)
+    {
+        var actual = large
+            ? AuditChain.Hash(string.Concat(Enumerable.Repeat("ab", 32)), 123456789, Enumerable.Repeat(Enumerable.Range(0, 256).Select(i => (byte)i), 5).SelectMany(b => b).ToArray())
+            : AuditChain.Hash(AuditChain.Genesis, 1, """{"r":1}"""u8.ToArray());
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void An_untouched_chain_verifies()
     {
