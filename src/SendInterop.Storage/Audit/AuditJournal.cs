@@ -107,6 +107,12 @@ public sealed class AuditJournal : IDisposable
         return new AuditJournalPosition(segment, segment.Length);
     }
 
+    /// <summary>
+    /// Opens the first segment now rather than at the first record, so a folder that cannot be written stops the
+    /// gateway at start-up instead of failing every request that needs an audit entry.
+    /// </summary>
+    public void Open() => _current ??= CreateSegment();
+
     /// <summary>The segment frames are being appended to, if any.</summary>
     public AuditJournalSegment? Current => _current;
 

@@ -198,7 +198,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                 return new AuditLogUnavailableException($"The audit log's database is {MaxBacklog} entries behind; no more are taken until it catches up.");
             AuditJournalPosition position;
             try { position = _journal!.Append(pending.Body); }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
                 LogJournalFailed(ex);
                 return new AuditLogUnavailableException("The audit entry could not be written to the journal; the request was not completed.", ex);
@@ -251,8 +251,13 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                 Volatile.Write(ref _synced, reader.GetInt64(0));
             }
         }
-        EnsureStarted();
-        if (_journal is not null) await ReplayJournalAsync(ct);
+        if (_journal is not null)
+        {
+            lock (_appendLock) _journal.Open();
+            EnsureStarted();
+            await ReplayJournalAsync(ct);
+        }
+        else EnsureStarted();
     }
 
     /// <summary>

@@ -71,11 +71,13 @@ public abstract class AuditJournalTests(bool postgres)
         // A process that journalled five records and died before committing any: its journal, never run by a writer.
         var dead = s.NewJournal();
         for (int i = 0; i < 5; i++) dead.Append(AuditRecordCodec.Encode(Record($"dead-{i}")));
+        var deadSegment = dead.Current!.Path;
         dead.Dispose(); // the process is gone: its locks are released
 
         var writer = await s.StartWriterAsync(journal: s.NewJournal());
         Assert.Equal(["dead-0", "dead-1", "dead-2", "dead-3", "dead-4"], (await ClientsAsync(s)).Skip(3));
-        Assert.Empty(Segments(s.JournalDirectory)); // the replayed segment is deleted; the new one opens at the first record
+        Assert.False(File.Exists(deadSegment)); // replayed, then deleted
+        Assert.Single(Segments(s.JournalDirectory)); // the new writer's own
         Assert.Equal(9, await writer.WriteAsync(Record("alive")));
 
         // A second restart replays nothing again.
@@ -171,22 +173,32 @@ public abstract class AuditJournalTests(bool postgres)
         await s.ExecuteAsync("ALTER TABLE audit_log RENAME TO audit_log_away");
         for (int i = 1; i <= 3; i++) await writer.AppendAsync(Record($"k-{i}"));
         await writer.StopAsync();
-        Assert.Single(Segments(s.JournalDirectory));
+        var kept = Assert.Single(Segments(s.JournalDirectory));
 
         await s.ExecuteAsync("ALTER TABLE audit_log_away RENAME TO audit_log");
         await s.StartWriterAsync(journal: s.NewJournal());
         Assert.Equal(["k-0", "k-1", "k-2", "k-3"], await ClientsAsync(s));
-        Assert.Empty(Segments(s.JournalDirectory));
+        Assert.False(File.Exists(kept));
     }
 
     [Fact]
-    public async Task A_journal_that_cannot_be_written_fails_the_caller()
+    public async Task A_journal_folder_that_cannot_be_written_stops_the_start()
     {
         await using var s = await Stack();
         var blocked = Path.Combine(s.JournalDirectory, "not-a-folder");
         await File.WriteAllTextAsync(blocked, "a file where the journal's folder should be");
-        var writer = await s.StartWriterAsync(journal: new AuditJournal(blocked));
+        await Assert.ThrowsAsync<IOException>(() => s.StartWriterAsync(journal: new AuditJournal(blocked)));
+    }
+
+    [Fact]
+    public async Task A_journal_write_that_fails_fails_the_caller_and_stores_nothing()
+    {
+        await using var s = await Stack();
+        var journal = s.NewJournal();
+        var writer = await s.StartWriterAsync(journal: journal);
+        journal.Dispose(); // the segment's file handle is gone, as when the disk is lost under the process
         await Assert.ThrowsAsync<AuditLogUnavailableException>(() => writer.AppendAsync(Record("refused")));
+        Assert.Equal(0, writer.Backlog);
         Assert.Equal(0, await s.ScalarAsync<long>("SELECT count(*) FROM audit_log"));
     }
 
