@@ -34,7 +34,20 @@ public interface IResourceStore
     Task<IReadOnlyList<ResourceRecord>> RevIncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> revIncludes, CancellationToken ct = default);
 
     Task<bool> IsReachableAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Versions of the given types written after <paramref name="afterKey"/> (by any process sharing the database), in
+    /// key order, at most <paramref name="limit"/>: identity and access facts only. What a cache follows to drop what
+    /// another replica changed.
+    /// </summary>
+    Task<IReadOnlyList<ResourceChange>> ChangesSinceAsync(long afterKey, IReadOnlyCollection<string> types, int limit, CancellationToken ct = default);
+
+    /// <summary>The key of the newest version stored, 0 when there is none.</summary>
+    Task<long> LatestKeyAsync(CancellationToken ct = default);
 }
+
+/// <summary>One stored version, as <see cref="IResourceStore.ChangesSinceAsync"/> reports it.</summary>
+public sealed record ResourceChange(long Key, string ResourceType, string ResourceId, string? Access);
 
 public sealed record HistoryPage(IReadOnlyList<ResourceRecord> Entries, long? NextBeforeKey, int Total);
 

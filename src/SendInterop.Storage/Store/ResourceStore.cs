@@ -190,4 +190,23 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
         await using var db = contexts.Create();
         return await db.Database.CanConnectAsync(ct);
     }
+
+    public async Task<IReadOnlyList<ResourceChange>> ChangesSinceAsync(long afterKey, IReadOnlyCollection<string> types, int limit, CancellationToken ct = default)
+    {
+        await using var db = contexts.Create();
+        // A range of the primary key, filtered by type: every write appends a version with a new key.
+        var list = types.ToList();
+        return await db.Resources.AsNoTracking()
+            .Where(r => r.Key > afterKey && list.Contains(r.ResourceType))
+            .OrderBy(r => r.Key)
+            .Take(limit)
+            .Select(r => new ResourceChange(r.Key, r.ResourceType, r.ResourceId, r.Access))
+            .ToListAsync(ct);
+    }
+
+    public async Task<long> LatestKeyAsync(CancellationToken ct = default)
+    {
+        await using var db = contexts.Create();
+        return await db.Resources.MaxAsync(r => (long?)r.Key, ct) ?? 0;
+    }
 }

@@ -27,8 +27,15 @@ public sealed class AccessOptions
     /// <summary>Tier 2 agreements: which data classes flow from which agency to which, for which purposes.</summary>
     public List<Tier2Option> Tier2 { get; set; } = [];
 
-    /// <summary>Seconds a child's consent context is reused before it is read again (writes on this node invalidate at once).</summary>
-    public int ChildContextSeconds { get; set; } = 30;
+    /// <summary>
+    /// The longest a child's consent context is reused before it is read again (plus up to a fifth, spread per child).
+    /// A backstop only: writes on this node drop it at once, and other replicas' writes within
+    /// <see cref="ChildContextPollMilliseconds"/>.
+    /// </summary>
+    public int ChildContextSeconds { get; set; } = 300;
+
+    /// <summary>How often the store's changes are read to drop the contexts another replica's writes changed.</summary>
+    public int ChildContextPollMilliseconds { get; set; } = 1000;
 
     /// <summary>The most matches a filtered search counts through the gate for Bundle.total; beyond it total is omitted.</summary>
     public int MaxGatedTotal { get; set; } = 10_000;

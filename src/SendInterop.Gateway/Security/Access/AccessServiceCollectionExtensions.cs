@@ -18,6 +18,7 @@ public static class AccessServiceCollectionExtensions
         services.AddSingleton<AccessFactsCodec>();
         services.AddSingleton<ChildContextProvider>();
         services.AddSingleton<Fhir.Interactions.IResourceWriteObserver>(sp => sp.GetRequiredService<ChildContextProvider>());
+        services.AddHostedService<ChildContextInvalidator>();
         services.AddSingleton<DisclosureGate>();
         services.AddSingleton<AccessAuditor>();
         return services;

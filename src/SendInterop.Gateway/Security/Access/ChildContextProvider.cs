@@ -13,8 +13,9 @@ namespace SendInterop.Gateway.Security.Access;
 /// <summary>
 /// Reads what the gate needs to know about a child: birth date and capacity (who decides), the child's active
 /// Consents, and the LAs with an open EHC needs assessment or review (the statutory basis). Results are shared across
-/// requests for a few seconds; a write on this node to the child's Patient, Consent or ServiceRequest drops them at
-/// once (another replica's writes are seen within <see cref="AccessOptions.ChildContextSeconds"/>).
+/// requests; a write on this node to the child's Patient, Consent or ServiceRequest drops them at once, another
+/// replica's write within <see cref="AccessOptions.ChildContextPollMilliseconds"/> (<see cref="ChildContextInvalidator"/>
+/// follows the store's changes), and <see cref="AccessOptions.ChildContextSeconds"/> bounds any entry's age as a backstop.
 /// </summary>
 public sealed class ChildContextProvider(
     IResourceStore store,
@@ -51,6 +52,15 @@ public sealed class ChildContextProvider(
 
     public void Invalidate(string childId) => _cache.TryRemove(childId, out _);
 
+    /// <summary>Drops the context of the child a stored version of a context type concerns (another replica's write).</summary>
+    public void Changed(ResourceChange change)
+    {
+        if (!ContextTypes.Contains(change.ResourceType)) return;
+        var child = change.ResourceType == "Patient" ? change.ResourceId
+            : change.Access is null ? null : codec.Decode(change.ResourceType, change.ResourceId, change.Access).ChildId;
+        if (child is not null) Invalidate(child);
+    }
+
     /// <summary>
     /// Called after writes commit: a changed Patient, Consent or ServiceRequest drops its child's context. A deletion
     /// does not say whose it was, so it drops every context (rare, and it only costs re-reads).
@@ -69,7 +79,7 @@ public sealed class ChildContextProvider(
     public async Task<ChildContext?> GetAsync(string childId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var ttl = TimeSpan.FromSeconds(options.Value.ChildContextSeconds);
+        var ttl = Backstop(childId);
         while (true)
         {
             if (_cache.TryGetValue(childId, out var hit))
@@ -85,6 +95,17 @@ public sealed class ChildContextProvider(
             var entry = new Entry(LoadAsync(childId), now);
             if (_cache.TryAdd(childId, entry)) return await entry.Load.WaitAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// The backstop age, spread over up to a fifth more per child so contexts loaded together (a busy start) do not all
+    /// expire and reload in the same second.
+    /// </summary>
+    private TimeSpan Backstop(string childId)
+    {
+        var seconds = options.Value.ChildContextSeconds;
+        var spread = (uint)StringComparer.Ordinal.GetHashCode(childId) % 1000 / 1000.0 * 0.2;
+        return TimeSpan.FromSeconds(seconds * (1 + spread));
     }
 
     /// <summary>Not cancelled by one caller: the load is shared by every request waiting for this child.</summary>

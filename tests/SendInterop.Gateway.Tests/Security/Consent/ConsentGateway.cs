@@ -60,7 +60,22 @@ public sealed class ConsentGateway : GatewayFixture
         ("t2-health-to-health", Agencies.Health, Agencies.Health, [DataClasses.Health], [PurposesOfUse.DirectCare]),
     ];
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-consent-").FullName;
+    private readonly string _dir;
+    private readonly bool _ownsDirectory;
+
+    public ConsentGateway() : this(null) { }
+
+    private ConsentGateway(string? sharedDirectory)
+    {
+        _ownsDirectory = sharedDirectory is null;
+        _dir = sharedDirectory ?? Directory.CreateTempSubdirectory("sendinterop-consent-").FullName;
+    }
+
+    /// <summary>
+    /// A second gateway process on the same database, with the same settings and its own keys: another replica. Its
+    /// writes reach <paramref name="primary"/> only through the database (never through the primary's write observers).
+    /// </summary>
+    public static ConsentGateway ReplicaOf(ConsentGateway primary) => new(primary._dir);
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared = new(StringComparer.Ordinal);
 
     protected override Dictionary<string, string?> Settings()
@@ -121,6 +136,7 @@ public sealed class ConsentGateway : GatewayFixture
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsDirectory) return;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }

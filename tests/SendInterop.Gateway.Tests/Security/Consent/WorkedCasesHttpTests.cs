@@ -154,6 +154,38 @@ public sealed class WorkedCasesHttpTests(ConsentGateway gateway)
     }
 
     [Fact]
+    public async Task Case06_a_refusal_written_through_another_replica_reaches_this_gate_within_its_poll_interval()
+    {
+        var replica = ConsentGateway.ReplicaOf(gateway);
+        await replica.InitializeAsync();
+        try
+        {
+            var youngPerson = await NewChildAsync(YoungPerson17());
+            var plan = await _la.Create("CarePlan", Plan(youngPerson, placement: NamedSchool, contributors: [CommunityTrust], description: "Sections C and G"));
+            await _trust.AssertReadableAsync("CarePlan", plan, DirectCare); // the child's context is now cached here
+
+            // Written through the replica: this gateway's write observers never see it, only the database does.
+            await replica.As(La).Create("Consent", ConsentJson.Consent(youngPerson, $"Patient/{youngPerson}", "deny", actors: [CommunityTrust]));
+
+            // Within the poll interval (1 s) and some slack for a busy machine; the backstop age (300 s) is far off.
+            var refusedWithin = System.Diagnostics.Stopwatch.StartNew();
+            HttpStatusCode status;
+            do
+            {
+                status = (await _trust.GetAs($"CarePlan/{plan}", DirectCare)).Status;
+                if (status == HttpStatusCode.NotFound) break;
+                await Task.Delay(100);
+            }
+            while (refusedWithin.Elapsed < TimeSpan.FromSeconds(15));
+            Assert.Equal(HttpStatusCode.NotFound, status);
+        }
+        finally
+        {
+            await replica.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Case06_a_refusal_behind_more_than_a_page_of_withdrawn_consents_still_wins()
     {
         // The gate reads every Consent of the child, page after page: a refusal that sorted after the first 200 would
