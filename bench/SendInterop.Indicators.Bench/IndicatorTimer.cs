@@ -19,6 +19,7 @@ public sealed class IndicatorTimer : IAsyncDisposable
     private readonly SqlIndicatorEvaluator _evaluator;
     private readonly ReportingPeriod _period;
     private readonly BenchOptions _options;
+    private readonly GeographyHierarchy _hierarchy;
 
     private IndicatorTimer(BenchOptions options)
     {
@@ -28,6 +29,15 @@ public sealed class IndicatorTimer : IAsyncDisposable
         _services = services.BuildServiceProvider();
         _evaluator = _services.GetRequiredService<SqlIndicatorEvaluator>();
         _period = ReportingPeriod.Sen2Year(options.Sen2Year);
+        _hierarchy = Hierarchy(options.DfeDirectory);
+    }
+
+    /// <summary>The regions suppression is decided over, as $evaluate-measure has them from the DfE release; none without it.</summary>
+    public static GeographyHierarchy Hierarchy(string? dfeDirectory)
+    {
+        if (dfeDirectory is null || !Directory.Exists(dfeDirectory)) return GeographyHierarchy.None;
+        var set = DfeComparatorLoader.Load(dfeDirectory);
+        return new GeographyHierarchy(set.Geographies.Where(g => g.Level == GeographyLevel.Regional).Select(g => set.RegionSubject(g.Code)));
     }
 
     public static async Task MigrateAsync(BenchOptions options)
@@ -64,7 +74,7 @@ public sealed class IndicatorTimer : IAsyncDisposable
         foreach (var indicator in IndicatorCatalogue.All)
         {
             var watch = Stopwatch.StartNew();
-            var result = await _evaluator.EvaluateAsync(indicator, _period, subject, residentPopulation: null);
+            var result = await _evaluator.EvaluateAsync(indicator, _period, subject, _hierarchy, residentPopulation: null);
             var ms = watch.Elapsed.TotalMilliseconds;
             var total = result.Result.Total;
             lines.Add(string.Join('\t', subject.Code, kind, run.ToString(CultureInfo.InvariantCulture), indicator.Id,

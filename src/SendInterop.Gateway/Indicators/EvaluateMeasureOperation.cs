@@ -14,8 +14,8 @@ namespace SendInterop.Gateway.Indicators;
 /// <c>Measure/{id}/$evaluate-measure</c> and <c>Measure/$evaluate-measure?measure=</c> (GET or POST): an indicator
 /// evaluated by the database over the projection (<see cref="SqlIndicatorEvaluator"/>).
 /// <list type="bullet">
-/// <item><b>summary</b> (default): aggregates for the subject, small-number suppression applied
-/// (<see cref="SmallNumberSuppression"/>), with when it was computed, the projection's freshness and the DfE
+/// <item><b>summary</b> (default): aggregates for the subject, small-number suppression applied consistently across
+/// the geography (<see cref="HierarchicalSuppression"/>), with when it was computed, the projection's freshness and the DfE
 /// comparators. Any authenticated client with <c>system/Measure.rs</c> may ask: nothing in it identifies a child.</item>
 /// <item><b>subject-list</b>: the children counted, as contained Lists of Patient references per population. Needs the
 /// Patient read scope too, and every child passes through the consent gate: a child the requester may not see is left
@@ -71,9 +71,10 @@ public sealed class EvaluateMeasureOperation(
     public async Task<MeasureReport> SummaryAsync(IndicatorDefinition indicator, ReportingPeriod period, ReportSubject subject, CancellationToken ct)
     {
         var population = options.Value.ResidentPopulation0To25.TryGetValue(subject.Code, out var residents) ? residents : (long?)null;
-        var computed = await evaluator.EvaluateAsync(indicator, period, subject, population, ct);
+        var computed = await evaluator.EvaluateAsync(indicator, period, subject, comparators.Hierarchy, population, ct);
         var now = clock.GetUtcNow();
-        var report = SmallNumberSuppression.Apply(IndicatorEvaluator.ToMeasureReport(computed.Result, now));
+        // Decided over the subject's region (or England), so this report and its neighbours' withhold the same cells.
+        var report = SmallNumberSuppression.Apply(IndicatorEvaluator.ToMeasureReport(computed.Result, now), subject, computed.Suppression);
         IndicatorReportExtensions.AddFreshness(report, now, computed.OldestRow, computed.NewestRow, await LastRebuildAsync(ct));
         IndicatorReportExtensions.AddComparators(report, indicator, period, subject, comparators.Set,
             subject.Level == GeographyLevel.LocalAuthority ? subjects.RegionOf(subject.Code) : null);

@@ -5,14 +5,14 @@ using SendInterop.Domain.Indicators;
 namespace SendInterop.Storage.Indicators;
 
 /// <summary>
-/// Builds the SQL of one indicator for one period and subject. Shape:
+/// Builds the SQL of one indicator for one period and scope (the rows of a region or of England, counted per LA). Shape:
 /// <code>
 /// WITH r AS (                                   -- the initial population, from every table it can come from
 ///   SELECT child_id, computed_at, age, stratum columns, one 0/1 flag per population, obs FROM ind_case WHERE subject AND initial
 ///   UNION ALL SELECT ... FROM ind_plan WHERE ...),
 /// r2 AS (SELECT r.*, age band AS s_age FROM r)
-/// SELECT '' AS stratifier, '' AS stratum, counts FROM r2            -- the total
-/// UNION ALL SELECT 'age-band', s_age, counts FROM r2 GROUP BY s_age -- one GROUP BY per stratifier
+/// SELECT '' AS stratifier, '' AS stratum, counts, s_la FROM r2 GROUP BY s_la                   -- each LA's total
+/// UNION ALL SELECT 'age-band', s_age, counts, s_la FROM r2 GROUP BY s_la, s_age -- one GROUP BY per stratifier
 /// ...
 /// </code>
 /// Flags are computed independently per population and composed when counting (numerator = denominator and not
@@ -59,45 +59,52 @@ public sealed class IndicatorQuery
         _ => [],
     };
 
-    /// <summary>The summary query: total and one group per stratum of every stratifier. Columns: see <see cref="SummaryColumns"/>.</summary>
+    /// <summary>
+    /// The summary query, per leaf (LA code, or 'unknown'): each leaf's total and one group per stratum of every
+    /// stratifier but the local-authority one (a leaf's only LA stratum is its total). The subject's figures are the
+    /// sums over its leaves, and <see cref="HierarchicalSuppression"/> decides from the leaves what to withhold, so one
+    /// query answers both. Columns: see <see cref="SummaryColumns"/>; a leaf with no rows returns nothing.
+    /// </summary>
     public string SummarySql() => _groupingSets ? GroupingSetsSql() : UnionSql();
 
+    private List<(string Code, string Column)> LeafStratifiers() =>
+        _indicator.Stratifiers.Where(s => s.Code != Stratifiers.LocalAuthority.Code).Select(s => (s.Code, Column: StratumColumn(s))).ToList();
+
     /// <summary>
-    /// The one-pass shape: <c>GROUP BY GROUPING SETS ((), (s_age), (s_need), ...)</c>; GROUPING(column) = 0 marks the
-    /// set a result row belongs to. Stratum columns are never NULL (each is a CASE or a NOT NULL column, the LA
-    /// COALESCEd), so a NULL from grouping cannot be mistaken for a stratum value.
+    /// The one-pass shape: <c>GROUP BY GROUPING SETS ((s_la), (s_la, s_age), (s_la, s_need), ...)</c>; GROUPING(column)
+    /// = 0 marks the set a result row belongs to. Stratum columns are never NULL (each is a CASE or a NOT NULL column,
+    /// the LA COALESCEd), so a NULL from grouping cannot be mistaken for a stratum value.
     /// </summary>
     private string GroupingSetsSql()
     {
-        var columns = _indicator.Stratifiers.Select(s => (s.Code, Column: StratumColumn(s))).ToList();
+        var columns = LeafStratifiers();
         var sql = new StringBuilder(Cte());
-        if (columns.Count == 0) return sql.Append("SELECT '' AS stratifier, '' AS stratum, ").Append(Aggregates()).Append(" FROM r2").ToString();
+        if (columns.Count == 0) return sql.Append("SELECT '' AS stratifier, '' AS stratum, ").Append(Aggregates()).Append(", s_la AS leaf FROM r2 GROUP BY s_la").ToString();
         sql.Append("SELECT CASE");
         foreach (var (code, column) in columns) sql.Append(" WHEN GROUPING(").Append(column).Append(") = 0 THEN '").Append(code).Append('\'');
         sql.Append(" ELSE '' END AS stratifier, CASE");
         foreach (var (_, column) in columns) sql.Append(" WHEN GROUPING(").Append(column).Append(") = 0 THEN ").Append(column);
-        sql.Append(" ELSE '' END AS stratum, ").Append(Aggregates()).Append(" FROM r2 GROUP BY GROUPING SETS (()");
-        foreach (var (_, column) in columns) sql.Append(", (").Append(column).Append(')');
+        sql.Append(" ELSE '' END AS stratum, ").Append(Aggregates()).Append(", s_la AS leaf FROM r2 GROUP BY GROUPING SETS ((s_la)");
+        foreach (var (_, column) in columns) sql.Append(", (s_la, ").Append(column).Append(')');
         return sql.Append(')').ToString();
     }
 
-    /// <summary>The portable shape: the total, then one GROUP BY per stratifier, UNION ALL.</summary>
+    /// <summary>The portable shape: the leaves' totals, then one GROUP BY per stratifier, UNION ALL.</summary>
     private string UnionSql()
     {
         var sql = new StringBuilder(Cte());
-        sql.Append("SELECT '' AS stratifier, '' AS stratum, ").Append(Aggregates()).Append(" FROM r2");
-        foreach (var stratifier in _indicator.Stratifiers)
+        sql.Append("SELECT '' AS stratifier, '' AS stratum, ").Append(Aggregates()).Append(", s_la AS leaf FROM r2 GROUP BY s_la");
+        foreach (var (code, column) in LeafStratifiers())
         {
-            var column = StratumColumn(stratifier);
-            sql.Append("\nUNION ALL SELECT '").Append(stratifier.Code).Append("', ").Append(column).Append(", ").Append(Aggregates())
-                .Append(" FROM r2 GROUP BY ").Append(column);
+            sql.Append("\nUNION ALL SELECT '").Append(code).Append("', ").Append(column).Append(", ").Append(Aggregates())
+                .Append(", s_la FROM r2 GROUP BY s_la, ").Append(column);
         }
 
         return sql.ToString();
     }
 
     /// <summary>Columns of <see cref="SummarySql"/>, in order.</summary>
-    public static readonly string[] SummaryColumns = ["stratifier", "stratum", "ip", "c_den", "c_excl", "c_num", "c_mp", "c_mpe", "obs_sum", "obs_n", "min_at", "max_at"];
+    public static readonly string[] SummaryColumns = ["stratifier", "stratum", "ip", "c_den", "c_excl", "c_num", "c_mp", "c_mpe", "obs_sum", "obs_n", "min_at", "max_at", "leaf"];
 
     /// <summary>The subject-list query: (population code, child id) for every child with a row in each population (total only).</summary>
     public string SubjectListSql()
