@@ -212,7 +212,7 @@ public static class HierarchicalSuppression
                     foreach (var split in _layout.Splits) Relate([Cell(a, c, split.Whole), .. split.Parts.Select(p => Cell(a, c, p))], true);
                 }
 
-                foreach (var row in _layout.Rows)
+                foreach (var row in _layout.Rows.Where(r => r.Length > 0))
                 {
                     for (var s = 0; s < Slots; s++) Relate([Cell(a, 0, s), .. row.Select(c => Cell(a, c, s))], false);
                 }
@@ -392,12 +392,20 @@ public static class HierarchicalSuppression
         }
 
         /// <summary>
-        /// Withholds one more cell of the relation that gave <paramref name="target"/> away; when none of its cells may
-        /// be withheld, goes back to the relations that revealed its other cells.
+        /// Stops <paramref name="relation"/> giving <paramref name="target"/> away. First, when a withheld count of the
+        /// relation was itself worked out elsewhere, that is where protection is missing: mend it there. Otherwise
+        /// withhold one more cell of the relation; when none may be, go back to the relations that revealed its other cells.
         /// </summary>
         private bool Fix(int relation, int target, Func<int, bool> allowed, int depth)
         {
             var members = _relations[relation];
+            if (depth > 64) return false;
+            foreach (var cell in members)
+            {
+                if (cell != target && Published(cell) && _withheld[cell] is not null && _derivedBy[cell] >= 0
+                    && Fix(_derivedBy[cell], cell, allowed, depth + 1)) return true;
+            }
+
             var best = -1;
             (int, int, int, int) bestKey = default;
             for (var i = 0; i < members.Length; i++)
@@ -415,10 +423,9 @@ public static class HierarchicalSuppression
                 return true;
             }
 
-            if (depth > 64) return false;
             foreach (var cell in members)
             {
-                if (cell != target && _derivedBy[cell] >= 0 && Fix(_derivedBy[cell], cell, allowed, depth + 1)) return true;
+                if (cell != target && !Published(cell) && _derivedBy[cell] >= 0 && Fix(_derivedBy[cell], cell, allowed, depth + 1)) return true;
             }
 
             return false;
