@@ -32,12 +32,16 @@ public enum SuppressionReason
 /// </list>
 /// Rules 2-4 repeat until nothing changes. A withheld value has no value and carries data-absent-reason "masked" plus
 /// the reason (<see cref="IndicatorCanonical.Extensions.SuppressionReason"/>); the report says the rule was applied.
+/// <para><see cref="Apply(MeasureReport)"/> protects one report on its own, which is not enough when the reports of an
+/// LA, its neighbours and its region are all published (their differences give withheld counts back); $evaluate-measure
+/// therefore applies decisions made over the whole geography (<see cref="HierarchicalSuppression"/>) with
+/// <see cref="Apply(MeasureReport, ReportSubject, SuppressionDecisions)"/>.</para>
 /// </summary>
 public static class SmallNumberSuppression
 {
     public const int Threshold = 5;
 
-    public const string Rule = "Counts from 1 to 5, and any count or score from which one could be worked out, are withheld (data-absent-reason masked).";
+    public const string Rule = "Counts from 1 to 5, and any count or score from which one could be worked out from this report or the reports of other areas, are withheld (data-absent-reason masked).";
 
     public static bool IsSmall(int count) => count is >= 1 and <= Threshold;
 
