@@ -48,20 +48,26 @@ public static class HierarchicalSuppression
 
         var withheld = new Dictionary<(string, string, string, PopulationKind), SuppressionReason>();
         var byCell = new Dictionary<(string Area, string Stratifier, string Stratum, int Slot), SuppressionReason>();
+        var groupKnown = new Dictionary<(string Area, string Stratifier, string Stratum, int Slot), bool>();
         foreach (var (group, members) in groups.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             if (!national && group != scope.Code) continue;
             // Each group alone, laid out from its own leaves only: the same decisions whatever else is being decided.
-            var system = new CellSystem(layoutBase.WithColumns(indicator, members.Select(l => leaves[l])), group, [], members, leaves);
+            var system = new CellSystem(layoutBase.WithColumns(indicator, members.Select(l => leaves[l])), group, members, leaves);
             system.Protect(area => true, byCell);
             system.Collect(area => true, byCell);
+            system.ExportTop(groupKnown);
         }
 
         if (national)
         {
+            // England over the groups' own figures. What a reader could not work out of a group's figures from the group's
+            // reports must stay so with England's reports beside them; then nothing new reaches the group's LAs either,
+            // and the LAs' cells need not be in this system (a national system of every LA's cells costs ten times more).
             var all = groups.Keys.Order(StringComparer.Ordinal).ToList();
-            var system = new CellSystem(layoutBase.WithColumns(indicator, leaves.Values), ReportSubject.EnglandCode,
-                all.Select(g => (g, groups[g])).ToList(), [], leaves);
+            var sums = all.ToDictionary(g => g, g => Sum(indicator, groups[g].Select(l => leaves[l])), StringComparer.Ordinal);
+            var system = new CellSystem(layoutBase.WithColumns(indicator, leaves.Values), ReportSubject.EnglandCode, all, sums);
+            system.StartFrom(groupKnown);
             system.Protect(area => area == ReportSubject.EnglandCode, byCell);
             system.Collect(area => area == ReportSubject.EnglandCode, byCell);
         }
@@ -72,6 +78,26 @@ public static class HierarchicalSuppression
         }
 
         return new SuppressionDecisions(withheld);
+    }
+
+    /// <summary>The counts of several leaves added up, total and strata.</summary>
+    private static IndicatorResult Sum(IndicatorDefinition indicator, IEnumerable<IndicatorResult> parts)
+    {
+        static Dictionary<PopulationKind, int> Add(Dictionary<PopulationKind, int> into, PopulationResult part)
+        {
+            foreach (var (kind, n) in part.Counts) into[kind] = into.GetValueOrDefault(kind) + n;
+            return into;
+        }
+
+        var list = parts.ToList();
+        var total = new Dictionary<PopulationKind, int>();
+        foreach (var part in list) Add(total, part.Total);
+        var stratifiers = indicator.Stratifiers.Where(s => s.Code != Stratifiers.LocalAuthority.Code).Select(s => new StratifierResult(s,
+            list.SelectMany(p => p.Stratifiers.Where(x => x.Stratifier.Code == s.Code).SelectMany(x => x.Strata))
+                .GroupBy(x => x.Value, StringComparer.Ordinal)
+                .Select(g => new StratumResult(g.Key, new PopulationResult(g.Aggregate(new Dictionary<PopulationKind, int>(), (d, x) => Add(d, x.Result)), null)))
+                .ToList())).ToList();
+        return new IndicatorResult(indicator, list[0].Period, ReportSubject.England, new PopulationResult(total, null), stratifiers);
     }
 
     /// <summary>A population slot: a published population, or a remainder nobody publishes but anyone can work out.</summary>
@@ -169,20 +195,14 @@ public static class HierarchicalSuppression
         private readonly List<bool> _isSplit = [];
         private readonly List<int>[] _relationsOf;
 
-        /// <param name="top">The root area.</param>
-        /// <param name="groups">Child groups of the root, each with its leaves (England).</param>
-        /// <param name="leavesOfTop">Leaves directly under the root (a group on its own).</param>
-        public CellSystem(Layout layout, string top, IReadOnlyList<(string Group, List<string> Leaves)> groups, IReadOnlyList<string> leavesOfTop,
-            IReadOnlyDictionary<string, IndicatorResult> data)
+        /// <param name="top">The parent area: a group, or England.</param>
+        /// <param name="areas">Its children: a group's leaves, or England's groups.</param>
+        /// <param name="data">The children's counts.</param>
+        public CellSystem(Layout layout, string top, IReadOnlyList<string> areas, IReadOnlyDictionary<string, IndicatorResult> data)
         {
             _layout = layout;
             Add(top, -1);
-            foreach (var leaf in leavesOfTop) Add(leaf, 0);
-            foreach (var (group, leaves) in groups)
-            {
-                var g = Add(group, 0);
-                foreach (var leaf in leaves) Add(leaf, g);
-            }
+            foreach (var child in areas) Add(child, 0);
 
             var size = _areas.Count * Columns * Slots;
             _value = new int[size];
@@ -218,6 +238,7 @@ public static class HierarchicalSuppression
                 }
             }
 
+            Classify();
             _relationsOf = Enumerable.Range(0, size).Select(_ => new List<int>()).ToArray();
             for (var r = 0; r < _relations.Count; r++)
             {
@@ -271,21 +292,63 @@ public static class HierarchicalSuppression
             }
         }
 
-        private bool Published(int cell) => _layout.Slots[cell % Slots].Kind is not null;
+        private bool Published(int cell) => _published[cell];
 
-        private bool Shown(int cell) => Published(cell) && _withheld[cell] is null;
+        private bool Shown(int cell) => _published[cell] && _withheld[cell] is null;
 
-        /// <summary>A count from 1 to 5 a reader must not learn: a published one, or a complement.</summary>
+        /// <summary>A count from 1 to 5 a reader must not learn (a published one, or a complement), or a child's cell its own reports keep unknown.</summary>
         private bool Sensitive(int cell) =>
-            SmallNumberSuppression.IsSmall(_value[cell]) && (Published(cell) || _layout.Slots[cell % Slots].Sensitive);
+            (SmallNumberSuppression.IsSmall(_value[cell]) && (Published(cell) || _layout.Slots[cell % Slots].Sensitive))
+            || _before[cell] == 0;
+
+        /// <summary>Per cell: -1, or 0/1 when the reader's knowledge of it comes from a child's own system (<see cref="StartFrom"/>).</summary>
+        private int[] _before = [];
+
+        /// <summary>
+        /// Children's cells as a reader knows them from the children's own reports (<see cref="ExportTop"/> of each
+        /// child's system): what was known stays known, and what was not must stay unknown.
+        /// </summary>
+        public void StartFrom(Dictionary<(string, string, string, int), bool> known)
+        {
+            for (var cell = 0; cell < _value.Length; cell++)
+            {
+                var (area, column, slot) = Unpack(cell);
+                var (stratifier, stratum) = _layout.Columns[column];
+                if (area > 0 && known.TryGetValue((_areas[area], stratifier, stratum, slot), out var k)) _before[cell] = k ? 1 : 0;
+            }
+        }
+
+        /// <summary>What a reader knows of the top area's cells once everything is decided (after <see cref="Protect"/>).</summary>
+        public void ExportTop(Dictionary<(string, string, string, int), bool> known)
+        {
+            for (var column = 0; column < Columns; column++)
+            {
+                var (stratifier, stratum) = _layout.Columns[column];
+                for (var slot = 0; slot < Slots; slot++) known[(_areas[0], stratifier, stratum, slot)] = _known[Cell(0, column, slot)];
+            }
+        }
+
+        /// <summary>Unpublished cells a reader knows without working anything out: remainders zero by definition, anything in an empty cell.</summary>
+        private bool[] _virtualKnown = [];
+
+        private bool[] _published = [];
 
         /// <summary>Known to a reader before any working out: shown counts, remainders zero by definition, anything in an empty cell.</summary>
-        private bool KnownAtOutset(int cell)
+        private bool KnownAtOutset(int cell) =>
+            _before[cell] >= 0 ? _before[cell] == 1 : _published[cell] ? _withheld[cell] is null : _virtualKnown[cell];
+
+        private void Classify()
         {
-            if (Shown(cell)) return true;
-            if (Published(cell)) return false;
-            var (area, column, slot) = Unpack(cell);
-            return _layout.Slots[slot].KnownZero || _value[Cell(area, column, 0)] == 0;
+            _before = new int[_value.Length];
+            Array.Fill(_before, -1);
+            _published = new bool[_value.Length];
+            _virtualKnown = new bool[_value.Length];
+            for (var cell = 0; cell < _value.Length; cell++)
+            {
+                var (area, column, slot) = Unpack(cell);
+                _published[cell] = _layout.Slots[slot].Kind is not null;
+                _virtualKnown[cell] = !_published[cell] && (_layout.Slots[slot].KnownZero || _value[Cell(area, column, 0)] == 0);
+            }
         }
 
         /// <summary>Withholds until the attack reveals nothing; only cells of areas <paramref name="mayWithhold"/> accepts are added.</summary>
@@ -347,30 +410,45 @@ public static class HierarchicalSuppression
         /// </summary>
         private (int Relation, int Target)? Attack()
         {
-            _known = new bool[_value.Length];
-            _derivedBy = new int[_value.Length];
-            Array.Fill(_derivedBy, -1);
-            for (var cell = 0; cell < _value.Length; cell++) _known[cell] = KnownAtOutset(cell);
-            var unknown = new int[_relations.Count];
+            var n = _value.Length;
+            if (_known.Length != n)
+            {
+                _known = new bool[n];
+                _derivedBy = new int[n];
+                _unknown = new int[_relations.Count];
+            }
+
+            for (var cell = 0; cell < n; cell++)
+            {
+                _known[cell] = KnownAtOutset(cell);
+                _derivedBy[cell] = -1;
+            }
+
             var queue = new Queue<int>();
             for (var r = 0; r < _relations.Count; r++)
             {
-                unknown[r] = _relations[r].Count(c => !_known[c]);
-                if (unknown[r] == 1) queue.Enqueue(r);
+                var count = 0;
+                foreach (var c in _relations[r])
+                {
+                    if (!_known[c]) count++;
+                }
+
+                _unknown[r] = count;
+                if (count == 1) queue.Enqueue(r);
             }
 
             var revealed = new List<int>();
             while (queue.Count > 0)
             {
                 var r = queue.Dequeue();
-                if (unknown[r] != 1) continue;
-                var cell = _relations[r].First(c => !_known[c]);
+                if (_unknown[r] != 1) continue;
+                var cell = Array.Find(_relations[r], c => !_known[c]);
                 _known[cell] = true;
                 _derivedBy[cell] = r;
                 revealed.Add(cell);
                 foreach (var other in _relationsOf[cell])
                 {
-                    if (--unknown[other] == 1) queue.Enqueue(other);
+                    if (--_unknown[other] == 1) queue.Enqueue(other);
                 }
             }
 
@@ -382,14 +460,21 @@ public static class HierarchicalSuppression
             for (var r = 0; r < _relations.Count; r++)
             {
                 var members = _relations[r];
-                if (unknown[r] < 2 || !_known[members[0]]) continue;
+                if (_unknown[r] < 2 || !_known[members[0]]) continue;
                 // The whole is known, so the unknown parts add up to whole − known parts: that sum must not be 1-5 either.
-                var sum = _value[members[0]] - members.Skip(1).Where(c => _known[c]).Sum(c => _value[c]);
+                var sum = _value[members[0]];
+                for (var i = 1; i < members.Length; i++)
+                {
+                    if (_known[members[i]]) sum -= _value[members[i]];
+                }
+
                 if (SmallNumberSuppression.IsSmall(sum)) return (r, -1);
             }
 
             return null;
         }
+
+        private int[] _unknown = [];
 
         /// <summary>
         /// Stops <paramref name="relation"/> giving <paramref name="target"/> away. First, when a withheld count of the
