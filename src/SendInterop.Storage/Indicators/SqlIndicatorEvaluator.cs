@@ -31,41 +31,70 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
         long? residentPopulation = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(indicator);
+        return (await EvaluateManyAsync([indicator], period, subject, hierarchy, _ => residentPopulation, ct))[0];
+    }
+
+    /// <summary>
+    /// Several indicators for one subject and period, in the order given. Indicators that share their initial population
+    /// and stratifiers (<see cref="IndicatorQuery.SharingKey"/>) are counted by one query: the nine over plans in place
+    /// on the census day read and group their rows once, not nine times. Each result is exactly what
+    /// <see cref="EvaluateAsync"/> gives for that indicator.
+    /// </summary>
+    public async Task<IReadOnlyList<SqlIndicatorResult>> EvaluateManyAsync(IReadOnlyList<IndicatorDefinition> indicators, ReportingPeriod period,
+        ReportSubject subject, GeographyHierarchy hierarchy, Func<IndicatorDefinition, long?> residentPopulation, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(indicators);
         ArgumentNullException.ThrowIfNull(hierarchy);
         var scope = hierarchy.ScopeOf(subject);
-        var query = new IndicatorQuery(indicator, period, scope, groupingSets: contexts.Provider == StorageProvider.Postgres);
-        var leaves = new SortedDictionary<string, LeafTally>(StringComparer.Ordinal);
-
-        await using (var db = contexts.Create())
+        var results = new Dictionary<IndicatorDefinition, SqlIndicatorResult>(ReferenceEqualityComparer.Instance);
+        await using var db = contexts.Create();
+        foreach (var group in indicators.Distinct().GroupBy(IndicatorQuery.SharingKey, StringComparer.Ordinal))
         {
-            await using var command = await CommandAsync(db, query.SummarySql(), query.Parameters, ct);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            var query = new IndicatorQuery(group.ToList(), period, scope, groupingSets: contexts.Provider == StorageProvider.Postgres);
+            var leaves = query.Indicators.Select(_ => new SortedDictionary<string, LeafTally>(StringComparer.Ordinal)).ToList();
+            await using (var command = await CommandAsync(db, query.SummarySql(), query.Parameters, ct))
+            await using (var reader = await command.ExecuteReaderAsync(ct))
             {
-                var leaf = reader.GetString(12);
-                if (!leaves.TryGetValue(leaf, out var tally)) leaves[leaf] = tally = new LeafTally();
-                var stratifier = reader.GetString(0);
-                var row = Tally.Read(reader);
-                if (stratifier.Length == 0) tally.Total.Add(row);
-                else tally.Stratum(stratifier, reader.GetString(1)).Add(row);
+                while (await reader.ReadAsync(ct))
+                {
+                    var leaf = reader.GetString(query.MinAtColumn + 2);
+                    var stratifier = reader.GetString(0);
+                    for (var i = 0; i < leaves.Count; i++)
+                    {
+                        if (!leaves[i].TryGetValue(leaf, out var tally)) leaves[i][leaf] = tally = new LeafTally();
+                        var row = Tally.Read(reader, IndicatorQuery.CountColumn(i), query.MinAtColumn);
+                        if (stratifier.Length == 0) tally.Total.Add(row);
+                        else tally.Stratum(stratifier, reader.GetString(1)).Add(row);
+                    }
+                }
             }
+
+            for (var i = 0; i < leaves.Count; i++)
+                results[query.Indicators[i]] = Assemble(query, i, leaves[i], period, subject, scope, hierarchy, residentPopulation(query.Indicators[i]));
         }
 
-        // The subject: the sum of its leaves.
+        return indicators.Select(i => results[i]).ToList();
+    }
+
+    /// <summary>One indicator's report figures (the sums over the subject's leaves) and the suppression decided over the scope.</summary>
+    private static SqlIndicatorResult Assemble(IndicatorQuery query, int i, SortedDictionary<string, LeafTally> leaves, ReportingPeriod period,
+        ReportSubject subject, ReportSubject scope, GeographyHierarchy hierarchy, long? residentPopulation)
+    {
+        var indicator = query.Indicators[i];
         var covered = leaves.Where(l => GeographyHierarchy.Covers(subject, l.Key)).ToList();
         var total = new Tally();
         foreach (var (_, leaf) in covered) total.Add(leaf.Total);
         var stratifiers = indicator.Stratifiers.Select(s => new StratifierResult(s, s.Code == Stratifiers.LocalAuthority.Code
-                ? covered.Select(l => new StratumResult(l.Key, Result(indicator, query, l.Value.Total, null))).ToList()
+                ? covered.Select(l => new StratumResult(l.Key, Result(query, i, l.Value.Total, null))).ToList()
                 : covered.SelectMany(l => l.Value.Strata.Where(x => x.Key.Stratifier == s.Code))
                     .GroupBy(x => x.Key.Stratum, StringComparer.Ordinal)
-                    .Select(g => new StratumResult(g.Key, Result(indicator, query, Tally.Sum(g.Select(x => x.Value)), null)))
+                    .Select(g => new StratumResult(g.Key, Result(query, i, Tally.Sum(g.Select(x => x.Value)), null)))
                     .OrderBy(r => r.Value, StringComparer.Ordinal).ToList()))
             .ToList();
         var result = new IndicatorResult(indicator, period, subject,
-            Result(indicator, query, total, indicator.ExternalDenominator ? residentPopulation : null), stratifiers);
+            Result(query, i, total, indicator.ExternalDenominator ? residentPopulation : null), stratifiers);
 
-        var leafResults = leaves.ToDictionary(l => l.Key, l => l.Value.Result(indicator, query, period), StringComparer.Ordinal);
+        var leafResults = leaves.ToDictionary(l => l.Key, l => l.Value.Result(query, i, period), StringComparer.Ordinal);
         var suppression = HierarchicalSuppression.Decide(indicator, hierarchy, scope, leafResults);
         return new SqlIndicatorResult(result, suppression,
             total.MinAt is { } min ? DateTimeOffset.FromUnixTimeMilliseconds(min) : null,
@@ -75,19 +104,19 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
     /// <summary>Sums of one group of rows: the counts, the observation sum and count, and when the rows were projected.</summary>
     private sealed class Tally
     {
-        /// <summary>ip, c_den, c_excl, c_num, c_mp, c_mpe, obs_sum, obs_n (summary columns 2-9).</summary>
+        /// <summary>ip, c_den, c_excl, c_num, c_mp, c_mpe, obs_sum, obs_n (one indicator's eight summary columns).</summary>
         public long[] Values { get; } = new long[8];
 
         public long? MinAt { get; private set; }
 
         public long? MaxAt { get; private set; }
 
-        public static Tally Read(DbDataReader reader)
+        public static Tally Read(DbDataReader reader, int first, int minAt)
         {
             var tally = new Tally();
-            for (var i = 0; i < 8; i++) tally.Values[i] = Int64(reader, i + 2);
-            tally.MinAt = Int64OrNull(reader, 10);
-            tally.MaxAt = Int64OrNull(reader, 11);
+            for (var i = 0; i < 8; i++) tally.Values[i] = Int64(reader, first + i);
+            tally.MinAt = Int64OrNull(reader, minAt);
+            tally.MaxAt = Int64OrNull(reader, minAt + 1);
             return tally;
         }
 
@@ -119,11 +148,11 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
             return tally;
         }
 
-        public IndicatorResult Result(IndicatorDefinition indicator, IndicatorQuery query, ReportingPeriod period) =>
-            new(indicator, period, ReportSubject.England, SqlIndicatorEvaluator.Result(indicator, query, Total, null),
-                indicator.Stratifiers.Where(s => s.Code != Stratifiers.LocalAuthority.Code)
+        public IndicatorResult Result(IndicatorQuery query, int i, ReportingPeriod period) =>
+            new(query.Indicators[i], period, ReportSubject.England, SqlIndicatorEvaluator.Result(query, i, Total, null),
+                query.Indicators[i].Stratifiers.Where(s => s.Code != Stratifiers.LocalAuthority.Code)
                     .Select(s => new StratifierResult(s, Strata.Where(x => x.Key.Stratifier == s.Code)
-                        .Select(x => new StratumResult(x.Key.Stratum, SqlIndicatorEvaluator.Result(indicator, query, x.Value, null))).ToList()))
+                        .Select(x => new StratumResult(x.Key.Stratum, SqlIndicatorEvaluator.Result(query, i, x.Value, null))).ToList()))
                     .ToList());
     }
 
@@ -144,10 +173,10 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
         return new IndicatorSubjects(lists.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.Order(StringComparer.Ordinal).ToList()));
     }
 
-    private static Dictionary<PopulationKind, int> Counts(IndicatorQuery query, Tally tally)
+    private static Dictionary<PopulationKind, int> Counts(IndicatorQuery query, int i, Tally tally)
     {
         var counts = new Dictionary<PopulationKind, int> { [PopulationKind.InitialPopulation] = checked((int)tally.Values[0]) };
-        foreach (var kind in query.CountedKinds)
+        foreach (var kind in query.CountedKindsOf(i))
         {
             counts[kind] = checked((int)tally.Values[kind switch
             {
@@ -164,9 +193,10 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
     }
 
     /// <summary>Scores exactly as the reference scores them (<see cref="IndicatorEvaluator"/>), from the counts.</summary>
-    private static PopulationResult Result(IndicatorDefinition indicator, IndicatorQuery query, Tally tally, long? external)
+    private static PopulationResult Result(IndicatorQuery query, int i, Tally tally, long? external)
     {
-        var counts = Counts(query, tally);
+        var indicator = query.Indicators[i];
+        var counts = Counts(query, i, tally);
         decimal? score = null;
         switch (indicator.Scoring)
         {
@@ -184,7 +214,7 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
                 break;
             case IndicatorScoring.ContinuousVariable:
                 var n = tally.Values[7];
-                score = n == 0 ? null : IndicatorEvaluator.Round(tally.Values[6] / (query.ObservationDivisor * n));
+                score = n == 0 ? null : IndicatorEvaluator.Round(tally.Values[6] / (query.ObservationDivisorOf(i) * n));
                 break;
         }
 
