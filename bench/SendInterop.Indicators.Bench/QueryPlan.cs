@@ -4,14 +4,16 @@ using SendInterop.Storage.Indicators;
 
 namespace SendInterop.Indicators.Bench;
 
-/// <summary>Explain mode: EXPLAIN (ANALYZE, BUFFERS) of one indicator's query as the evaluator builds it (<see cref="IndicatorQuery"/>), to see where the time goes.</summary>
+/// <summary>Explain mode: EXPLAIN (ANALYZE, BUFFERS) of one indicator's query as the evaluator builds it for the subject's scope (<see cref="IndicatorQuery"/>), to see where the time goes.</summary>
 public static class QueryPlan
 {
     public static async Task PrintAsync(BenchOptions options, string indicatorId)
     {
         var indicator = IndicatorCatalogue.Find(indicatorId) ?? throw new ArgumentException($"no indicator {indicatorId}");
         var subject = options.Subject.Equals("England", StringComparison.OrdinalIgnoreCase) ? ReportSubject.England : ReportSubject.LocalAuthority(options.Subject, options.Subject);
-        var query = new IndicatorQuery(indicator, ReportingPeriod.Sen2Year(options.Sen2Year), subject, groupingSets: true);
+        // The evaluator counts the subject's scope (an LA's region) per LA: explain that query.
+        var scope = IndicatorTimer.Hierarchy(options.DfeDirectory).ScopeOf(subject);
+        var query = new IndicatorQuery(indicator, ReportingPeriod.Sen2Year(options.Sen2Year), scope, groupingSets: true);
         await using var c = new NpgsqlConnection(options.Connection);
         await c.OpenAsync();
         await using var cmd = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + query.SummarySql(), c);

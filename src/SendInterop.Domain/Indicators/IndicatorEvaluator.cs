@@ -48,6 +48,28 @@ public static class IndicatorEvaluator
         return new IndicatorResult(indicator, period, subject, total, stratifiers);
     }
 
+    /// <summary>
+    /// The counts of every leaf (LA code, or "unknown") with rows in <paramref name="scope"/>, from which
+    /// <see cref="HierarchicalSuppression"/> decides what to withhold.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IndicatorResult> Leaves(IndicatorDefinition indicator, IEnumerable<ProjectionRow> rows, ReportingPeriod period, ReportSubject scope)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        var initial = indicator.Population(PopulationKind.InitialPopulation)!;
+        return rows.Where(r => scope.Covers(r.Strata.LaCode) && initial.Includes(r, period))
+            .GroupBy(r => GeographyHierarchy.LeafOf(r.Strata.LaCode), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Compute(indicator, g, period, ReportSubject.England), StringComparer.Ordinal);
+    }
+
+    /// <summary>The suppression decisions that apply to <paramref name="subject"/>'s report (and to every other report of its scope).</summary>
+    public static SuppressionDecisions Suppression(IndicatorDefinition indicator, IEnumerable<ProjectionRow> rows, ReportingPeriod period, ReportSubject subject,
+        GeographyHierarchy hierarchy)
+    {
+        ArgumentNullException.ThrowIfNull(hierarchy);
+        var scope = hierarchy.ScopeOf(subject);
+        return HierarchicalSuppression.Decide(indicator, hierarchy, scope, Leaves(indicator, rows, period, scope));
+    }
+
     public static MeasureReport Evaluate(IndicatorDefinition indicator, IEnumerable<ProjectionRow> rows, ReportingPeriod period, ReportSubject subject,
         long? residentPopulation = null, DateTimeOffset? generated = null) =>
         ToMeasureReport(Compute(indicator, rows, period, subject, residentPopulation), generated);

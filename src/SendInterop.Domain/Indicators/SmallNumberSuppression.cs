@@ -32,12 +32,16 @@ public enum SuppressionReason
 /// </list>
 /// Rules 2-4 repeat until nothing changes. A withheld value has no value and carries data-absent-reason "masked" plus
 /// the reason (<see cref="IndicatorCanonical.Extensions.SuppressionReason"/>); the report says the rule was applied.
+/// <para><see cref="Apply(MeasureReport)"/> protects one report on its own, which is not enough when the reports of an
+/// LA, its neighbours and its region are all published (their differences give withheld counts back); $evaluate-measure
+/// therefore applies decisions made over the whole geography (<see cref="HierarchicalSuppression"/>) with
+/// <see cref="Apply(MeasureReport, ReportSubject, SuppressionDecisions)"/>.</para>
 /// </summary>
 public static class SmallNumberSuppression
 {
     public const int Threshold = 5;
 
-    public const string Rule = "Counts from 1 to 5, and any count or score from which one could be worked out, are withheld (data-absent-reason masked).";
+    public const string Rule = "Counts from 1 to 5, and any count or score from which one could be worked out from this report or the reports of other areas, are withheld (data-absent-reason masked).";
 
     public static bool IsSmall(int count) => count is >= 1 and <= Threshold;
 
@@ -51,7 +55,55 @@ public static class SmallNumberSuppression
         return copy;
     }
 
-    /// <summary>Whether a count or score element was withheld by <see cref="Apply"/>.</summary>
+    /// <summary>
+    /// Applies decisions made over the whole geography (<see cref="HierarchicalSuppression"/>) to one subject's report:
+    /// every report of the same indicator and period withholds the same cells, so none can be worked out from the
+    /// others. A score is withheld when any count of its group or stratum is (a rate and its denominator give the
+    /// numerator back).
+    /// </summary>
+    public static MeasureReport Apply(MeasureReport report, ReportSubject subject, SuppressionDecisions decisions)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(decisions);
+        var copy = (MeasureReport)report.DeepCopy();
+        var area = SuppressionDecisions.AreaOf(subject);
+        foreach (var group in copy.Group)
+        {
+            var withheld = WriteDecisions(group.Population.Select(p => (Code(p.Code), (Action<Integer>)(i => p.CountElement = i))), decisions, area, "", "");
+            if (withheld && group.MeasureScore is not null) group.MeasureScore = Masked<Quantity>(SuppressionReason.DerivedScore);
+            foreach (var stratifier in group.Stratifier)
+            {
+                var stratifierCode = stratifier.Code.FirstOrDefault()?.Coding.FirstOrDefault()?.Code ?? "";
+                foreach (var stratum in stratifier.Stratum)
+                {
+                    var value = stratum.Value?.Coding.FirstOrDefault()?.Code ?? "";
+                    if (WriteDecisions(stratum.Population.Select(p => (Code(p.Code), (Action<Integer>)(i => p.CountElement = i))), decisions, area, stratifierCode, value)
+                        && stratum.MeasureScore is not null)
+                        stratum.MeasureScore = Masked<Quantity>(SuppressionReason.DerivedScore);
+                }
+            }
+        }
+
+        copy.Extension.RemoveAll(e => e.Url == IndicatorCanonical.Extensions.SuppressionApplied);
+        copy.Extension.Add(new Extension(IndicatorCanonical.Extensions.SuppressionApplied, new FhirString(Rule)));
+        return copy;
+    }
+
+    private static bool WriteDecisions(IEnumerable<(string Code, Action<Integer> Set)> populations, SuppressionDecisions decisions, string area, string stratifier, string stratum)
+    {
+        var any = false;
+        foreach (var (code, set) in populations.ToList())
+        {
+            if (PopulationKinds.FromCode(code) is not { } kind || decisions.Reason(area, stratifier, stratum, kind) is not { } reason) continue;
+            set(Masked<Integer>(reason));
+            any = true;
+        }
+
+        return any;
+    }
+
+    /// <summary>Whether a count or score element was withheld by <see cref="Apply(MeasureReport)"/>.</summary>
     public static bool IsMasked(Element? element) =>
         element?.Extension.Any(e => e.Url == IndicatorCanonical.DataAbsentReasonExtension) == true;
 

@@ -84,13 +84,15 @@ public sealed class DashboardApi(
                 var subject = await subjects.ResolveAsync(subjectText, ct);
                 var neighbours = subject.Level == GeographyLevel.LocalAuthority && options.Value.StatisticalNeighbours.TryGetValue(subject.Code, out var n) ? n : [];
                 foreach (var year in query.Sen2Years)
-                foreach (var indicator in query.Indicators)
                 {
-                    // Sequential on purpose: one SQL statement each, and SQLite serves one writer; the page asks for one
-                    // area's trend or one year's side-by-side at a time.
-                    var report = await evaluator.SummaryAsync(indicator, ReportingPeriod.Sen2Year(year), subject, ct);
-                    StatisticalNeighbourComparators.Add(report, indicator, year, neighbours, comparators.Set);
-                    bundle.Entry.Add(new Bundle.EntryComponent { Resource = report });
+                    // Sequential on purpose: one SQL statement per group of indicators over the same rows, and SQLite
+                    // serves one writer; the page asks for one area's trend or one year's side-by-side at a time.
+                    var reports = await evaluator.SummariesAsync(query.Indicators, ReportingPeriod.Sen2Year(year), subject, ct);
+                    for (var i = 0; i < reports.Count; i++)
+                    {
+                        StatisticalNeighbourComparators.Add(reports[i], query.Indicators[i], year, neighbours, comparators.Set);
+                        bundle.Entry.Add(new Bundle.EntryComponent { Resource = reports[i] });
+                    }
                 }
             }
         }

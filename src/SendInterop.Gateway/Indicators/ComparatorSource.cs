@@ -12,7 +12,16 @@ public sealed partial class ComparatorSource(IOptions<IndicatorOptions> options,
 {
     private readonly Lazy<ComparatorSet> _set = new(() => Load(options.Value.DfeReleaseDirectory, logger));
 
+    private GeographyHierarchy? _hierarchy;
+
     public ComparatorSet Set => _set.Value;
+
+    /// <summary>
+    /// The regions and their LAs as the release places them: what small-number suppression is decided over. Without a
+    /// release every LA is in one rest-of-England group, so an LA's suppression is decided over all of England.
+    /// </summary>
+    public GeographyHierarchy Hierarchy => _hierarchy ??= new GeographyHierarchy(
+        Set.Geographies.Where(g => g.Level == GeographyLevel.Regional).Select(g => Set.RegionSubject(g.Code)));
 
     private static ComparatorSet Load(string? directory, ILogger logger)
     {

@@ -14,8 +14,8 @@ namespace SendInterop.Gateway.Indicators;
 /// <c>Measure/{id}/$evaluate-measure</c> and <c>Measure/$evaluate-measure?measure=</c> (GET or POST): an indicator
 /// evaluated by the database over the projection (<see cref="SqlIndicatorEvaluator"/>).
 /// <list type="bullet">
-/// <item><b>summary</b> (default): aggregates for the subject, small-number suppression applied
-/// (<see cref="SmallNumberSuppression"/>), with when it was computed, the projection's freshness and the DfE
+/// <item><b>summary</b> (default): aggregates for the subject, small-number suppression applied consistently across
+/// the geography (<see cref="HierarchicalSuppression"/>), with when it was computed, the projection's freshness and the DfE
 /// comparators. Any authenticated client with <c>system/Measure.rs</c> may ask: nothing in it identifies a child.</item>
 /// <item><b>subject-list</b>: the children counted, as contained Lists of Patient references per population. Needs the
 /// Patient read scope too, and every child passes through the consent gate: a child the requester may not see is left
@@ -68,16 +68,29 @@ public sealed class EvaluateMeasureOperation(
         return FhirResponse.Of(await SummaryAsync(indicator, period, subject, ct));
     }
 
-    public async Task<MeasureReport> SummaryAsync(IndicatorDefinition indicator, ReportingPeriod period, ReportSubject subject, CancellationToken ct)
+    public async Task<MeasureReport> SummaryAsync(IndicatorDefinition indicator, ReportingPeriod period, ReportSubject subject, CancellationToken ct) =>
+        (await SummariesAsync([indicator], period, subject, ct))[0];
+
+    /// <summary>Summary reports of several indicators for one subject and period; indicators over the same rows are counted together.</summary>
+    public async Task<IReadOnlyList<MeasureReport>> SummariesAsync(IReadOnlyList<IndicatorDefinition> indicators, ReportingPeriod period, ReportSubject subject,
+        CancellationToken ct)
     {
         var population = options.Value.ResidentPopulation0To25.TryGetValue(subject.Code, out var residents) ? residents : (long?)null;
-        var computed = await evaluator.EvaluateAsync(indicator, period, subject, population, ct);
+        var computed = await evaluator.EvaluateManyAsync(indicators, period, subject, comparators.Hierarchy, _ => population, ct);
         var now = clock.GetUtcNow();
-        var report = SmallNumberSuppression.Apply(IndicatorEvaluator.ToMeasureReport(computed.Result, now));
-        IndicatorReportExtensions.AddFreshness(report, now, computed.OldestRow, computed.NewestRow, await LastRebuildAsync(ct));
-        IndicatorReportExtensions.AddComparators(report, indicator, period, subject, comparators.Set,
-            subject.Level == GeographyLevel.LocalAuthority ? subjects.RegionOf(subject.Code) : null);
-        return report;
+        var lastRebuild = await LastRebuildAsync(ct);
+        var reports = new List<MeasureReport>(indicators.Count);
+        for (var i = 0; i < indicators.Count; i++)
+        {
+            // Decided over the subject's region (or England), so this report and its neighbours' withhold the same cells.
+            var report = SmallNumberSuppression.Apply(IndicatorEvaluator.ToMeasureReport(computed[i].Result, now), subject, computed[i].Suppression);
+            IndicatorReportExtensions.AddFreshness(report, now, computed[i].OldestRow, computed[i].NewestRow, lastRebuild);
+            IndicatorReportExtensions.AddComparators(report, indicators[i], period, subject, comparators.Set,
+                subject.Level == GeographyLevel.LocalAuthority ? subjects.RegionOf(subject.Code) : null);
+            reports.Add(report);
+        }
+
+        return reports;
     }
 
     private async Task<MeasureReport> SubjectListAsync(AccessSession access, ScopeGrant? grant, IndicatorDefinition indicator, ReportingPeriod period,

@@ -5,14 +5,14 @@ using SendInterop.Domain.Indicators;
 namespace SendInterop.Storage.Indicators;
 
 /// <summary>
-/// Builds the SQL of one indicator for one period and subject. Shape:
+/// Builds the SQL of one indicator for one period and scope (the rows of a region or of England, counted per LA). Shape:
 /// <code>
 /// WITH r AS (                                   -- the initial population, from every table it can come from
 ///   SELECT child_id, computed_at, age, stratum columns, one 0/1 flag per population, obs FROM ind_case WHERE subject AND initial
 ///   UNION ALL SELECT ... FROM ind_plan WHERE ...),
 /// r2 AS (SELECT r.*, age band AS s_age FROM r)
-/// SELECT '' AS stratifier, '' AS stratum, counts FROM r2            -- the total
-/// UNION ALL SELECT 'age-band', s_age, counts FROM r2 GROUP BY s_age -- one GROUP BY per stratifier
+/// SELECT '' AS stratifier, '' AS stratum, counts, s_la FROM r2 GROUP BY s_la                   -- each LA's total
+/// UNION ALL SELECT 'age-band', s_age, counts, s_la FROM r2 GROUP BY s_la, s_age -- one GROUP BY per stratifier
 /// ...
 /// </code>
 /// Flags are computed independently per population and composed when counting (numerator = denominator and not
@@ -23,7 +23,7 @@ public sealed class IndicatorQuery
 {
     private const string NoCount = "0";
 
-    private readonly IndicatorDefinition _indicator;
+    private readonly IReadOnlyList<IndicatorDefinition> _indicators;
     private readonly IReadOnlyList<RowKind> _tables;
 
     private readonly bool _groupingSets;
@@ -35,8 +35,21 @@ public sealed class IndicatorQuery
     /// snapshot indicator for England against about 0.55 s in one pass (docs/performance.md, "Indicators at national scale").
     /// </param>
     public IndicatorQuery(IndicatorDefinition indicator, ReportingPeriod period, ReportSubject subject, bool groupingSets = false)
+        : this([indicator], period, subject, groupingSets)
     {
-        _indicator = indicator;
+    }
+
+    /// <summary>
+    /// Several indicators with the same initial population and stratifiers (<see cref="SharingKey"/>) counted in one
+    /// pass over their rows: each has its own population flags and counts, side by side in one result row. The nine
+    /// indicators over plans in place on the census day then read and group the same rows once instead of nine times.
+    /// </summary>
+    public IndicatorQuery(IReadOnlyList<IndicatorDefinition> indicators, ReportingPeriod period, ReportSubject subject, bool groupingSets = false)
+    {
+        if (indicators.Count == 0 || indicators.Any(i => SharingKey(i) != SharingKey(indicators[0])))
+            throw new ArgumentException("Indicators counted together must share their initial population and stratifiers.", nameof(indicators));
+        _indicators = indicators;
+        var indicator = indicators[0];
         _groupingSets = groupingSets;
         var initial = indicator.Population(PopulationKind.InitialPopulation) ?? throw new ArgumentException("An indicator needs an initial population.", nameof(indicator));
         // A table contributes when every predicate of the initial population can hold on its rows.
@@ -50,54 +63,85 @@ public sealed class IndicatorQuery
 
     private string SubjectFilter { get; }
 
-    /// <summary>The population kinds this indicator reports counts for, besides the initial population.</summary>
-    public IReadOnlyList<PopulationKind> CountedKinds => _indicator.Scoring switch
-    {
-        IndicatorScoring.Proportion => Present(PopulationKind.Denominator, PopulationKind.DenominatorExclusion, PopulationKind.Numerator),
-        IndicatorScoring.Ratio => _indicator.ExternalDenominator ? Present(PopulationKind.Numerator) : Present(PopulationKind.Numerator, PopulationKind.Denominator),
-        IndicatorScoring.ContinuousVariable => Present(PopulationKind.MeasurePopulation, PopulationKind.MeasurePopulationExclusion),
-        _ => [],
-    };
+    /// <summary>The first indicator: its initial population and stratifiers are everyone's.</summary>
+    private IndicatorDefinition First => _indicators[0];
 
-    /// <summary>The summary query: total and one group per stratum of every stratifier. Columns: see <see cref="SummaryColumns"/>.</summary>
-    public string SummarySql() => _groupingSets ? GroupingSetsSql() : UnionSql();
+    /// <summary>What indicators must share to be counted in one query: the initial population's predicates and the stratifiers.</summary>
+    public static string SharingKey(IndicatorDefinition indicator) =>
+        (indicator.Population(PopulationKind.InitialPopulation)?.Expression ?? "") + "|" + string.Join(",", indicator.Stratifiers.Select(s => s.Code));
+
+    /// <summary>The indicators counted, in the order of their columns.</summary>
+    public IReadOnlyList<IndicatorDefinition> Indicators => _indicators;
+
+    /// <summary>The population kinds the (first) indicator reports counts for, besides the initial population.</summary>
+    public IReadOnlyList<PopulationKind> CountedKinds => CountedKindsOf(0);
+
+    /// <summary>The population kinds indicator <paramref name="i"/> reports counts for, besides the initial population.</summary>
+    public IReadOnlyList<PopulationKind> CountedKindsOf(int i)
+    {
+        var indicator = _indicators[i];
+        IReadOnlyList<PopulationKind> Present(params PopulationKind[] kinds) => kinds.Where(k => indicator.Population(k) is not null).ToList();
+        return indicator.Scoring switch
+        {
+            IndicatorScoring.Proportion => Present(PopulationKind.Denominator, PopulationKind.DenominatorExclusion, PopulationKind.Numerator),
+            IndicatorScoring.Ratio => indicator.ExternalDenominator ? Present(PopulationKind.Numerator) : Present(PopulationKind.Numerator, PopulationKind.Denominator),
+            IndicatorScoring.ContinuousVariable => Present(PopulationKind.MeasurePopulation, PopulationKind.MeasurePopulationExclusion),
+            _ => [],
+        };
+    }
+
+    /// <summary>The first column of indicator <paramref name="i"/>'s eight (ip, c_den, c_excl, c_num, c_mp, c_mpe, obs_sum, obs_n).</summary>
+    public static int CountColumn(int i) => 2 + 8 * i;
+
+    /// <summary>The column of min_at; max_at and leaf follow.</summary>
+    public int MinAtColumn => CountColumn(_indicators.Count);
 
     /// <summary>
-    /// The one-pass shape: <c>GROUP BY GROUPING SETS ((), (s_age), (s_need), ...)</c>; GROUPING(column) = 0 marks the
-    /// set a result row belongs to. Stratum columns are never NULL (each is a CASE or a NOT NULL column, the LA
-    /// COALESCEd), so a NULL from grouping cannot be mistaken for a stratum value.
+    /// The summary query, per leaf (LA code, or 'unknown'): each leaf's total and one group per stratum of every
+    /// stratifier but the local-authority one (a leaf's only LA stratum is its total). The subject's figures are the
+    /// sums over its leaves, and <see cref="HierarchicalSuppression"/> decides from the leaves what to withhold, so one
+    /// query answers both. Columns: see <see cref="SummaryColumns"/>; a leaf with no rows returns nothing.
+    /// </summary>
+    public string SummarySql() => _groupingSets ? GroupingSetsSql() : UnionSql();
+
+    private List<(string Code, string Column)> LeafStratifiers() =>
+        First.Stratifiers.Where(s => s.Code != Stratifiers.LocalAuthority.Code).Select(s => (s.Code, Column: StratumColumn(s))).ToList();
+
+    /// <summary>
+    /// The one-pass shape: <c>GROUP BY GROUPING SETS ((s_la), (s_la, s_age), (s_la, s_need), ...)</c>; GROUPING(column)
+    /// = 0 marks the set a result row belongs to. Stratum columns are never NULL (each is a CASE or a NOT NULL column,
+    /// the LA COALESCEd), so a NULL from grouping cannot be mistaken for a stratum value.
     /// </summary>
     private string GroupingSetsSql()
     {
-        var columns = _indicator.Stratifiers.Select(s => (s.Code, Column: StratumColumn(s))).ToList();
+        var columns = LeafStratifiers();
         var sql = new StringBuilder(Cte());
-        if (columns.Count == 0) return sql.Append("SELECT '' AS stratifier, '' AS stratum, ").Append(Aggregates()).Append(" FROM r2").ToString();
+        if (columns.Count == 0) return sql.Append("SELECT '' AS stratifier, '' AS stratum, ").Append(Aggregates()).Append(", s_la AS leaf FROM r2 GROUP BY s_la").ToString();
         sql.Append("SELECT CASE");
         foreach (var (code, column) in columns) sql.Append(" WHEN GROUPING(").Append(column).Append(") = 0 THEN '").Append(code).Append('\'');
         sql.Append(" ELSE '' END AS stratifier, CASE");
         foreach (var (_, column) in columns) sql.Append(" WHEN GROUPING(").Append(column).Append(") = 0 THEN ").Append(column);
-        sql.Append(" ELSE '' END AS stratum, ").Append(Aggregates()).Append(" FROM r2 GROUP BY GROUPING SETS (()");
-        foreach (var (_, column) in columns) sql.Append(", (").Append(column).Append(')');
+        sql.Append(" ELSE '' END AS stratum, ").Append(Aggregates()).Append(", s_la AS leaf FROM r2 GROUP BY GROUPING SETS ((s_la)");
+        foreach (var (_, column) in columns) sql.Append(", (s_la, ").Append(column).Append(')');
         return sql.Append(')').ToString();
     }
 
-    /// <summary>The portable shape: the total, then one GROUP BY per stratifier, UNION ALL.</summary>
+    /// <summary>The portable shape: the leaves' totals, then one GROUP BY per stratifier, UNION ALL.</summary>
     private string UnionSql()
     {
         var sql = new StringBuilder(Cte());
-        sql.Append("SELECT '' AS stratifier, '' AS stratum, ").Append(Aggregates()).Append(" FROM r2");
-        foreach (var stratifier in _indicator.Stratifiers)
+        sql.Append("SELECT '' AS stratifier, '' AS stratum, ").Append(Aggregates()).Append(", s_la AS leaf FROM r2 GROUP BY s_la");
+        foreach (var (code, column) in LeafStratifiers())
         {
-            var column = StratumColumn(stratifier);
-            sql.Append("\nUNION ALL SELECT '").Append(stratifier.Code).Append("', ").Append(column).Append(", ").Append(Aggregates())
-                .Append(" FROM r2 GROUP BY ").Append(column);
+            sql.Append("\nUNION ALL SELECT '").Append(code).Append("', ").Append(column).Append(", ").Append(Aggregates())
+                .Append(", s_la FROM r2 GROUP BY s_la, ").Append(column);
         }
 
         return sql.ToString();
     }
 
-    /// <summary>Columns of <see cref="SummarySql"/>, in order.</summary>
-    public static readonly string[] SummaryColumns = ["stratifier", "stratum", "ip", "c_den", "c_excl", "c_num", "c_mp", "c_mpe", "obs_sum", "obs_n", "min_at", "max_at"];
+    /// <summary>Columns of <see cref="SummarySql"/> for one indicator, in order (suffixed _0); with several, the eight counts repeat per indicator (<see cref="CountColumn"/>) before min_at, max_at and leaf.</summary>
+    public static readonly string[] SummaryColumns = ["stratifier", "stratum", "ip_0", "c_den_0", "c_excl_0", "c_num_0", "c_mp_0", "c_mpe_0", "obs_sum_0", "obs_n_0", "min_at", "max_at", "leaf"];
 
     /// <summary>The subject-list query: (population code, child id) for every child with a row in each population (total only).</summary>
     public string SubjectListSql()
@@ -105,13 +149,16 @@ public sealed class IndicatorQuery
         var sql = new StringBuilder(Cte());
         sql.Append("SELECT DISTINCT '").Append(PopulationKinds.Code(PopulationKind.InitialPopulation)).Append("' AS population, child_id FROM r2");
         foreach (var kind in CountedKinds)
-            sql.Append("\nUNION ALL SELECT DISTINCT '").Append(PopulationKinds.Code(kind)).Append("', child_id FROM r2 WHERE ").Append(Member(kind));
+            sql.Append("\nUNION ALL SELECT DISTINCT '").Append(PopulationKinds.Code(kind)).Append("', child_id FROM r2 WHERE ").Append(Member(kind, 0));
         return sql.ToString();
     }
 
     /// <summary>The divisor of the observation (days → weeks).</summary>
-    public decimal ObservationDivisor =>
-        _indicator.Observation is { } o && _tables.Count > 0 ? PredicateSql.For(o, _tables[0]).Divisor : 1m;
+    public decimal ObservationDivisor => ObservationDivisorOf(0);
+
+    /// <summary>The divisor of indicator <paramref name="i"/>'s observation.</summary>
+    public decimal ObservationDivisorOf(int i) =>
+        _indicators[i].Observation is { } o && _tables.Count > 0 ? PredicateSql.For(o, _tables[0]).Divisor : 1m;
 
     private string Cte()
     {
@@ -124,24 +171,28 @@ public sealed class IndicatorQuery
     private string Branch(RowKind kind)
     {
         var table = PredicateSql.Table(kind);
-        var initial = _indicator.Population(PopulationKind.InitialPopulation)!;
-        var observation = _indicator.Observation is { } o ? PredicateSql.For(o, kind).Days : null;
+        var initial = First.Population(PopulationKind.InitialPopulation)!;
         var cease = kind == RowKind.Plan ? "COALESCE(cease_reason, 'not-recorded')" : "'not-recorded'";
-        return "SELECT child_id, computed_at, " + AgeSql + " AS age, "
+        var sql = new StringBuilder("SELECT child_id, computed_at, " + AgeSql + " AS age, "
             + "primary_need AS s_need, setting_type AS s_setting, sex AS s_sex, ethnicity AS s_eth, COALESCE(la_code, 'unknown') AS s_la, "
-            + cease + " AS s_cease, "
-            + Flag(PopulationKind.Denominator, kind) + " AS f_den, "
-            + Flag(PopulationKind.DenominatorExclusion, kind) + " AS f_excl, "
-            + Flag(PopulationKind.Numerator, kind) + " AS f_num, "
-            + Flag(PopulationKind.MeasurePopulation, kind) + " AS f_mp, "
-            + Flag(PopulationKind.MeasurePopulationExclusion, kind) + " AS f_mpe, "
-            + (observation is null ? "CAST(NULL AS INTEGER)" : "(" + observation + ")") + " AS obs"
-            + " FROM " + table + " WHERE " + SubjectFilter + " AND " + Conjunction(initial, kind);
+            + cease + " AS s_cease");
+        for (var i = 0; i < _indicators.Count; i++)
+        {
+            var observation = _indicators[i].Observation is { } o ? PredicateSql.For(o, kind).Days : null;
+            sql.Append(", ").Append(Flag(i, PopulationKind.Denominator, kind)).Append(" AS f_den_").Append(i)
+                .Append(", ").Append(Flag(i, PopulationKind.DenominatorExclusion, kind)).Append(" AS f_excl_").Append(i)
+                .Append(", ").Append(Flag(i, PopulationKind.Numerator, kind)).Append(" AS f_num_").Append(i)
+                .Append(", ").Append(Flag(i, PopulationKind.MeasurePopulation, kind)).Append(" AS f_mp_").Append(i)
+                .Append(", ").Append(Flag(i, PopulationKind.MeasurePopulationExclusion, kind)).Append(" AS f_mpe_").Append(i)
+                .Append(", ").Append(observation is null ? "CAST(NULL AS INTEGER)" : "(" + observation + ")").Append(" AS obs_").Append(i);
+        }
+
+        return sql.Append(" FROM ").Append(table).Append(" WHERE ").Append(SubjectFilter).Append(" AND ").Append(Conjunction(initial, kind)).ToString();
     }
 
     /// <summary>0/1: the row meets this population's own criteria (not yet nested in its parent population).</summary>
-    private string Flag(PopulationKind population, RowKind kind) =>
-        _indicator.Population(population) is { AllOf.Count: > 0 } criterion ? "CASE WHEN " + Conjunction(criterion, kind) + " THEN 1 ELSE 0 END" : NoCount;
+    private string Flag(int i, PopulationKind population, RowKind kind) =>
+        _indicators[i].Population(population) is { AllOf.Count: > 0 } criterion ? "CASE WHEN " + Conjunction(criterion, kind) + " THEN 1 ELSE 0 END" : NoCount;
 
     private static string Conjunction(PopulationCriterion criterion, RowKind kind)
     {
@@ -149,36 +200,39 @@ public sealed class IndicatorQuery
         return parts.Any(p => p is null) ? "1 = 0" : string.Join(" AND ", parts);
     }
 
-    /// <summary>Membership of a population, nested as the reference nests it.</summary>
-    private string Member(PopulationKind kind) => kind switch
+    /// <summary>Membership of a population of indicator <paramref name="i"/>, nested as the reference nests it.</summary>
+    private string Member(PopulationKind kind, int i) => kind switch
     {
-        PopulationKind.Denominator => "f_den = 1",
-        PopulationKind.DenominatorExclusion => "f_den = 1 AND f_excl = 1",
-        PopulationKind.Numerator when _indicator.Scoring == IndicatorScoring.Proportion => "f_den = 1 AND f_excl = 0 AND f_num = 1",
-        PopulationKind.Numerator => "f_num = 1",
-        PopulationKind.MeasurePopulation => "f_mp = 1",
-        PopulationKind.MeasurePopulationExclusion => "f_mp = 1 AND f_mpe = 1",
+        PopulationKind.Denominator => $"f_den_{i} = 1",
+        PopulationKind.DenominatorExclusion => $"f_den_{i} = 1 AND f_excl_{i} = 1",
+        PopulationKind.Numerator when _indicators[i].Scoring == IndicatorScoring.Proportion => $"f_den_{i} = 1 AND f_excl_{i} = 0 AND f_num_{i} = 1",
+        PopulationKind.Numerator => $"f_num_{i} = 1",
+        PopulationKind.MeasurePopulation => $"f_mp_{i} = 1",
+        PopulationKind.MeasurePopulationExclusion => $"f_mp_{i} = 1 AND f_mpe_{i} = 1",
         _ => "1 = 1",
     };
 
     private string Aggregates()
     {
-        string Count(PopulationKind kind) => CountedKinds.Contains(kind) ? "SUM(CASE WHEN " + Member(kind) + " THEN 1 ELSE 0 END)" : NoCount;
-        const string observed = "f_mp = 1 AND f_mpe = 0 AND obs IS NOT NULL";
-        var cv = _indicator.Scoring == IndicatorScoring.ContinuousVariable;
-        return "COUNT(*) AS ip, "
-            + Count(PopulationKind.Denominator) + " AS c_den, "
-            + Count(PopulationKind.DenominatorExclusion) + " AS c_excl, "
-            + Count(PopulationKind.Numerator) + " AS c_num, "
-            + Count(PopulationKind.MeasurePopulation) + " AS c_mp, "
-            + Count(PopulationKind.MeasurePopulationExclusion) + " AS c_mpe, "
-            + (cv ? "SUM(CASE WHEN " + observed + " THEN obs ELSE 0 END)" : NoCount) + " AS obs_sum, "
-            + (cv ? "SUM(CASE WHEN " + observed + " THEN 1 ELSE 0 END)" : NoCount) + " AS obs_n, "
-            + "MIN(computed_at) AS min_at, MAX(computed_at) AS max_at";
-    }
+        var sql = new StringBuilder();
+        for (var i = 0; i < _indicators.Count; i++)
+        {
+            var counted = CountedKindsOf(i);
+            string Count(PopulationKind kind) => counted.Contains(kind) ? "SUM(CASE WHEN " + Member(kind, i) + " THEN 1 ELSE 0 END)" : NoCount;
+            var observed = $"f_mp_{i} = 1 AND f_mpe_{i} = 0 AND obs_{i} IS NOT NULL";
+            var cv = _indicators[i].Scoring == IndicatorScoring.ContinuousVariable;
+            sql.Append("COUNT(*) AS ip_").Append(i).Append(", ")
+                .Append(Count(PopulationKind.Denominator)).Append(" AS c_den_").Append(i).Append(", ")
+                .Append(Count(PopulationKind.DenominatorExclusion)).Append(" AS c_excl_").Append(i).Append(", ")
+                .Append(Count(PopulationKind.Numerator)).Append(" AS c_num_").Append(i).Append(", ")
+                .Append(Count(PopulationKind.MeasurePopulation)).Append(" AS c_mp_").Append(i).Append(", ")
+                .Append(Count(PopulationKind.MeasurePopulationExclusion)).Append(" AS c_mpe_").Append(i).Append(", ")
+                .Append(cv ? "SUM(CASE WHEN " + observed + " THEN obs_" + i + " ELSE 0 END)" : NoCount).Append(" AS obs_sum_").Append(i).Append(", ")
+                .Append(cv ? "SUM(CASE WHEN " + observed + " THEN 1 ELSE 0 END)" : NoCount).Append(" AS obs_n_").Append(i).Append(", ");
+        }
 
-    private IReadOnlyList<PopulationKind> Present(params PopulationKind[] kinds) =>
-        kinds.Where(k => _indicator.Population(k) is not null).ToList();
+        return sql.Append("MIN(computed_at) AS min_at, MAX(computed_at) AS max_at").ToString();
+    }
 
     /// <summary>The column of r2 holding a stratifier's value (the same values <see cref="Stratifier.ValueOf"/> gives).</summary>
     private static string StratumColumn(Stratifier stratifier) => stratifier.Code switch

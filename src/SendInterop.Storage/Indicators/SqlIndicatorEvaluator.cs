@@ -5,58 +5,155 @@ using SendInterop.Storage.Store;
 
 namespace SendInterop.Storage.Indicators;
 
-/// <summary>An indicator computed by the database, and how fresh the rows it rests on are.</summary>
+/// <summary>An indicator computed by the database, what to withhold from it, and how fresh the rows it rests on are.</summary>
+/// <param name="Suppression">Decisions over the subject's whole scope (<see cref="HierarchicalSuppression"/>), the same for every report of that scope.</param>
 /// <param name="OldestRow">When the oldest row counted was projected (every counted row is at least this fresh); null when nothing was counted.</param>
 /// <param name="NewestRow">When the newest row counted was projected.</param>
-public sealed record SqlIndicatorResult(IndicatorResult Result, DateTimeOffset? OldestRow, DateTimeOffset? NewestRow);
+public sealed record SqlIndicatorResult(IndicatorResult Result, SuppressionDecisions Suppression, DateTimeOffset? OldestRow, DateTimeOffset? NewestRow);
 
 /// <summary>The children counted in each population of an indicator (subject-list), before any consent decision.</summary>
 public sealed record IndicatorSubjects(IReadOnlyDictionary<PopulationKind, IReadOnlyList<string>> ChildIds);
 
 /// <summary>
 /// Evaluates catalogue indicators with one set-based query each over the projection tables (<see cref="IndicatorQuery"/>):
-/// the database groups and counts; only the totals and one row per stratum come back. Counting rules are those of the
-/// reference <see cref="IndicatorEvaluator"/>, which builds the MeasureReport from the counts returned here, so scores
-/// and rounding are computed by the same code. The one deliberate difference: a continuous-variable mean is computed
-/// exactly (sum of days ÷ (7 × n), one division) where the reference sums rounded weekly values; the two can differ
-/// only when the exact mean lies on a rounding midpoint (x.x5), where this one is the correct half-away-from-zero result.
+/// the database groups and counts per LA of the subject's scope (its region, or England); only one row per LA and
+/// stratum comes back. The subject's figures are the sums over its LAs, and the suppression decisions are made from the
+/// same per-LA counts, so an LA's report withholds exactly what its region's report withholds for it. Counting rules
+/// are those of the reference <see cref="IndicatorEvaluator"/>, which builds the MeasureReport from the counts returned
+/// here, so scores and rounding are computed by the same code. The one deliberate difference: a continuous-variable
+/// mean is computed exactly (sum of days ÷ (7 × n), one division) where the reference sums rounded weekly values; the
+/// two can differ only when the exact mean lies on a rounding midpoint (x.x5), where this one is the correct
+/// half-away-from-zero result.
 /// </summary>
 public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
 {
-    public async Task<SqlIndicatorResult> EvaluateAsync(IndicatorDefinition indicator, ReportingPeriod period, ReportSubject subject,
+    public async Task<SqlIndicatorResult> EvaluateAsync(IndicatorDefinition indicator, ReportingPeriod period, ReportSubject subject, GeographyHierarchy hierarchy,
         long? residentPopulation = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(indicator);
-        var query = new IndicatorQuery(indicator, period, subject, groupingSets: contexts.Provider == StorageProvider.Postgres);
-        PopulationResult? total = null;
-        DateTimeOffset? oldest = null, newest = null;
-        var strata = indicator.Stratifiers.ToDictionary(s => s.Code, _ => new List<StratumResult>(), StringComparer.Ordinal);
+        return (await EvaluateManyAsync([indicator], period, subject, hierarchy, _ => residentPopulation, ct))[0];
+    }
 
+    /// <summary>
+    /// Several indicators for one subject and period, in the order given. Indicators that share their initial population
+    /// and stratifiers (<see cref="IndicatorQuery.SharingKey"/>) are counted by one query: the nine over plans in place
+    /// on the census day read and group their rows once, not nine times. Each result is exactly what
+    /// <see cref="EvaluateAsync"/> gives for that indicator.
+    /// </summary>
+    public async Task<IReadOnlyList<SqlIndicatorResult>> EvaluateManyAsync(IReadOnlyList<IndicatorDefinition> indicators, ReportingPeriod period,
+        ReportSubject subject, GeographyHierarchy hierarchy, Func<IndicatorDefinition, long?> residentPopulation, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(indicators);
+        ArgumentNullException.ThrowIfNull(hierarchy);
+        var scope = hierarchy.ScopeOf(subject);
+        var results = new Dictionary<IndicatorDefinition, SqlIndicatorResult>(ReferenceEqualityComparer.Instance);
         await using var db = contexts.Create();
-        await using var command = await CommandAsync(db, query.SummarySql(), query.Parameters, ct);
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        foreach (var group in indicators.Distinct().GroupBy(IndicatorQuery.SharingKey, StringComparer.Ordinal))
         {
-            while (await reader.ReadAsync(ct))
+            var query = new IndicatorQuery(group.ToList(), period, scope, groupingSets: contexts.Provider == StorageProvider.Postgres);
+            var leaves = query.Indicators.Select(_ => new SortedDictionary<string, LeafTally>(StringComparer.Ordinal)).ToList();
+            await using (var command = await CommandAsync(db, query.SummarySql(), query.Parameters, ct))
+            await using (var reader = await command.ExecuteReaderAsync(ct))
             {
-                var stratifier = reader.GetString(0);
-                var counts = Counts(indicator, query, reader);
-                if (stratifier.Length == 0)
+                while (await reader.ReadAsync(ct))
                 {
-                    total = Result(indicator, query, reader, counts, indicator.ExternalDenominator ? residentPopulation : null);
-                    if (Int64OrNull(reader, 10) is { } min) oldest = DateTimeOffset.FromUnixTimeMilliseconds(min);
-                    if (Int64OrNull(reader, 11) is { } max) newest = DateTimeOffset.FromUnixTimeMilliseconds(max);
-                }
-                else
-                {
-                    strata[stratifier].Add(new StratumResult(reader.GetString(1), Result(indicator, query, reader, counts, null)));
+                    var leaf = reader.GetString(query.MinAtColumn + 2);
+                    var stratifier = reader.GetString(0);
+                    for (var i = 0; i < leaves.Count; i++)
+                    {
+                        if (!leaves[i].TryGetValue(leaf, out var tally)) leaves[i][leaf] = tally = new LeafTally();
+                        var row = Tally.Read(reader, IndicatorQuery.CountColumn(i), query.MinAtColumn);
+                        if (stratifier.Length == 0) tally.Total.Add(row);
+                        else tally.Stratum(stratifier, reader.GetString(1)).Add(row);
+                    }
                 }
             }
+
+            for (var i = 0; i < leaves.Count; i++)
+                results[query.Indicators[i]] = Assemble(query, i, leaves[i], period, subject, scope, hierarchy, residentPopulation(query.Indicators[i]));
         }
 
-        var stratifiers = indicator.Stratifiers
-            .Select(s => new StratifierResult(s, strata[s.Code].OrderBy(r => r.Value, StringComparer.Ordinal).ToList()))
+        return indicators.Select(i => results[i]).ToList();
+    }
+
+    /// <summary>One indicator's report figures (the sums over the subject's leaves) and the suppression decided over the scope.</summary>
+    private static SqlIndicatorResult Assemble(IndicatorQuery query, int i, SortedDictionary<string, LeafTally> leaves, ReportingPeriod period,
+        ReportSubject subject, ReportSubject scope, GeographyHierarchy hierarchy, long? residentPopulation)
+    {
+        var indicator = query.Indicators[i];
+        var covered = leaves.Where(l => GeographyHierarchy.Covers(subject, l.Key)).ToList();
+        var total = new Tally();
+        foreach (var (_, leaf) in covered) total.Add(leaf.Total);
+        var stratifiers = indicator.Stratifiers.Select(s => new StratifierResult(s, s.Code == Stratifiers.LocalAuthority.Code
+                ? covered.Select(l => new StratumResult(l.Key, Result(query, i, l.Value.Total, null))).ToList()
+                : covered.SelectMany(l => l.Value.Strata.Where(x => x.Key.Stratifier == s.Code))
+                    .GroupBy(x => x.Key.Stratum, StringComparer.Ordinal)
+                    .Select(g => new StratumResult(g.Key, Result(query, i, Tally.Sum(g.Select(x => x.Value)), null)))
+                    .OrderBy(r => r.Value, StringComparer.Ordinal).ToList()))
             .ToList();
-        return new SqlIndicatorResult(new IndicatorResult(indicator, period, subject, total!, stratifiers), oldest, newest);
+        var result = new IndicatorResult(indicator, period, subject,
+            Result(query, i, total, indicator.ExternalDenominator ? residentPopulation : null), stratifiers);
+
+        var leafResults = leaves.ToDictionary(l => l.Key, l => l.Value.Result(query, i, period), StringComparer.Ordinal);
+        var suppression = HierarchicalSuppression.Decide(indicator, hierarchy, scope, leafResults);
+        return new SqlIndicatorResult(result, suppression,
+            total.MinAt is { } min ? DateTimeOffset.FromUnixTimeMilliseconds(min) : null,
+            total.MaxAt is { } max ? DateTimeOffset.FromUnixTimeMilliseconds(max) : null);
+    }
+
+    /// <summary>Sums of one group of rows: the counts, the observation sum and count, and when the rows were projected.</summary>
+    private sealed class Tally
+    {
+        /// <summary>ip, c_den, c_excl, c_num, c_mp, c_mpe, obs_sum, obs_n (one indicator's eight summary columns).</summary>
+        public long[] Values { get; } = new long[8];
+
+        public long? MinAt { get; private set; }
+
+        public long? MaxAt { get; private set; }
+
+        public static Tally Read(DbDataReader reader, int first, int minAt)
+        {
+            var tally = new Tally();
+            for (var i = 0; i < 8; i++) tally.Values[i] = Int64(reader, first + i);
+            tally.MinAt = Int64OrNull(reader, minAt);
+            tally.MaxAt = Int64OrNull(reader, minAt + 1);
+            return tally;
+        }
+
+        public static Tally Sum(IEnumerable<Tally> tallies)
+        {
+            var sum = new Tally();
+            foreach (var t in tallies) sum.Add(t);
+            return sum;
+        }
+
+        public void Add(Tally other)
+        {
+            for (var i = 0; i < 8; i++) Values[i] += other.Values[i];
+            if (other.MinAt is { } min && (MinAt is null || min < MinAt)) MinAt = min;
+            if (other.MaxAt is { } max && (MaxAt is null || max > MaxAt)) MaxAt = max;
+        }
+    }
+
+    /// <summary>One leaf's (LA's) total and strata.</summary>
+    private sealed class LeafTally
+    {
+        public Tally Total { get; } = new();
+
+        public SortedDictionary<(string Stratifier, string Stratum), Tally> Strata { get; } = new();
+
+        public Tally Stratum(string stratifier, string stratum)
+        {
+            if (!Strata.TryGetValue((stratifier, stratum), out var tally)) Strata[(stratifier, stratum)] = tally = new Tally();
+            return tally;
+        }
+
+        public IndicatorResult Result(IndicatorQuery query, int i, ReportingPeriod period) =>
+            new(query.Indicators[i], period, ReportSubject.England, SqlIndicatorEvaluator.Result(query, i, Total, null),
+                query.Indicators[i].Stratifiers.Where(s => s.Code != Stratifiers.LocalAuthority.Code)
+                    .Select(s => new StratifierResult(s, Strata.Where(x => x.Key.Stratifier == s.Code)
+                        .Select(x => new StratumResult(x.Key.Stratum, SqlIndicatorEvaluator.Result(query, i, x.Value, null))).ToList()))
+                    .ToList());
     }
 
     /// <summary>The distinct children (Patient ids) in each population of the total, for a subject-list report.</summary>
@@ -76,28 +173,30 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
         return new IndicatorSubjects(lists.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.Order(StringComparer.Ordinal).ToList()));
     }
 
-    private static Dictionary<PopulationKind, int> Counts(IndicatorDefinition indicator, IndicatorQuery query, DbDataReader reader)
+    private static Dictionary<PopulationKind, int> Counts(IndicatorQuery query, int i, Tally tally)
     {
-        var counts = new Dictionary<PopulationKind, int> { [PopulationKind.InitialPopulation] = Int(reader, 2) };
-        foreach (var kind in query.CountedKinds)
+        var counts = new Dictionary<PopulationKind, int> { [PopulationKind.InitialPopulation] = checked((int)tally.Values[0]) };
+        foreach (var kind in query.CountedKindsOf(i))
         {
-            counts[kind] = Int(reader, kind switch
+            counts[kind] = checked((int)tally.Values[kind switch
             {
-                PopulationKind.Denominator => 3,
-                PopulationKind.DenominatorExclusion => 4,
-                PopulationKind.Numerator => 5,
-                PopulationKind.MeasurePopulation => 6,
-                PopulationKind.MeasurePopulationExclusion => 7,
+                PopulationKind.Denominator => 1,
+                PopulationKind.DenominatorExclusion => 2,
+                PopulationKind.Numerator => 3,
+                PopulationKind.MeasurePopulation => 4,
+                PopulationKind.MeasurePopulationExclusion => 5,
                 _ => throw new InvalidOperationException(),
-            });
+            }]);
         }
 
         return counts;
     }
 
     /// <summary>Scores exactly as the reference scores them (<see cref="IndicatorEvaluator"/>), from the counts.</summary>
-    private static PopulationResult Result(IndicatorDefinition indicator, IndicatorQuery query, DbDataReader reader, Dictionary<PopulationKind, int> counts, long? external)
+    private static PopulationResult Result(IndicatorQuery query, int i, Tally tally, long? external)
     {
+        var indicator = query.Indicators[i];
+        var counts = Counts(query, i, tally);
         decimal? score = null;
         switch (indicator.Scoring)
         {
@@ -114,8 +213,8 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
                 score = counts.TryGetValue(PopulationKind.Denominator, out var den) ? Divide(counts[PopulationKind.Numerator], den, indicator.Multiplier) : null;
                 break;
             case IndicatorScoring.ContinuousVariable:
-                var n = Int64(reader, 9);
-                score = n == 0 ? null : IndicatorEvaluator.Round(Int64(reader, 8) / (query.ObservationDivisor * n));
+                var n = tally.Values[7];
+                score = n == 0 ? null : IndicatorEvaluator.Round(tally.Values[6] / (query.ObservationDivisorOf(i) * n));
                 break;
         }
 
@@ -141,8 +240,6 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
 
         return command;
     }
-
-    private static int Int(DbDataReader r, int i) => checked((int)Int64(r, i));
 
     private static long Int64(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
 

@@ -11,14 +11,14 @@ namespace SendInterop.Gateway.Tests.Indicators;
 /// evaluator is compared with the reference on. One subclass per provider; PostgreSQL uses the server scripts/test.sh
 /// starts (SENDINTEROP_TEST_POSTGRES) and fails, never skips, without it.
 /// </summary>
-public abstract class IndicatorStorage : IAsyncLifetime
+public abstract class IndicatorStorage(IReadOnlyList<ChildProjection>? population = null) : IAsyncLifetime
 {
     public const int Children = 400;
     public const int Seed = 20250116;
 
     private ServiceProvider? _services;
 
-    public IReadOnlyList<ChildProjection> Population { get; } = RandomPopulation.Generate(Children, Seed);
+    public IReadOnlyList<ChildProjection> Population { get; } = population ?? RandomPopulation.Generate(Children, Seed);
 
     public SqlIndicatorEvaluator Evaluator => _services!.GetRequiredService<SqlIndicatorEvaluator>();
 
@@ -41,8 +41,16 @@ public abstract class IndicatorStorage : IAsyncLifetime
     }
 }
 
-public sealed class SqliteIndicatorStorage : IndicatorStorage
+public class SqliteIndicatorStorage : IndicatorStorage
 {
+    public SqliteIndicatorStorage()
+    {
+    }
+
+    protected SqliteIndicatorStorage(IReadOnlyList<ChildProjection> population) : base(population)
+    {
+    }
+
     private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-ind-").FullName;
 
     protected override StorageOptions Options() => new() { Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_dir, "fhir.db")}" };
@@ -55,8 +63,16 @@ public sealed class SqliteIndicatorStorage : IndicatorStorage
     }
 }
 
-public sealed class PostgresIndicatorStorage : IndicatorStorage
+public class PostgresIndicatorStorage : IndicatorStorage
 {
+    public PostgresIndicatorStorage()
+    {
+    }
+
+    protected PostgresIndicatorStorage(IReadOnlyList<ChildProjection> population) : base(population)
+    {
+    }
+
     private readonly string _database = "ind_" + Guid.NewGuid().ToString("N")[..12];
 
     protected override StorageOptions Options() => new()

@@ -18,7 +18,10 @@ public static class RandomPopulation
     private static readonly string[] Ethnicities = ["white", "mixed", "asian", "black", "unknown"];
     private static readonly string[] Achievements = ["achieved", "improving", "sustaining", "in-progress", "no-change", "worsening"];
 
-    public static IReadOnlyList<ChildProjection> Generate(int children, int seed)
+    public static IReadOnlyList<ChildProjection> Generate(int children, int seed) => Generate(children, seed, LaCodes);
+
+    /// <summary>The same, with children drawn evenly from other LAs (null: no LA) and numbered from <paramref name="firstChild"/>.</summary>
+    public static IReadOnlyList<ChildProjection> Generate(int children, int seed, IReadOnlyList<string?> laCodes, int firstChild = 0)
     {
         var random = new Random(seed);
         var result = new List<ChildProjection>(children);
@@ -29,7 +32,7 @@ public static class RandomPopulation
         // Offsets that land on and around the statutory limits.
         int Gap() => random.Next(4) switch { 0 => Pick([41, 42, 43, 90, 91, 92, 139, 140, 141]), 1 => random.Next(0, 20), _ => random.Next(0, 400) };
 
-        for (var c = 0; c < children; c++)
+        for (var c = firstChild; c < firstChild + children; c++)
         {
             var childKey = "Patient/c" + c.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
             DateOnly? birth = random.Next(10) switch
@@ -41,14 +44,14 @@ public static class RandomPopulation
             };
             var strata = new ChildStrata
             {
-                LaCode = Pick(LaCodes),
+                LaCode = Pick(laCodes),
                 BirthDate = birth,
                 Sex = Pick(Sexes),
                 Ethnicity = Pick(Ethnicities),
                 PrimaryNeed = Pick(Needs),
                 SettingType = Pick(Enum.GetValues<SettingType>()),
             };
-            ChildStrata Strata() => random.Next(5) == 0 ? strata with { SettingType = Pick(Enum.GetValues<SettingType>()), LaCode = Pick(LaCodes) } : strata;
+            ChildStrata Strata() => random.Next(5) == 0 ? strata with { SettingType = Pick(Enum.GetValues<SettingType>()), LaCode = Pick(laCodes) } : strata;
 
             var cases = new List<CaseRow>();
             for (var i = random.Next(3); i > 0; i--)

@@ -7,7 +7,7 @@ namespace SendInterop.Gateway.Tests.Indicators;
 /// Property-style: on a random population of <see cref="IndicatorStorage.Children"/> children, the database's answer
 /// (<see cref="SqlIndicatorEvaluator"/>) equals the in-memory reference (<see cref="IndicatorEvaluator"/>) for every
 /// indicator of the catalogue, every period and subject below, and every stratifier and stratum: same strata in the same
-/// order, same counts per population, same score. The one allowed difference is a continuous-variable mean lying
+/// order, same counts per population, same score, and the same suppression decisions. The one allowed difference is a continuous-variable mean lying
 /// exactly on a rounding midpoint, where the reference's summed weekly values can fall a hair short; there the SQL
 /// must give the exact half-away-from-zero rounding (checked).
 /// </summary>
@@ -34,13 +34,18 @@ public abstract class SqlEvaluatorMatchesReferenceTests(IndicatorStorage storage
         new(new DateOnly(2022, 7, 1), new DateOnly(2025, 6, 30), new DateOnly(2025, 9, 1)),
     ];
 
+    private static readonly ReportSubject EastOfEngland = ReportSubject.Region("E12000006", "East of England", ["926", "935", "822"]);
+
+    /// <summary>821 alone in a region; rows with no LA, and 999, in the rest of England.</summary>
+    private static readonly GeographyHierarchy Hierarchy = new([EastOfEngland, ReportSubject.Region("E12000007", "London", ["821", "302"])]);
+
     private static readonly ReportSubject[] Subjects =
     [
         ReportSubject.England,
         ReportSubject.LocalAuthority("926", "Norfolk"),
         ReportSubject.LocalAuthority("935", "Suffolk"),
         ReportSubject.LocalAuthority("999", "Nowhere"),
-        ReportSubject.Region("E12000006", "East of England", ["926", "935", "822"]),
+        EastOfEngland,
     ];
 
     [Theory]
@@ -55,8 +60,11 @@ public abstract class SqlEvaluatorMatchesReferenceTests(IndicatorStorage storage
             foreach (var subject in Subjects)
             {
                 var expected = IndicatorEvaluator.Compute(indicator, rows, period, subject, Residents);
-                var actual = (await storage.Evaluator.EvaluateAsync(indicator, period, subject, Residents)).Result;
+                var evaluated = await storage.Evaluator.EvaluateAsync(indicator, period, subject, Hierarchy, Residents);
+                var actual = evaluated.Result;
                 var where = $"{id} {period} {subject.Code}";
+                // Suppression is decided from the same per-LA counts, so it withholds exactly the same cells.
+                Assert.Equal(IndicatorEvaluator.Suppression(indicator, rows, period, subject, Hierarchy).Describe(), evaluated.Suppression.Describe());
                 var inScope = rows.Where(r => subject.Covers(r.Strata.LaCode) && indicator.Population(PopulationKind.InitialPopulation)!.Includes(r, period)).ToList();
                 Same(indicator, period, inScope, expected.Total, actual.Total, where + " total");
                 Assert.Equal(expected.Stratifiers.Select(s => s.Stratifier.Code), actual.Stratifiers.Select(s => s.Stratifier.Code));
@@ -79,6 +87,36 @@ public abstract class SqlEvaluatorMatchesReferenceTests(IndicatorStorage storage
         }
 
         Assert.True(indicator.Stratifiers.Count == 0 || compared > Periods.Length * Subjects.Length, "strata were compared");
+    }
+
+    [Fact]
+    public async Task Indicators_counted_together_give_what_each_gives_alone()
+    {
+        // EvaluateManyAsync counts the indicators that share their initial population in one query (the nine over
+        // plans in place among them); each must come out exactly as evaluated alone, suppression included.
+        var together = IndicatorCatalogue.All.GroupBy(IndicatorQuery.SharingKey).Where(g => g.Count() > 1).ToList();
+        Assert.Contains(together, g => g.Count() >= 9);
+        foreach (var period in Periods.Take(3))
+        {
+            foreach (var subject in Subjects)
+            {
+                var many = await storage.Evaluator.EvaluateManyAsync(IndicatorCatalogue.All, period, subject, Hierarchy, _ => Residents);
+                Assert.Equal(IndicatorCatalogue.All.Count, many.Count);
+                for (var i = 0; i < many.Count; i++)
+                {
+                    var indicator = IndicatorCatalogue.All[i];
+                    var alone = await storage.Evaluator.EvaluateAsync(indicator, period, subject, Hierarchy, Residents);
+                    var where = $"{indicator.Id} {period} {subject.Code}";
+                    Assert.Same(indicator, many[i].Result.Indicator);
+                    Assert.True(Show(alone.Result.Total) == Show(many[i].Result.Total) && alone.Result.Total.Score == many[i].Result.Total.Score, where);
+                    Assert.Equal(
+                        alone.Result.Stratifiers.SelectMany(s => s.Strata.Select(x => $"{s.Stratifier.Code}={x.Value}: {Show(x.Result)} {x.Result.Score}")),
+                        many[i].Result.Stratifiers.SelectMany(s => s.Strata.Select(x => $"{s.Stratifier.Code}={x.Value}: {Show(x.Result)} {x.Result.Score}")));
+                    Assert.Equal(alone.Suppression.Describe(), many[i].Suppression.Describe());
+                    Assert.Equal(alone.OldestRow, many[i].OldestRow);
+                }
+            }
+        }
     }
 
     [Fact]
