@@ -115,6 +115,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     private readonly List<string> _retiredSegments = [];
     private bool _abandoned;
     private long _lastCommit;
+    private bool _commitUncertain;
     private readonly long _batchWindowMs;
 
     /// <param name="indexInterval">How long an entry may wait for the search index when nobody asks (default <see cref="IndexInterval"/>).</param>
@@ -531,10 +532,13 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// <summary>Links and commits the batch; false when it failed (without a journal, its callers have been told).</summary>
     private async Task<bool> CommitAsync(List<Pending> batch)
     {
+        // A retry after a commit of unknown outcome first finds out whether that commit happened.
+        if (_commitUncertain && await ResolveUncertainAsync(batch) is { } resolved) return resolved;
         for (var attempt = 0; ; attempt++)
         {
             var reused = _connection is not null;
             var commitSent = false;
+            AuditChainEntry[] committed;
             try
             {
                 var connection = _connection ??= await _database.OpenAsync();
@@ -548,16 +552,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                 if (_journal is not null) await RecordAppliedAsync(connection, tx, batch);
                 commitSent = true;
                 await tx.CommitAsync();
-                _lastCommit = Environment.TickCount64;
-
-                var last = entries[^1];
-                Volatile.Write(ref _head, new AuditChainHead(last.Sequence, last.Hash));
-                _unindexed += batch.Count;
-                if (_database.Provider == StorageProvider.Postgres || _database.FlushEveryCommit) Volatile.Write(ref _synced, last.Sequence);
-                else _unsynced = true;
-                if (_journal is not null) AfterJournalCommit(batch);
-                for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(entries[i].Sequence);
-                return true;
+                committed = entries;
             }
             catch (Exception ex)
             {
@@ -570,12 +565,91 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                 // timeout): one retry on a fresh connection, but only if the commit was never sent (else the batch
                 // may be stored, and writing it again would duplicate it).
                 if (reused && !commitSent && attempt == 0) continue;
+                // The commit was sent and failed: it may have happened. With a journal, the applied offset it would
+                // have moved says which (here, or before the retry writes anything); writing a batch that did commit
+                // again would put its records in the chain twice.
+                if (_journal is not null && commitSent)
+                {
+                    _commitUncertain = true;
+                    if (await ResolveUncertainAsync(batch) is { } done) return done;
+                }
                 LogBatchFailed(ex, batch.Count);
                 if (_journal is not null) return false; // the journal holds the batch; the caller retries it
                 var failure = new AuditLogUnavailableException("The audit entry could not be stored; the request was not completed.", ex);
                 foreach (var p in batch) p.Done.TrySetException(failure);
                 return false;
             }
+            // Outside the try: nothing after a successful commit may make the batch look failed (and be written again).
+            AfterCommit(batch, committed);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Bookkeeping once the batch is in the chain. <paramref name="entries"/> is null when the commit was only found
+    /// to have happened afterwards (<see cref="WasAppliedAsync"/>): the next batch re-reads the head, and waiters get
+    /// sequence 0 (unknown).
+    /// </summary>
+    private void AfterCommit(List<Pending> batch, AuditChainEntry[]? entries)
+    {
+        _lastCommit = Environment.TickCount64;
+        _unindexed += batch.Count;
+        if (entries is not null)
+        {
+            var last = entries[^1];
+            Volatile.Write(ref _head, new AuditChainHead(last.Sequence, last.Hash));
+            if (_database.Provider == StorageProvider.Postgres || _database.FlushEveryCommit) Volatile.Write(ref _synced, last.Sequence);
+            else _unsynced = true;
+        }
+        try
+        {
+            if (_journal is not null) AfterJournalCommit(batch);
+        }
+        catch (Exception ex)
+        {
+            LogJournalDeleteFailed(ex, "(retirement)"); // files left behind are found fully applied at the next start
+        }
+        for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(entries?[i].Sequence ?? 0);
+    }
+
+    /// <summary>
+    /// After a commit whose outcome is unknown: true when it turned out to have committed (bookkeeping done), false
+    /// when it can be tried again because it did not, null when that cannot be told yet (try later, write nothing).
+    /// </summary>
+    private async Task<bool?> ResolveUncertainAsync(List<Pending> batch)
+    {
+        switch (await AppliedAsync(batch))
+        {
+            case true:
+                _commitUncertain = false;
+                AfterCommit(batch, null);
+                return true;
+            case false:
+                _commitUncertain = false;
+                return null; // not committed: the caller goes on as after any failed commit
+            default:
+                return false; // unknown: leave it for the next attempt
+        }
+    }
+
+    /// <summary>Whether the batch's transaction committed after all (its last frame's segment recorded as applied up to it); null if the database cannot say.</summary>
+    private async Task<bool?> AppliedAsync(List<Pending> batch)
+    {
+        var last = batch[^1].Journal!.Value;
+        try
+        {
+            await using var connection = await _database.OpenAsync();
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = """SELECT "Applied" FROM audit_journal WHERE "Segment" = @g""";
+            var g = cmd.CreateParameter();
+            g.ParameterName = "@g";
+            g.Value = last.Segment.Id;
+            cmd.Parameters.Add(g);
+            return await cmd.ExecuteScalarAsync() is { } applied and not DBNull && Convert.ToInt64(applied, System.Globalization.CultureInfo.InvariantCulture) >= last.End;
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
+        {
+            return null;
         }
     }
 
