@@ -27,6 +27,12 @@ public interface IResourceStore
     /// </summary>
     Task<IReadOnlyList<AccessRow>> MatchAccessAsync(SearchRequest request, int limit, CancellationToken ct = default);
 
+    /// <summary>
+    /// <see cref="MatchAccessAsync"/> in key order from just after <paramref name="afterKey"/>: lets the gate walk every
+    /// match in batches (resolving a chained criterion) without holding them all at once.
+    /// </summary>
+    Task<IReadOnlyList<AccessRow>> MatchAccessAfterAsync(SearchRequest request, long afterKey, int limit, CancellationToken ct = default);
+
     /// <summary>The current records the given resources reference through the named parameters (_include).</summary>
     Task<IReadOnlyList<ResourceRecord>> IncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> includes, CancellationToken ct = default);
 

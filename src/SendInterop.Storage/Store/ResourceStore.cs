@@ -127,10 +127,14 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
         return new SearchPage(page, total, next, previous);
     }
 
-    public async Task<IReadOnlyList<AccessRow>> MatchAccessAsync(SearchRequest request, int limit, CancellationToken ct = default)
+    public Task<IReadOnlyList<AccessRow>> MatchAccessAsync(SearchRequest request, int limit, CancellationToken ct = default) =>
+        MatchAccessAfterAsync(request, long.MinValue, limit, ct);
+
+    public async Task<IReadOnlyList<AccessRow>> MatchAccessAfterAsync(SearchRequest request, long afterKey, int limit, CancellationToken ct = default)
     {
         await using var db = contexts.Create();
         var query = new SearchQueryBuilder(db).Build(request.ResourceType, request.Criteria);
+        if (afterKey != long.MinValue) query = query.Where(r => r.Key > afterKey);
         // Ordered so the cap takes a definite set (and EF does not warn about a limit without an order).
         return await query.OrderBy(r => r.Key).Select(r => new AccessRow(r.Key, r.ResourceType, r.ResourceId, r.Owner, r.Access)).Take(limit).ToListAsync(ct);
     }

@@ -17,8 +17,8 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// result looks exactly as if it did not exist.
 /// </summary>
 public sealed class SearchInteraction(
-    SearchRequestParser parser, IResourceStore store, DisclosureGate gate, Microsoft.Extensions.Options.IOptions<AccessOptions> access,
-    Identity.LinkedIdentifierSearch linked)
+    SearchRequestParser parser, IResourceStore store, DisclosureGate gate, ChainedCriteriaGate chains,
+    Microsoft.Extensions.Options.IOptions<AccessOptions> access, Identity.LinkedIdentifierSearch linked)
 {
     /// <summary>Store round trips spent refilling one page after the gate withheld matches; a shorter page links on.</summary>
     private const int MaxRefills = 20;
@@ -32,6 +32,8 @@ public sealed class SearchInteraction(
         var (query, linkedIds) = await linked.ExpandAsync(type, request.Url.Query, request.Access, grant, ct);
         if (linkedIds is { Count: 0 }) return Empty(request, type);
         var search = parser.Parse(type, WithScopeConstraints(type, query, grant));
+        if (search.Refusals.Count > 0)
+            throw new FhirException(400, OperationOutcome.IssueType.NotSupported, string.Join(" ", search.Refusals));
         if (search.Problems.Count > 0 && request.StrictHandling)
             throw new FhirException(400, OperationOutcome.IssueType.NotSupported, string.Join(" ", search.Problems));
 
@@ -41,6 +43,8 @@ public sealed class SearchInteraction(
         string? next, previous;
         try
         {
+            // Chains match only through targets the requester may see (before anything is counted or paged).
+            await chains.ApplyAsync(session, search, ct);
             if (session.IsInternal)
             {
                 var page = await store.SearchAsync(search, ct);

@@ -32,6 +32,12 @@ public sealed class AccessOptions
 
     /// <summary>The most matches a filtered search counts through the gate for Bundle.total; beyond it total is omitted.</summary>
     public int MaxGatedTotal { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most target resources one chained criterion may reach among those the requester may see (each is decided by the
+    /// gate and becomes one id of the outer search); beyond it the search is refused with 400, asking for a narrower chain.
+    /// </summary>
+    public int MaxChainTargets { get; set; } = 1_000;
 }
 
 public sealed class OrganisationOption

@@ -19,6 +19,7 @@ public static class AccessServiceCollectionExtensions
         services.AddSingleton<ChildContextProvider>();
         services.AddSingleton<Fhir.Interactions.IResourceWriteObserver>(sp => sp.GetRequiredService<ChildContextProvider>());
         services.AddSingleton<DisclosureGate>();
+        services.AddSingleton<ChainedCriteriaGate>();
         services.AddSingleton<AccessAuditor>();
         return services;
     }
