@@ -81,7 +81,8 @@ public sealed class CapabilityStatementFactory(
                 Type = type,
                 Versioning = CapabilityStatement.ResourceVersionPolicy.VersionedUpdate,
                 ReadHistory = true,
-                UpdateCreate = !readOnly,
+                // Client-chosen ids for new resources only where an id cannot probe a hidden record (WriteTargets).
+                UpdateCreate = !readOnly && Interactions.WriteTargets.OffersUpdateCreate(access?.Value ?? new Security.Access.AccessOptions(), type),
                 ConditionalCreate = !readOnly,
                 ConditionalUpdate = !readOnly,
                 ConditionalDelete = readOnly ? CapabilityStatement.ConditionalDeleteStatus.NotSupported : CapabilityStatement.ConditionalDeleteStatus.Single,

@@ -20,6 +20,7 @@ public static class AccessServiceCollectionExtensions
         services.AddSingleton<Fhir.Interactions.IResourceWriteObserver>(sp => sp.GetRequiredService<ChildContextProvider>());
         services.AddSingleton<DisclosureGate>();
         services.AddSingleton<ChainedCriteriaGate>();
+        services.AddSingleton<ReferenceTargets>();
         services.AddSingleton<AccessAuditor>();
         return services;
     }

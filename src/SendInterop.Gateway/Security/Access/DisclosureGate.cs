@@ -116,6 +116,21 @@ public sealed class DisclosureGate(
         return (await DecideAsync(session, codec.Decode(row.ResourceType, row.ResourceId, row.Access), grant, ct, row.Key)).Permitted;
     }
 
+    /// <summary>
+    /// Whether the requester may learn that this stored resource exists (referential integrity on its writes): when the
+    /// gate would let it read the resource, whatever its scopes, or when a Tier 1 agreement joins its organisation and the
+    /// owner for the request's purpose. Partners in one agreement write about each other's children (advice about the
+    /// LA's child, a plan naming the school), so between them the existence of a referenced id is no secret; to anyone
+    /// else a hidden resource does not exist. Not recorded: nothing of the resource is disclosed.
+    /// </summary>
+    public async Task<bool> MayKnowExistsAsync(AccessSession session, AccessRow row, CancellationToken ct)
+    {
+        if (session.IsInternal) return true;
+        var facts = codec.Decode(row.ResourceType, row.ResourceId, row.Access);
+        if (_agreements.Tier1Covers(session.Requester!.OrganisationId, facts.OwnerOrganisation, session.Requester.Purpose)) return true;
+        return (await DecideAsync(session, facts, grant: null, ct, row.Key)).Permitted;
+    }
+
     /// <summary>A scope refusal of one resource (patient context or constraint not met).</summary>
     private static readonly GateDecision ScopeDeny = new(Verdict.Deny, GateRules.Scopes);
 

@@ -46,7 +46,7 @@ public abstract class ChainedSearchOracleTests(GatewayFixture gateway)
             return r.Json["id"]!.GetValue<string>();
         }
         var onHidden = await CreateDuringBreakGlass("Observation", Build.Observation(hidden, code: code));
-        var groupingOnHidden = await _b.CreateAsync("Observation", Grouping(hidden, onHidden, code));
+        var groupingOnHidden = await CreateDuringBreakGlass("Observation", Grouping(hidden, onHidden, code));
 
         var bsMarker = "Ownchild" + Unique();
         var bsPatient = await _b.CreateAsync("Patient", Build.Patient(family: bsMarker, birthDate: "2012-05-05"));
