@@ -38,6 +38,11 @@ public sealed class SearchRequest
     public bool SkipTotal { get; set; }
     /// <summary>Parameters we did not understand, with the reason, reported in an OperationOutcome (or rejected when strict).</summary>
     public List<string> Problems { get; } = [];
+    /// <summary>
+    /// Parameters refused even under lenient handling (the caller answers 400): ignoring them would silently return a
+    /// wider result than the client asked for, with nothing but a warning to say so.
+    /// </summary>
+    public List<string> Refusals { get; } = [];
 }
 
 public static class SearchDefaults

@@ -10,6 +10,13 @@ public sealed class SearchRequestParser(SearchParameterRegistry registry)
 {
     private static readonly HashSet<string> Ignored = ["_format", "_pretty", "_total"];
 
+    /// <summary>
+    /// Reverse chaining is not implemented. It would select resources by properties of other resources, which the consent
+    /// gate would have to decide one by one, as it does for forward chains.
+    /// </summary>
+    public const string HasRefusal =
+        "Reverse chaining (_has) is not supported by this server: search the referring resource type instead (e.g. Observation?code=...&_include=Observation:subject).";
+
     public SearchRequest Parse(string resourceType, IEnumerable<KeyValuePair<string, string>> query)
     {
         var request = new SearchRequest { ResourceType = resourceType };
@@ -17,6 +24,11 @@ public sealed class SearchRequestParser(SearchParameterRegistry registry)
         {
             var key = rawKey.Trim();
             if (Ignored.Contains(key)) continue;
+            if (key == "_has" || key.StartsWith("_has:", StringComparison.Ordinal))
+            {
+                request.Refusals.Add(HasRefusal);
+                continue;
+            }
             switch (key)
             {
                 case "_count":

@@ -37,6 +37,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSingleton<ConditionalWriteLocks>();
         services.AddSingleton<ReadInteractions>();
         services.AddSingleton<WriteInteractions>();
+        services.AddSingleton<WriteTargets>();
         services.AddSingleton<SearchInteraction>();
         services.AddSingleton<HistoryInteraction>();
         services.AddSingleton<OperationInteractions>();

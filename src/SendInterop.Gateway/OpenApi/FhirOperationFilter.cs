@@ -61,7 +61,8 @@ internal sealed class FhirOperationFilter : IOperationFilter
             "Searches resources of the type (http://hl7.org/fhir/R4/search.html) and returns a searchset Bundle. Search "
             + "parameters go in the query string, e.g. /fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9990000018 "
             + "or /fhir/CarePlan?subject=Patient/{id}&_include=CarePlan:subject. Results are paged (_count, next link); paging "
-            + "stays correct while data changes.",
+            + "stays correct while data changes. Chains (subject:Patient.identifier=...) match only through resources the caller may "
+            + "see; a chain reaching too many of them is a 400 (narrow it). Reverse chaining (_has) is refused with 400.",
             [Parameters.SearchParameters, Parameters.Count, Parameters.Sort, Parameters.Summary, Parameters.Elements,
                 Parameters.Include, Parameters.RevInclude, Parameters.Format, Parameters.PreferHandling], Body.None,
             [new(200, "A searchset Bundle: matches, then included resources.", Returns.Bundle, Examples.Searchset)],
@@ -79,7 +80,7 @@ internal sealed class FhirOperationFilter : IOperationFilter
         ["conditional-update"] = new(
             "Updates the one resource the search criteria match, or creates it if none does (http://hl7.org/fhir/R4/http.html#cond-update). "
             + "This is the upsert to use for records keyed by a business identifier such as the NHS number. If the body has an "
-            + "id it must be the id of the match.",
+            + "id it must be the id of the match; if nothing matches, an id in the body follows the rules of update as create.",
             [Parameters.ConditionalCriteria, Parameters.PreferReturn, Parameters.Format], Body.ConditionalUpdate,
             [
                 new(200, "Updated: the new version.", Returns.Resource, Examples.StoredChild, Versioned),
@@ -199,12 +200,13 @@ internal sealed class FhirOperationFilter : IOperationFilter
             [400, 404, 410]),
         ["update"] = new(
             "Replaces a resource with a new version (http://hl7.org/fhir/R4/http.html#update); the body's id must equal the id "
-            + "in the URL. If no resource has this id, it is created with it (update as create). Send If-Match with the ETag you "
-            + "read so that no one else's change is overwritten.",
+            + "in the URL. If no resource the caller may see has this id, directory data (Organization, Practitioner, Location, ...) "
+            + "is created with it (update as create); any other type answers 404, as the server assigns the ids of new records "
+            + "(POST, or a conditional update). Send If-Match with the ETag you read so that no one else's change is overwritten.",
             [Parameters.IfMatch, Parameters.PreferReturn, Parameters.Format], Body.Update,
             [
                 new(200, "Updated: the new version.", Returns.Resource, Examples.StoredChild, Versioned),
-                new(201, "Created with the id in the URL.", Returns.Resource, Examples.StoredChild, Written),
+                new(201, "Created with the id in the URL (directory data).", Returns.Resource, Examples.StoredChild, Written),
             ],
             [400, 404, 405, 409, 412, 413, 415, 422, 428]),
         ["patch"] = new(
@@ -215,7 +217,8 @@ internal sealed class FhirOperationFilter : IOperationFilter
             [400, 404, 405, 409, 412, 413, 415, 422, 428]),
         ["delete"] = new(
             "Deletes a resource (http://hl7.org/fhir/R4/http.html#delete). Deletion is a new version: read answers 410 "
-            + "afterwards and the history keeps every earlier version. Deleting what does not exist succeeds.",
+            + "afterwards and the history keeps every earlier version. Deleting what does not exist, or what the caller may not "
+            + "see, succeeds and deletes nothing.",
             [Parameters.IfMatch, Parameters.PreferReturn], Body.None,
             [
                 new(204, "Deleted (or did not exist).", Returns.Resource, null),

@@ -208,6 +208,14 @@ internal sealed class SearchQueryBuilder(FhirDbContext db)
     {
         var name = c.Parameter.Name;
         var type = c.Parameter.ResourceType;
+        // subject:Patient=id1,id2,... with plain ids (what a gated chain becomes): one IN over the ids instead of an OR
+        // per value, which a chain resolved to hundreds of permitted targets would nest past the database's depth limit.
+        if (c.Modifier is { } targetType && c.Values.All(v => !v.Contains('/')))
+        {
+            var ids = c.Values.ToList();
+            if (ids.Count == 0) return _ => false;
+            return ExpressionComposer.Exists(db.ReferenceIndex, type, (ReferenceIndexRow x) => x.Param == name && x.TargetType == targetType && ids.Contains(x.TargetId));
+        }
         return ExpressionComposer.Exists(db.ReferenceIndex, type, ExpressionComposer.Or(c.Values.Select(value =>
         {
             string? type = c.Modifier;

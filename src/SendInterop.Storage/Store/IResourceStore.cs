@@ -27,11 +27,26 @@ public interface IResourceStore
     /// </summary>
     Task<IReadOnlyList<AccessRow>> MatchAccessAsync(SearchRequest request, int limit, CancellationToken ct = default);
 
+    /// <summary>
+    /// <see cref="MatchAccessAsync"/> in key order from just after <paramref name="afterKey"/>: lets the gate walk every
+    /// match in batches (resolving a chained criterion) without holding them all at once.
+    /// </summary>
+    Task<IReadOnlyList<AccessRow>> MatchAccessAfterAsync(SearchRequest request, long afterKey, int limit, CancellationToken ct = default);
+
     /// <summary>The current records the given resources reference through the named parameters (_include).</summary>
     Task<IReadOnlyList<ResourceRecord>> IncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> includes, CancellationToken ct = default);
 
+    /// <summary>
+    /// <see cref="IncludeAsync"/> for one spec, in key order from just after <paramref name="afterKey"/>, at most
+    /// <paramref name="limit"/>: lets the caller filter through the consent gate before it caps the includes.
+    /// </summary>
+    Task<IReadOnlyList<ResourceRecord>> IncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec include, long afterKey, int limit, CancellationToken ct = default);
+
     /// <summary>The current records that reference the given resources through the named parameters (_revinclude).</summary>
     Task<IReadOnlyList<ResourceRecord>> RevIncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> revIncludes, CancellationToken ct = default);
+
+    /// <summary><see cref="RevIncludeAsync"/> for one spec, in key order from just after <paramref name="afterKey"/>, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<ResourceRecord>> RevIncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec revInclude, long afterKey, int limit, CancellationToken ct = default);
 
     Task<bool> IsReachableAsync(CancellationToken ct = default);
 

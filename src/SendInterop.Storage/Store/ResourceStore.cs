@@ -127,59 +127,66 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
         return new SearchPage(page, total, next, previous);
     }
 
-    public async Task<IReadOnlyList<AccessRow>> MatchAccessAsync(SearchRequest request, int limit, CancellationToken ct = default)
+    public Task<IReadOnlyList<AccessRow>> MatchAccessAsync(SearchRequest request, int limit, CancellationToken ct = default) =>
+        MatchAccessAfterAsync(request, long.MinValue, limit, ct);
+
+    public async Task<IReadOnlyList<AccessRow>> MatchAccessAfterAsync(SearchRequest request, long afterKey, int limit, CancellationToken ct = default)
     {
         await using var db = contexts.Create();
         var query = new SearchQueryBuilder(db).Build(request.ResourceType, request.Criteria);
+        if (afterKey != long.MinValue) query = query.Where(r => r.Key > afterKey);
         // Ordered so the cap takes a definite set (and EF does not warn about a limit without an order).
         return await query.OrderBy(r => r.Key).Select(r => new AccessRow(r.Key, r.ResourceType, r.ResourceId, r.Owner, r.Access)).Take(limit).ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<ResourceRecord>> IncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> includes, CancellationToken ct = default)
     {
-        if (matches.Count == 0 || includes.Count == 0) return [];
-        await using var db = contexts.Create();
         var result = new List<ResourceRecord>();
-        foreach (var inc in includes)
-        {
-            var keys = matches.Where(m => m.ResourceType == inc.SourceType).Select(m => m.Key).ToList();
-            if (keys.Count == 0) continue;
-            var param = inc.Param;
-            var target = inc.TargetType;
-            var refs = db.ReferenceIndex.Where(x => keys.Contains(x.ResourceKey));
-            if (param != "*") refs = refs.Where(x => x.Param == param);
-            if (target is not null) refs = refs.Where(x => x.TargetType == target);
-            var rows = await db.Resources.AsNoTracking()
-                .Where(r => r.IsCurrent && !r.IsDeleted && refs.Any(x => x.TargetType == r.ResourceType && x.TargetId == r.ResourceId))
-                .Take(SearchDefaults.MaxCount).ToListAsync(ct);
-            result.AddRange(rows);
-        }
+        foreach (var inc in includes) result.AddRange(await IncludeAfterAsync(matches, inc, long.MinValue, SearchDefaults.MaxCount, ct));
         return result;
+    }
+
+    public async Task<IReadOnlyList<ResourceRecord>> IncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec inc, long afterKey, int limit, CancellationToken ct = default)
+    {
+        var keys = matches.Where(m => m.ResourceType == inc.SourceType).Select(m => m.Key).ToList();
+        if (keys.Count == 0) return [];
+        await using var db = contexts.Create();
+        var param = inc.Param;
+        var target = inc.TargetType;
+        var refs = db.ReferenceIndex.Where(x => keys.Contains(x.ResourceKey));
+        if (param != "*") refs = refs.Where(x => x.Param == param);
+        if (target is not null) refs = refs.Where(x => x.TargetType == target);
+        return await db.Resources.AsNoTracking()
+            .Where(r => r.IsCurrent && !r.IsDeleted && r.Key > afterKey && refs.Any(x => x.TargetType == r.ResourceType && x.TargetId == r.ResourceId))
+            .OrderBy(r => r.Key).Take(limit).ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<ResourceRecord>> RevIncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> revIncludes, CancellationToken ct = default)
     {
-        if (matches.Count == 0 || revIncludes.Count == 0) return [];
-        await using var db = contexts.Create();
         var result = new List<ResourceRecord>();
-        foreach (var inc in revIncludes)
-        {
-            foreach (var targetGroup in matches.GroupBy(m => m.ResourceType))
-            {
-                var targetType = targetGroup.Key;
-                if (inc.TargetType is not null && inc.TargetType != targetType) continue;
-                var ids = targetGroup.Select(m => m.ResourceId).ToList();
-                var source = inc.SourceType;
-                var param = inc.Param;
-                var refs = db.ReferenceIndex.Where(x => x.ResourceType == source && x.TargetType == targetType && ids.Contains(x.TargetId));
-                if (param != "*") refs = refs.Where(x => x.Param == param);
-                var rows = await db.Resources.AsNoTracking()
-                    .Where(r => r.ResourceType == source && r.IsCurrent && !r.IsDeleted && refs.Any(x => x.ResourceKey == r.Key))
-                    .Take(SearchDefaults.MaxCount).ToListAsync(ct);
-                result.AddRange(rows);
-            }
-        }
+        foreach (var inc in revIncludes) result.AddRange(await RevIncludeAfterAsync(matches, inc, long.MinValue, SearchDefaults.MaxCount, ct));
         return result;
+    }
+
+    public async Task<IReadOnlyList<ResourceRecord>> RevIncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec inc, long afterKey, int limit, CancellationToken ct = default)
+    {
+        var result = new List<ResourceRecord>();
+        await using var db = contexts.Create();
+        // One indexed query per target type (a search's matches share one); merged in key order so the cap is the spec's.
+        foreach (var targetGroup in matches.GroupBy(m => m.ResourceType))
+        {
+            var targetType = targetGroup.Key;
+            if (inc.TargetType is not null && inc.TargetType != targetType) continue;
+            var ids = targetGroup.Select(m => m.ResourceId).ToList();
+            var source = inc.SourceType;
+            var param = inc.Param;
+            var refs = db.ReferenceIndex.Where(x => x.ResourceType == source && x.TargetType == targetType && ids.Contains(x.TargetId));
+            if (param != "*") refs = refs.Where(x => x.Param == param);
+            result.AddRange(await db.Resources.AsNoTracking()
+                .Where(r => r.ResourceType == source && r.IsCurrent && !r.IsDeleted && r.Key > afterKey && refs.Any(x => x.ResourceKey == r.Key))
+                .OrderBy(r => r.Key).Take(limit).ToListAsync(ct));
+        }
+        return result.DistinctBy(r => r.Key).OrderBy(r => r.Key).Take(limit).ToList();
     }
 
     /// <summary>Closes the pooled read connections when the host shuts down.</summary>

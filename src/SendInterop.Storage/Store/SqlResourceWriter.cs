@@ -67,7 +67,7 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
         if (w.ExpectedVersion is { } expected && (!live || current!.VersionId != expected))
             throw new VersionConflictException(live
                 ? $"If-Match asked for version {expected} of {w.ResourceType}/{w.ResourceId} but the current version is {current!.VersionId}; read it again and reapply the change."
-                : $"If-Match asked for version {expected} of {w.ResourceType}/{w.ResourceId}, which does not exist or is deleted.", preconditionFailed: true);
+                : VersionConflictException.NoSuchVersion(w.ResourceType, w.ResourceId, expected), preconditionFailed: true);
     }
 
     private async Task<CurrentRow?> SelectCurrentAsync(string type, string id, CancellationToken ct)

@@ -46,6 +46,10 @@ public sealed class OwnershipException(string resourceType, string resourceId)
 
 public sealed class VersionConflictException(string message, bool preconditionFailed) : Exception(message)
 {
+    /// <summary>If-Match on an id with no live version (also the answer for one the requester may not see).</summary>
+    public static string NoSuchVersion(string type, string id, int expected) =>
+        $"If-Match asked for version {expected} of {type}/{id}, which does not exist or is deleted.";
+
     /// <summary>True when an If-Match did not match (412); false for a race or an existing id (409).</summary>
     public bool PreconditionFailed { get; } = preconditionFailed;
 }

@@ -30,6 +30,29 @@ public sealed class ConfiguredLimitsTests(ConfiguredGateway gateway) : IClassFix
     }
 
     [Fact]
+    public async Task A_chain_reaching_more_permitted_targets_than_configured_is_400_and_hidden_targets_do_not_count()
+    {
+        var family = "Chainwide" + Unique();
+        var code = "chainwide-" + Unique();
+        for (var i = 0; i < 4; i++)
+            await _fhir.CreateAsync("Observation", Build.Observation(await _fhir.CreateAsync("Patient", Build.Patient(family: family)), code: code));
+        var wide = await _fhir.GetAsync($"Observation?code={code}&subject:Patient.family={family}");
+        Assert.Equal(HttpStatusCode.BadRequest, wide.StatusCode);
+        var issues = (await wide.JsonAsync()).Issues();
+        Assert.Contains("subject:Patient.family", issues);
+        Assert.Contains("more than 3", issues);
+        Assert.DoesNotContain(family, issues);
+
+        // Another organisation that sees none of those Patients: they are not counted against its limit.
+        var other = gateway.Fhir(new TokenSpec(Organisation: "ods-ZZZ", Agency: "health"));
+        var own = await other.CreateAsync("Patient", Build.Patient(family: family));
+        var mine = await other.CreateAsync("Observation", Build.Observation(own, code: code));
+        var narrow = await other.GetAsync($"Observation?code={code}&subject:Patient.family={family}");
+        Assert.Equal(HttpStatusCode.OK, narrow.StatusCode);
+        Assert.Equal([mine], (await narrow.JsonAsync()).MatchIds());
+    }
+
+    [Fact]
     public async Task Body_over_the_configured_size_is_413_and_nothing_is_stored()
     {
         var tag = Unique();

@@ -23,6 +23,8 @@ public sealed class IndicatorGateway : GatewayFixture
         ["ConnectionStrings:Fhir"] = $"Data Source={Path.Combine(_dir, "fhir.db")}",
         ["Indicators:ChangeBatchWindow"] = "00:00:00.020",
         ["Indicators:DfeReleaseDirectory"] = DfeRelease,
+        // The indicator data is loaded with its own ids (PUT): the deployment option for bulk loads (ADR 3).
+        ["Access:ClientAssignedIds"] = "Any",
     };
 
     public override async Task DisposeAsync()

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace SendInterop.Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// The gateway on SQLite with the stricter settings a council may configure (If-Match required, small body and
-/// Bundle limits), and every log line captured at Debug level so tests can check what reaches the logs.
+/// The gateway on SQLite with the stricter settings a council may configure (If-Match required, small body,
+/// Bundle and chain limits), and every log line captured at Debug level so tests can check what reaches the logs.
 /// </summary>
 public sealed class ConfiguredGateway : GatewayFixture
 {
@@ -21,6 +21,7 @@ public sealed class ConfiguredGateway : GatewayFixture
         ["Fhir:RequireIfMatch"] = "true",
         ["Fhir:MaxRequestBodyBytes"] = "65536",
         ["Fhir:MaxBundleEntries"] = "10",
+        ["Access:MaxChainTargets"] = "3",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -18,6 +18,8 @@ public sealed class RealHttpGateway : GatewayFixture
     {
         ["Storage:Provider"] = "Sqlite",
         ["ConnectionStrings:Fhir"] = $"Data Source={System.IO.Path.Combine(_dir, "fhir.db")}",
+        // Bulk loads keep their own ids with PUT (the Synthea export): the deployment option for that (ADR 3).
+        ["Access:ClientAssignedIds"] = "Any",
     };
 
     public Uri FhirBase { get; private set; } = null!;

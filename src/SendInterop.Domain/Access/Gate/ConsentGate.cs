@@ -124,24 +124,11 @@ public sealed class ConsentGate(ConsentGateOptions options) : IConsentGate
     /// </summary>
     private static GateDecision AgreementAndBasis(Requester requester, ResourceFacts data, ChildContext? child, SharingAgreements agreements, ConsentDirective? permitting)
     {
-        if (!Tier1Covers(agreements.Tier1, requester.OrganisationId, data.OwnerOrganisation, requester.Purpose)) return NoTier1Deny;
+        if (!agreements.Tier1Covers(requester.OrganisationId, data.OwnerOrganisation, requester.Purpose)) return NoTier1Deny;
         if (!Tier2Covers(agreements.Tier2, data.OwnerAgency, requester.Agency, data.DataClass, requester.Purpose)) return DefaultDeny;
 
         if (permitting is not null) return new GateDecision(Verdict.Permit, GateRules.AgreementAndConsent, permitting.ConsentId);
         return HasStatutoryBasis(requester, data, child) ? StatutoryBasisPermit : DefaultDeny;
-    }
-
-    private static bool Tier1Covers(IReadOnlyList<Tier1Agreement> tier1, string requesterOrganisation, string? ownerOrganisation, string purpose)
-    {
-        if (ownerOrganisation is null) return false;
-        for (var i = 0; i < tier1.Count; i++)
-        {
-            var agreement = tier1[i];
-            if (agreement.Organisations.Contains(requesterOrganisation)
-                && agreement.Organisations.Contains(ownerOrganisation)
-                && agreement.Purposes.Contains(purpose)) return true;
-        }
-        return false;
     }
 
     private static bool Tier2Covers(IReadOnlyList<Tier2Agreement> tier2, string? fromAgency, string toAgency, string dataClass, string purpose)

@@ -66,10 +66,7 @@ public static class ResourceFactsExtractor
             "Patient" or "RelatedPerson" or "Person" or "Consent" => DataClasses.Identity,
             "CarePlan" or "Goal" => DataClasses.Plan,
             "AuditEvent" or "Provenance" => DataClasses.Audit,
-            "Organization" or "Practitioner" or "PractitionerRole" or "Location" or "HealthcareService" or "Endpoint"
-                or "StructureDefinition" or "CodeSystem" or "ValueSet" or "ConceptMap" or "SearchParameter"
-                or "CapabilityStatement" or "OperationDefinition" or "NamingSystem" or "ImplementationGuide"
-                or "Questionnaire" or "Measure" or "Library" => DataClasses.Directory,
+            var type when IsDirectoryType(type) => DataClasses.Directory,
             _ => ownerAgency switch
             {
                 Agencies.Education => DataClasses.Education,
@@ -78,6 +75,13 @@ public static class ResourceFactsExtractor
             },
         };
     }
+
+    /// <summary>The types whose data class is <see cref="DataClasses.Directory"/> unless a tag says otherwise: about no person's care.</summary>
+    public static bool IsDirectoryType(string typeName) => typeName is
+        "Organization" or "Practitioner" or "PractitionerRole" or "Location" or "HealthcareService" or "Endpoint"
+        or "StructureDefinition" or "CodeSystem" or "ValueSet" or "ConceptMap" or "SearchParameter"
+        or "CapabilityStatement" or "OperationDefinition" or "NamingSystem" or "ImplementationGuide"
+        or "Questionnaire" or "Measure" or "Library";
 
     private static IReadOnlyList<SecurityLabel> LabelsOf(Resource resource)
     {

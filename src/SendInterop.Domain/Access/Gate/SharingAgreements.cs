@@ -13,4 +13,17 @@ public sealed record Tier2Agreement(string Id, string FromAgency, string ToAgenc
 public sealed record SharingAgreements(IReadOnlyList<Tier1Agreement> Tier1, IReadOnlyList<Tier2Agreement> Tier2)
 {
     public static SharingAgreements None { get; } = new([], []);
+
+    /// <summary>Tier 1: one agreement lists both organisations and the purpose (a resource with no owner is covered by none).</summary>
+    public bool Tier1Covers(string requesterOrganisation, string? ownerOrganisation, string purpose)
+    {
+        if (ownerOrganisation is null) return false;
+        foreach (var agreement in Tier1)
+        {
+            if (agreement.Organisations.Contains(requesterOrganisation)
+                && agreement.Organisations.Contains(ownerOrganisation)
+                && agreement.Purposes.Contains(purpose)) return true;
+        }
+        return false;
+    }
 }

@@ -25,6 +25,8 @@ public sealed class BundleProcessor(
     FhirResponseWriter writer,
     PatchApplier patches,
     WriteInteractions writeInteractions,
+    Security.Access.ReferenceTargets referenceTargets,
+    WriteTargets writeTargets,
     IEnumerable<IResourceWriteObserver> observers,
     IEnumerable<IResourceCommitHandler> commitHandlers,
     IOptions<FhirApiOptions> options)
@@ -137,14 +139,19 @@ public sealed class BundleProcessor(
                 case "PUT":
                 case "DELETE":
                 case "PATCH":
+                    // Whether a PUT's id is the client's choice (WriteTargets decides whether it may be written).
+                    var clientChosen = url.Id is not null;
                     if (url.Id is not null) p.Id = url.Id;
                     else
                     {
                         var m = await WithIndexAsync(() => conditional.ResolveAsync(url.ResourceType, url.Query, request.Access, ct), i);
                         if (m.Count > 1) throw At(i, FhirException.PreconditionFailed($"The conditional {er.Method} matched {m.Count} or more {url.ResourceType} resources."));
                         p.Id = m.Count == 1 ? m[0].ResourceId : er.Method == "PUT" ? er.Resource?.Id ?? ResourcePreparer.NewId() : null;
+                        clientChosen = m.Count == 0 && er.Resource?.Id is not null;
                     }
                     if (p.Id is not null && !ResourcePreparer.IsValidId(p.Id)) throw At(i, FhirException.BadRequest($"'{p.Id}' is not a valid FHIR id."));
+                    if (er.Method == "PUT" && clientChosen)
+                        await WithIndexAsync(async () => { await writeTargets.EnsureMayPutAsync(request.Access, url.ResourceType, p.Id!, ct); return true; }, i);
                     break;
                 case "GET":
                     break;
@@ -190,6 +197,7 @@ public sealed class BundleProcessor(
         // 3. Validate and index every resource; check that every reference resolves.
         var deleted = new HashSet<(string, string)>();
         var written = new HashSet<(string, string)>();
+        FhirException? hiddenConflict = null;
         foreach (var p in planned)
         {
             if (p.Existing is not null || p.Request.Method == "GET") continue;
@@ -198,11 +206,19 @@ public sealed class BundleProcessor(
                 case "DELETE":
                     preparer.EnsureWritable(p.Type);
                     if (p.Id is null) continue;
+                    deleted.Add((p.Type, p.Id));
+                    // A resource the requester may not see is, for it, a free id: nothing is deleted, answered as for one.
+                    if (await store.ReadAsync(p.Type, p.Id, ct) is { } target && await writeTargets.IsHiddenAsync(request.Access, target, ct))
+                    {
+                        // With If-Match, a free id fails when the transaction is stored; so does this one, at the same point.
+                        if (IfMatch(p) is { } e) hiddenConflict ??= FhirException.PreconditionFailed("Transaction rolled back: " + VersionConflictException.NoSuchVersion(p.Type, p.Id, e));
+                        p.Existing = new FhirResponse { Status = 204, LastModified = DateTimeOffset.UtcNow, ResourceType = p.Type, ResourceId = p.Id };
+                        break;
+                    }
                     p.Write = new ResourceWrite
                     {
                         ResourceType = p.Type, ResourceId = p.Id, Method = "DELETE", ExpectedVersion = IfMatch(p), RequireOwner = request.Access.Requester?.OrganisationId,
                     };
-                    deleted.Add((p.Type, p.Id));
                     break;
                 case "PATCH":
                 {
@@ -211,7 +227,7 @@ public sealed class BundleProcessor(
                         throw At(p.Index, FhirException.BadRequest($"{p.Type}/{p.Id} is patched and also written by another entry of this transaction."));
                     var current = await store.ReadAsync(p.Type, p.Id, ct);
                     if (current is null) throw At(p.Index, FhirException.NotFound($"{p.Type}/{p.Id} does not exist, so it cannot be patched."));
-                    await WithIndexAsync(async () => { await writeInteractions.EnsureMayChangeAsync(request.Access, current, ct); return true; }, p.Index);
+                    await WithIndexAsync(async () => { await writeInteractions.EnsureMayChangeAsync(request.Access, current, ct, WriteInteractions.CannotPatch(p.Type, p.Id)); return true; }, p.Index);
                     if (current.IsDeleted) throw At(p.Index, FhirException.NotFound($"{p.Type}/{p.Id} does not exist, so it cannot be patched."));
                     var patched = WithIndex(() => patches.Apply(current.Json, p.Type, p.Request), p.Index);
                     if (patched.TypeName != p.Type || patched.Id != p.Id) throw At(p.Index, FhirException.Unprocessable("The patch may not change the resource type or id."));
@@ -233,7 +249,8 @@ public sealed class BundleProcessor(
                     break;
             }
         }
-        if (preparer.EnforceReferentialIntegrity) await CheckReferencesAsync(planned, written, deleted, ct);
+        if (preparer.EnforceReferentialIntegrity) await CheckReferencesAsync(planned, written, deleted, request.Access, ct);
+        if (hiddenConflict is not null) throw hiddenConflict;
 
         // 4. Store everything at once.
         IReadOnlyList<WriteResult> results;
@@ -283,7 +300,9 @@ public sealed class BundleProcessor(
         return new FhirResponse { Bundle = body };
     }
 
-    private async System.Threading.Tasks.Task CheckReferencesAsync(List<PlannedEntry> planned, HashSet<(string, string)> written, HashSet<(string, string)> deleted, CancellationToken ct)
+    /// <summary>References outside the Bundle must exist for the writer (ReferenceTargets: one it may not see does not).</summary>
+    private async System.Threading.Tasks.Task CheckReferencesAsync(List<PlannedEntry> planned, HashSet<(string, string)> written, HashSet<(string, string)> deleted,
+        Security.Access.AccessSession access, CancellationToken ct)
     {
         var needed = new List<(int Index, string Type, string Id, string Text)>();
         foreach (var p in planned.Where(p => p.Write is { IsDelete: false }))
@@ -294,7 +313,7 @@ public sealed class BundleProcessor(
                 if (!written.Contains((type, id))) needed.Add((p.Index, type, id, text));
             }
         if (needed.Count == 0) return;
-        var exists = await store.ExistAsync(needed.Select(n => (n.Type, n.Id)).ToList(), ct);
+        var exists = await referenceTargets.ExistForAsync(access, needed.Select(n => (n.Type, n.Id)).ToList(), ct);
         var missing = needed.Where((_, i) => !exists[i]).ToList();
         if (missing.Count > 0)
             throw At(missing[0].Index, new FhirException(422, OperationOutcome.IssueType.NotFound,

@@ -10,7 +10,8 @@ namespace SendInterop.Gateway.Fhir.Capability;
 /// exactly what is supported: every R4 type, its interactions, and only the search parameters that are indexed.
 /// </summary>
 public sealed class CapabilityStatementFactory(
-    SearchParameterRegistry registry, IOptions<FhirApiOptions> options, Security.Authentication.SmartCapabilitySecurity? security = null)
+    SearchParameterRegistry registry, IOptions<FhirApiOptions> options, Security.Authentication.SmartCapabilitySecurity? security = null,
+    IOptions<Security.Access.AccessOptions>? access = null)
 {
     private readonly ConcurrentDictionary<string, CapabilityStatement> _cache = new();
 
@@ -25,6 +26,16 @@ public sealed class CapabilityStatementFactory(
         _cache.TryGetValue(baseUrl, out var cached) ? cached
         : _cache.Count < 16 ? _cache.GetOrAdd(baseUrl, Build)
         : Build(baseUrl);
+
+    /// <summary>What a client must know about search under the consent gate (ADR 3), with the configured chain limit.</summary>
+    private string SearchNotes()
+    {
+        var maxChainTargets = access?.Value.MaxChainTargets ?? new Security.Access.AccessOptions().MaxChainTargets;
+        return "Search runs under the consent gate: resources the requester may not see are not matched, counted, paged or included. "
+            + "Chained parameters (subject:Patient.identifier=...) match only through resources the requester may see, and need search scope "
+            + $"on the chained type; a chain that reaches more than {maxChainTargets} such resources is refused with 400: narrow the chain. "
+            + "Reverse chaining (_has) is not supported and is refused with 400.";
+    }
 
     private CapabilityStatement Build(string baseUrl)
     {
@@ -41,7 +52,10 @@ public sealed class CapabilityStatementFactory(
             Software = new CapabilityStatement.SoftwareComponent { Name = "SendInterop", Version = typeof(CapabilityStatementFactory).Assembly.GetName().Version?.ToString() },
             Implementation = new CapabilityStatement.ImplementationComponent { Description = "SendInterop gateway", Url = baseUrl },
         };
-        var rest = new CapabilityStatement.RestComponent { Mode = CapabilityStatement.RestfulCapabilityMode.Server, Security = security?.For(baseUrl) };
+        var rest = new CapabilityStatement.RestComponent
+        {
+            Mode = CapabilityStatement.RestfulCapabilityMode.Server, Security = security?.For(baseUrl), Documentation = SearchNotes(),
+        };
         rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.Transaction });
         rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.Batch });
         rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem });
@@ -67,7 +81,8 @@ public sealed class CapabilityStatementFactory(
                 Type = type,
                 Versioning = CapabilityStatement.ResourceVersionPolicy.VersionedUpdate,
                 ReadHistory = true,
-                UpdateCreate = !readOnly,
+                // Client-chosen ids for new resources only where an id cannot probe a hidden record (WriteTargets).
+                UpdateCreate = !readOnly && Interactions.WriteTargets.OffersUpdateCreate(access?.Value ?? new Security.Access.AccessOptions(), type),
                 ConditionalCreate = !readOnly,
                 ConditionalUpdate = !readOnly,
                 ConditionalDelete = readOnly ? CapabilityStatement.ConditionalDeleteStatus.NotSupported : CapabilityStatement.ConditionalDeleteStatus.Single,

@@ -13,7 +13,7 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// could overwrite the wrong child's record, so unknown parameters are an error here, never ignored.
 /// Matches the requester may not see do not exist for it: a conditional write can neither find nor reveal them.
 /// </summary>
-public sealed class ConditionalResolver(SearchRequestParser parser, IResourceStore store, DisclosureGate gate)
+public sealed class ConditionalResolver(SearchRequestParser parser, IResourceStore store, DisclosureGate gate, ChainedCriteriaGate chains)
 {
     /// <summary>Matches fetched before the gate filters them, so hidden ones cannot crowd out a visible second match.</summary>
     private const int GatedFetch = 50;
@@ -24,8 +24,8 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
     public async Task<IReadOnlyList<ResourceRecord>> ResolveAsync(string type, IReadOnlyList<KeyValuePair<string, string>> query, AccessSession access, CancellationToken ct)
     {
         var request = parser.Parse(type, query);
-        if (request.Problems.Count > 0)
-            throw FhirException.BadRequest("The conditional criteria could not be used: " + string.Join(" ", request.Problems));
+        if (request.Problems.Count > 0 || request.Refusals.Count > 0)
+            throw FhirException.BadRequest("The conditional criteria could not be used: " + string.Join(" ", request.Refusals.Concat(request.Problems)));
         if (request.Criteria.Count == 0)
             throw FhirException.BadRequest("A conditional interaction needs at least one search criterion (e.g. identifier=system|value).");
         // Only the criteria count: result parameters (_summary=count, a paging cursor, _sort) must not make a match
@@ -36,6 +36,8 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
         request.Sort.Clear();
         try
         {
+            // A chain in the criteria matches only through targets the requester may see, as in a search.
+            await chains.ApplyAsync(access, request, ct);
             var matches = (await store.SearchAsync(request, ct)).Matches;
             return access.IsInternal ? matches : await gate.FilterAsync(access, matches, access.ScopeFor(type, Domain.Access.SmartPermissions.Read), ct);
         }

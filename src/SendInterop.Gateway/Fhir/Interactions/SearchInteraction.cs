@@ -17,8 +17,8 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// result looks exactly as if it did not exist.
 /// </summary>
 public sealed class SearchInteraction(
-    SearchRequestParser parser, IResourceStore store, DisclosureGate gate, Microsoft.Extensions.Options.IOptions<AccessOptions> access,
-    Identity.LinkedIdentifierSearch linked)
+    SearchRequestParser parser, IResourceStore store, DisclosureGate gate, ChainedCriteriaGate chains,
+    Microsoft.Extensions.Options.IOptions<AccessOptions> access, Identity.LinkedIdentifierSearch linked)
 {
     /// <summary>Store round trips spent refilling one page after the gate withheld matches; a shorter page links on.</summary>
     private const int MaxRefills = 20;
@@ -32,6 +32,8 @@ public sealed class SearchInteraction(
         var (query, linkedIds) = await linked.ExpandAsync(type, request.Url.Query, request.Access, grant, ct);
         if (linkedIds is { Count: 0 }) return Empty(request, type);
         var search = parser.Parse(type, WithScopeConstraints(type, query, grant));
+        if (search.Refusals.Count > 0)
+            throw new FhirException(400, OperationOutcome.IssueType.NotSupported, string.Join(" ", search.Refusals));
         if (search.Problems.Count > 0 && request.StrictHandling)
             throw new FhirException(400, OperationOutcome.IssueType.NotSupported, string.Join(" ", search.Problems));
 
@@ -41,6 +43,8 @@ public sealed class SearchInteraction(
         string? next, previous;
         try
         {
+            // Chains match only through targets the requester may see (before anything is counted or paged).
+            await chains.ApplyAsync(session, search, ct);
             if (session.IsInternal)
             {
                 var page = await store.SearchAsync(search, ct);
@@ -71,20 +75,12 @@ public sealed class SearchInteraction(
         if (search.Summary != SummaryMode.Count)
         {
             var seen = new HashSet<(string, string)>(matches.Select(m => (m.ResourceType, m.ResourceId)));
-            var included = new List<ResourceRecord>();
-            included.AddRange(await store.IncludeAsync(matches, search.Includes, ct));
-            included.AddRange(await store.RevIncludeAsync(matches, search.RevIncludes, ct));
-            foreach (var inc in included)
-            {
-                if (!seen.Add((inc.ResourceType, inc.ResourceId))) continue;
-                // An include is optional: a type the scopes do not allow, or a resource the gate withholds, is left out.
-                if (!session.IsInternal)
-                {
-                    var incGrant = session.ScopeFor(inc.ResourceType, Domain.Access.SmartPermissions.Read);
-                    if (incGrant is null || !incGrant.Unconstrained || !await gate.PermitsAsync(session, inc, incGrant, ct)) continue;
-                }
-                body.Entries.Add(Entry(request.BaseUrl, inc, Bundle.SearchEntryMode.Include));
-            }
+            foreach (var spec in search.Includes)
+                foreach (var inc in await PermittedIncludesAsync(session, seen, (after, limit) => store.IncludeAfterAsync(matches, spec, after, limit, ct), ct))
+                    body.Entries.Add(Entry(request.BaseUrl, inc, Bundle.SearchEntryMode.Include));
+            foreach (var spec in search.RevIncludes)
+                foreach (var inc in await PermittedIncludesAsync(session, seen, (after, limit) => store.RevIncludeAfterAsync(matches, spec, after, limit, ct), ct))
+                    body.Entries.Add(Entry(request.BaseUrl, inc, Bundle.SearchEntryMode.Include));
         }
         if (search.Problems.Count > 0)
         {
@@ -93,6 +89,37 @@ public sealed class SearchInteraction(
             body.Entries.Add(new BundleBodyEntry { Resource = outcome, SearchMode = Bundle.SearchEntryMode.Outcome });
         }
         return new FhirResponse { Bundle = body };
+    }
+
+    /// <summary>
+    /// The includes of one _include/_revinclude the requester may see, at most <see cref="SearchDefaults.MaxCount"/>. The
+    /// cap applies after the gate: capped first, hidden includes could crowd out visible ones and so reveal that they exist.
+    /// An include is optional: a type the scopes do not allow, or a resource the gate withholds, is left out.
+    /// </summary>
+    /// <param name="seen">Resources already in the Bundle (matches, earlier includes): skipped, and added to as includes are taken.</param>
+    private async Task<List<ResourceRecord>> PermittedIncludesAsync(AccessSession session, HashSet<(string, string)> seen,
+        Func<long, int, Task<IReadOnlyList<ResourceRecord>>> fetch, CancellationToken ct)
+    {
+        var permitted = new List<ResourceRecord>();
+        var after = long.MinValue;
+        while (true)
+        {
+            var batch = await fetch(after, SearchDefaults.MaxCount);
+            foreach (var inc in batch)
+            {
+                if (seen.Contains((inc.ResourceType, inc.ResourceId))) continue;
+                if (!session.IsInternal)
+                {
+                    var incGrant = session.ScopeFor(inc.ResourceType, Domain.Access.SmartPermissions.Read);
+                    if (incGrant is null || !incGrant.Unconstrained || !await gate.PermitsAsync(session, inc, incGrant, ct)) continue;
+                }
+                seen.Add((inc.ResourceType, inc.ResourceId));
+                permitted.Add(inc);
+                if (permitted.Count == SearchDefaults.MaxCount) return permitted;
+            }
+            if (batch.Count < SearchDefaults.MaxCount) return permitted;
+            after = batch[^1].Key;
+        }
     }
 
     /// <summary>

@@ -16,6 +16,8 @@ public sealed class WriteInteractions(
     PatchApplier patches,
     ConditionalWriteLocks conditionalLocks,
     ReadInteractions reads,
+    ReferenceTargets referenceTargets,
+    WriteTargets writeTargets,
     IEnumerable<IResourceWriteObserver> observers,
     IEnumerable<IResourceCommitHandler> commitHandlers,
     IOptions<FhirApiOptions> options)
@@ -35,7 +37,7 @@ public sealed class WriteInteractions(
         }
         // A client id on POST is ignored, as R4 requires: the server assigns ids on create.
         var prepared = await preparer.PrepareAsync(resource, ResourcePreparer.NewId(), request.Access, ct);
-        await CheckReferencesAsync(prepared.Resource, ct);
+        await CheckReferencesAsync(prepared.Resource, request.Access, ct);
         var result = (await Write(preparer.ToWrite(prepared, "POST", mustNotExist: true), ct))[0];
         return Respond(request, result);
     }
@@ -45,6 +47,8 @@ public sealed class WriteInteractions(
         var type = request.Url.ResourceType!;
         var resource = RequireBody(request, type);
         string id;
+        // Whether the id is one the client chose (not a conditional match, not assigned here): WriteTargets decides it.
+        var clientChosen = true;
         using var conditionalLock = request.Url.Id is null ? await conditionalLocks.AcquireAsync(type, request.Url.Query, ct) : null;
         if (request.Url.Id is null)
         {
@@ -53,6 +57,7 @@ public sealed class WriteInteractions(
             if (matches.Count > 1)
                 throw FhirException.PreconditionFailed($"The conditional update matched {matches.Count} or more {type} resources; make the criteria specific to one.");
             id = matches.Count == 1 ? matches[0].ResourceId : resource.Id ?? ResourcePreparer.NewId();
+            clientChosen = matches.Count == 0 && resource.Id is not null;
             if (resource.Id is not null && resource.Id != id)
                 throw FhirException.BadRequest($"The body's id '{resource.Id}' is not the id of the resource the criteria matched ('{id}').");
         }
@@ -63,9 +68,10 @@ public sealed class WriteInteractions(
             if (resource.Id != id) throw FhirException.BadRequest($"The body's id '{resource.Id}' does not match the id in the URL ('{id}').");
         }
         if (!ResourcePreparer.IsValidId(id)) throw FhirException.BadRequest($"'{id}' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");
+        if (clientChosen) await writeTargets.EnsureMayPutAsync(request.Access, type, id, ct);
         var expected = ExpectedVersion(request);
         var prepared = await preparer.PrepareAsync(resource, id, request.Access, ct);
-        await CheckReferencesAsync(prepared.Resource, ct);
+        await CheckReferencesAsync(prepared.Resource, request.Access, ct);
         var result = (await Write(preparer.ToWrite(prepared, "PUT", expected), ct))[0];
         return Respond(request, result);
     }
@@ -75,10 +81,11 @@ public sealed class WriteInteractions(
         var type = request.Url.ResourceType!;
         string id = request.Url.Id ?? await SingleMatchAsync(type, request, "patch", ct);
         var current = await store.ReadAsync(type, id, ct);
-        if (current is null) throw FhirException.NotFound($"{type}/{id} does not exist, so it cannot be patched.");
-        // Before the patch touches the stored content: a failing JSON Patch "test" would otherwise reveal values.
-        await EnsureMayChangeAsync(request.Access, current, ct);
-        if (current.IsDeleted) throw FhirException.NotFound($"{type}/{id} does not exist, so it cannot be patched.");
+        if (current is null) throw FhirException.NotFound(CannotPatch(type, id));
+        // Before the patch touches the stored content: a failing JSON Patch "test" would otherwise reveal values. A hidden
+        // resource answers with the same text as a missing one.
+        await EnsureMayChangeAsync(request.Access, current, ct, CannotPatch(type, id));
+        if (current.IsDeleted) throw FhirException.NotFound(CannotPatch(type, id));
         var expected = ExpectedVersion(request);
         if (expected is { } e && e != current.VersionId)
             throw FhirException.PreconditionFailed($"If-Match asked for version {e} of {type}/{id} but the current version is {current.VersionId}.");
@@ -86,7 +93,7 @@ public sealed class WriteInteractions(
         if (patched.TypeName != type || patched.Id != id)
             throw FhirException.Unprocessable("The patch may not change the resource type or id.");
         var prepared = await preparer.PrepareAsync(patched, id, request.Access, ct);
-        await CheckReferencesAsync(prepared.Resource, ct);
+        await CheckReferencesAsync(prepared.Resource, request.Access, ct);
         // Expect the version we patched: a concurrent write in between gives 409 rather than a lost update.
         var result = (await Write(preparer.ToWrite(prepared, "PATCH", expected ?? current.VersionId), ct))[0];
         return Respond(request, result);
@@ -106,25 +113,37 @@ public sealed class WriteInteractions(
             id = matches[0].ResourceId;
         }
         var expected = ExpectedVersion(request);
+        // A resource the requester may not see is, for it, an id that does not exist: nothing is deleted, and the answer
+        // is the one for a free id (a 403 would say the id is taken).
+        if (request.Url.Id is not null && await store.ReadAsync(type, id, ct) is { } current && await writeTargets.IsHiddenAsync(request.Access, current, ct))
+            return expected is { } e ? throw FhirException.PreconditionFailed(VersionConflictException.NoSuchVersion(type, id, e)) : NothingDeleted(request, type, id);
         var result = (await Write(new ResourceWrite
         {
             ResourceType = type, ResourceId = id, Method = "DELETE", ExpectedVersion = expected, RequireOwner = request.Access.Requester?.OrganisationId,
         }, ct))[0];
+        if (result.NoOp) return NothingDeleted(request, type, id);
         return request.PreferReturn == PreferReturn.OperationOutcome
-            ? FhirResponse.Of(OperationOutcomes.Information(result.NoOp ? $"{type}/{id} did not exist or was already deleted." : $"{type}/{id} was deleted (version {result.VersionId})."))
-            : new FhirResponse { Status = 204, VersionId = result.NoOp ? null : result.VersionId, ResourceType = type, ResourceId = id };
+            ? FhirResponse.Of(OperationOutcomes.Information($"{type}/{id} was deleted (version {result.VersionId})."))
+            : new FhirResponse { Status = 204, VersionId = result.VersionId, ResourceType = type, ResourceId = id };
     }
+
+    private static FhirResponse NothingDeleted(FhirRequest request, string type, string id) =>
+        request.PreferReturn == PreferReturn.OperationOutcome
+            ? FhirResponse.Of(OperationOutcomes.Information($"{type}/{id} did not exist or was already deleted."))
+            : new FhirResponse { Status = 204, ResourceType = type, ResourceId = id };
 
     /// <summary>
     /// Only the owning organisation changes a resource. One the requester may not even see answers as a read would
     /// (not found); one it sees but does not own is a 403.
     /// </summary>
-    public async System.Threading.Tasks.Task EnsureMayChangeAsync(AccessSession access, Storage.Model.ResourceRecord current, CancellationToken ct)
+    public async System.Threading.Tasks.Task EnsureMayChangeAsync(AccessSession access, Storage.Model.ResourceRecord current, CancellationToken ct, string? notFoundMessage = null)
     {
         if (access.Requester is not { } requester) return;
-        await reads.EnsureVisibleAsync(access, access.ScopeFor(current.ResourceType, Domain.Access.SmartPermissions.Read), current, ct);
+        await reads.EnsureVisibleAsync(access, access.ScopeFor(current.ResourceType, Domain.Access.SmartPermissions.Read), current, ct, notFoundMessage);
         if (!string.Equals(current.Owner, requester.OrganisationId, StringComparison.Ordinal)) throw NotOwner(current.ResourceType, current.ResourceId);
     }
+
+    public static string CannotPatch(string type, string id) => $"{type}/{id} does not exist, so it cannot be patched.";
 
     public static FhirException NotOwner(string type, string id) =>
         new(403, OperationOutcome.IssueType.Forbidden, $"{type}/{id} belongs to another organisation; only its owner may change it.");
@@ -159,14 +178,17 @@ public sealed class WriteInteractions(
         }
     }
 
-    /// <summary>Every Type/id reference must point at a resource that exists here (no dangling links in a child's record).</summary>
-    private async System.Threading.Tasks.Task CheckReferencesAsync(Resource resource, CancellationToken ct)
+    /// <summary>
+    /// Every Type/id reference must point at a resource that exists here (no dangling links in a child's record) and that
+    /// the writer may see: one it may not see answers exactly as one that does not exist.
+    /// </summary>
+    private async System.Threading.Tasks.Task CheckReferencesAsync(Resource resource, AccessSession access, CancellationToken ct)
     {
         if (!preparer.EnforceReferentialIntegrity) return;
         var refs = preparer.LocalReferences(resource)
             .Where(r => !(r.Type == resource.TypeName && r.Id == resource.Id)).ToList();
         if (refs.Count == 0) return;
-        var exists = await store.ExistAsync(refs.Select(r => (r.Type, r.Id)).ToList(), ct);
+        var exists = await referenceTargets.ExistForAsync(access, refs.Select(r => (r.Type, r.Id)).ToList(), ct);
         var missing = refs.Where((_, i) => !exists[i]).Select(r => r.Text).Distinct().ToList();
         if (missing.Count > 0)
             throw new FhirException(422, OperationOutcome.IssueType.NotFound,

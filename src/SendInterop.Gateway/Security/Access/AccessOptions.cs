@@ -39,7 +39,24 @@ public sealed class AccessOptions
 
     /// <summary>The most matches a filtered search counts through the gate for Bundle.total; beyond it total is omitted.</summary>
     public int MaxGatedTotal { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most target resources one chained criterion may reach among those the requester may see (each is decided by the
+    /// gate and becomes one id of the outer search); beyond it the search is refused with 400, asking for a narrower chain.
+    /// </summary>
+    public int MaxChainTargets { get; set; } = 1_000;
+
+    /// <summary>
+    /// Which ids a client may choose itself when it creates with PUT (update-as-create). <see cref="ClientAssignedIds.Directory"/>
+    /// (default): only for directory data, whose existence is no secret; a PUT to any other id that does not exist for the
+    /// requester, free or taken by a resource it may not see, answers the same 404. <see cref="ClientAssignedIds.Any"/>:
+    /// every type (bulk loads that keep their ids), at the price that a 403 then tells a writer an id is taken.
+    /// </summary>
+    public ClientAssignedIds ClientAssignedIds { get; set; } = ClientAssignedIds.Directory;
 }
+
+/// <summary>Where a client may choose the id of a new resource (update-as-create); see <see cref="AccessOptions.ClientAssignedIds"/>.</summary>
+public enum ClientAssignedIds { Directory, Any }
 
 public sealed class OrganisationOption
 {

@@ -20,6 +20,8 @@ public static class AccessServiceCollectionExtensions
         services.AddSingleton<Fhir.Interactions.IResourceWriteObserver>(sp => sp.GetRequiredService<ChildContextProvider>());
         services.AddHostedService<ChildContextInvalidator>();
         services.AddSingleton<DisclosureGate>();
+        services.AddSingleton<ChainedCriteriaGate>();
+        services.AddSingleton<ReferenceTargets>();
         services.AddSingleton<AccessAuditor>();
         return services;
     }

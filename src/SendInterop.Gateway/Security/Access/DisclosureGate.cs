@@ -59,7 +59,7 @@ public sealed class DisclosureGate(
         {
             var query = set.Select(c => new KeyValuePair<string, string>(c.Parameter, c.Value)).Append(new("_id", id)).ToList();
             var request = parser.Parse(type, query);
-            if (request.Problems.Count > 0) continue; // a constraint we cannot evaluate grants nothing
+            if (request.Problems.Count > 0 || request.Refusals.Count > 0) continue; // a constraint we cannot evaluate grants nothing
             request.Count = 1;
             if ((await store.SearchAsync(request, ct)).Matches.Count > 0) return true;
         }
@@ -102,6 +102,33 @@ public sealed class DisclosureGate(
             if ((await DecideAsync(session, facts, grant, ct, row.Key)).Permitted) n++;
         }
         return n;
+    }
+
+    /// <summary>
+    /// Whether the requester may see the match described by <paramref name="row"/> (no body read), within the constraints
+    /// of <paramref name="grant"/>. Not recorded: used where a resource steers a search without being disclosed (the
+    /// targets of a chained criterion).
+    /// </summary>
+    public async Task<bool> IsPermittedWithinScopeAsync(AccessSession session, AccessRow row, ScopeGrant? grant, CancellationToken ct)
+    {
+        if (session.IsInternal) return true;
+        if (grant is { Unconstrained: false } && !await MatchesScopeConstraintsAsync(row.ResourceType, row.ResourceId, grant, ct)) return false;
+        return (await DecideAsync(session, codec.Decode(row.ResourceType, row.ResourceId, row.Access), grant, ct, row.Key)).Permitted;
+    }
+
+    /// <summary>
+    /// Whether the requester may learn that this stored resource exists (referential integrity on its writes): when the
+    /// gate would let it read the resource, whatever its scopes, or when a Tier 1 agreement joins its organisation and the
+    /// owner for the request's purpose. Partners in one agreement write about each other's children (advice about the
+    /// LA's child, a plan naming the school), so between them the existence of a referenced id is no secret; to anyone
+    /// else a hidden resource does not exist. Not recorded: nothing of the resource is disclosed.
+    /// </summary>
+    public async Task<bool> MayKnowExistsAsync(AccessSession session, AccessRow row, CancellationToken ct)
+    {
+        if (session.IsInternal) return true;
+        var facts = codec.Decode(row.ResourceType, row.ResourceId, row.Access);
+        if (_agreements.Tier1Covers(session.Requester!.OrganisationId, facts.OwnerOrganisation, session.Requester.Purpose)) return true;
+        return (await DecideAsync(session, facts, grant: null, ct, row.Key)).Permitted;
     }
 
     /// <summary>A scope refusal of one resource (patient context or constraint not met).</summary>

@@ -56,10 +56,14 @@ public sealed class BolaTests(ConsentGateway gateway)
         var plan = await _a.CreateWithBody("CarePlan", planJson.ToJsonString());
         var deleted = await _a.Create("Observation", ConsentJson.Observation(patient.Id, text: marker));
         Assert.Equal(HttpStatusCode.NoContent, (await _a.DeleteAsync($"Observation/{deleted}")).StatusCode);
-        // B's own Observation pointing at A's Patient and Observation (referential integrity only says they exist).
+        // B's own Observation pointing at A's Patient and Observation, written during a break-glass window of another B
+        // client (references must point at resources the writer may see; _b itself never has break-glass).
         var bs = JsonNode.Parse(ConsentJson.Observation(patient.Id, code: "b-own"))!.AsObject();
         bs["hasMember"] = new JsonArray { Ref($"Observation/{observation.Id}") };
-        var bsObservation = await _b.Create("Observation", bs.ToJsonString());
+        var seeded = await gateway.As(Outsider, clientId: "bola-b-break-glass")
+            .SendAs(HttpMethod.Post, "Observation", PurposesOfUse.Safeguarding, "bola seed", Body(bs.ToJsonString()));
+        Assert.True(seeded.Status == HttpStatusCode.Created, $"B's break-glass seed gave {seeded}");
+        var bsObservation = seeded.Json["id"]!.GetValue<string>();
         return new AData(marker, nhs, obsIdentifier, planIdentifier,
             new Stored("Patient", patient.Id, patient.Body), new Stored("Observation", observation.Id, observation.Body),
             new Stored("CarePlan", plan.Id, plan.Body), deleted, bsObservation, since);
@@ -299,14 +303,22 @@ public sealed class BolaTests(ConsentGateway gateway)
     }
 
     [Fact]
-    public async Task Delete_of_As_resources_is_refused()
+    public async Task Delete_of_As_resources_deletes_nothing_and_answers_as_for_a_free_id()
     {
         var a = await SeedAsync();
         foreach (var s in a.All)
         {
-            AssertRefusedWrite(a, await _b.SendAs(HttpMethod.Delete, s.Path), $"DELETE {s.Path}");
-            AssertRefusedWrite(a, await _b.SendAs(HttpMethod.Delete, s.Path, tweak: m => m.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\"", true))),
-                $"DELETE {s.Path} If-Match");
+            var free = $"{s.Type}/{Guid.NewGuid()}";
+            var hidden = await _b.SendAs(HttpMethod.Delete, s.Path);
+            var missing = await _b.SendAs(HttpMethod.Delete, free);
+            Assert.True(hidden.Status == HttpStatusCode.NoContent, $"DELETE {s.Path} gave {hidden}");
+            Assert.Equal(missing.Status, hidden.Status);
+            AssertNoAData(a, hidden, $"DELETE {s.Path}");
+            var withIfMatch = await _b.SendAs(HttpMethod.Delete, s.Path, tweak: m => m.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\"", true)));
+            var missingWithIfMatch = await _b.SendAs(HttpMethod.Delete, free, tweak: m => m.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\"", true)));
+            Assert.Equal(HttpStatusCode.PreconditionFailed, withIfMatch.Status);
+            Assert.Equal(missingWithIfMatch.Body.Replace(free, "{id}"), withIfMatch.Body.Replace(s.Path, "{id}"));
+            AssertNoAData(a, withIfMatch, $"DELETE {s.Path} If-Match");
         }
         await AssertAUnchangedAsync(a);
     }
@@ -345,7 +357,7 @@ public sealed class BolaTests(ConsentGateway gateway)
         Assert.NotEqual(patient.Id, bPatientId);
         AssertNoAData(a, created, "conditional create");
         var createdObs = await _b.SendAs(HttpMethod.Post, "Observation",
-            content: Body(ConsentJson.Observation(patient.Id, identifier: obsIdentifier, code: "b-copy")), tweak: m => m.Headers.Add("If-None-Exist", byObsId));
+            content: Body(ConsentJson.Observation(bPatientId, identifier: obsIdentifier, code: "b-copy")), tweak: m => m.Headers.Add("If-None-Exist", byObsId));
         Assert.True(createdObs.Status == HttpStatusCode.Created, $"conditional create gave {createdObs}");
         Assert.NotEqual(observation.Id, createdObs.Json["id"]!.GetValue<string>());
 
@@ -383,14 +395,24 @@ public sealed class BolaTests(ConsentGateway gateway)
         };
         var r = await _b.SendAs(HttpMethod.Post, "", content: Body(batch.ToJsonString()));
         Assert.True(r.Status == HttpStatusCode.OK, $"batch gave {r}");
-        AssertNoAData(a, r, "batch");
+        // The DELETE entries answer as for a free id, whose fullUrl echoes the URL B sent: that is B's input, not A's data.
+        var echoed = r.Json.AsObject();
+        foreach (var i in new[] { 4, 5 })
+        {
+            var fullUrl = echoed["entry"]![i]!["fullUrl"];
+            Assert.True(fullUrl is null || fullUrl.GetValue<string>().EndsWith(batch["entry"]![i]!["request"]!["url"]!.GetValue<string>(), StringComparison.Ordinal));
+            echoed["entry"]![i]!.AsObject().Remove("fullUrl");
+        }
+        AssertNoAData(a, r with { Body = echoed.ToJsonString() }, "batch");
         var entries = r.Json["entry"]!.AsArray();
         string Status(int i) => entries[i]!["response"]!["status"]!.GetValue<string>();
         Assert.StartsWith("404", Status(0));
         Assert.StartsWith("200", Status(1));
         Assert.Equal(0, entries[1]!["resource"]!["total"]!.GetValue<int>());
         Assert.StartsWith("404", Status(2));
-        for (var i = 3; i < 6; i++) Assert.True(Status(i).StartsWith("403") || Status(i).StartsWith("404"), $"entry {i}: {Status(i)}");
+        Assert.True(Status(3).StartsWith("403") || Status(3).StartsWith("404"), $"entry 3: {Status(3)}");
+        // A DELETE of a resource B may not see deletes nothing and answers as for a free id.
+        for (var i = 4; i < 6; i++) Assert.True(Status(i).StartsWith("204"), $"entry {i}: {Status(i)}");
         await AssertAUnchangedAsync(a);
     }
 
@@ -409,7 +431,6 @@ public sealed class BolaTests(ConsentGateway gateway)
         {
             new JsonArray { Entry("PUT", a.Patient.Path, JsonNode.Parse(WithId(BsBody(a, a.Patient), a.Patient.Id))) },
             new JsonArray { Entry("PATCH", a.Observation.Path, patch.DeepClone()) },
-            new JsonArray { Entry("DELETE", a.Plan.Path) },
             new JsonArray
             {
                 Entry("POST", "Observation", JsonNode.Parse(ConsentJson.Observation(a.Patient.Id, identifier: bsMarker))),
@@ -433,7 +454,8 @@ public sealed class BolaTests(ConsentGateway gateway)
     public async Task A_client_cannot_plant_data_in_another_organisations_name_or_as_directory_data()
     {
         var a = await SeedAsync();
-        var planted = JsonNode.Parse(ConsentJson.Observation(a.Patient.Id, code: "planted"))!.AsObject();
+        var bsPatient = await _b.Create("Patient", Build.Patient(family: "Planter", birthDate: Child12()));
+        var planted = JsonNode.Parse(ConsentJson.Observation(bsPatient, code: "planted"))!.AsObject();
         planted["meta"] = new JsonObject
         {
             ["tag"] = new JsonArray
@@ -443,9 +465,10 @@ public sealed class BolaTests(ConsentGateway gateway)
             },
         };
         var viaPost = await _b.Create("Observation", planted.ToJsonString());
-        var viaPutId = Guid.NewGuid().ToString();
+        // Through an update of B's own Observation (Observations get server ids, so PUT cannot create one).
+        var viaPutId = await _b.Create("Observation", ConsentJson.Observation(bsPatient, code: "to-be-planted"));
         var put = await _b.SendAs(HttpMethod.Put, $"Observation/{viaPutId}", content: Body(WithId(planted.ToJsonString(), viaPutId)));
-        Assert.True(put.Status == HttpStatusCode.Created, $"update-as-create gave {put}");
+        Assert.True(put.Status == HttpStatusCode.OK, $"update gave {put}");
 
         foreach (var id in new[] { viaPost, viaPutId })
         {

@@ -342,7 +342,12 @@ public sealed class WorkedCasesHttpTests(ConsentGateway gateway)
         // The parent permits everything to the LA and the trust: still no Tier 1 agreement with the owner.
         await _la.Create("Consent", ConsentJson.Consent(child, $"RelatedPerson/{parent}", "permit", actors: [La, CommunityTrust]));
         var outsider = gateway.As(Outsider);
-        var theirs = await outsider.Create("Observation", ConsentJson.Observation(child, code: "outsider-finding"));
+        // Outside every agreement the LA's child does not exist for the outsider: it writes about it during a break-glass
+        // window of another of its clients (a reference must point at something the writer may know of).
+        var written = await gateway.As(Outsider, clientId: "case09-break-glass")
+            .SendAs(HttpMethod.Post, "Observation", PurposesOfUse.Safeguarding, "case 9 referral", FhirHttp.Body(ConsentJson.Observation(child, code: "outsider-finding")));
+        Assert.True(written.Status == System.Net.HttpStatusCode.Created, $"{written}");
+        var theirs = written.Json["id"]!.GetValue<string>();
         var camhsObservation = await _camhs.Create("Observation", ConsentJson.Observation(child, code: "camhs-finding"));
 
         await outsider.AssertReadableAsync("Observation", theirs, DirectCare);
