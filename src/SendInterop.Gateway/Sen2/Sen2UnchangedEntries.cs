@@ -8,7 +8,7 @@ namespace SendInterop.Gateway.Sen2;
 
 /// <summary>
 /// What is left of a person's transaction once each entry's conditional look-up has been done, once: the entries that
-/// change something and the child's stored Patient when there is one (the record then
+/// change something, pinned to what the look-up found, and the child's stored Patient when there is one (the record then
 /// reconciles its earlier resources, <see cref="Sen2StaleRecords"/>). <see cref="Transaction"/> is null when nothing changes.
 /// </summary>
 public sealed record Sen2Changes(Bundle? Transaction, ResourceRecord? Child);
@@ -22,8 +22,12 @@ public sealed record Sen2Changes(Bundle? Transaction, ResourceRecord? Child);
 /// </summary>
 /// <remarks>
 /// The look-ups go through <see cref="ConditionalResolver"/> as the caller: they see what the transaction would see, and their
-/// gate decisions are audited with the request. The transaction resolves every entry again itself, so a change made
-/// between this check and the commit is caught there, not lost.
+/// gate decisions are audited with the request. They are not repeated by the transaction: an entry whose look-up found one
+/// resource becomes a plain update of that id expecting the version looked at (If-Match), so a change made in between fails
+/// the record's transaction (409/412) instead of being overwritten; an SEN2-keyed entry that found none becomes a plain
+/// create. The keys are this LA's and an LA's imports run one at a time (<see cref="Sen2ImportLocks"/>), so nothing else
+/// creates them in between. The Patient keeps its If-None-Exist: another system may create the child meanwhile, and a
+/// duplicate child is worth one more look-up to avoid. An ambiguous look-up is left conditional for the transaction to refuse.
 /// </remarks>
 public sealed class Sen2UnchangedEntries(ConditionalResolver resolver, FhirSerialization serialization)
 {
@@ -34,6 +38,7 @@ public sealed class Sen2UnchangedEntries(ConditionalResolver resolver, FhirSeria
         var entries = transaction.Entry.Select(e => (FullUrl: e.FullUrl!, Resource: e.Resource!, Request: e.Request!)).ToList();
 
         var stored = new Dictionary<string, ResourceRecord>(StringComparer.Ordinal);
+        var notFound = new HashSet<string>(StringComparer.Ordinal);
         ResourceRecord? child = null;
         foreach (var (fullUrl, resource, request) in entries)
         {
@@ -41,6 +46,7 @@ public sealed class Sen2UnchangedEntries(ConditionalResolver resolver, FhirSeria
             var query = request.Method == Bundle.HTTPVerb.POST ? request.IfNoneExist : QueryOf(request.Url!);
             if (string.IsNullOrEmpty(query)) continue;
             var matches = await resolver.ResolveAsync(type, query, access, ct);
+            if (matches.Count == 0) notFound.Add(fullUrl);
             if (matches.Count != 1) continue; // ambiguous: the transaction refuses it
             if (resource is Patient && !matches[0].IsDeleted) child = matches[0];
             stored[fullUrl] = matches[0];
@@ -63,10 +69,31 @@ public sealed class Sen2UnchangedEntries(ConditionalResolver resolver, FhirSeria
         foreach (var entry in transaction.Entry.Where(e => !unchanged.Contains(e.FullUrl!)))
         {
             Rewrite(entry.Resource!, dropped);
+            if (entry.Request!.Method == Bundle.HTTPVerb.PUT) Pin(entry, stored.GetValueOrDefault(entry.FullUrl!), notFound.Contains(entry.FullUrl!));
             trimmed.Entry.Add(entry);
         }
 
         return new Sen2Changes(trimmed, child);
+    }
+
+    /// <summary>A conditional update whose look-up is done: an update of the id found (its version expected), else a create.</summary>
+    private static void Pin(Bundle.EntryComponent entry, ResourceRecord? match, bool notFound)
+    {
+        var type = entry.Resource!.TypeName;
+        if (match is not null)
+        {
+            // A deleted match is brought back under its own id (its history continues), as the conditional update did.
+            entry.Request = new Bundle.RequestComponent
+            {
+                Method = Bundle.HTTPVerb.PUT, Url = $"{type}/{match.ResourceId}",
+                IfMatch = match.IsDeleted ? null : $"W/\"{match.VersionId}\"",
+            };
+            entry.Resource!.Id = match.ResourceId;
+        }
+        else if (notFound)
+        {
+            entry.Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = type };
+        }
     }
 
     private bool SameContent(Resource incoming, Resource current, Dictionary<string, string> references)
