@@ -1,10 +1,12 @@
 using Hl7.Fhir.Model;
 using SendInterop.Domain.Identifiers;
 using SendInterop.Domain.Sen2;
-using SendInterop.Gateway.Fhir.Errors;
+using System.Runtime.CompilerServices;
+using SendInterop.Domain.Search;
 using SendInterop.Gateway.Fhir.Http;
-using SendInterop.Gateway.Fhir.Interactions;
 using SendInterop.Gateway.Security.Access;
+using SendInterop.Storage.Model;
+using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Sen2;
 
@@ -22,11 +24,15 @@ namespace SendInterop.Gateway.Sen2;
 /// Only what the import itself made is touched: a resource of one of the import's types that names the child as subject,
 /// carries a <see cref="Sen2FhirUrls.RecordIdentifier"/> of this LA for one of the child's identifiers (the person tokens of
 /// the file's and the stored Patient's UPN, ULN and LA child id), and is owned by the importing organisation. Another
-/// system's records of the child carry no such key (or another owner) and stay. The look-ups go through
-/// <see cref="ConditionalResolver"/> as the caller, like the entries' own.
+/// system's records of the child carry no such key (or another owner) and stay. The look-up reads the index directly, one
+/// indexed search per type by the child's reference, paged to the end: the candidates are the importer's own resources,
+/// which the transaction may delete whatever the consent gate would show (a delete is decided by ownership), so there is
+/// no disclosure decision to make, and a resolver's match limit must not make a stale resource survive.
 /// </remarks>
-public sealed class Sen2StaleRecords(ConditionalResolver resolver, FhirSerialization serialization)
+public sealed class Sen2StaleRecords(IResourceStore store, SearchRequestParser parser, FhirSerialization serialization)
 {
+    private const int PageSize = 200;
+
     /// <summary>The types the import keys with a record identifier (the Patient is never deleted: other systems share it).</summary>
     public static readonly string[] KeyedTypes = ["ServiceRequest", "CarePlan", "Condition", "Encounter"];
 
@@ -38,7 +44,7 @@ public sealed class Sen2StaleRecords(ConditionalResolver resolver, FhirSerializa
     /// <param name="child">The stored Patient the record's entries refer to (its current version).</param>
     /// <param name="transaction">The record's full mapped transaction (unchanged entries included): what is still current.</param>
     public async Task<IReadOnlyList<Bundle.EntryComponent>> FindAsync(
-        Storage.Model.ResourceRecord child, Bundle transaction, LaCode la, AccessSession access, CancellationToken ct)
+        ResourceRecord child, Bundle transaction, LaCode la, AccessSession access, CancellationToken ct)
     {
         var current = new HashSet<string>(StringComparer.Ordinal);
         var identifiers = new List<Identifier>();
@@ -54,14 +60,8 @@ public sealed class Sen2StaleRecords(ConditionalResolver resolver, FhirSerializa
         var storedTokensAdded = false;
         foreach (var type in KeyedTypes)
         {
-            var matches = await resolver.ResolveAsync(type,
-                [new("subject", "Patient/" + child.ResourceId), new("identifier", Sen2FhirUrls.RecordIdentifier + "|")], access, ct);
-            // More than a look-up returns is no child's real SEN2 history; refuse the record rather than clean it half-way.
-            if (matches.Count >= ConditionalResolver.MaxMatches)
-                throw FhirException.Unprocessable($"The child has {matches.Count} or more SEN2-keyed {type} resources; too many to reconcile with a re-import.");
-            foreach (var match in matches)
+            await foreach (var match in OwnedByAsync(type, child.ResourceId, owner, ct))
             {
-                if (match.IsDeleted || owner is null || !string.Equals(match.Owner, owner, StringComparison.Ordinal)) continue;
                 var key = Sen2RecordKey.ValueOf(serialization.ParseStored(match.Json));
                 if (key is null || current.Contains(key) || Sen2RecordKey.LaOf(key) != la.Value) continue;
                 var token = Sen2RecordKey.PersonTokenOf(key);
@@ -84,6 +84,27 @@ public sealed class Sen2StaleRecords(ConditionalResolver resolver, FhirSerializa
         }
 
         return stale;
+    }
+
+    /// <summary>The current resources of one type about the child that <paramref name="owner"/> owns.</summary>
+    private async IAsyncEnumerable<ResourceRecord> OwnedByAsync(string type, string patientId, string? owner,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (owner is null) yield break;
+        // By the child's reference alone (a selective index); the key is checked on the few resources this returns. A
+        // system-only identifier criterion would match every SEN2 resource of the store.
+        var request = parser.Parse(type, [new("subject", "Patient/" + patientId)]);
+        if (request.Problems.Count > 0) throw new InvalidOperationException($"SEN2 stale look-up of {type}: " + string.Join(" ", request.Problems));
+        request.Count = PageSize;
+        request.SkipTotal = true;
+        while (true)
+        {
+            var page = await store.SearchAsync(request, ct);
+            foreach (var match in page.Matches)
+                if (!match.IsDeleted && string.Equals(match.Owner, owner, StringComparison.Ordinal)) yield return match;
+            if (page.NextCursor is null || page.Matches.Count == 0) yield break;
+            request.Cursor = page.NextCursor;
+        }
     }
 
     private static HashSet<string> Tokens(IEnumerable<Identifier> identifiers) =>

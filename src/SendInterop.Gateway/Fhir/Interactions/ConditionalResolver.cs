@@ -15,9 +15,8 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// </summary>
 public sealed class ConditionalResolver(SearchRequestParser parser, IResourceStore store, DisclosureGate gate)
 {
-    /// <summary>Matches fetched before the gate filters them, so hidden ones cannot crowd out a visible second match; a caller
-    /// that needs every match treats this many as "possibly more".</summary>
-    public const int MaxMatches = 50;
+    /// <summary>Matches fetched before the gate filters them, so hidden ones cannot crowd out a visible second match.</summary>
+    private const int GatedFetch = 50;
 
     public async Task<IReadOnlyList<ResourceRecord>> ResolveAsync(string type, string query, AccessSession access, CancellationToken ct) =>
         await ResolveAsync(type, FhirUrl.ParseQuery(query.TrimStart('?')), access, ct);
@@ -31,7 +30,7 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
             throw FhirException.BadRequest("A conditional interaction needs at least one search criterion (e.g. identifier=system|value).");
         // Only the criteria count: result parameters (_summary=count, a paging cursor, _sort) must not make a match
         // disappear, or a conditional create would duplicate and a conditional update would fork a record.
-        request.Count = access.IsInternal ? 2 : MaxMatches;
+        request.Count = access.IsInternal ? 2 : GatedFetch;
         request.Summary = SummaryMode.None;
         request.Cursor = null;
         request.Sort.Clear();
