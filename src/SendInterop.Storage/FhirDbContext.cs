@@ -23,6 +23,7 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Indicators.OutcomeRowEntity> IndicatorOutcomes => Set<Indicators.OutcomeRowEntity>();
     public DbSet<Indicators.WaitRowEntity> IndicatorWaits => Set<Indicators.WaitRowEntity>();
     public DbSet<Indicators.ProjectionStateEntity> IndicatorState => Set<Indicators.ProjectionStateEntity>();
+    public DbSet<Scheduling.ScheduledRunRow> ScheduledRuns => Set<Scheduling.ScheduledRunRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -123,6 +124,16 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
 
         // The indicator projection (issue #5): flat rows the indicator SQL groups over.
         Indicators.IndicatorProjectionModel.Configure(b);
+
+        // Scheduled jobs' last completed day (the statutory sweep), so a restart does not repeat today's run.
+        b.Entity<Scheduling.ScheduledRunRow>(e =>
+        {
+            e.ToTable("scheduled_runs");
+            e.HasKey(r => r.Name);
+            e.Property(r => r.Name).HasMaxLength(64).HasColumnName("name");
+            e.Property(r => r.LastDay).HasColumnName("last_day");
+            e.Property(r => r.CompletedAt).HasColumnName("completed_at");
+        });
     }
 
     /// <summary>The partial-index predicate for "current version"; quoting differs by provider.</summary>

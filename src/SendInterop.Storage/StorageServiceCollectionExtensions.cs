@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<StorageInitializer>();
         services.AddSingleton<Identity.MasterIndexStore>();
         services.AddSingleton<Indicators.IndicatorProjectionStore>();
+        services.AddSingleton<Scheduling.ScheduledRunStore>();
         services.AddSingleton<Indicators.ChildRecordSource>();
         services.AddSingleton<Indicators.SqlIndicatorEvaluator>();
         return services;

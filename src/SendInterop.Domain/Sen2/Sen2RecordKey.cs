@@ -18,8 +18,7 @@ public sealed class Sen2RecordKey
     {
         La = la;
         PatientIdentifiers = patientIdentifiers;
-        var main = patientIdentifiers[0];
-        PersonToken = Hash($"{main.System}|{main.Value}")[..16];
+        PersonToken = PersonTokenFor(patientIdentifiers[0]);
     }
 
     /// <summary>The LA whose return the records come from: its records are kept apart from another LA's.</summary>
@@ -73,6 +72,39 @@ public sealed class Sen2RecordKey
     /// <summary>The <c>ifNoneExist</c> search that finds the child by any of its identifiers (comma = OR).</summary>
     public string PatientSearch() =>
         "identifier=" + string.Join(',', PatientIdentifiers.Select(i => $"{Uri.EscapeDataString(i.System ?? "")}|{Uri.EscapeDataString(i.Value ?? "")}"));
+
+    /// <summary>The person token a record key would have if <paramref name="identifier"/> were the child's main identifier.</summary>
+    public static string PersonTokenFor(Identifier identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        return Hash($"{identifier.System}|{identifier.Value}")[..16];
+    }
+
+    /// <summary>The LA code part of a record key (<c>{LA}/...</c>).</summary>
+    public static string LaOf(string recordKey) => Part(recordKey, 0);
+
+    /// <summary>The person token part of a record key (<c>{LA}/{token}/...</c>).</summary>
+    public static string PersonTokenOf(string recordKey) => Part(recordKey, 1);
+
+    /// <summary>The SEN2 record key a resource carries, if any (the value of its <see cref="Sen2FhirUrls.RecordIdentifier"/>).</summary>
+    public static string? ValueOf(Resource? resource)
+    {
+        var identifiers = resource switch
+        {
+            ServiceRequest r => r.Identifier,
+            CarePlan r => r.Identifier,
+            Condition r => r.Identifier,
+            Encounter r => r.Identifier,
+            _ => null,
+        };
+        return identifiers?.FirstOrDefault(i => i.System == Sen2FhirUrls.RecordIdentifier)?.Value;
+    }
+
+    private static string Part(string recordKey, int index)
+    {
+        var parts = recordKey.Split('/');
+        return parts.Length > index ? parts[index] : "";
+    }
 
     /// <summary>A name-based urn:uuid, so mapping the same record twice gives the same Bundle.</summary>
     public static string FullUrl(string name)

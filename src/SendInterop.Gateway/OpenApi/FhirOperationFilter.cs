@@ -170,11 +170,13 @@ internal sealed class FhirOperationFilter : IOperationFilter
             + "the token's organisation (la-NNN; others 403) and must be the file's LEA (422). Each valid Person becomes its own "
             + "transaction through the same path as POST /fhir (validation, ownership, identity linking), so a bad record imports "
             + "nothing of itself; records with errors are reported and skipped. Importing the same file again changes nothing "
-            + "(status unchanged). Needs create and update on Patient, ServiceRequest, CarePlan, Condition and Encounter "
-            + "(system/*.cu). A file that fails as a whole (not XML, truncated, DTD, wrong root or header) answers 400/413/422 "
+            + "(status unchanged); an edited file replaces each of its persons' records, deleting (history kept) what an earlier "
+            + "import made for that person and the record no longer has. Needs create and update on Patient, ServiceRequest, "
+            + "CarePlan, Condition and Encounter (system/*.cu), and delete on the last four for a record that removes something "
+            + "(without it that record is rejected, 403, and nothing of it changes). A file that fails as a whole (not XML, truncated, DTD, wrong root or header) answers 400/413/422 "
             + "with an OperationOutcome naming the problem and the records imported before it. Audited.",
             [Parameters.Format], Body.Sen2Return,
-            [new(200, "Parameters: la, collection-year, reference-date, counts, and one record part per Person (index, line, status imported/unchanged/rejected, created/updated references, error parts with path, line, column, rule, message).", Returns.Resource, null)],
+            [new(200, "Parameters: la, collection-year, reference-date, counts, and one record part per Person (index, line, status imported/unchanged/rejected, created/updated/deleted references, error parts with path, line, column, rule, message).", Returns.Resource, null)],
             [400, 403, 409, 413, 415, 422]),
         ["sen2-export"] = new(
             "Exports the caller's local authority's SEN2 person-level return from the record as application/xml, ready for DfE "

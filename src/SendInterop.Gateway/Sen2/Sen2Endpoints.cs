@@ -23,6 +23,7 @@ public static class Sen2Endpoints
         services.Configure<Sen2Options>(builder.Configuration.GetSection("Sen2"));
         services.AddSingleton<Sen2LaChildIds>();
         services.AddSingleton<Sen2UnchangedEntries>();
+        services.AddSingleton<Sen2StaleRecords>();
         services.AddSingleton<Sen2RecordImporter>();
         services.AddSingleton<Sen2ImportLocks>();
         services.AddSingleton<Sen2ImportOperation>();

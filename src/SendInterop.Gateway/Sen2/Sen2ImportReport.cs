@@ -107,7 +107,7 @@ public sealed record Sen2ImportReport(Sen2Header? Header, IReadOnlyList<Sen2Reco
         part.Part.Add(new() { Name = "line", Value = new Integer(record.Line) });
         part.Part.Add(new() { Name = "status", Value = new Code(Status(record.Status)) });
         foreach (var written in record.Written)
-            part.Part.Add(new() { Name = written.Created ? "created" : "updated", Value = new ResourceReference(written.VersionedReference) });
+            part.Part.Add(new() { Name = written.Deleted ? "deleted" : written.Created ? "created" : "updated", Value = new ResourceReference(written.VersionedReference) });
         foreach (var problem in record.Problems)
         {
             var error = new Parameters.ParameterComponent { Name = "error" };

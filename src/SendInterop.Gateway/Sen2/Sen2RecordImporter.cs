@@ -20,6 +20,7 @@ public sealed partial class Sen2RecordImporter(
     IServiceProvider services,
     Sen2LaChildIds laChildIds,
     Sen2UnchangedEntries unchangedEntries,
+    Sen2StaleRecords staleRecords,
     IAuditSink audit,
     TimeProvider clock)
 {
@@ -41,8 +42,12 @@ public sealed partial class Sen2RecordImporter(
             if (!Sen2ToFhirMapper.TryMap(person, la, laChildId, out var transaction, out var problem))
                 return Rejected(record, [Problem(record, Sen2RecordProblem.AmbiguousIdentity, problem)]);
 
-            var changes = await unchangedEntries.TrimAsync(transaction, access, ct);
-            if (changes is null) return new Sen2RecordResult(record.Index, record.Line, Sen2RecordStatus.Unchanged, [], []);
+            var trimmed = await unchangedEntries.TrimAsync(transaction, access, ct);
+            var changes = trimmed.Transaction ?? new Bundle { Type = Bundle.BundleType.Transaction };
+            // What an earlier import made for this child and the record no longer has goes in the same transaction: the
+            // record is replaced as a whole or not at all.
+            if (trimmed.Child is { } child) changes.Entry.AddRange(await staleRecords.FindAsync(child, transaction, la, access, ct));
+            if (changes.Entry.Count == 0) return new Sen2RecordResult(record.Index, record.Line, Sen2RecordStatus.Unchanged, [], []);
 
             // The dispatcher is resolved per call: it depends (through the Bundle processor) on services that depend on it.
             var dispatcher = services.GetRequiredService<FhirInteractions>();
@@ -66,6 +71,14 @@ public sealed partial class Sen2RecordImporter(
         var written = new List<Sen2WrittenResource>();
         foreach (var entry in response.Bundle?.Entries ?? [])
         {
+            // A deletion has no Location: its fullUrl names the resource, its ETag the deletion's version.
+            if (entry.ResponseStatus == "204" && entry.FullUrl?.Split('/') is { Length: >= 2 } named
+                && entry.ResponseEtag is { } etag && int.TryParse(etag.Replace("W/", "", StringComparison.Ordinal).Trim('"'), out var deletedVersion))
+            {
+                written.Add(new Sen2WrittenResource(named[^2], named[^1], deletedVersion, Created: false, Deleted: true));
+                continue;
+            }
+
             // A Location names Type/id/_history/version; a conditional create that matched has none (nothing was written).
             if (entry.ResponseLocation is not { } location || entry.ResponseStatus is not ("200" or "201")) continue;
             var parts = location.Split('/');
@@ -85,7 +98,7 @@ public sealed partial class Sen2RecordImporter(
     {
         if (written.Count == 0 || access.Requester is not { } r) return System.Threading.Tasks.Task.CompletedTask;
         IReadOnlyList<string> patientIds = childId is null ? [] : [childId];
-        var action = written.All(w => w.Created) ? AuditAction.Create : AuditAction.Update;
+        var action = written.All(w => w.Created) ? AuditAction.Create : written.All(w => w.Deleted) ? AuditAction.Delete : AuditAction.Update;
         return audit.AppendAsync(new AuditRecord(
             clock.GetUtcNow(), action, "sen2-import", AuditDecision.Permit, AuditRule, null,
             r.ClientId, r.OrganisationId, r.Agency, r.Role, r.Purpose,

@@ -5,7 +5,7 @@ namespace SendInterop.Gateway.Sen2;
 /// <summary>What happened to one person record of an imported file.</summary>
 public enum Sen2RecordStatus
 {
-    /// <summary>Its transaction committed: at least one resource was created or updated.</summary>
+    /// <summary>Its transaction committed: at least one resource was created, updated or deleted.</summary>
     Imported,
 
     /// <summary>The record already says exactly this: nothing was written.</summary>
@@ -15,8 +15,9 @@ public enum Sen2RecordStatus
     Rejected,
 }
 
-/// <summary>A resource version an import wrote: <c>Type/id/_history/version</c>, and whether it was new.</summary>
-public sealed record Sen2WrittenResource(string ResourceType, string ResourceId, int VersionId, bool Created)
+/// <summary>A resource version an import wrote: <c>Type/id/_history/version</c>, and whether it was new or a deletion (of a
+/// resource an earlier import made that the record no longer has).</summary>
+public sealed record Sen2WrittenResource(string ResourceType, string ResourceId, int VersionId, bool Created, bool Deleted = false)
 {
     public string VersionedReference => $"{ResourceType}/{ResourceId}/_history/{VersionId}";
 }

@@ -2,8 +2,16 @@ using Hl7.Fhir.Model;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Fhir.Interactions;
 using SendInterop.Gateway.Security.Access;
+using SendInterop.Storage.Model;
 
 namespace SendInterop.Gateway.Sen2;
+
+/// <summary>
+/// What is left of a person's transaction once each entry's conditional look-up has been done, once: the entries that
+/// change something, pinned to what the look-up found, and the child's stored Patient when there is one (the record then
+/// reconciles its earlier resources, <see cref="Sen2StaleRecords"/>). <see cref="Transaction"/> is null when nothing changes.
+/// </summary>
+public sealed record Sen2Changes(Bundle? Transaction, ResourceRecord? Child);
 
 /// <summary>
 /// Takes out of a person's transaction the entries that would change nothing, so importing the same file twice writes
@@ -14,58 +22,85 @@ namespace SendInterop.Gateway.Sen2;
 /// </summary>
 /// <remarks>
 /// The look-ups go through <see cref="ConditionalResolver"/> as the caller: they see what the transaction would see, and their
-/// gate decisions are audited with the request. The transaction resolves every entry again itself, so a change made
-/// between this check and the commit is caught there, not lost.
+/// gate decisions are audited with the request. They are not repeated by the transaction: an entry whose look-up found one
+/// resource becomes a plain update of that id expecting the version looked at (If-Match), so a change made in between fails
+/// the record's transaction (409/412) instead of being overwritten; an SEN2-keyed entry that found none becomes a plain
+/// create. The keys are this LA's and an LA's imports run one at a time (<see cref="Sen2ImportLocks"/>), so nothing else
+/// creates them in between. The Patient keeps its If-None-Exist: another system may create the child meanwhile, and a
+/// duplicate child is worth one more look-up to avoid. An ambiguous look-up is left conditional for the transaction to refuse.
 /// </remarks>
 public sealed class Sen2UnchangedEntries(ConditionalResolver resolver, FhirSerialization serialization)
 {
-    /// <summary>The transaction with unchanged entries removed, or null when every entry is unchanged.</summary>
-    public async Task<Bundle?> TrimAsync(Bundle transaction, AccessSession access, CancellationToken ct)
+    public async Task<Sen2Changes> TrimAsync(Bundle transaction, AccessSession access, CancellationToken ct)
     {
         // The mapper gives every entry a fullUrl, a resource and a request; anything else is left to the transaction.
-        if (transaction.Entry.Any(e => e.FullUrl is null || e.Resource is null || e.Request?.Url is null)) return transaction;
+        if (transaction.Entry.Any(e => e.FullUrl is null || e.Resource is null || e.Request?.Url is null)) return new Sen2Changes(transaction, null);
         var entries = transaction.Entry.Select(e => (FullUrl: e.FullUrl!, Resource: e.Resource!, Request: e.Request!)).ToList();
 
-        var stored = new Dictionary<string, (string Reference, Resource? Current)>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, ResourceRecord>(StringComparer.Ordinal);
+        var notFound = new HashSet<string>(StringComparer.Ordinal);
+        ResourceRecord? child = null;
         foreach (var (fullUrl, resource, request) in entries)
         {
             var type = resource.TypeName;
             var query = request.Method == Bundle.HTTPVerb.POST ? request.IfNoneExist : QueryOf(request.Url!);
             if (string.IsNullOrEmpty(query)) continue;
             var matches = await resolver.ResolveAsync(type, query, access, ct);
-            if (matches.Count != 1 || matches[0].IsDeleted) continue; // new, or ambiguous: the transaction decides
-            var current = request.Method == Bundle.HTTPVerb.PUT ? serialization.ParseStored(matches[0].Json) : null;
-            stored[fullUrl] = ($"{type}/{matches[0].ResourceId}", current);
+            if (matches.Count == 0) notFound.Add(fullUrl);
+            if (matches.Count != 1) continue; // ambiguous: the transaction refuses it
+            if (resource is Patient && !matches[0].IsDeleted) child = matches[0];
+            stored[fullUrl] = matches[0];
         }
 
-        var references = stored.ToDictionary(kv => kv.Key, kv => kv.Value.Reference, StringComparer.Ordinal);
+        var references = stored.Where(kv => !kv.Value.IsDeleted)
+            .ToDictionary(kv => kv.Key, kv => $"{kv.Value.ResourceType}/{kv.Value.ResourceId}", StringComparer.Ordinal);
         var unchanged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (fullUrl, resource, request) in entries)
         {
-            if (!stored.TryGetValue(fullUrl, out var match)) continue;
+            if (!stored.TryGetValue(fullUrl, out var match) || match.IsDeleted) continue;
             // A conditional create that matched writes nothing; an update is unchanged only when its content is.
-            if (request.Method == Bundle.HTTPVerb.POST || (match.Current is { } current && SameContent(resource, current, references))) unchanged.Add(fullUrl);
+            if (request.Method == Bundle.HTTPVerb.POST || SameContent(resource, serialization.ParseStored(match.Json), references)) unchanged.Add(fullUrl);
         }
 
-        if (unchanged.Count == entries.Count) return null;
-        if (unchanged.Count == 0) return transaction;
+        if (unchanged.Count == entries.Count) return new Sen2Changes(null, child);
         var dropped = unchanged.ToDictionary(u => u, u => references[u], StringComparer.Ordinal);
         var trimmed = new Bundle { Type = Bundle.BundleType.Transaction };
+        // The mapped entries are the import's own, made for this one transaction: changed in place rather than copied.
         foreach (var entry in transaction.Entry.Where(e => !unchanged.Contains(e.FullUrl!)))
         {
-            var copy = (Bundle.EntryComponent)entry.DeepCopy();
-            Rewrite(copy.Resource!, dropped);
-            trimmed.Entry.Add(copy);
+            Rewrite(entry.Resource!, dropped);
+            if (entry.Request!.Method == Bundle.HTTPVerb.PUT) Pin(entry, stored.GetValueOrDefault(entry.FullUrl!), notFound.Contains(entry.FullUrl!));
+            trimmed.Entry.Add(entry);
         }
 
-        return trimmed;
+        return new Sen2Changes(trimmed, child);
+    }
+
+    /// <summary>A conditional update whose look-up is done: an update of the id found (its version expected), else a create.</summary>
+    private static void Pin(Bundle.EntryComponent entry, ResourceRecord? match, bool notFound)
+    {
+        var type = entry.Resource!.TypeName;
+        if (match is not null)
+        {
+            // A deleted match is brought back under its own id (its history continues), as the conditional update did.
+            entry.Request = new Bundle.RequestComponent
+            {
+                Method = Bundle.HTTPVerb.PUT, Url = $"{type}/{match.ResourceId}",
+                IfMatch = match.IsDeleted ? null : $"W/\"{match.VersionId}\"",
+            };
+            entry.Resource!.Id = match.ResourceId;
+        }
+        else if (notFound)
+        {
+            entry.Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = type };
+        }
     }
 
     private bool SameContent(Resource incoming, Resource current, Dictionary<string, string> references)
     {
         var candidate = (Resource)incoming.DeepCopy();
         Rewrite(candidate, references);
-        return Normalised(candidate).AsSpan().SequenceEqual(Normalised((Resource)current.DeepCopy()));
+        return Normalised(candidate).AsSpan().SequenceEqual(Normalised(current));
     }
 
     /// <summary>The content the import controls: without id and meta (version, time and owner are the server's).</summary>

@@ -2,6 +2,7 @@ using SendInterop.Domain.Profiles;
 using SendInterop.Domain.Search;
 using SendInterop.Domain.Statutory;
 using SendInterop.Gateway.Security.Access;
+using SendInterop.Storage.Scheduling;
 using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Statutory;
@@ -23,9 +24,29 @@ public sealed partial class StatutorySweep(
     StatutoryTaskWriter writer,
     StatutoryRepairQueue repairs,
     StatutoryCalendar calendar,
+    ScheduledRunStore runs,
     ILogger<StatutorySweep> logger)
 {
     private const int PageSize = 1_000;
+
+    /// <summary>The sweep's name in <see cref="ScheduledRunStore"/>.</summary>
+    public const string RunName = "statutory-sweep";
+
+    /// <summary>
+    /// The start-up sweep: skipped when a sweep already completed today (statutory calendar), as recorded in the database, so
+    /// a restart (a deployment, a crash loop, several replicas starting) does not recompute every open case again. A sweep
+    /// that never completed today runs. Null when skipped.
+    /// </summary>
+    public async Task<StatutorySweepResult?> RunUnlessDoneTodayAsync(CancellationToken ct)
+    {
+        if (await runs.LastDayAsync(RunName, ct) == calendar.Today)
+        {
+            LogSkipped();
+            return null;
+        }
+
+        return await RunAsync(ct);
+    }
 
     public async Task<StatutorySweepResult> RunAsync(CancellationToken ct)
     {
@@ -39,6 +60,8 @@ public sealed partial class StatutorySweep(
         foreach (var q in queued) children.Add(q.PatientId);
 
         var result = await RecomputeAllAsync(children.Order(StringComparer.Ordinal).Select(c => new TouchedChild(c, false)), ct);
+        // Completed (children that failed are queued for repair, not left for the next sweep): today is done.
+        await runs.RecordAsync(RunName, result.AsOf, calendar.Clock.GetUtcNow(), ct);
         LogSwept(result.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), result.Children, result.Tasks.Created,
             result.Tasks.Updated, result.Tasks.Cancelled, result.Failed);
         return result;
@@ -93,6 +116,9 @@ public sealed partial class StatutorySweep(
             request.Cursor = page.NextCursor;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Statutory sweep at start-up skipped: today's sweep already completed")]
+    private partial void LogSkipped();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Statutory sweep as of {AsOf}: {Children} children, Tasks created {Created}, updated {Updated}, cancelled {Cancelled}; {Failed} children failed (queued for repair)")]
     private partial void LogSwept(string asOf, int children, int created, int updated, int cancelled, int failed);

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 namespace SendInterop.Gateway.Statutory;
 
 /// <summary>
-/// Runs the sweep once the host has started (catching up on days the gateway was down), then daily at
+/// Runs the sweep once the host has started (catching up on days the gateway was down; skipped when today's sweep already
+/// completed, <see cref="StatutorySweep.RunUnlessDoneTodayAsync"/>), then daily at
 /// <see cref="StatutoryOptions.SweepTimeOfDay"/> (or every <see cref="StatutoryOptions.SweepInterval"/>), and in between
 /// retries children queued after failed commits every <see cref="StatutoryOptions.RepairInterval"/>. Waits on the
 /// statutory calendar's <see cref="TimeProvider"/>. A failed sweep is logged and tried again at the next tick.
@@ -22,7 +23,7 @@ public sealed partial class StatutorySweepService(
         if (!await StartedAsync(stoppingToken)) return;
         try
         {
-            if (o.SweepAtStartup) await RunSafelyAsync(sweep.RunAsync, stoppingToken);
+            if (o.SweepAtStartup) await RunSafelyAsync(async ct => await sweep.RunUnlessDoneTodayAsync(ct), stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 var clock = calendar.Clock;
@@ -31,9 +32,9 @@ public sealed partial class StatutorySweepService(
                 {
                     var wait = Min(o.RepairInterval > TimeSpan.Zero ? o.RepairInterval : TimeSpan.FromMinutes(1), sweepAt - clock.GetUtcNow());
                     if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, stoppingToken);
-                    if (clock.GetUtcNow() < sweepAt) await RunSafelyAsync(sweep.RepairAsync, stoppingToken);
+                    if (clock.GetUtcNow() < sweepAt) await RunSafelyAsync(async ct => await sweep.RepairAsync(ct), stoppingToken);
                 }
-                await RunSafelyAsync(sweep.RunAsync, stoppingToken);
+                await RunSafelyAsync(async ct => await sweep.RunAsync(ct), stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -53,7 +54,7 @@ public sealed partial class StatutorySweepService(
         return true;
     }
 
-    private async Task RunSafelyAsync(Func<CancellationToken, Task<StatutorySweepResult>> run, CancellationToken ct)
+    private async Task RunSafelyAsync(Func<CancellationToken, Task<StatutorySweepResult?>> run, CancellationToken ct)
     {
         try
         {

@@ -48,8 +48,10 @@ public sealed class StatutoryTaskWriter(
 
     /// <summary>
     /// Several children at once (a bulk import's batch): their locks together, their records read with one search per type
-    /// for all of them, then each child planned and written on its own, so one child's failure leaves the others' Tasks
-    /// written. A child whose write conflicts is read again alone and retried once, as in <see cref="RecomputeAsync"/>.
+    /// for all of them, each child planned on its own, and all their changes written in one store call (one commit instead of
+    /// one per child). If that combined write fails (a conflict with another node, one child's Task refused) nothing of it was
+    /// stored, and each child is then read again and written on its own, as <see cref="RecomputeAsync"/> does, so one
+    /// child's failure leaves the others' Tasks written.
     /// </summary>
     /// <returns>The children that failed, with the error, for the caller to queue for repair.</returns>
     public async Task<IReadOnlyList<(TouchedChild Child, Exception Error)>> RecomputeManyAsync(IReadOnlyList<TouchedChild> children, CancellationToken ct)
@@ -57,19 +59,13 @@ public sealed class StatutoryTaskWriter(
         using var _ = await locks.AcquireManyAsync(children.Select(c => c.PatientId), ct);
         var failed = new List<(TouchedChild, Exception)>();
         var records = await reader.ReadManyAsync(children, ct);
+        var planned = new List<(TouchedChild Child, IReadOnlyList<GatewayWrites.Item> Items)>();
         foreach (var child in children)
         {
             try
             {
-                try
-                {
-                    if (records is null) await RecomputeLockedAsync(child.PatientId, child.OnlyIfTracked, ct);
-                    else await WriteChangesAsync(records[child.PatientId], ct);
-                }
-                catch (FhirException ex) when (ex.Status == 409)
-                {
-                    await RecomputeLockedAsync(child.PatientId, child.OnlyIfTracked, ct);
-                }
+                if (records is null) await RecomputeAloneAsync(child, ct);
+                else if (await ChangesAsync(records[child.PatientId], ct) is { Items.Count: > 0 } changes) planned.Add((child, changes.Items));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -77,7 +73,40 @@ public sealed class StatutoryTaskWriter(
             }
         }
 
+        if (planned.Count == 0) return failed;
+        try
+        {
+            await writes.WriteAsync(Purpose, planned.SelectMany(p => p.Items).ToList(), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            foreach (var (child, _) in planned)
+            {
+                try
+                {
+                    await RecomputeAloneAsync(child, ct);
+                }
+                catch (Exception again) when (again is not OperationCanceledException)
+                {
+                    failed.Add((child, again));
+                }
+            }
+        }
+
         return failed;
+    }
+
+    /// <summary>One child read and written on its own (its lock already held); a conflict is read again and retried once.</summary>
+    private async Task RecomputeAloneAsync(TouchedChild child, CancellationToken ct)
+    {
+        try
+        {
+            await RecomputeLockedAsync(child.PatientId, child.OnlyIfTracked, ct);
+        }
+        catch (FhirException ex) when (ex.Status == 409)
+        {
+            await RecomputeLockedAsync(child.PatientId, child.OnlyIfTracked, ct);
+        }
     }
 
     private async Task<StatutoryTaskOutcome> RecomputeLockedAsync(string patientId, bool onlyIfTracked, CancellationToken ct) =>
@@ -85,18 +114,25 @@ public sealed class StatutoryTaskWriter(
 
     private async Task<StatutoryTaskOutcome> WriteChangesAsync(ChildCaseRecord record, CancellationToken ct)
     {
-        if (record.IsEmpty) return StatutoryTaskOutcome.None;
+        var (outcome, items) = await ChangesAsync(record, ct);
+        if (items.Count > 0) await writes.WriteAsync(Purpose, items, ct);
+        return outcome;
+    }
+
+    /// <summary>What one child's Tasks need, as writes, with their counts.</summary>
+    private async Task<(StatutoryTaskOutcome Outcome, IReadOnlyList<GatewayWrites.Item> Items)> ChangesAsync(ChildCaseRecord record, CancellationToken ct)
+    {
+        if (record.IsEmpty) return (StatutoryTaskOutcome.None, []);
         var planned = await planner.PlanAsync(record, calendar.Today, ct);
         var changes = StatutoryTaskReconciler.Reconcile(planned, record.StatutoryTasks);
-        if (changes.Count == 0) return StatutoryTaskOutcome.None;
+        if (changes.Count == 0) return (StatutoryTaskOutcome.None, []);
 
         var items = new List<GatewayWrites.Item>(changes.Count);
         foreach (var change in changes) items.Add(await ToWriteAsync(change, ct));
-        await writes.WriteAsync(Purpose, items, ct);
-        return new StatutoryTaskOutcome(
+        return (new StatutoryTaskOutcome(
             changes.Count(c => c.Kind == TaskChangeKind.Create),
             changes.Count(c => c.Kind == TaskChangeKind.Update),
-            changes.Count(c => c.Kind == TaskChangeKind.Cancel));
+            changes.Count(c => c.Kind == TaskChangeKind.Cancel)), items);
     }
 
     /// <summary>

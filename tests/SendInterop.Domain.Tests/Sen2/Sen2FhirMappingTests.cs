@@ -22,6 +22,22 @@ public class Sen2FhirMappingTests
     private static T Single<T>(Bundle bundle) where T : Resource => Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<T>());
 
     [Fact]
+    public void Every_keyed_resource_names_its_la_and_a_person_token_of_one_of_the_childs_identifiers()
+    {
+        var bundle = Map(Person(HistoricalPlanAndNewRequest));
+        var patient = Single<Patient>(bundle);
+        var tokens = patient.Identifier.Select(Sen2RecordKey.PersonTokenFor).ToList();
+        var keys = bundle.Entry.Select(e => Sen2RecordKey.ValueOf(e.Resource)).OfType<string>().ToList();
+
+        Assert.Equal(bundle.Entry.Count - 1, keys.Count); // every entry but the Patient
+        Assert.All(keys, k => Assert.Equal("926", Sen2RecordKey.LaOf(k)));
+        // Keyed by the main identifier (the UPN); the ULN's token is another, so a child keyed by its ULN last year is still found.
+        Assert.All(keys, k => Assert.Equal(tokens[0], Sen2RecordKey.PersonTokenOf(k)));
+        Assert.NotEqual(tokens[0], tokens[1]);
+        Assert.Null(Sen2RecordKey.ValueOf(patient));
+    }
+
+    [Fact]
     public void Patient_carries_the_sen2_identifiers_demographics_and_is_created_only_if_no_child_has_them()
     {
         var bundle = Map(Person(HistoricalPlanAndNewRequest));

@@ -72,6 +72,105 @@ public abstract class Sen2ImportExportTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task An_edited_reimport_deletes_what_the_earlier_import_made_and_the_record_no_longer_has_and_nothing_else()
+    {
+        const string la = "883";
+        var client = gateway.Fhir(La(la));
+        var (edited, untouched) = (Child(la), Child(la));
+        var file = Return(la, Issued(edited), Refused(untouched));
+        var (first, firstBody) = await ImportAsync(client, file);
+        Assert.True(first == HttpStatusCode.OK, firstBody.ToJsonString());
+        var patientId = (await PatientsWithUpn(client, edited.Upn!)).Single();
+
+        // Another system's records of the same child: the LA's case management system (no SEN2 key) and a trust (a SEN2-looking
+        // key of this LA and child, but not the LA's). Neither may be touched by the import.
+        var caseSystemNeed = await client.CreateAsync("Condition", NeedJson(patientId, identifier: null));
+        var trust = gateway.Fhir(new TokenSpec(Organisation: "ods-RY3", Agency: "health"));
+        var token = Sen2RecordKey.PersonTokenFor(new Hl7.Fhir.Model.Identifier(IdentifierSystems.Upn, edited.Upn));
+        var trustNeed = await trust.CreateAsync("Condition", NeedJson(patientId, identifier: $"{la}/{token}/r20250203/need2"));
+
+        // The LA corrects the return: the historical request, the second need, the second placement and the review are gone.
+        var person = Issued(edited);
+        var changedPerson = Remove(person,
+            @"<Requests>\s*<RequestOutcome>H</RequestOutcome>\s*</Requests>",
+            @"<SENneed>\s*<SENtype>SLCN</SENtype>\s*<SENtypeRank>2</SENtypeRank>\s*</SENneed>",
+            @"<PlacementDetail>\s*<UKPRN>10000001</UKPRN>.*?</PlacementDetail>",
+            @"<ReviewMeeting>.*?</LastReview>");
+        Assert.NotEqual(person, changedPerson);
+        var editedFile = Return(la, changedPerson, Refused(untouched));
+
+        var (second, secondBody) = await ImportAsync(client, editedFile);
+        Assert.True(second == HttpStatusCode.OK, secondBody.ToJsonString());
+        Assert.Equal(["imported", "unchanged"], Statuses(secondBody));
+        var deleted = Parts(Records(secondBody)[0], "deleted");
+        Assert.Equal(["Condition", "Encounter", "ServiceRequest"], deleted.Select(d => d[..d.IndexOf('/', StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
+        Assert.StartsWith("CarePlan/", Assert.Single(Parts(Records(secondBody)[0], "updated")), StringComparison.Ordinal);
+        foreach (var reference in deleted)
+        {
+            var current = reference[..reference.IndexOf("/_history", StringComparison.Ordinal)];
+            Assert.Equal(HttpStatusCode.Gone, (await client.GetAsync(current)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(current + "/_history/1")).StatusCode); // kept in the history
+        }
+
+        var export = await ExportAsync(client);
+        Assert.Equal(HttpStatusCode.OK, export.Status);
+        Assert.Equal(Sen2Canonical.Persons(editedFile), Sen2Canonical.Persons(export.Xml));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("Condition/" + caseSystemNeed)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await trust.GetAsync("Condition/" + trustNeed)).StatusCode);
+
+        // The statutory Tasks follow: the plan's case is still open; nothing refers to a request that no longer exists.
+        var tasks = await client.SearchAsync($"Task?subject=Patient/{patientId}&status=requested,in-progress");
+        Assert.DoesNotContain(deleted, d => tasks.ToJsonString().Contains(d[..d.IndexOf("/_history", StringComparison.Ordinal)], StringComparison.Ordinal));
+
+        // Again: nothing left to delete or change.
+        var (third, thirdBody) = await ImportAsync(client, editedFile);
+        Assert.Equal(HttpStatusCode.OK, third);
+        Assert.Equal(["unchanged", "unchanged"], Statuses(thirdBody));
+    }
+
+    [Fact]
+    public async Task A_record_whose_removals_are_refused_changes_nothing_at_all()
+    {
+        const string la = "884";
+        var child = Child(la);
+        var file = Return(la, Issued(child));
+        var (first, _) = await ImportAsync(gateway.Fhir(La(la)), file);
+        Assert.Equal(HttpStatusCode.OK, first);
+
+        // Without delete scope the record's stale need cannot go, so neither does its other change (the review outcome).
+        var edited = Remove(file, @"<SENneed>\s*<SENtype>SLCN</SENtype>\s*<SENtypeRank>2</SENtypeRank>\s*</SENneed>")
+            .Replace("<ReviewOutcome>M</ReviewOutcome>", "<ReviewOutcome>A</ReviewOutcome>", StringComparison.Ordinal);
+        var (status, body) = await ImportAsync(gateway.Fhir(La(la, "system/*.cru")), edited);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["rejected"], Statuses(body));
+        Assert.Contains("403", body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(Sen2Canonical.Persons(file), Sen2Canonical.Persons((await ExportAsync(gateway.Fhir(La(la)))).Xml));
+
+        // With it, the same file goes through.
+        var (again, againBody) = await ImportAsync(gateway.Fhir(La(la)), edited);
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal(["imported"], Statuses(againBody));
+        Assert.Equal(Sen2Canonical.Persons(edited), Sen2Canonical.Persons((await ExportAsync(gateway.Fhir(La(la)))).Xml));
+    }
+
+    private static string Remove(string xml, params string[] patterns) =>
+        patterns.Aggregate(xml, (text, pattern) => System.Text.RegularExpressions.Regex.Replace(text, pattern, "", System.Text.RegularExpressions.RegexOptions.Singleline));
+
+    private static string NeedJson(string patientId, string? identifier)
+    {
+        var need = new JsonObject
+        {
+            ["resourceType"] = "Condition",
+            ["clinicalStatus"] = new JsonObject { ["coding"] = new JsonArray { new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/condition-clinical", ["code"] = "active" } } },
+            ["code"] = new JsonObject { ["text"] = "Dyslexia" },
+            ["subject"] = new JsonObject { ["reference"] = "Patient/" + patientId },
+        };
+        if (identifier is not null)
+            need["identifier"] = new JsonArray { new JsonObject { ["system"] = Sen2FhirUrls.RecordIdentifier, ["value"] = identifier } };
+        return need.ToJsonString();
+    }
+
+    [Fact]
     public async Task Bad_records_are_reported_with_path_line_and_rule_and_nothing_of_them_is_stored()
     {
         const string la = "926";

@@ -832,6 +832,26 @@ namespace SendInterop.Storage.Migrations.Postgres
                     b.ToTable("search_token", (string)null);
                 });
 
+            modelBuilder.Entity("SendInterop.Storage.Scheduling.ScheduledRunRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("CompletedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("LastDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_day");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("scheduled_runs", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Model.DateIndexRow", b =>
                 {
                     b.HasOne("SendInterop.Storage.Model.ResourceRecord", null)

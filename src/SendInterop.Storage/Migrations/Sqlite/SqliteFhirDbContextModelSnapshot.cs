@@ -815,6 +815,26 @@ namespace SendInterop.Storage.Migrations.Sqlite
                     b.ToTable("search_token", (string)null);
                 });
 
+            modelBuilder.Entity("SendInterop.Storage.Scheduling.ScheduledRunRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("LastDay")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_day");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("scheduled_runs", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Model.DateIndexRow", b =>
                 {
                     b.HasOne("SendInterop.Storage.Model.ResourceRecord", null)
