@@ -86,6 +86,10 @@ public abstract class Sen2ImportExportTests(GatewayFixture gateway)
         // key of this LA and child, but not the LA's). Neither may be touched by the import.
         var caseSystemNeed = await client.CreateAsync("Condition", NeedJson(patientId, identifier: null));
         var trust = gateway.Fhir(new TokenSpec(Organisation: "ods-RY3", Agency: "health"));
+        // The trust sees the LA's Patient only under break-glass here (no agreement in this fixture): a reference to a
+        // Patient the writer may not see answers as if it did not exist (ADR 3).
+        trust.DefaultRequestHeaders.Add("X-Purpose-Of-Use", "safeguarding");
+        trust.DefaultRequestHeaders.Add("X-Break-Glass-Reason", "test: another system's record of the same child");
         var token = Sen2RecordKey.PersonTokenFor(new Hl7.Fhir.Model.Identifier(IdentifierSystems.Upn, edited.Upn));
         var trustNeed = await trust.CreateAsync("Condition", NeedJson(patientId, identifier: $"{la}/{token}/r20250203/need2"));
 
