@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using SendInterop.Domain.Indicators;
@@ -84,7 +85,7 @@ public sealed class SqlIndicatorEvaluator
             var query = new IndicatorQuery(group.ToList(), period, scope, groupingSets: contexts.Provider == StorageProvider.Postgres);
             var counts = await cache.GetOrAddAsync(CacheKey(query), version, () => CountAsync(query), ct);
             for (var i = 0; i < counts.Leaves.Count; i++)
-                results[query.Indicators[i]] = Assemble(query, i, counts.Leaves[i], period, subject, scope, hierarchy, residentPopulation(query.Indicators[i]), counts.CountedAt);
+                results[query.Indicators[i]] = Assemble(query, i, counts, period, subject, scope, hierarchy, residentPopulation(query.Indicators[i]));
         }
 
         return indicators.Select(i => results[i]).ToList();
@@ -126,14 +127,29 @@ public sealed class SqlIndicatorEvaluator
     /// <summary>One count query's answer, never modified once read: per indicator, each LA's tallies; and when it was asked.</summary>
     private sealed record ScopeCounts(IReadOnlyList<SortedDictionary<string, LeafTally>> Leaves, DateTimeOffset CountedAt)
     {
+        private readonly ConcurrentDictionary<SuppressionKey, Lazy<SuppressionDecisions>> _decided = new();
+
         /// <summary>What the cache weighs it by.</summary>
         public long Tallies => Leaves.Sum(l => l.Values.Sum(t => 1L + t.Strata.Count));
+
+        /// <summary>
+        /// The scope's suppression, decided once per indicator over these counts: it is the same for every report of the
+        /// scope, and deciding it (a search over every cell of every LA) costs more than summing one LA's leaves.
+        /// </summary>
+        public SuppressionDecisions Suppression(IndicatorQuery query, int i, ReportingPeriod period, ReportSubject scope, GeographyHierarchy hierarchy) =>
+            _decided.GetOrAdd(new SuppressionKey(query.Indicators[i], period, scope.Code, hierarchy), _ => new Lazy<SuppressionDecisions>(() =>
+                HierarchicalSuppression.Decide(query.Indicators[i], hierarchy, scope,
+                    Leaves[i].ToDictionary(l => l.Key, l => l.Value.Result(query, i, period), StringComparer.Ordinal)))).Value;
     }
 
+    /// <summary>What a scope's suppression depends on besides its counts (the hierarchy by reference: it is built once per release loaded).</summary>
+    private sealed record SuppressionKey(IndicatorDefinition Indicator, ReportingPeriod Period, string Scope, GeographyHierarchy Hierarchy);
+
     /// <summary>One indicator's report figures (the sums over the subject's leaves) and the suppression decided over the scope.</summary>
-    private static SqlIndicatorResult Assemble(IndicatorQuery query, int i, SortedDictionary<string, LeafTally> leaves, ReportingPeriod period,
-        ReportSubject subject, ReportSubject scope, GeographyHierarchy hierarchy, long? residentPopulation, DateTimeOffset countedAt)
+    private static SqlIndicatorResult Assemble(IndicatorQuery query, int i, ScopeCounts counts, ReportingPeriod period,
+        ReportSubject subject, ReportSubject scope, GeographyHierarchy hierarchy, long? residentPopulation)
     {
+        var leaves = counts.Leaves[i];
         var indicator = query.Indicators[i];
         var covered = leaves.Where(l => GeographyHierarchy.Covers(subject, l.Key)).ToList();
         var total = new Tally();
@@ -148,11 +164,10 @@ public sealed class SqlIndicatorEvaluator
         var result = new IndicatorResult(indicator, period, subject,
             Result(query, i, total, indicator.ExternalDenominator ? residentPopulation : null), stratifiers);
 
-        var leafResults = leaves.ToDictionary(l => l.Key, l => l.Value.Result(query, i, period), StringComparer.Ordinal);
-        var suppression = HierarchicalSuppression.Decide(indicator, hierarchy, scope, leafResults);
+        var suppression = counts.Suppression(query, i, period, scope, hierarchy);
         return new SqlIndicatorResult(result, suppression,
             total.MinAt is { } min ? DateTimeOffset.FromUnixTimeMilliseconds(min) : null,
-            total.MaxAt is { } max ? DateTimeOffset.FromUnixTimeMilliseconds(max) : null, countedAt);
+            total.MaxAt is { } max ? DateTimeOffset.FromUnixTimeMilliseconds(max) : null, counts.CountedAt);
     }
 
     /// <summary>Sums of one group of rows: the counts, the observation sum and count, and when the rows were projected.</summary>
