@@ -49,10 +49,23 @@ internal sealed class VersionedCountCache<T>(long capacity, Func<T, long> cost) 
             else
             {
                 Interlocked.Increment(ref _misses);
-                task = Task.Run(compute, CancellationToken.None);
-                var entry = new Entry(key, task);
+                var entry = new Entry(key);
+                // Settled inside the task, so a caller that has its answer also sees the entry weighed (or dropped).
+                entry.Task = task = Task.Run(async () =>
+                {
+                    try
+                    {
+                        var value = await compute();
+                        Settle(entry, value);
+                        return value;
+                    }
+                    catch
+                    {
+                        Drop(entry);
+                        throw;
+                    }
+                }, CancellationToken.None);
                 _entries[key] = _recency.AddFirst(entry);
-                _ = task.ContinueWith(t => Settle(entry, t), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
 
@@ -69,23 +82,29 @@ internal sealed class VersionedCountCache<T>(long capacity, Func<T, long> cost) 
         _version = version;
     }
 
-    /// <summary>Once computed: a failure is dropped, a value is weighed and the least recently used evicted past capacity.</summary>
-    private void Settle(Entry entry, Task<T> task)
+    /// <summary>Once computed: weighed, and the least recently used evicted past capacity (this one too, if it alone is too big).</summary>
+    private void Settle(Entry entry, T value)
     {
         lock (_gate)
         {
-            if (!_entries.TryGetValue(entry.Key, out var node) || !ReferenceEquals(node.Value, entry)) return; // reset meanwhile
-            if (!task.IsCompletedSuccessfully)
-            {
-                Remove(node);
-                return;
-            }
-
-            entry.Cost = Math.Max(1, cost(task.Result));
+            if (!IsCurrent(entry, out _)) return; // reset meanwhile
+            entry.Cost = Math.Max(1, cost(value));
             _cost += entry.Cost;
             while (_cost > capacity && _recency.Last is { } last) Remove(last);
         }
     }
+
+    /// <summary>A failed computation is not kept: the next request tries again.</summary>
+    private void Drop(Entry entry)
+    {
+        lock (_gate)
+        {
+            if (IsCurrent(entry, out var node)) Remove(node);
+        }
+    }
+
+    private bool IsCurrent(Entry entry, out LinkedListNode<Entry> node) =>
+        _entries.TryGetValue(entry.Key, out node!) && ReferenceEquals(node.Value, entry);
 
     private void Remove(LinkedListNode<Entry> node)
     {
@@ -94,11 +113,11 @@ internal sealed class VersionedCountCache<T>(long capacity, Func<T, long> cost) 
         _cost -= node.Value.Cost;
     }
 
-    private sealed class Entry(string key, Task<T> task)
+    private sealed class Entry(string key)
     {
         public string Key { get; } = key;
 
-        public Task<T> Task { get; } = task;
+        public Task<T> Task { get; set; } = null!;
 
         /// <summary>0 while being computed (not yet weighed).</summary>
         public long Cost { get; set; }

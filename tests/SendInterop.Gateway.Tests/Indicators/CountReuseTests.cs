@@ -72,6 +72,19 @@ public abstract class CountReuseTests(IndicatorStorage storage)
         Assert.Equal(Figures(before), Figures(restored));
     }
 
+    [Fact]
+    public async Task Counts_past_the_memory_bound_are_not_kept()
+    {
+        var indicator = await CountedIn201Async();
+        var small = new SqlIndicatorEvaluator(storage.Contexts, new SendInterop.Storage.StorageOptions { IndicatorCacheTallies = 1 }, TimeProvider.System);
+
+        await small.EvaluateAsync(indicator, Period, La201, Hierarchy);
+        await small.EvaluateAsync(indicator, Period, La202, Hierarchy);
+
+        Assert.Equal(2, small.CountQueries);
+        Assert.Equal(0, small.ReusedCounts);
+    }
+
     /// <summary>Rewrites one child's rows unchanged: the data stays, the projection's version moves.</summary>
     private Task TouchAsync() => storage.Projection.ReplaceAsync([storage.Population[0]], DateTimeOffset.UtcNow);
 
