@@ -11,7 +11,7 @@ namespace SendInterop.Storage.Indicators;
 /// </summary>
 /// <remarks>
 /// Every writer of ind_case … ind_wait must call <see cref="BumpAsync"/> in its transaction; a writer that does not
-/// (a bulk COPY outside <see cref="IndicatorProjectionStore"/>) must bump it afterwards, or cached counts go stale.
+/// (a bulk COPY outside <see cref="IndicatorProjectionStore"/>) must run <see cref="BumpSql"/> afterwards, or cached counts go stale.
 /// On PostgreSQL the upsert takes the row's lock until commit, so concurrent projection transactions commit one
 /// after another; it runs last in each transaction to keep that window short.
 /// </remarks>
@@ -19,8 +19,8 @@ public static class ProjectionVersion
 {
     public const string RowName = "indicators-writes";
 
-    // Same text on SQLite (3.24+) and PostgreSQL; the first write creates the row.
-    private const string BumpSql =
+    /// <summary>The increment as SQL, for a writer outside EF (a bulk COPY); same text on SQLite (3.24+) and PostgreSQL; the first write creates the row.</summary>
+    public const string BumpSql =
         "INSERT INTO " + IndicatorProjectionModel.StateTable + " (name, version, as_of_day, rebuilt_at, children, writes) "
         + "VALUES ('" + RowName + "', '', 0, 0, 0, 1) "
         + "ON CONFLICT (name) DO UPDATE SET writes = " + IndicatorProjectionModel.StateTable + ".writes + 1";
