@@ -97,7 +97,10 @@ public sealed class SqlIndicatorEvaluator
     /// </summary>
     private static string CacheKey(IndicatorQuery query) =>
         query.SummarySql() + "\n" + string.Join(";", query.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => p.Key + "=" + Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)));
+            .Select(p => p.Key + "=" + (p.Value is IConvertible scalar
+                ? scalar.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                // A list would print as its type name and two scopes could share a key: refuse rather than serve the wrong counts.
+                : throw new InvalidOperationException($"Count query parameter '{p.Key}' is not a scalar; its cache key would be ambiguous."))));
 
     /// <summary>Runs one count query: each indicator's tallies per LA of the scope.</summary>
     private async Task<ScopeCounts> CountAsync(IndicatorQuery query)
