@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Indicators at national scale (docs/performance.md "Indicators at national scale", issue #5 point 8): loads a
 # synthetic England-size indicator projection into PostgreSQL with binary COPY and times every catalogue indicator
-# through the storage layer's SqlIndicatorEvaluator for England, a large LA and a small LA, cold and warm.
+# through the storage layer's SqlIndicatorEvaluator for England, a large LA and a small LA, cold, warm, and reused (a neighbouring LA after the subject counted its region).
 #
 #   bench/indicators.sh                        full scale (~640,000 plans in place), own throwaway PostgreSQL
 #   bench/indicators.sh --scale 0.01           a smoke run (about 1 % of the rows; seconds)
@@ -72,6 +72,10 @@ for subject in England "$large" "$small"; do
 done
 for subject in England "$large" "$small"; do
   bench --mode warm "${args[@]}" --subject "$subject" --runs "$runs" --results "$results"
+done
+# The dashboard's side-by-side LAs: a neighbour of the subject's region after the subject counted it (counts reused).
+for subject in England "$large" "$small"; do
+  bench --mode reuse "${args[@]}" --subject "$subject" --runs "$runs" --results "$results"
 done
 echo
 bench --mode report --results "$results" --year 2025

@@ -9,6 +9,7 @@ using SendInterop.Indicators.Bench;
 //   --mode subjects  print "LARGE SMALL" LA codes to time
 //   --mode cold      time each indicator once for --subject (England or an LA code) after a restart
 //   --mode warm      one untimed pass, then --runs timed passes for --subject
+//   --mode reuse     one untimed pass for --subject, then --runs timed passes for a neighbour of its region (reused counts)
 //   --mode report    markdown table of the timings file (--results FILE)
 //   --mode explain   EXPLAIN ANALYZE of one indicator (INDICATOR=id) for --subject
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -21,6 +22,7 @@ switch (options.Mode)
     case "subjects": await LaChoice.PrintAsync(options.Connection); break;
     case "cold": await IndicatorTimer.ColdAsync(options); break;
     case "warm": await IndicatorTimer.WarmAsync(options); break;
+    case "reuse": await IndicatorTimer.ReuseAsync(options); break;
     case "report": TimingReport.Print(options); break;
     case "explain": await QueryPlan.PrintAsync(options, Environment.GetEnvironmentVariable("INDICATOR") ?? "ehc-plans-in-place"); break;
     default: Console.Error.WriteLine($"unknown mode {options.Mode}"); return 2;

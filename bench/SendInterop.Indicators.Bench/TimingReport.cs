@@ -18,6 +18,8 @@ public static class TimingReport
     {
         var lines = File.ReadLines(options.ResultsFile).Select(Parse).ToList();
         var subjects = lines.Select(l => l.Subject).Distinct().ToList();
+        var reused = lines.Where(l => l.Kind == "reuse").ToList();
+        lines = lines.Where(l => l.Kind != "reuse").ToList();
         Console.WriteLine("| indicator | " + string.Join(" | ", subjects.Select(s => $"{Name(s)} cold ms | {Name(s)} warm ms")) + " |");
         Console.WriteLine("|---|" + string.Concat(subjects.Select(_ => "---:|---:|")));
         // One row per line label: an indicator, or indicators counted together (joined by '+').
@@ -35,6 +37,8 @@ public static class TimingReport
             var target = t.Subject == ReportSubject.EnglandCode ? EnglandTargetMs : LaTargetMs;
             Console.WriteLine($"- {Name(t.Subject)}: cold {Fmt(t.Cold)} ms, warm {Fmt(t.Warm)} ms (median of {Warm(lines, t.Subject).Select(l => l.Run).Distinct().Count()} runs); " +
                 $"target < {target:N0} ms: cold {Verdict(t.Cold, target)}, warm {Verdict(t.Warm, target)}");
+            if (ReuseTotal(reused, t.Subject) is { } reuse)
+                Console.WriteLine($"  - its region's counts reused (a neighbouring LA, or {Name(t.Subject)} again): {Fmt(reuse)} ms (median); target {Verdict(reuse, target)}");
         }
 
         Console.WriteLine();
@@ -63,6 +67,9 @@ public static class TimingReport
 
     private static double? WarmTotal(List<Line> lines, string subject) =>
         Median(Warm(lines, subject).GroupBy(l => l.Run).Select(g => g.Sum(l => l.Ms)));
+
+    private static double? ReuseTotal(List<Line> lines, string subject) =>
+        Median(lines.Where(l => l.Subject == subject && l.Kind == "reuse").GroupBy(l => l.Run).Select(g => g.Sum(l => l.Ms)));
 
     private static double? Median(IEnumerable<double> values)
     {

@@ -9,4 +9,9 @@ public sealed class StorageOptions
     public string ConnectionString { get; set; } = "Data Source=sendinterop.db";
     /// <summary>Apply pending migrations at start-up (the embedded default); turn off where a DBA migrates.</summary>
     public bool MigrateOnStartup { get; set; } = true;
+    /// <summary>
+    /// Bound of the indicator count cache in tallies (<see cref="Indicators.SqlIndicatorEvaluator.DefaultCacheTallies"/>);
+    /// 0 turns it off. Counts are reused only while the projection is unchanged, so this trades memory for time, never accuracy.
+    /// </summary>
+    public long IndicatorCacheTallies { get; set; } = Indicators.SqlIndicatorEvaluator.DefaultCacheTallies;
 }

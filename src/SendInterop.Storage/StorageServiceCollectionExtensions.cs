@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SendInterop.Storage.Store;
 
 namespace SendInterop.Storage;
@@ -13,6 +14,7 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddFhirStorage(this IServiceCollection services, StorageOptions options)
     {
         services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
         if (options.Provider == StorageProvider.Postgres)
             services.AddPooledDbContextFactory<PostgresFhirDbContext>(o => ConfigurePostgres(o, options.ConnectionString));
         else

@@ -77,14 +77,15 @@ public sealed class EvaluateMeasureOperation(
     {
         var population = options.Value.ResidentPopulation0To25.TryGetValue(subject.Code, out var residents) ? residents : (long?)null;
         var computed = await evaluator.EvaluateManyAsync(indicators, period, subject, comparators.Hierarchy, _ => population, ct);
-        var now = clock.GetUtcNow();
         var lastRebuild = await LastRebuildAsync(ct);
         var reports = new List<MeasureReport>(indicators.Count);
         for (var i = 0; i < indicators.Count; i++)
         {
+            // When the counts were taken, not now: they may have been reused from an earlier request at the same projection version.
+            var counted = computed[i].CountedAt;
             // Decided over the subject's region (or England), so this report and its neighbours' withhold the same cells.
-            var report = SmallNumberSuppression.Apply(IndicatorEvaluator.ToMeasureReport(computed[i].Result, now), subject, computed[i].Suppression);
-            IndicatorReportExtensions.AddFreshness(report, now, computed[i].OldestRow, computed[i].NewestRow, lastRebuild);
+            var report = SmallNumberSuppression.Apply(IndicatorEvaluator.ToMeasureReport(computed[i].Result, counted), subject, computed[i].Suppression);
+            IndicatorReportExtensions.AddFreshness(report, counted, computed[i].OldestRow, computed[i].NewestRow, lastRebuild);
             IndicatorReportExtensions.AddComparators(report, indicators[i], period, subject, comparators.Set,
                 subject.Level == GeographyLevel.LocalAuthority ? subjects.RegionOf(subject.Code) : null);
             reports.Add(report);

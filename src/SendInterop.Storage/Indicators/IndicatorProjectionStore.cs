@@ -14,7 +14,8 @@ public sealed record ChildProjection(string ChildId, ProjectedRecord Rows);
 /// <remarks>
 /// Writes go through their own short transactions on the resource database; on SQLite they wait for the resource
 /// store's group-commit writer through busy_timeout, like the master index. A crash between a resource commit and its
-/// projection is repaired by the next full rebuild (daily, or on demand).
+/// projection is repaired by the next full rebuild (daily, or on demand). Every write moves the
+/// <see cref="ProjectionVersion"/> in its transaction, which is what lets counted figures be reused until the next write.
 /// </remarks>
 public sealed class IndicatorProjectionStore(FhirDbContextFactory contexts)
 {
@@ -54,6 +55,7 @@ public sealed class IndicatorProjectionStore(FhirDbContextFactory contexts)
         }
 
         await db.SaveChangesAsync(ct);
+        await ProjectionVersion.BumpAsync(db, ct);
         await tx.CommitAsync(ct);
     }
 
@@ -67,6 +69,7 @@ public sealed class IndicatorProjectionStore(FhirDbContextFactory contexts)
         await db.IndicatorReviews.ExecuteDeleteAsync(ct);
         await db.IndicatorOutcomes.ExecuteDeleteAsync(ct);
         await db.IndicatorWaits.ExecuteDeleteAsync(ct);
+        await ProjectionVersion.BumpAsync(db, ct);
         await tx.CommitAsync(ct);
     }
 

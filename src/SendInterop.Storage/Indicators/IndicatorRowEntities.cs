@@ -96,7 +96,7 @@ public sealed class WaitRowEntity : IndicatorRowEntity
 /// </summary>
 public sealed class ProjectionStateEntity
 {
-    /// <summary>Always "indicators".</summary>
+    /// <summary>"indicators" (the rebuild's state) or "indicators-writes" (the write counter, <see cref="ProjectionVersion.RowName"/>).</summary>
     public required string Name { get; set; }
 
     public required string Version { get; set; }
@@ -109,4 +109,10 @@ public sealed class ProjectionStateEntity
 
     /// <summary>Children projected by the last full rebuild.</summary>
     public int Children { get; set; }
+
+    /// <summary>
+    /// On the "indicators-writes" row only: how many transactions have changed the projection's rows. Moved in the same
+    /// transaction as the rows, so counts read after seeing N include every write up to N (<see cref="ProjectionVersion"/>).
+    /// </summary>
+    public long Writes { get; set; }
 }

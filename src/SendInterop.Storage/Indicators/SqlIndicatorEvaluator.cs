@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using SendInterop.Domain.Indicators;
@@ -9,7 +10,12 @@ namespace SendInterop.Storage.Indicators;
 /// <param name="Suppression">Decisions over the subject's whole scope (<see cref="HierarchicalSuppression"/>), the same for every report of that scope.</param>
 /// <param name="OldestRow">When the oldest row counted was projected (every counted row is at least this fresh); null when nothing was counted.</param>
 /// <param name="NewestRow">When the newest row counted was projected.</param>
-public sealed record SqlIndicatorResult(IndicatorResult Result, SuppressionDecisions Suppression, DateTimeOffset? OldestRow, DateTimeOffset? NewestRow);
+/// <param name="CountedAt">
+/// When the database was asked for the counts: every projection write committed before it is included. Earlier than
+/// now when the counts were reused (<see cref="VersionedCountCache{T}"/>), so a report says when its figures were taken.
+/// </param>
+public sealed record SqlIndicatorResult(IndicatorResult Result, SuppressionDecisions Suppression, DateTimeOffset? OldestRow, DateTimeOffset? NewestRow,
+    DateTimeOffset CountedAt);
 
 /// <summary>The children counted in each population of an indicator (subject-list), before any consent decision.</summary>
 public sealed record IndicatorSubjects(IReadOnlyDictionary<PopulationKind, IReadOnlyList<string>> ChildIds);
@@ -25,8 +31,33 @@ public sealed record IndicatorSubjects(IReadOnlyDictionary<PopulationKind, IRead
 /// two can differ only when the exact mean lies on a rounding midpoint (x.x5), where this one is the correct
 /// half-away-from-zero result.
 /// </summary>
-public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
+/// <remarks>
+/// The per-LA counts of a scope are kept while the projection's version stays the same (<see cref="VersionedCountCache{T}"/>):
+/// another LA of the same region, or the same LA again, reuses them and only sums its own leaves and re-decides
+/// suppression. Any projection write moves the version, so the next request counts again.
+/// </remarks>
+public sealed class SqlIndicatorEvaluator
 {
+    /// <summary>Default bound of the count cache, in tallies (one per LA, stratum and indicator; about 200 bytes each, so ~60 MB).</summary>
+    public const long DefaultCacheTallies = 300_000;
+
+    private readonly FhirDbContextFactory contexts;
+    private readonly TimeProvider clock;
+    private readonly VersionedCountCache<ScopeCounts> cache;
+
+    public SqlIndicatorEvaluator(FhirDbContextFactory contexts, StorageOptions options, TimeProvider clock)
+    {
+        this.contexts = contexts;
+        this.clock = clock;
+        cache = new VersionedCountCache<ScopeCounts>(options.IndicatorCacheTallies, c => c.Tallies);
+    }
+
+    /// <summary>Count queries sent to the database (a reused count sends none): what tests and operators can watch.</summary>
+    public long CountQueries => cache.Misses;
+
+    /// <summary>Count queries answered from counts taken earlier at the same projection version.</summary>
+    public long ReusedCounts => cache.Hits;
+
     public async Task<SqlIndicatorResult> EvaluateAsync(IndicatorDefinition indicator, ReportingPeriod period, ReportSubject subject, GeographyHierarchy hierarchy,
         long? residentPopulation = null, CancellationToken ct = default)
     {
@@ -47,39 +78,81 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
         ArgumentNullException.ThrowIfNull(hierarchy);
         var scope = hierarchy.ScopeOf(subject);
         var results = new Dictionary<IndicatorDefinition, SqlIndicatorResult>(ReferenceEqualityComparer.Instance);
-        await using var db = contexts.Create();
+        // Read before any count: counts taken afterwards include at least this version's writes, so storing them under it is safe.
+        var version = await ProjectionVersion.ReadAsync(contexts, ct);
         foreach (var group in indicators.Distinct().GroupBy(IndicatorQuery.SharingKey, StringComparer.Ordinal))
         {
             var query = new IndicatorQuery(group.ToList(), period, scope, groupingSets: contexts.Provider == StorageProvider.Postgres);
-            var leaves = query.Indicators.Select(_ => new SortedDictionary<string, LeafTally>(StringComparer.Ordinal)).ToList();
-            await using (var command = await CommandAsync(db, query.SummarySql(), query.Parameters, ct))
-            await using (var reader = await command.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    var leaf = reader.GetString(query.MinAtColumn + 2);
-                    var stratifier = reader.GetString(0);
-                    for (var i = 0; i < leaves.Count; i++)
-                    {
-                        if (!leaves[i].TryGetValue(leaf, out var tally)) leaves[i][leaf] = tally = new LeafTally();
-                        var row = Tally.Read(reader, IndicatorQuery.CountColumn(i), query.MinAtColumn);
-                        if (stratifier.Length == 0) tally.Total.Add(row);
-                        else tally.Stratum(stratifier, reader.GetString(1)).Add(row);
-                    }
-                }
-            }
-
-            for (var i = 0; i < leaves.Count; i++)
-                results[query.Indicators[i]] = Assemble(query, i, leaves[i], period, subject, scope, hierarchy, residentPopulation(query.Indicators[i]));
+            var counts = await cache.GetOrAddAsync(CacheKey(query), version, () => CountAsync(query), ct);
+            for (var i = 0; i < counts.Leaves.Count; i++)
+                results[query.Indicators[i]] = Assemble(query, i, counts, period, subject, scope, hierarchy, residentPopulation(query.Indicators[i]));
         }
 
         return indicators.Select(i => results[i]).ToList();
     }
 
+    /// <summary>
+    /// What determines a count query's answer besides the data: its SQL (indicators, populations, stratifiers, scope,
+    /// provider) and its parameters (period, scope codes).
+    /// </summary>
+    private static string CacheKey(IndicatorQuery query) =>
+        query.SummarySql() + "\n" + string.Join(";", query.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => p.Key + "=" + (p.Value is IConvertible scalar
+                ? scalar.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                // A list would print as its type name and two scopes could share a key: refuse rather than serve the wrong counts.
+                : throw new InvalidOperationException($"Count query parameter '{p.Key}' is not a scalar; its cache key would be ambiguous."))));
+
+    /// <summary>Runs one count query: each indicator's tallies per LA of the scope.</summary>
+    private async Task<ScopeCounts> CountAsync(IndicatorQuery query)
+    {
+        var countedAt = clock.GetUtcNow();
+        var leaves = query.Indicators.Select(_ => new SortedDictionary<string, LeafTally>(StringComparer.Ordinal)).ToList();
+        await using var db = contexts.Create();
+        // No caller's token: the query may be shared by concurrent requests (see VersionedCountCache).
+        await using var command = await CommandAsync(db, query.SummarySql(), query.Parameters, CancellationToken.None);
+        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+        while (await reader.ReadAsync(CancellationToken.None))
+        {
+            var leaf = reader.GetString(query.MinAtColumn + 2);
+            var stratifier = reader.GetString(0);
+            for (var i = 0; i < leaves.Count; i++)
+            {
+                if (!leaves[i].TryGetValue(leaf, out var tally)) leaves[i][leaf] = tally = new LeafTally();
+                var row = Tally.Read(reader, IndicatorQuery.CountColumn(i), query.MinAtColumn);
+                if (stratifier.Length == 0) tally.Total.Add(row);
+                else tally.Stratum(stratifier, reader.GetString(1)).Add(row);
+            }
+        }
+
+        return new ScopeCounts(leaves, countedAt);
+    }
+
+    /// <summary>One count query's answer, never modified once read: per indicator, each LA's tallies; and when it was asked.</summary>
+    private sealed record ScopeCounts(IReadOnlyList<SortedDictionary<string, LeafTally>> Leaves, DateTimeOffset CountedAt)
+    {
+        private readonly ConcurrentDictionary<SuppressionKey, Lazy<SuppressionDecisions>> _decided = new();
+
+        /// <summary>What the cache weighs it by.</summary>
+        public long Tallies => Leaves.Sum(l => l.Values.Sum(t => 1L + t.Strata.Count));
+
+        /// <summary>
+        /// The scope's suppression, decided once per indicator over these counts: it is the same for every report of the
+        /// scope, and deciding it (a search over every cell of every LA) costs more than summing one LA's leaves.
+        /// </summary>
+        public SuppressionDecisions Suppression(IndicatorQuery query, int i, ReportingPeriod period, ReportSubject scope, GeographyHierarchy hierarchy) =>
+            _decided.GetOrAdd(new SuppressionKey(query.Indicators[i], period, scope.Code, hierarchy), _ => new Lazy<SuppressionDecisions>(() =>
+                HierarchicalSuppression.Decide(query.Indicators[i], hierarchy, scope,
+                    Leaves[i].ToDictionary(l => l.Key, l => l.Value.Result(query, i, period), StringComparer.Ordinal)))).Value;
+    }
+
+    /// <summary>What a scope's suppression depends on besides its counts (the hierarchy by reference: it is built once per release loaded).</summary>
+    private sealed record SuppressionKey(IndicatorDefinition Indicator, ReportingPeriod Period, string Scope, GeographyHierarchy Hierarchy);
+
     /// <summary>One indicator's report figures (the sums over the subject's leaves) and the suppression decided over the scope.</summary>
-    private static SqlIndicatorResult Assemble(IndicatorQuery query, int i, SortedDictionary<string, LeafTally> leaves, ReportingPeriod period,
+    private static SqlIndicatorResult Assemble(IndicatorQuery query, int i, ScopeCounts counts, ReportingPeriod period,
         ReportSubject subject, ReportSubject scope, GeographyHierarchy hierarchy, long? residentPopulation)
     {
+        var leaves = counts.Leaves[i];
         var indicator = query.Indicators[i];
         var covered = leaves.Where(l => GeographyHierarchy.Covers(subject, l.Key)).ToList();
         var total = new Tally();
@@ -94,11 +167,10 @@ public sealed class SqlIndicatorEvaluator(FhirDbContextFactory contexts)
         var result = new IndicatorResult(indicator, period, subject,
             Result(query, i, total, indicator.ExternalDenominator ? residentPopulation : null), stratifiers);
 
-        var leafResults = leaves.ToDictionary(l => l.Key, l => l.Value.Result(query, i, period), StringComparer.Ordinal);
-        var suppression = HierarchicalSuppression.Decide(indicator, hierarchy, scope, leafResults);
+        var suppression = counts.Suppression(query, i, period, scope, hierarchy);
         return new SqlIndicatorResult(result, suppression,
             total.MinAt is { } min ? DateTimeOffset.FromUnixTimeMilliseconds(min) : null,
-            total.MaxAt is { } max ? DateTimeOffset.FromUnixTimeMilliseconds(max) : null);
+            total.MaxAt is { } max ? DateTimeOffset.FromUnixTimeMilliseconds(max) : null, counts.CountedAt);
     }
 
     /// <summary>Sums of one group of rows: the counts, the observation sum and count, and when the rows were projected.</summary>

@@ -24,6 +24,9 @@ public abstract class IndicatorStorage(IReadOnlyList<ChildProjection>? populatio
 
     public IndicatorProjectionStore Projection => _services!.GetRequiredService<IndicatorProjectionStore>();
 
+    /// <summary>The database's context factory, for an evaluator with other options than the registered one.</summary>
+    public SendInterop.Storage.Store.FhirDbContextFactory Contexts => _services!.GetRequiredService<SendInterop.Storage.Store.FhirDbContextFactory>();
+
     protected abstract StorageOptions Options();
 
     public virtual async Task InitializeAsync()

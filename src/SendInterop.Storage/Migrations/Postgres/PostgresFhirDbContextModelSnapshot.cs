@@ -419,6 +419,10 @@ namespace SendInterop.Storage.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("version");
 
+                    b.Property<long>("Writes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("writes");
+
                     b.HasKey("Name");
 
                     b.ToTable("ind_state", (string)null);

@@ -414,6 +414,10 @@ namespace SendInterop.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("version");
 
+                    b.Property<long>("Writes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("writes");
+
                     b.HasKey("Name");
 
                     b.ToTable("ind_state", (string)null);
