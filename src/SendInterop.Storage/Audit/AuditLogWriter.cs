@@ -140,9 +140,6 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         public AuditJournalPosition? Journal { get; init; }
     }
 
-    /// <summary>Whether callers are answered from the journal rather than at the commit.</summary>
-    public bool Journalled => _journal is not null;
-
     /// <summary>Journalled entries not yet committed to the chain (always 0 without a journal).</summary>
     public long Backlog => Volatile.Read(ref _backlog);
 
@@ -326,7 +323,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             segment.Delete();
             return segment.Id;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Left in place: the next start claims it and finds nothing after its applied offset.
             LogJournalDeleteFailed(ex, segment.Id);
@@ -601,14 +598,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             if (_database.Provider == StorageProvider.Postgres || _database.FlushEveryCommit) Volatile.Write(ref _synced, last.Sequence);
             else _unsynced = true;
         }
-        try
-        {
-            if (_journal is not null) AfterJournalCommit(batch);
-        }
-        catch (Exception ex)
-        {
-            LogJournalDeleteFailed(ex, "(retirement)"); // files left behind are found fully applied at the next start
-        }
+        if (_journal is not null) AfterJournalCommit(batch); // cannot throw: a segment that will not go is logged and left
         for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(entries?[i].Sequence ?? 0);
     }
 

@@ -27,6 +27,8 @@ public sealed partial class ChildContextInvalidator(
 
     private const int Page = 5000;
 
+    private static readonly string[] Types = [.. ChildContextProvider.ContextTypes];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (OpenApiDocumentGeneration.IsRunning) return;
@@ -38,8 +40,7 @@ public sealed partial class ChildContextInvalidator(
         {
             try
             {
-                // Start from the present: contexts loaded from now on already reflect everything before it.
-                newest = await PollAsync(newest ?? await store.LatestKeyAsync(stoppingToken), handled, stoppingToken);
+                newest = await PollAsync(newest, handled, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
             catch (Exception ex)
@@ -59,26 +60,29 @@ public sealed partial class ChildContextInvalidator(
 
     /// <summary>
     /// Handles every change after <c>newest - Overlap</c> not handled before; returns the new newest key. The newest
-    /// key of any type moves the window too, so writes of other types (most of them) never widen the range read.
+    /// key of any type moves the window too, so writes of other types (most of them) never widen the range read. The
+    /// first poll (<paramref name="newest"/> null) starts from the present: contexts loaded from then on already reflect
+    /// everything before it.
     /// </summary>
-    private async Task<long> PollAsync(long newest, HashSet<long> handled, CancellationToken ct)
+    private async Task<long> PollAsync(long? newest, HashSet<long> handled, CancellationToken ct)
     {
         var latest = await store.LatestKeyAsync(ct);
-        var from = Math.Max(0, newest - Overlap);
+        var known = newest ?? latest;
+        var from = Math.Max(0, known - Overlap);
         while (true)
         {
-            var changes = await store.ChangesSinceAsync(from, ChildContextProvider.ContextTypes.ToList(), Page, ct);
+            var changes = await store.ChangesSinceAsync(from, Types, Page, ct);
             foreach (var change in changes)
             {
                 if (handled.Add(change.Key)) contexts.Changed(change);
-                newest = Math.Max(newest, change.Key);
+                known = Math.Max(known, change.Key);
             }
             if (changes.Count < Page) break;
             from = changes[^1].Key;
         }
-        newest = Math.Max(newest, latest);
-        handled.RemoveWhere(k => k <= newest - Overlap); // below the window: never read again
-        return newest;
+        known = Math.Max(known, latest);
+        handled.RemoveWhere(k => k <= known - Overlap); // below the window: never read again
+        return known;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the store's changes for the consent gate's child contexts failed; retrying at the next interval")]
