@@ -341,8 +341,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """DELETE FROM audit_journal WHERE "Segment" = @g""";
-        var g = cmd.CreateParameter();
-        g.ParameterName = "@g";
+        var g = Parameter(cmd.CreateParameter, "g", null);
         cmd.Parameters.Add(g);
         foreach (var id in ids)
         {
@@ -631,10 +630,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             await using var connection = await _database.OpenAsync();
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = """SELECT "Applied" FROM audit_journal WHERE "Segment" = @g""";
-            var g = cmd.CreateParameter();
-            g.ParameterName = "@g";
-            g.Value = last.Segment.Id;
-            cmd.Parameters.Add(g);
+            cmd.Parameters.Add(Parameter(cmd.CreateParameter, "g", last.Segment.Id));
             return await cmd.ExecuteScalarAsync() is { } applied and not DBNull && Convert.ToInt64(applied, System.Globalization.CultureInfo.InvariantCulture) >= last.End;
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
@@ -678,10 +674,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             INSERT INTO audit_journal ("Segment", "Applied") VALUES (@g, @a)
             ON CONFLICT ("Segment") DO UPDATE SET "Applied" = excluded."Applied"
             """;
-        var g = cmd.CreateParameter();
-        g.ParameterName = "@g";
-        var a = cmd.CreateParameter();
-        a.ParameterName = "@a";
+        var g = Parameter(cmd.CreateParameter, "g", null);
+        var a = Parameter(cmd.CreateParameter, "a", null);
         cmd.Parameters.Add(g);
         cmd.Parameters.Add(a);
         for (int i = 0; i < batch.Count; i++)
