@@ -5,7 +5,7 @@ namespace SendInterop.Indicators.Bench;
 /// <summary>What bench/indicators.sh asks for; one mode per process so a cold run can start after a server restart.</summary>
 public sealed record BenchOptions
 {
-    /// <summary>load | cold | warm | report.</summary>
+    /// <summary>One of the modes Program.cs lists.</summary>
     public string Mode { get; init; } = "load";
 
     public string Connection { get; init; } = "";
@@ -27,6 +27,9 @@ public sealed record BenchOptions
     /// <summary>Subject for cold and warm: "England" or a 3-digit LA code.</summary>
     public string Subject { get; init; } = "England";
 
+    /// <summary>Mode "write": the LA whose write counter moves before each run (default: the subject).</summary>
+    public string? Leaf { get; init; }
+
     /// <summary>Tab-separated timings are appended here (cold, warm) and read back (report).</summary>
     public string ResultsFile { get; init; } = "indicator-timings.tsv";
 
@@ -47,6 +50,7 @@ public sealed record BenchOptions
                 "--runs" => o with { Runs = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--subject" => o with { Subject = Next() },
                 "--results" => o with { ResultsFile = Next() },
+                "--leaf" => o with { Leaf = Next() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }

@@ -22,11 +22,14 @@ public sealed class IndicatorTimer : IAsyncDisposable
     private readonly GeographyHierarchy _hierarchy;
 
     /// <param name="reuseCounts">
-    /// Keep counts between passes (the gateway's default). Off for cold and warm, which time the counting itself: with
-    /// it on, the untimed first pass would answer every timed one (and the "000" warm-up, an LA in no region, would
-    /// count England before England's cold pass).
+    /// Keep counts in memory between passes (the gateway's default). Off for every kind but "reuse", which times it:
+    /// with it on, the untimed first pass would answer every timed one.
     /// </param>
-    private IndicatorTimer(BenchOptions options, bool reuseCounts = false)
+    /// <param name="storedTallies">
+    /// Read the stored per-LA tallies and count only the LAs written since (the gateway's default, <see cref="StoredTallies"/>);
+    /// off, every pass counts its whole scope from the projection rows (the "count-" kinds, the same-run baseline).
+    /// </param>
+    private IndicatorTimer(BenchOptions options, bool reuseCounts = false, bool storedTallies = true)
     {
         _options = options;
         var services = new ServiceCollection();
@@ -34,6 +37,7 @@ public sealed class IndicatorTimer : IAsyncDisposable
         {
             Provider = StorageProvider.Postgres, ConnectionString = options.Connection, MigrateOnStartup = true,
             IndicatorCacheTallies = reuseCounts ? SqlIndicatorEvaluator.DefaultCacheTallies : 0,
+            IndicatorTallies = storedTallies,
         });
         _services = services.BuildServiceProvider();
         _evaluator = _services.GetRequiredService<SqlIndicatorEvaluator>();
@@ -58,23 +62,54 @@ public sealed class IndicatorTimer : IAsyncDisposable
     /// <summary>
     /// Cold: the first evaluation of each indicator for the subject in this process. The script restarts PostgreSQL
     /// (and drops the OS page cache where it may) before calling this; the process first evaluates the catalogue for an
-    /// LA code no row has ("000"), so .NET's JIT, the connection pool and PostgreSQL's catalogue caches are warm while
-    /// the tables' pages are not: what is timed is the data coming off disk, not the program starting.
+    /// LA no row has, in a region of its own ("000"), so .NET's JIT, the connection pool and PostgreSQL's catalogue caches
+    /// are warm while the tables' pages are not: what is timed is the data coming off disk, not the program starting.
+    /// (An LA in no region would be reported over England and read every row before the timed pass.)
     /// </summary>
-    public static async Task ColdAsync(BenchOptions options)
+    public static async Task ColdAsync(BenchOptions options, bool storedTallies)
     {
-        await using var timer = new IndicatorTimer(options);
-        await timer.PassAsync(ReportSubject.LocalAuthority("000", "none"), null, 0);
-        await timer.PassAsync(Subject(options.Subject), "cold", 1);
+        await using var timer = new IndicatorTimer(options, storedTallies: storedTallies);
+        var none = ReportSubject.Region("E00000000", "none", ["000"]);
+        await timer.PassAsync(ReportSubject.LocalAuthority("000", "none"), null, 0, hierarchy: new GeographyHierarchy([none]));
+        await timer.PassAsync(Subject(options.Subject), storedTallies ? "cold" : "count-cold", 1);
     }
 
     /// <summary>Warm: one untimed pass, then <see cref="BenchOptions.Runs"/> timed passes (the report takes medians).</summary>
-    public static async Task WarmAsync(BenchOptions options)
+    public static async Task WarmAsync(BenchOptions options, bool storedTallies)
+    {
+        await using var timer = new IndicatorTimer(options, storedTallies: storedTallies);
+        var subject = Subject(options.Subject);
+        await timer.PassAsync(subject, null, 0);
+        for (var run = 1; run <= options.Runs; run++) await timer.PassAsync(subject, storedTallies ? "warm" : "count-warm", run);
+    }
+
+    /// <summary>
+    /// Build: the first report after the load, with stored tallies: every LA is stale, so England's pass counts every row
+    /// and stores each LA's tallies, which every later report (any LA, region or England) then reads. Kind "build".
+    /// </summary>
+    public static async Task BuildAsync(BenchOptions options)
+    {
+        await using var timer = new IndicatorTimer(options);
+        await timer.PassAsync(ReportSubject.England, "build", 1);
+    }
+
+    /// <summary>
+    /// Write: the report after a projection write to one LA (<see cref="BenchOptions.Leaf"/>, the subject itself by
+    /// default): one untimed pass, then per run the LA's write counter is moved (as a projection transaction moves it)
+    /// and the subject's pass recounts that LA alone. Kind "write".
+    /// </summary>
+    public static async Task AfterWriteAsync(BenchOptions options)
     {
         await using var timer = new IndicatorTimer(options);
         var subject = Subject(options.Subject);
+        var leaf = options.Leaf ?? subject.Code;
         await timer.PassAsync(subject, null, 0);
-        for (var run = 1; run <= options.Runs; run++) await timer.PassAsync(subject, "warm", run);
+        for (var run = 1; run <= options.Runs; run++)
+        {
+            await NationalLoad.ExecAsync(options.Connection,
+                $"UPDATE {IndicatorProjectionModel.LeafWritesTable} SET writes = writes + 1 WHERE leaf = '{leaf}';\n{ProjectionVersion.BumpSql}");
+            await timer.PassAsync(subject, "write", run);
+        }
     }
 
     /// <summary>
@@ -100,14 +135,14 @@ public sealed class IndicatorTimer : IAsyncDisposable
     /// the indicators that share their initial population are counted by one query, so each line times one such group
     /// (its indicators joined by '+', the first one's initial population, every score).
     /// </summary>
-    private async Task PassAsync(ReportSubject subject, string? kind, int run, string? recordAs = null)
+    private async Task PassAsync(ReportSubject subject, string? kind, int run, string? recordAs = null, GeographyHierarchy? hierarchy = null)
     {
         var lines = new List<string>();
         foreach (var group in IndicatorCatalogue.All.GroupBy(IndicatorQuery.SharingKey))
         {
             var indicators = group.ToList();
             var watch = Stopwatch.StartNew();
-            var results = await _evaluator.EvaluateManyAsync(indicators, _period, subject, _hierarchy, _ => null);
+            var results = await _evaluator.EvaluateManyAsync(indicators, _period, subject, hierarchy ?? _hierarchy, _ => null);
             var ms = watch.Elapsed.TotalMilliseconds;
             lines.Add(string.Join('\t', recordAs ?? subject.Code, kind, run.ToString(CultureInfo.InvariantCulture), string.Join('+', indicators.Select(i => i.Id)),
                 ms.ToString("F1", CultureInfo.InvariantCulture), results[0].Result.Total.Count(PopulationKind.InitialPopulation).ToString(CultureInfo.InvariantCulture),

@@ -22,7 +22,8 @@ public static class NationalLoad
     {
         var (las, source) = LaProfiles.Load(options.DfeDirectory, options.Seed);
         Console.WriteLine($"LA sizes: {las.Count} LAs from {source}; scale {options.Scale.ToString(CultureInfo.InvariantCulture)}, seed {options.Seed}");
-        await ExecAsync(options.Connection, "TRUNCATE " + string.Join(", ", Tables));
+        // The stored tallies go with the rows they counted (the counters below would mark them stale anyway).
+        await ExecAsync(options.Connection, "TRUNCATE " + string.Join(", ", Tables) + ", " + SendInterop.Storage.Indicators.IndicatorProjectionModel.TallyTable);
 
         var totalRequests = las.Sum(l => (double)l.Requests);
         var children = 0L;
@@ -47,8 +48,9 @@ public static class NationalLoad
             for (var t = 0; t < Tables.Length; t++) Console.WriteLine($"  {Tables[t]}: {sink.Counts[t]:N0} rows");
         }
 
-        // COPY bypasses IndicatorProjectionStore: move the projection's version so a gateway on this database stops reusing counts.
-        await ExecAsync(options.Connection, SendInterop.Storage.Indicators.ProjectionVersion.BumpSql);
+        // COPY bypasses IndicatorProjectionStore: move the projection's version and every LA's counter, so a gateway on
+        // this database neither reuses counts held in memory nor reads stored tallies of the rows replaced.
+        await ExecAsync(options.Connection, SendInterop.Storage.Indicators.ProjectionVersion.BumpSql + ";\n" + SendInterop.Storage.Indicators.LeafVersions.BumpEverySql);
 
         watch.Restart();
         foreach (var table in Tables) await ExecAsync(options.Connection, "VACUUM ANALYZE " + table);

@@ -4,9 +4,10 @@ using SendInterop.Domain.Indicators;
 namespace SendInterop.Indicators.Bench;
 
 /// <summary>
-/// Report mode: reads the timings file back and prints one markdown table (per indicator: cold and warm median per
-/// subject; totals; the targets' verdicts) and the England figures, so the population's realism can be judged.
-/// A warm total is the median of the runs' totals (not the sum of medians); a cold total is the one cold pass.
+/// Report mode: reads the timings file back and prints markdown tables (per indicator group: counted and stored-tally
+/// warm medians per subject; per subject and kind: the pass totals and the targets' verdicts) and the England figures
+/// both ways, so the population's realism and the two paths' agreement can be judged. A total over several runs is the
+/// median of the runs' totals (not the sum of medians).
 /// </summary>
 public static class TimingReport
 {
@@ -14,37 +15,46 @@ public static class TimingReport
 
     private sealed record Line(string Subject, string Kind, int Run, string Indicator, double Ms, long Initial, string Score);
 
+    /// <summary>The kinds in the order of the summary's columns, with their headings.</summary>
+    private static readonly (string Kind, string Heading)[] Kinds =
+    [
+        ("count-cold", "counted cold"), ("count-warm", "counted warm"), ("build", "first report after load"),
+        ("cold", "stored tallies cold"), ("warm", "stored tallies warm"), ("write", "after a write to one LA"), ("reuse", "reused in memory"),
+    ];
+
     public static void Print(BenchOptions options)
     {
         var lines = File.ReadLines(options.ResultsFile).Select(Parse).ToList();
         var subjects = lines.Select(l => l.Subject).Distinct().ToList();
-        var reused = lines.Where(l => l.Kind == "reuse").ToList();
-        lines = lines.Where(l => l.Kind != "reuse").ToList();
-        Console.WriteLine("| indicator | " + string.Join(" | ", subjects.Select(s => $"{Name(s)} cold ms | {Name(s)} warm ms")) + " |");
+        // Per indicator (group): counted warm and from stored tallies warm, per subject.
+        Console.WriteLine("| indicator | " + string.Join(" | ", subjects.Select(s => $"{Name(s)} counted warm ms | {Name(s)} tallies warm ms")) + " |");
         Console.WriteLine("|---|" + string.Concat(subjects.Select(_ => "---:|---:|")));
-        // One row per line label: an indicator, or indicators counted together (joined by '+').
         foreach (var indicator in lines.Select(l => l.Indicator).Distinct())
         {
-            var cells = subjects.Select(s => $"{Fmt(Cold(lines, s, indicator))} | {Fmt(Median(Warm(lines, s).Where(l => l.Indicator == indicator).Select(l => l.Ms)))}");
+            var cells = subjects.Select(s => $"{Fmt(Median(Of(lines, s, "count-warm").Where(l => l.Indicator == indicator).Select(l => l.Ms)))} | "
+                + Fmt(Median(Of(lines, s, "warm").Where(l => l.Indicator == indicator).Select(l => l.Ms))));
             Console.WriteLine($"| {indicator.Replace("+", " + ", StringComparison.Ordinal)} | {string.Join(" | ", cells)} |");
         }
 
-        var totals = subjects.Select(s => (Subject: s, Cold: ColdTotal(lines, s), Warm: WarmTotal(lines, s))).ToList();
-        Console.WriteLine("| **all " + IndicatorCatalogue.All.Count + " indicators** | " + string.Join(" | ", totals.Select(t => $"**{Fmt(t.Cold)}** | **{Fmt(t.Warm)}**")) + " |");
         Console.WriteLine();
-        foreach (var t in totals)
+        Console.WriteLine("All " + IndicatorCatalogue.All.Count + " indicators, ms (a pass's total; median over runs where there are several):");
+        Console.WriteLine();
+        Console.WriteLine("| subject | " + string.Join(" | ", Kinds.Select(k => k.Heading)) + " | target |");
+        Console.WriteLine("|---|" + string.Concat(Kinds.Select(_ => "---:|")) + "---:|");
+        foreach (var subject in subjects)
         {
-            var target = t.Subject == ReportSubject.EnglandCode ? EnglandTargetMs : LaTargetMs;
-            Console.WriteLine($"- {Name(t.Subject)}: cold {Fmt(t.Cold)} ms, warm {Fmt(t.Warm)} ms (median of {Warm(lines, t.Subject).Select(l => l.Run).Distinct().Count()} runs); " +
-                $"target < {target:N0} ms: cold {Verdict(t.Cold, target)}, warm {Verdict(t.Warm, target)}");
-            if (ReuseTotal(reused, t.Subject) is { } reuse)
-                Console.WriteLine($"  - its region's counts reused (a neighbouring LA, or {Name(t.Subject)} again): {Fmt(reuse)} ms (median); target {Verdict(reuse, target)}");
+            var target = subject == ReportSubject.EnglandCode ? EnglandTargetMs : LaTargetMs;
+            var cells = Kinds.Select(k => Total(lines, subject, k.Kind) is { } ms ? $"{Fmt(ms)} ({Verdict(ms, target)})" : "-");
+            Console.WriteLine($"| {Name(subject)} | {string.Join(" | ", cells)} | < {target:N0} |");
         }
 
         Console.WriteLine();
-        Console.WriteLine("England figures (initial population, score), SEN2 year " + options.Sen2Year + ":");
-        foreach (var l in lines.Where(l => l.Subject == ReportSubject.EnglandCode && l.Kind == "warm" && l.Run == 1))
-            Console.WriteLine($"  {l.Indicator}: {l.Initial:N0}{(l.Score.Length > 0 ? ", " + l.Score : "")}");
+        Console.WriteLine("England figures (initial population, score), SEN2 year " + options.Sen2Year + ", counted and from stored tallies:");
+        foreach (var kind in new[] { "count-warm", "warm" })
+        {
+            foreach (var l in lines.Where(l => l.Subject == ReportSubject.EnglandCode && l.Kind == kind && l.Run == 1))
+                Console.WriteLine($"  {kind} {l.Indicator}: {l.Initial:N0}{(l.Score.Length > 0 ? ", " + l.Score : "")}");
+        }
     }
 
     private static Line Parse(string text)
@@ -54,22 +64,11 @@ public static class TimingReport
             long.Parse(f[5], CultureInfo.InvariantCulture), f[6]);
     }
 
-    private static IEnumerable<Line> Warm(List<Line> lines, string subject) => lines.Where(l => l.Subject == subject && l.Kind == "warm");
+    private static IEnumerable<Line> Of(List<Line> lines, string subject, string kind) => lines.Where(l => l.Subject == subject && l.Kind == kind);
 
-    private static double? Cold(List<Line> lines, string subject, string indicator) =>
-        lines.Where(l => l.Subject == subject && l.Kind == "cold" && l.Indicator == indicator).Select(l => (double?)l.Ms).LastOrDefault();
-
-    private static double? ColdTotal(List<Line> lines, string subject)
-    {
-        var cold = lines.Where(l => l.Subject == subject && l.Kind == "cold").ToList();
-        return cold.Count == 0 ? null : cold.Sum(l => l.Ms);
-    }
-
-    private static double? WarmTotal(List<Line> lines, string subject) =>
-        Median(Warm(lines, subject).GroupBy(l => l.Run).Select(g => g.Sum(l => l.Ms)));
-
-    private static double? ReuseTotal(List<Line> lines, string subject) =>
-        Median(lines.Where(l => l.Subject == subject && l.Kind == "reuse").GroupBy(l => l.Run).Select(g => g.Sum(l => l.Ms)));
+    /// <summary>A kind's pass total for the subject: the median of its runs' totals (a single pass: its total).</summary>
+    private static double? Total(List<Line> lines, string subject, string kind) =>
+        Median(Of(lines, subject, kind).GroupBy(l => l.Run).Select(g => g.Sum(l => l.Ms)));
 
     private static double? Median(IEnumerable<double> values)
     {

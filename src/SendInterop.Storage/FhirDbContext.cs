@@ -23,6 +23,8 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Indicators.OutcomeRowEntity> IndicatorOutcomes => Set<Indicators.OutcomeRowEntity>();
     public DbSet<Indicators.WaitRowEntity> IndicatorWaits => Set<Indicators.WaitRowEntity>();
     public DbSet<Indicators.ProjectionStateEntity> IndicatorState => Set<Indicators.ProjectionStateEntity>();
+    public DbSet<Indicators.LeafWritesEntity> IndicatorLeafWrites => Set<Indicators.LeafWritesEntity>();
+    public DbSet<Indicators.StoredTallyEntity> IndicatorTallies => Set<Indicators.StoredTallyEntity>();
     public DbSet<Scheduling.ScheduledRunRow> ScheduledRuns => Set<Scheduling.ScheduledRunRow>();
 
     protected override void OnModelCreating(ModelBuilder b)

@@ -14,4 +14,10 @@ public sealed class StorageOptions
     /// 0 turns it off. Counts are reused only while the projection is unchanged, so this trades memory for time, never accuracy.
     /// </summary>
     public long IndicatorCacheTallies { get; set; } = Indicators.SqlIndicatorEvaluator.DefaultCacheTallies;
+
+    /// <summary>
+    /// Keep each count query's per-LA answer in the database (ind_tally) and count again only the LAs written since
+    /// (<see cref="Indicators.StoredTallies"/>); false counts every report's whole scope from the projection rows.
+    /// </summary>
+    public bool IndicatorTallies { get; set; } = true;
 }

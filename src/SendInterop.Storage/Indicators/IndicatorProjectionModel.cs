@@ -15,6 +15,8 @@ public static class IndicatorProjectionModel
     public const string OutcomeTable = "ind_outcome";
     public const string WaitTable = "ind_wait";
     public const string StateTable = "ind_state";
+    public const string LeafWritesTable = "ind_leaf_writes";
+    public const string TallyTable = "ind_tally";
 
     public static void Configure(ModelBuilder b)
     {
@@ -45,6 +47,22 @@ public static class IndicatorProjectionModel
             e.HasKey(r => r.Name);
             e.Property(r => r.Name).HasMaxLength(32);
             e.Property(r => r.Version).HasMaxLength(64);
+            SnakeCase(e);
+        });
+        b.Entity<LeafWritesEntity>(e =>
+        {
+            e.ToTable(LeafWritesTable);
+            e.HasKey(r => r.Leaf);
+            e.Property(r => r.Leaf).HasMaxLength(16);
+            SnakeCase(e);
+        });
+        b.Entity<StoredTallyEntity>(e =>
+        {
+            e.ToTable(TallyTable);
+            // A region's or England's tallies of one query are one range read.
+            e.HasKey(r => new { r.QueryKey, r.Leaf });
+            e.Property(r => r.QueryKey).HasMaxLength(64);
+            e.Property(r => r.Leaf).HasMaxLength(16);
             SnakeCase(e);
         });
     }

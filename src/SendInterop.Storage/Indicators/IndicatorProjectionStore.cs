@@ -34,8 +34,11 @@ public sealed class IndicatorProjectionStore(FhirDbContextFactory contexts)
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ids = children.Select(c => c.ChildId).Distinct(StringComparer.Ordinal).ToList();
+        // The LAs these children's rows leave and the ones they join: only their stored tallies become stale.
+        var leaves = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in ids.Chunk(500))
         {
+            leaves.UnionWith(await LeafVersions.OfChildrenAsync(db, chunk, ct));
             await db.IndicatorCases.Where(r => chunk.Contains(r.ChildId)).ExecuteDeleteAsync(ct);
             await db.IndicatorPlans.Where(r => chunk.Contains(r.ChildId)).ExecuteDeleteAsync(ct);
             await db.IndicatorReviews.Where(r => chunk.Contains(r.ChildId)).ExecuteDeleteAsync(ct);
@@ -52,9 +55,12 @@ public sealed class IndicatorProjectionStore(FhirDbContextFactory contexts)
             db.IndicatorReviews.AddRange(child.Rows.Reviews.Where(Own).DistinctBy(r => r.RowId).Select(r => IndicatorRowMapper.ToEntity(r, at)));
             db.IndicatorOutcomes.AddRange(child.Rows.Outcomes.Where(Own).DistinctBy(r => r.RowId).Select(r => IndicatorRowMapper.ToEntity(r, at)));
             db.IndicatorWaits.AddRange(child.Rows.Waits.Where(Own).DistinctBy(r => r.RowId).Select(r => IndicatorRowMapper.ToEntity(r, at)));
+            leaves.UnionWith(child.Rows.Cases.Concat<ProjectionRow>(child.Rows.Plans).Concat(child.Rows.Reviews).Concat(child.Rows.Outcomes).Concat(child.Rows.Waits)
+                .Where(Own).Select(r => GeographyHierarchy.LeafOf(r.Strata.LaCode)));
         }
 
         await db.SaveChangesAsync(ct);
+        await LeafVersions.BumpAsync(db, leaves, ct);
         await ProjectionVersion.BumpAsync(db, ct);
         await tx.CommitAsync(ct);
     }
@@ -69,6 +75,9 @@ public sealed class IndicatorProjectionStore(FhirDbContextFactory contexts)
         await db.IndicatorReviews.ExecuteDeleteAsync(ct);
         await db.IndicatorOutcomes.ExecuteDeleteAsync(ct);
         await db.IndicatorWaits.ExecuteDeleteAsync(ct);
+        // Every stored tally is of rows that are gone.
+        await db.IndicatorTallies.ExecuteDeleteAsync(ct);
+        await LeafVersions.BumpAllAsync(db, ct);
         await ProjectionVersion.BumpAsync(db, ct);
         await tx.CommitAsync(ct);
     }

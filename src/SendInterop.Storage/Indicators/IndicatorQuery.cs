@@ -45,6 +45,19 @@ public sealed class IndicatorQuery
     /// indicators over plans in place on the census day then read and group the same rows once instead of nine times.
     /// </summary>
     public IndicatorQuery(IReadOnlyList<IndicatorDefinition> indicators, ReportingPeriod period, ReportSubject subject, bool groupingSets = false)
+        : this(indicators, period, subject.LaCodes, groupingSets)
+    {
+    }
+
+    /// <summary>
+    /// The same count restricted to some leaves (LA codes, and <see cref="Stratifiers.Unknown"/> for rows without an LA),
+    /// or every row when <paramref name="leaves"/> is null: what <see cref="StoredTallies"/> recounts for the leaves
+    /// whose rows changed.
+    /// </summary>
+    public static IndicatorQuery ForLeaves(IReadOnlyList<IndicatorDefinition> indicators, ReportingPeriod period, IReadOnlyCollection<string>? leaves, bool groupingSets) =>
+        new(indicators, period, leaves, groupingSets);
+
+    private IndicatorQuery(IReadOnlyList<IndicatorDefinition> indicators, ReportingPeriod period, IReadOnlyCollection<string>? leaves, bool groupingSets)
     {
         if (indicators.Count == 0 || indicators.Any(i => SharingKey(i) != SharingKey(indicators[0])))
             throw new ArgumentException("Indicators counted together must share their initial population and stratifiers.", nameof(indicators));
@@ -55,7 +68,7 @@ public sealed class IndicatorQuery
         // A table contributes when every predicate of the initial population can hold on its rows.
         _tables = Enum.GetValues<RowKind>().Where(k => initial.AllOf.All(p => PredicateSql.For(p, k) is not null)).ToList();
         Parameters = PeriodParameters(period);
-        SubjectFilter = Subject(subject, Parameters);
+        SubjectFilter = Subject(leaves, Parameters);
     }
 
     /// <summary>Parameter name (without @) → value.</summary>
@@ -270,18 +283,24 @@ public sealed class IndicatorQuery
         ["p_ref_leap"] = DateTime.IsLeapYear(period.ReferenceDate.Year) ? 1 : 0,
     };
 
-    private static string Subject(ReportSubject subject, Dictionary<string, object> parameters)
+    private static string Subject(IReadOnlyCollection<string>? leaves, Dictionary<string, object> parameters)
     {
-        if (subject.LaCodes is null) return "1 = 1";
-        if (subject.LaCodes.Count == 0) return "1 = 0";
+        if (leaves is null) return "1 = 1";
         var names = new List<string>();
-        foreach (var code in subject.LaCodes.OrderBy(c => c, StringComparer.Ordinal))
+        foreach (var code in leaves.Where(l => l != Stratifiers.Unknown).Order(StringComparer.Ordinal))
         {
             var name = "p_la" + names.Count.ToString(CultureInfo.InvariantCulture);
             parameters[name] = code;
             names.Add("@" + name);
         }
 
-        return names.Count == 1 ? "la_code = " + names[0] : "la_code IN (" + string.Join(", ", names) + ")";
+        var known = names.Count switch
+        {
+            0 => "1 = 0",
+            1 => "la_code = " + names[0],
+            _ => "la_code IN (" + string.Join(", ", names) + ")",
+        };
+        // Rows without an LA are their own leaf: only England's scope (every row) or a recount of that leaf reads them.
+        return leaves.Contains(Stratifiers.Unknown) ? "(" + known + " OR la_code IS NULL)" : known;
     }
 }

@@ -116,3 +116,37 @@ public sealed class ProjectionStateEntity
     /// </summary>
     public long Writes { get; set; }
 }
+
+/// <summary>
+/// Table ind_leaf_writes: per leaf (an LA code, or "unknown" for rows without one), how many transactions have changed
+/// that leaf's projection rows. Moved in the same transaction as the rows (<see cref="LeafVersions"/>), so a stored
+/// tally counted at N is current while the leaf still reads N.
+/// </summary>
+public sealed class LeafWritesEntity
+{
+    public required string Leaf { get; set; }
+
+    public long Writes { get; set; }
+}
+
+/// <summary>
+/// Table ind_tally: one leaf's counts for one count query (indicators, period, provider's SQL), as
+/// <see cref="StoredTallies"/> keeps them: the pre-aggregated layer an LA's or England's report is assembled from
+/// without scanning the projection rows of leaves that have not changed.
+/// </summary>
+public sealed class StoredTallyEntity
+{
+    /// <summary>SHA-256 (hex) of the query's SQL for all leaves, its period parameters and the payload format.</summary>
+    public required string QueryKey { get; set; }
+
+    public required string Leaf { get; set; }
+
+    /// <summary>The leaf's <see cref="LeafWritesEntity.Writes"/> read before the count: the tally includes at least those writes.</summary>
+    public long Writes { get; set; }
+
+    /// <summary>When the count was taken, Unix milliseconds UTC.</summary>
+    public long CountedAt { get; set; }
+
+    /// <summary>The leaf's tallies (<see cref="LeafTallyCodec"/>).</summary>
+    public required byte[] Payload { get; set; }
+}

@@ -44,16 +44,23 @@ public sealed class SqlIndicatorEvaluator
     private readonly FhirDbContextFactory contexts;
     private readonly TimeProvider clock;
     private readonly VersionedCountCache<ScopeCounts> cache;
+    private readonly bool storedTallies;
+    private long countQueries;
+    private long leavesCounted;
 
     public SqlIndicatorEvaluator(FhirDbContextFactory contexts, StorageOptions options, TimeProvider clock)
     {
         this.contexts = contexts;
         this.clock = clock;
+        storedTallies = options.IndicatorTallies;
         cache = new VersionedCountCache<ScopeCounts>(options.IndicatorCacheTallies, c => c.Tallies);
     }
 
-    /// <summary>Count queries sent to the database (a reused count sends none): what tests and operators can watch.</summary>
-    public long CountQueries => cache.Misses;
+    /// <summary>Count queries run over the projection rows (a reused or stored count runs none): what tests and operators can watch.</summary>
+    public long CountQueries => Interlocked.Read(ref countQueries);
+
+    /// <summary>Leaves (LAs) whose rows were counted, over all count queries; with stored tallies, only leaves written since their last count.</summary>
+    public long LeavesCounted => Interlocked.Read(ref leavesCounted);
 
     /// <summary>Count queries answered from counts taken earlier at the same projection version.</summary>
     public long ReusedCounts => cache.Hits;
@@ -83,7 +90,8 @@ public sealed class SqlIndicatorEvaluator
         foreach (var group in indicators.Distinct().GroupBy(IndicatorQuery.SharingKey, StringComparer.Ordinal))
         {
             var query = new IndicatorQuery(group.ToList(), period, scope, groupingSets: contexts.Provider == StorageProvider.Postgres);
-            var counts = await cache.GetOrAddAsync(CacheKey(query), version, () => CountAsync(query), ct);
+            var counts = await cache.GetOrAddAsync(CacheKey(query), version,
+                () => storedTallies ? TalliedCountAsync(query.Indicators, period, scope) : CountAsync(query), ct);
             for (var i = 0; i < counts.Leaves.Count; i++)
                 results[query.Indicators[i]] = Assemble(query, i, counts, period, subject, scope, hierarchy, residentPopulation(query.Indicators[i]));
         }
@@ -102,11 +110,66 @@ public sealed class SqlIndicatorEvaluator
                 // A list would print as its type name and two scopes could share a key: refuse rather than serve the wrong counts.
                 : throw new InvalidOperationException($"Count query parameter '{p.Key}' is not a scalar; its cache key would be ambiguous."))));
 
-    /// <summary>Runs one count query: each indicator's tallies per LA of the scope.</summary>
+    /// <summary>Runs one count query over the projection rows: each indicator's tallies per LA of the scope.</summary>
     private async Task<ScopeCounts> CountAsync(IndicatorQuery query)
     {
         var countedAt = clock.GetUtcNow();
-        var leaves = query.Indicators.Select(_ => new SortedDictionary<string, LeafTally>(StringComparer.Ordinal)).ToList();
+        return ScopeCounts.From(await CountLeavesAsync(query), query.Indicators.Count, countedAt);
+    }
+
+    /// <summary>
+    /// The scope's counts from the stored tallies (<see cref="StoredTallies"/>): the leaves written since their tally was
+    /// counted (and those never counted) are counted again, in one query over their rows only, and stored; the others
+    /// are read as stored. Every write committed before the leaves' counters were read is included, as with a full count.
+    /// </summary>
+    private async Task<ScopeCounts> TalliedCountAsync(IReadOnlyList<IndicatorDefinition> indicators, ReportingPeriod period, ReportSubject scope)
+    {
+        // No caller's token, as in CountAsync: the work may be shared by concurrent requests.
+        var ct = CancellationToken.None;
+        var countedAt = clock.GetUtcNow();
+        var groupingSets = contexts.Provider == StorageProvider.Postgres;
+        var everyLeaf = IndicatorQuery.ForLeaves(indicators, period, null, groupingSets);
+        var key = StoredTallies.KeyOf(everyLeaf);
+        // Read before the tallies and any count: a tally at least this new includes every write up to it.
+        var versions = await LeafVersions.ReadAsync(contexts, ct);
+        // A leaf that has never had rows has nothing to count (and no counter).
+        var leaves = scope.LaCodes is null ? versions.Keys.ToList() : scope.LaCodes.Where(versions.ContainsKey).ToList();
+        var stored = await StoredTallies.ReadAsync(contexts, key, scope.LaCodes is null ? null : leaves, indicators.Count, ct);
+        var byLeaf = new Dictionary<string, LeafTally[]>(StringComparer.Ordinal);
+        var stale = new List<string>();
+        foreach (var leaf in leaves)
+        {
+            if (stored.TryGetValue(leaf, out var tally) && tally.Writes >= versions[leaf]) byLeaf[leaf] = tally.Indicators;
+            else stale.Add(leaf);
+        }
+
+        if (stale.Count > 0)
+        {
+            // Every leaf stale (the first report after a load or a rebuild): one pass over every row, without a leaf list.
+            var recount = scope.LaCodes is null && stale.Count == versions.Count ? everyLeaf : IndicatorQuery.ForLeaves(indicators, period, stale, groupingSets);
+            var counted = await CountLeavesAsync(recount);
+            var fresh = new Dictionary<string, LeafCounts>(StringComparer.Ordinal);
+            foreach (var leaf in stale)
+            {
+                // A leaf without rows in the initial population is stored as such, so it is not counted again.
+                var tally = counted.GetValueOrDefault(leaf) ?? [];
+                byLeaf[leaf] = tally;
+                fresh[leaf] = new LeafCounts(versions[leaf], countedAt.ToUnixTimeMilliseconds(), tally);
+            }
+
+            // Counted over every row, a leaf no counter names (rows a writer put in without counting them) is reported, not stored.
+            foreach (var (leaf, tally) in counted) byLeaf.TryAdd(leaf, tally);
+            await StoredTallies.WriteAsync(contexts, key, fresh, ct);
+        }
+
+        return ScopeCounts.From(byLeaf, indicators.Count, countedAt);
+    }
+
+    /// <summary>Runs a count query; per leaf that has rows, each indicator's tallies.</summary>
+    private async Task<Dictionary<string, LeafTally[]>> CountLeavesAsync(IndicatorQuery query)
+    {
+        Interlocked.Increment(ref countQueries);
+        var leaves = new Dictionary<string, LeafTally[]>(StringComparer.Ordinal);
         await using var db = contexts.Create();
         // No caller's token: the query may be shared by concurrent requests (see VersionedCountCache).
         await using var command = await CommandAsync(db, query.SummarySql(), query.Parameters, CancellationToken.None);
@@ -115,22 +178,39 @@ public sealed class SqlIndicatorEvaluator
         {
             var leaf = reader.GetString(query.MinAtColumn + 2);
             var stratifier = reader.GetString(0);
-            for (var i = 0; i < leaves.Count; i++)
+            if (!leaves.TryGetValue(leaf, out var tallies))
             {
-                if (!leaves[i].TryGetValue(leaf, out var tally)) leaves[i][leaf] = tally = new LeafTally();
+                leaves[leaf] = tallies = query.Indicators.Select(_ => new LeafTally()).ToArray();
+                Interlocked.Increment(ref leavesCounted);
+            }
+
+            for (var i = 0; i < tallies.Length; i++)
+            {
                 var row = Tally.Read(reader, IndicatorQuery.CountColumn(i), query.MinAtColumn);
-                if (stratifier.Length == 0) tally.Total.Add(row);
-                else tally.Stratum(stratifier, reader.GetString(1)).Add(row);
+                if (stratifier.Length == 0) tallies[i].Total.Add(row);
+                else tallies[i].Stratum(stratifier, reader.GetString(1)).Add(row);
             }
         }
 
-        return new ScopeCounts(leaves, countedAt);
+        return leaves;
     }
 
     /// <summary>One count query's answer, never modified once read: per indicator, each LA's tallies; and when it was asked.</summary>
     private sealed record ScopeCounts(IReadOnlyList<SortedDictionary<string, LeafTally>> Leaves, DateTimeOffset CountedAt)
     {
         private readonly ConcurrentDictionary<SuppressionKey, Lazy<SuppressionDecisions>> _decided = new();
+
+        /// <summary>From per-leaf tallies (a leaf with none had no rows and is left out, as a count query leaves it out).</summary>
+        public static ScopeCounts From(IReadOnlyDictionary<string, LeafTally[]> byLeaf, int indicators, DateTimeOffset countedAt)
+        {
+            var leaves = Enumerable.Range(0, indicators).Select(_ => new SortedDictionary<string, LeafTally>(StringComparer.Ordinal)).ToList();
+            foreach (var (leaf, tallies) in byLeaf)
+            {
+                for (var i = 0; i < tallies.Length; i++) leaves[i][leaf] = tallies[i];
+            }
+
+            return new ScopeCounts(leaves, countedAt);
+        }
 
         /// <summary>What the cache weighs it by.</summary>
         public long Tallies => Leaves.Sum(l => l.Values.Sum(t => 1L + t.Strata.Count));
@@ -173,61 +253,6 @@ public sealed class SqlIndicatorEvaluator
             total.MaxAt is { } max ? DateTimeOffset.FromUnixTimeMilliseconds(max) : null, counts.CountedAt);
     }
 
-    /// <summary>Sums of one group of rows: the counts, the observation sum and count, and when the rows were projected.</summary>
-    private sealed class Tally
-    {
-        /// <summary>ip, c_den, c_excl, c_num, c_mp, c_mpe, obs_sum, obs_n (one indicator's eight summary columns).</summary>
-        public long[] Values { get; } = new long[8];
-
-        public long? MinAt { get; private set; }
-
-        public long? MaxAt { get; private set; }
-
-        public static Tally Read(DbDataReader reader, int first, int minAt)
-        {
-            var tally = new Tally();
-            for (var i = 0; i < 8; i++) tally.Values[i] = Int64(reader, first + i);
-            tally.MinAt = Int64OrNull(reader, minAt);
-            tally.MaxAt = Int64OrNull(reader, minAt + 1);
-            return tally;
-        }
-
-        public static Tally Sum(IEnumerable<Tally> tallies)
-        {
-            var sum = new Tally();
-            foreach (var t in tallies) sum.Add(t);
-            return sum;
-        }
-
-        public void Add(Tally other)
-        {
-            for (var i = 0; i < 8; i++) Values[i] += other.Values[i];
-            if (other.MinAt is { } min && (MinAt is null || min < MinAt)) MinAt = min;
-            if (other.MaxAt is { } max && (MaxAt is null || max > MaxAt)) MaxAt = max;
-        }
-    }
-
-    /// <summary>One leaf's (LA's) total and strata.</summary>
-    private sealed class LeafTally
-    {
-        public Tally Total { get; } = new();
-
-        public SortedDictionary<(string Stratifier, string Stratum), Tally> Strata { get; } = new();
-
-        public Tally Stratum(string stratifier, string stratum)
-        {
-            if (!Strata.TryGetValue((stratifier, stratum), out var tally)) Strata[(stratifier, stratum)] = tally = new Tally();
-            return tally;
-        }
-
-        public IndicatorResult Result(IndicatorQuery query, int i, ReportingPeriod period) =>
-            new(query.Indicators[i], period, ReportSubject.England, SqlIndicatorEvaluator.Result(query, i, Total, null),
-                query.Indicators[i].Stratifiers.Where(s => s.Code != Stratifiers.LocalAuthority.Code)
-                    .Select(s => new StratifierResult(s, Strata.Where(x => x.Key.Stratifier == s.Code)
-                        .Select(x => new StratumResult(x.Key.Stratum, SqlIndicatorEvaluator.Result(query, i, x.Value, null))).ToList()))
-                    .ToList());
-    }
-
     /// <summary>The distinct children (Patient ids) in each population of the total, for a subject-list report.</summary>
     public async Task<IndicatorSubjects> SubjectsAsync(IndicatorDefinition indicator, ReportingPeriod period, ReportSubject subject, CancellationToken ct = default)
     {
@@ -265,7 +290,7 @@ public sealed class SqlIndicatorEvaluator
     }
 
     /// <summary>Scores exactly as the reference scores them (<see cref="IndicatorEvaluator"/>), from the counts.</summary>
-    private static PopulationResult Result(IndicatorQuery query, int i, Tally tally, long? external)
+    internal static PopulationResult Result(IndicatorQuery query, int i, Tally tally, long? external)
     {
         var indicator = query.Indicators[i];
         var counts = Counts(query, i, tally);
@@ -312,8 +337,4 @@ public sealed class SqlIndicatorEvaluator
 
         return command;
     }
-
-    private static long Int64(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
-
-    private static long? Int64OrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -227,6 +227,22 @@ namespace SendInterop.Storage.Migrations.Postgres
                     b.ToTable("ind_case", (string)null);
                 });
 
+            modelBuilder.Entity("SendInterop.Storage.Indicators.LeafWritesEntity", b =>
+                {
+                    b.Property<string>("Leaf")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("leaf");
+
+                    b.Property<long>("Writes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("writes");
+
+                    b.HasKey("Leaf");
+
+                    b.ToTable("ind_leaf_writes", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Indicators.OutcomeRowEntity", b =>
                 {
                     b.Property<string>("ChildId")
@@ -503,6 +519,36 @@ namespace SendInterop.Storage.Migrations.Postgres
                         .HasDatabaseName("ix_ind_review_la_due");
 
                     b.ToTable("ind_review", (string)null);
+                });
+
+            modelBuilder.Entity("SendInterop.Storage.Indicators.StoredTallyEntity", b =>
+                {
+                    b.Property<string>("QueryKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("query_key");
+
+                    b.Property<string>("Leaf")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("leaf");
+
+                    b.Property<long>("CountedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("counted_at");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("payload");
+
+                    b.Property<long>("Writes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("writes");
+
+                    b.HasKey("QueryKey", "Leaf");
+
+                    b.ToTable("ind_tally", (string)null);
                 });
 
             modelBuilder.Entity("SendInterop.Storage.Indicators.WaitRowEntity", b =>

@@ -222,6 +222,22 @@ namespace SendInterop.Storage.Migrations.Sqlite
                     b.ToTable("ind_case", (string)null);
                 });
 
+            modelBuilder.Entity("SendInterop.Storage.Indicators.LeafWritesEntity", b =>
+                {
+                    b.Property<string>("Leaf")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("leaf");
+
+                    b.Property<long>("Writes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("writes");
+
+                    b.HasKey("Leaf");
+
+                    b.ToTable("ind_leaf_writes", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Indicators.OutcomeRowEntity", b =>
                 {
                     b.Property<string>("ChildId")
@@ -498,6 +514,36 @@ namespace SendInterop.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_ind_review_la_due");
 
                     b.ToTable("ind_review", (string)null);
+                });
+
+            modelBuilder.Entity("SendInterop.Storage.Indicators.StoredTallyEntity", b =>
+                {
+                    b.Property<string>("QueryKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("query_key");
+
+                    b.Property<string>("Leaf")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("leaf");
+
+                    b.Property<long>("CountedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("counted_at");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("payload");
+
+                    b.Property<long>("Writes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("writes");
+
+                    b.HasKey("QueryKey", "Leaf");
+
+                    b.ToTable("ind_tally", (string)null);
                 });
 
             modelBuilder.Entity("SendInterop.Storage.Indicators.WaitRowEntity", b =>

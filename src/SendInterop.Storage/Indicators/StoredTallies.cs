@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Storage.Indicators;
+
+/// <summary>One leaf's stored tallies: the counter it was counted at, when, and the counts (one per indicator of the query).</summary>
+internal sealed record LeafCounts(long Writes, long CountedAt, LeafTally[] Indicators);
+
+/// <summary>
+/// The pre-aggregated layer under the indicators (ind_tally): each count query's answer per leaf (LA), kept with the
+/// leaf's write counter (<see cref="LeafVersions"/>) it was counted at. A report reads its scope's leaves from here and
+/// recounts from the projection rows only the leaves written since, so a region's or England's report after a write
+/// to one LA scans that LA's rows, not the region's or the country's.
+/// </summary>
+/// <remarks>
+/// Keyed by <see cref="KeyOf"/>: the query's SQL over every leaf and its period parameters, so a change of catalogue,
+/// period, provider or payload format is a different key and never reads another's counts. Rows of keys no longer
+/// asked for stay until <see cref="IndicatorProjectionStore.ClearAsync"/>; each is a few kilobytes per LA.
+/// </remarks>
+internal static class StoredTallies
+{
+    private const string Table = IndicatorProjectionModel.TallyTable;
+
+    /// <summary>Never replaces a tally with one counted at an older counter (a slower concurrent request, another replica).</summary>
+    private const string UpsertSql =
+        "INSERT INTO " + Table + " (query_key, leaf, writes, counted_at, payload) VALUES ({0}, {1}, {2}, {3}, {4}) "
+        + "ON CONFLICT (query_key, leaf) DO UPDATE SET writes = excluded.writes, counted_at = excluded.counted_at, payload = excluded.payload "
+        + "WHERE " + Table + ".writes <= excluded.writes";
+
+    /// <summary>The key of a count query: <paramref name="everyLeaf"/> must be the query over every row (no subject filter).</summary>
+    public static string KeyOf(IndicatorQuery everyLeaf)
+    {
+        var text = new StringBuilder(LeafTallyCodec.Format).Append('\n').Append(everyLeaf.SummarySql());
+        foreach (var (name, value) in everyLeaf.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+            text.Append('\n').Append(name).Append('=').Append(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>The stored tallies of <paramref name="leaves"/> (every leaf when null) for one query.</summary>
+    public static async Task<Dictionary<string, LeafCounts>> ReadAsync(FhirDbContextFactory contexts, string key, IReadOnlyCollection<string>? leaves, int indicators,
+        CancellationToken ct)
+    {
+        await using var db = contexts.Create();
+        var rows = db.IndicatorTallies.Where(t => t.QueryKey == key);
+        if (leaves is not null) rows = rows.Where(t => leaves.Contains(t.Leaf));
+        var stored = new Dictionary<string, LeafCounts>(StringComparer.Ordinal);
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
+            stored[row.Leaf] = new LeafCounts(row.Writes, row.CountedAt, LeafTallyCodec.Decode(row.Payload, indicators));
+        return stored;
+    }
+
+    /// <summary>Stores freshly counted leaves in one transaction.</summary>
+    public static async Task WriteAsync(FhirDbContextFactory contexts, string key, IReadOnlyDictionary<string, LeafCounts> counted, CancellationToken ct)
+    {
+        if (counted.Count == 0) return;
+        await using var db = contexts.Create();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var (leaf, counts) in counted.OrderBy(c => c.Key, StringComparer.Ordinal))
+            await db.Database.ExecuteSqlRawAsync(UpsertSql, [key, leaf, counts.Writes, counts.CountedAt, LeafTallyCodec.Encode(counts.Indicators)], ct);
+        await tx.CommitAsync(ct);
+    }
+}

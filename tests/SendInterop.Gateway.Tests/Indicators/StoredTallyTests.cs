@@ -1,0 +1,170 @@
+using Microsoft.EntityFrameworkCore;
+using SendInterop.Domain.Indicators;
+using SendInterop.Storage;
+using SendInterop.Storage.Indicators;
+using Task = System.Threading.Tasks.Task;
+
+namespace SendInterop.Gateway.Tests.Indicators;
+
+/// <summary>
+/// The stored per-LA tallies (ind_tally): a report read from them equals one counted from every projection row, and a
+/// projection write makes exactly the LAs it touched count again, in any evaluator on the same database (another
+/// replica, or the same process after a restart).
+/// </summary>
+public abstract class StoredTallyTests(IndicatorStorage storage)
+{
+    private static readonly GeographyHierarchy Hierarchy = new(SuppressionAttackTests.Regions);
+    private static readonly ReportingPeriod[] Periods =
+        [ReportingPeriod.Sen2Year(2025), new(new DateOnly(2022, 1, 1), new DateOnly(2024, 12, 31), new DateOnly(2025, 1, 16))];
+
+    /// <summary>England; every region; an LA of a region; an LA in no region (reported over England).</summary>
+    private static readonly ReportSubject[] Subjects =
+    [
+        ReportSubject.England, .. SuppressionAttackTests.Regions,
+        ReportSubject.LocalAuthority("202", "LA 202"), ReportSubject.LocalAuthority("999", "LA 999"),
+    ];
+
+    /// <summary>A fresh evaluator without the in-memory reuse, so every request goes to the database.</summary>
+    private SqlIndicatorEvaluator Evaluator(bool tallies) =>
+        new(storage.Contexts, new StorageOptions { IndicatorCacheTallies = 0, IndicatorTallies = tallies }, TimeProvider.System);
+
+    private static int Groups => IndicatorCatalogue.All.GroupBy(IndicatorQuery.SharingKey).Count();
+
+    [Fact]
+    public async Task Reports_from_stored_tallies_equal_reports_counted_from_every_row()
+    {
+        var tallied = Evaluator(tallies: true);
+        foreach (var period in Periods)
+        {
+            foreach (var subject in Subjects)
+                Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, subject), await ReportAsync(tallied, period, subject));
+        }
+
+        // Another evaluator on the same database (a replica, a restart) reads what was stored: nothing is counted.
+        var replica = Evaluator(tallies: true);
+        foreach (var period in Periods)
+        {
+            foreach (var subject in Subjects)
+                Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, subject), await ReportAsync(replica, period, subject));
+        }
+
+        Assert.Equal(0, replica.CountQueries);
+    }
+
+    [Fact]
+    public async Task A_write_to_one_LA_counts_that_LA_again_and_no_other()
+    {
+        var tallied = Evaluator(tallies: true);
+        var period = Periods[0];
+        await ReportAsync(tallied, period, ReportSubject.England); // every LA's tallies current
+        var child = ChildIn("202");
+        try
+        {
+            await storage.Projection.ReplaceAsync([new ChildProjection(child.ChildId, new ProjectedRecord([], [], [], [], []))], DateTimeOffset.UtcNow);
+            var (queries, leaves) = (tallied.CountQueries, tallied.LeavesCounted);
+
+            var after = await ReportAsync(tallied, period, ReportSubject.England);
+
+            // One recount per count query, each over LA 202's rows alone (a query whose population has no row there counts no leaf).
+            Assert.Equal(queries + Groups, tallied.CountQueries);
+            Assert.InRange(tallied.LeavesCounted - leaves, 1, Groups);
+            Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, ReportSubject.England), after);
+            // The region and the LA, from the same tallies, equal a full count too.
+            foreach (var subject in new[] { SuppressionAttackTests.Regions[0], ReportSubject.LocalAuthority("202", "LA 202") })
+                Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, subject), await ReportAsync(tallied, period, subject));
+        }
+        finally
+        {
+            await storage.Projection.ReplaceAsync([child], DateTimeOffset.UtcNow);
+        }
+
+        Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, ReportSubject.England), await ReportAsync(tallied, period, ReportSubject.England));
+    }
+
+    [Fact]
+    public async Task A_child_moving_to_another_LA_makes_both_LAs_count_again()
+    {
+        var tallied = Evaluator(tallies: true);
+        var period = Periods[0];
+        var north = SuppressionAttackTests.Regions[1];
+        await ReportAsync(tallied, period, ReportSubject.England);
+        var child = ChildIn("201");
+        var moved = new ChildProjection(child.ChildId, new ProjectedRecord(
+            [.. child.Rows.Cases.Select(r => r with { Strata = r.Strata with { LaCode = "301" } })],
+            [.. child.Rows.Plans.Select(r => r with { Strata = r.Strata with { LaCode = "301" } })],
+            [.. child.Rows.Reviews.Select(r => r with { Strata = r.Strata with { LaCode = "301" } })],
+            [.. child.Rows.Outcomes.Select(r => r with { Strata = r.Strata with { LaCode = "301" } })],
+            [.. child.Rows.Waits.Select(r => r with { Strata = r.Strata with { LaCode = "301" } })]));
+        try
+        {
+            await storage.Projection.ReplaceAsync([moved], DateTimeOffset.UtcNow);
+
+            // Each region's report (read first, so neither recount comes from England's) equals a full count: both leaves were stale.
+            Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, SuppressionAttackTests.Regions[0]), await ReportAsync(tallied, period, SuppressionAttackTests.Regions[0]));
+            Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, north), await ReportAsync(tallied, period, north));
+            Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, ReportSubject.England), await ReportAsync(tallied, period, ReportSubject.England));
+        }
+        finally
+        {
+            await storage.Projection.ReplaceAsync([child], DateTimeOffset.UtcNow);
+        }
+    }
+
+    [Fact]
+    public async Task Rows_changed_without_moving_their_LA_counter_are_not_seen_which_is_why_every_writer_must_move_it()
+    {
+        // The contract's other side, pinned so that the stored tallies are shown to be what is read (a full count would
+        // see the change) and a writer forgetting the counter shows up here rather than in production.
+        var tallied = Evaluator(tallies: true);
+        var period = Periods[0];
+        var before = await ReportAsync(tallied, period, ReportSubject.England);
+        var child = ChildIn("203");
+        try
+        {
+            await using (var db = storage.Contexts.Create())
+            {
+                await db.IndicatorPlans.Where(r => r.ChildId == child.ChildId).ExecuteDeleteAsync();
+                await db.IndicatorCases.Where(r => r.ChildId == child.ChildId).ExecuteDeleteAsync();
+            }
+
+            Assert.Equal(before, await ReportAsync(tallied, period, ReportSubject.England));
+            Assert.NotEqual(before, await ReportAsync(Evaluator(tallies: false), period, ReportSubject.England));
+        }
+        finally
+        {
+            await storage.Projection.ReplaceAsync([child], DateTimeOffset.UtcNow);
+        }
+
+        // Put back through the store, which moves the counter: seen again (row times included, so compare with a full count).
+        Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, ReportSubject.England), await ReportAsync(tallied, period, ReportSubject.England));
+    }
+
+    /// <summary>A child all of whose rows are in one LA (so a change to it touches that LA alone).</summary>
+    private ChildProjection ChildIn(string la) =>
+        storage.Population.First(c =>
+        {
+            var rows = c.Rows.Cases.Concat<ProjectionRow>(c.Rows.Plans).Concat(c.Rows.Reviews).Concat(c.Rows.Outcomes).Concat(c.Rows.Waits).ToList();
+            return rows.Count > 3 && rows.All(r => r.Strata.LaCode == la);
+        });
+
+    /// <summary>Every catalogue indicator for the subject: figures, suppression and row times, as text to compare.</summary>
+    private static async Task<string> ReportAsync(SqlIndicatorEvaluator evaluator, ReportingPeriod period, ReportSubject subject)
+    {
+        var results = await evaluator.EvaluateManyAsync(IndicatorCatalogue.All, period, subject, Hierarchy, _ => null);
+        return string.Join("\n", results.Select(r => r.Result.Indicator.Id + ": " + Figures(r) + " | " + r.Suppression.Describe() + " | " + r.OldestRow + "-" + r.NewestRow));
+    }
+
+    private static string Figures(SqlIndicatorResult r) =>
+        string.Join(";", new[] { Line("total", r.Result.Total) }.Concat(r.Result.Stratifiers.SelectMany(s => s.Strata.Select(x => Line(s.Stratifier.Code + ":" + x.Value, x.Result)))));
+
+    private static string Line(string name, PopulationResult p) =>
+        name + "=" + string.Join(",", p.Counts.OrderBy(c => c.Key).Select(c => $"{c.Key}:{c.Value}")) + "/" + p.Score;
+}
+
+public sealed class SqliteTallyStorage() : SqliteIndicatorStorage(SuppressionAttackTests.Population());
+
+public sealed class PostgresTallyStorage() : PostgresIndicatorStorage(SuppressionAttackTests.Population());
+
+public sealed class SqliteStoredTallyTests(SqliteTallyStorage storage) : StoredTallyTests(storage), IClassFixture<SqliteTallyStorage>;
+
+public sealed class PostgresStoredTallyTests(PostgresTallyStorage storage) : StoredTallyTests(storage), IClassFixture<PostgresTallyStorage>;
