@@ -21,6 +21,12 @@ public sealed class IndicatorOptions
     /// <summary>How long change events are gathered before the children they name are re-projected together.</summary>
     public TimeSpan ChangeBatchWindow { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How often the stored per-LA tallies are brought up to date after projection writes (<see cref="IndicatorTallyRefresher"/>);
+    /// zero or less: never in the background, each report recounts what is stale.
+    /// </summary>
+    public TimeSpan TallyRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Children projected per transaction in a full rebuild.</summary>
     public int RebuildBatchSize { get; set; } = 200;
 

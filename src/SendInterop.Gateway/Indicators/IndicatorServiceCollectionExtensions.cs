@@ -16,6 +16,7 @@ public static class IndicatorServiceCollectionExtensions
         services.AddSingleton<ChildProjector>();
         services.AddSingleton<IndicatorProjectionWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<IndicatorProjectionWorker>());
+        services.AddHostedService<IndicatorTallyRefresher>();
         services.AddSingleton<IChildRecordChangePublisher, InProcessChildRecordChanges>();
         services.AddSingleton<IndicatorChangeDetector>();
         services.AddSingleton<IResourceCommitHandler>(sp => sp.GetRequiredService<IndicatorChangeDetector>());

@@ -28,6 +28,9 @@ public sealed class IndicatorQuery
 
     private readonly bool _groupingSets;
 
+    /// <summary>Whether the query counts in one pass with GROUPING SETS (PostgreSQL).</summary>
+    public bool GroupingSets => _groupingSets;
+
     /// <param name="groupingSets">
     /// Count the total and every stratum in one pass with <c>GROUP BY GROUPING SETS</c> (PostgreSQL). Without it (SQLite
     /// has no grouping sets) the rows are grouped once per stratifier: on PostgreSQL that materialises the rows to a

@@ -45,6 +45,7 @@ public sealed class SqlIndicatorEvaluator
     private readonly TimeProvider clock;
     private readonly VersionedCountCache<ScopeCounts> cache;
     private readonly bool storedTallies;
+    private readonly ConcurrentDictionary<string, TalliedQuery> asked = new(StringComparer.Ordinal);
     private long countQueries;
     private long leavesCounted;
 
@@ -127,14 +128,13 @@ public sealed class SqlIndicatorEvaluator
         // No caller's token, as in CountAsync: the work may be shared by concurrent requests.
         var ct = CancellationToken.None;
         var countedAt = clock.GetUtcNow();
-        var groupingSets = contexts.Provider == StorageProvider.Postgres;
-        var everyLeaf = IndicatorQuery.ForLeaves(indicators, period, null, groupingSets);
-        var key = StoredTallies.KeyOf(everyLeaf);
+        var tallied = TalliedQuery.Of(indicators, period, contexts.Provider);
+        Remember(tallied);
         // Read before the tallies and any count: a tally at least this new includes every write up to it.
         var versions = await LeafVersions.ReadAsync(contexts, ct);
         // A leaf that has never had rows has nothing to count (and no counter).
         var leaves = scope.LaCodes is null ? versions.Keys.ToList() : scope.LaCodes.Where(versions.ContainsKey).ToList();
-        var stored = await StoredTallies.ReadAsync(contexts, key, scope.LaCodes is null ? null : leaves, indicators.Count, ct);
+        var stored = await StoredTallies.ReadAsync(contexts, tallied.Key, scope.LaCodes is null ? null : leaves, indicators.Count, ct);
         var byLeaf = new Dictionary<string, LeafTally[]>(StringComparer.Ordinal);
         var stale = new List<string>();
         foreach (var leaf in leaves)
@@ -145,24 +145,77 @@ public sealed class SqlIndicatorEvaluator
 
         if (stale.Count > 0)
         {
-            // Every leaf stale (the first report after a load or a rebuild): one pass over every row, without a leaf list.
-            var recount = scope.LaCodes is null && stale.Count == versions.Count ? everyLeaf : IndicatorQuery.ForLeaves(indicators, period, stale, groupingSets);
-            var counted = await CountLeavesAsync(recount);
-            var fresh = new Dictionary<string, LeafCounts>(StringComparer.Ordinal);
-            foreach (var leaf in stale)
-            {
-                // A leaf without rows in the initial population is stored as such, so it is not counted again.
-                var tally = counted.GetValueOrDefault(leaf) ?? [];
-                byLeaf[leaf] = tally;
-                fresh[leaf] = new LeafCounts(versions[leaf], countedAt.ToUnixTimeMilliseconds(), tally);
-            }
-
-            // Counted over every row, a leaf no counter names (rows a writer put in without counting them) is reported, not stored.
-            foreach (var (leaf, tally) in counted) byLeaf.TryAdd(leaf, tally);
-            await StoredTallies.WriteAsync(contexts, key, fresh, ct);
+            foreach (var (leaf, tally) in await CountAndStoreAsync(tallied, stale, versions, countedAt)) byLeaf.TryAdd(leaf, tally);
         }
 
         return ScopeCounts.From(byLeaf, indicators.Count, countedAt);
+    }
+
+    /// <summary>
+    /// Counts the stale leaves in one query over their rows and stores their tallies at the counters read before;
+    /// returns what was counted (a stale leaf without rows in the initial population as no tallies).
+    /// </summary>
+    private async Task<Dictionary<string, LeafTally[]>> CountAndStoreAsync(TalliedQuery tallied, IReadOnlyList<string> stale,
+        IReadOnlyDictionary<string, long> versions, DateTimeOffset countedAt)
+    {
+        // Every leaf stale (the first report after a load or a rebuild): one pass over every row, without a leaf list.
+        var query = stale.Count == versions.Count ? tallied.EveryLeaf : IndicatorQuery.ForLeaves(tallied.Indicators, tallied.Period, stale, tallied.EveryLeaf.GroupingSets);
+        var counted = await CountLeavesAsync(query);
+        var fresh = new Dictionary<string, LeafCounts>(StringComparer.Ordinal);
+        foreach (var leaf in stale)
+        {
+            // A leaf without rows in the initial population is stored as such, so it is not counted again.
+            if (!counted.ContainsKey(leaf)) counted[leaf] = [];
+            fresh[leaf] = new LeafCounts(versions[leaf], countedAt.ToUnixTimeMilliseconds(), counted[leaf]);
+        }
+
+        // Counted over every row, a leaf no counter names (rows a writer put in without counting them) is reported, not stored.
+        await StoredTallies.WriteAsync(contexts, tallied.Key, fresh, CancellationToken.None);
+        return counted;
+    }
+
+    /// <summary>
+    /// Counts and stores, for the count queries reports have asked for lately, the leaves written since their tallies
+    /// were counted, so the next report reads them instead of counting (the background side of the stored tallies:
+    /// <c>IndicatorTallyRefresher</c> calls it after projection writes). Returns the leaves counted.
+    /// </summary>
+    public async Task<int> RefreshStaleAsync(CancellationToken ct = default)
+    {
+        if (!storedTallies || asked.IsEmpty) return 0;
+        var countedAt = clock.GetUtcNow();
+        var versions = await LeafVersions.ReadAsync(contexts, ct);
+        var refreshed = 0;
+        foreach (var tallied in asked.Values)
+        {
+            ct.ThrowIfCancellationRequested();
+            var stored = await StoredTallies.WritesAsync(contexts, tallied.Key, ct);
+            var stale = versions.Where(v => !stored.TryGetValue(v.Key, out var writes) || writes < v.Value).Select(v => v.Key).ToList();
+            if (stale.Count == 0) continue;
+            await CountAndStoreAsync(tallied, stale, versions, countedAt);
+            refreshed += stale.Count;
+        }
+
+        return refreshed;
+    }
+
+    /// <summary>Keeps the count queries asked for, for <see cref="RefreshStaleAsync"/>; bounded (forgotten all at once past it: a rare reset, not an LRU).</summary>
+    private void Remember(TalliedQuery tallied)
+    {
+        if (asked.Count >= RememberedQueries && !asked.ContainsKey(tallied.Key)) asked.Clear();
+        asked.TryAdd(tallied.Key, tallied);
+    }
+
+    /// <summary>How many count queries <see cref="RefreshStaleAsync"/> keeps current (a catalogue of ~12 groups over a few periods needs far fewer).</summary>
+    public const int RememberedQueries = 512;
+
+    /// <summary>A count query as stored tallies know it: the indicators and period, the query over every row, and its key.</summary>
+    private sealed record TalliedQuery(IReadOnlyList<IndicatorDefinition> Indicators, ReportingPeriod Period, IndicatorQuery EveryLeaf, string Key)
+    {
+        public static TalliedQuery Of(IReadOnlyList<IndicatorDefinition> indicators, ReportingPeriod period, StorageProvider provider)
+        {
+            var everyLeaf = IndicatorQuery.ForLeaves(indicators, period, null, provider == StorageProvider.Postgres);
+            return new TalliedQuery(indicators, period, everyLeaf, StoredTallies.KeyOf(everyLeaf));
+        }
     }
 
     /// <summary>Runs a count query; per leaf that has rows, each indicator's tallies.</summary>

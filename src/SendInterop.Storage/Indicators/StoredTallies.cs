@@ -51,6 +51,14 @@ internal static class StoredTallies
         return stored;
     }
 
+    /// <summary>The counter each stored leaf of one query was counted at (without reading the counts).</summary>
+    public static async Task<Dictionary<string, long>> WritesAsync(FhirDbContextFactory contexts, string key, CancellationToken ct)
+    {
+        await using var db = contexts.Create();
+        return await db.IndicatorTallies.Where(t => t.QueryKey == key).Select(t => new { t.Leaf, t.Writes })
+            .ToDictionaryAsync(t => t.Leaf, t => t.Writes, StringComparer.Ordinal, ct);
+    }
+
     /// <summary>Stores freshly counted leaves in one transaction.</summary>
     public static async Task WriteAsync(FhirDbContextFactory contexts, string key, IReadOnlyDictionary<string, LeafCounts> counted, CancellationToken ct)
     {

@@ -82,6 +82,32 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
     }
 
     [Fact]
+    public async Task A_background_refresh_after_a_write_leaves_nothing_for_the_next_report_to_count()
+    {
+        var tallied = Evaluator(tallies: true);
+        var period = Periods[1];
+        await ReportAsync(tallied, period, ReportSubject.England); // the queries a dashboard asked for
+        Assert.Equal(0, await tallied.RefreshStaleAsync()); // nothing written since
+
+        var child = ChildIn("302");
+        try
+        {
+            await storage.Projection.ReplaceAsync([new ChildProjection(child.ChildId, new ProjectedRecord([], [], [], [], []))], DateTimeOffset.UtcNow);
+            Assert.Equal(Groups, await tallied.RefreshStaleAsync()); // LA 302, once per count query
+            var queries = tallied.CountQueries;
+
+            var after = await ReportAsync(tallied, period, ReportSubject.England);
+
+            Assert.Equal(queries, tallied.CountQueries);
+            Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, ReportSubject.England), after);
+        }
+        finally
+        {
+            await storage.Projection.ReplaceAsync([child], DateTimeOffset.UtcNow);
+        }
+    }
+
+    [Fact]
     public async Task A_child_moving_to_another_LA_makes_both_LAs_count_again()
     {
         var tallied = Evaluator(tallies: true);
