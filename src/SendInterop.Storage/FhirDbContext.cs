@@ -25,6 +25,7 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Indicators.ProjectionStateEntity> IndicatorState => Set<Indicators.ProjectionStateEntity>();
     public DbSet<Indicators.LeafWritesEntity> IndicatorLeafWrites => Set<Indicators.LeafWritesEntity>();
     public DbSet<Indicators.StoredTallyEntity> IndicatorTallies => Set<Indicators.StoredTallyEntity>();
+    public DbSet<Indicators.StoredDecisionEntity> IndicatorDecisions => Set<Indicators.StoredDecisionEntity>();
     public DbSet<Scheduling.ScheduledRunRow> ScheduledRuns => Set<Scheduling.ScheduledRunRow>();
 
     protected override void OnModelCreating(ModelBuilder b)

@@ -437,25 +437,23 @@ public static class HierarchicalSuppression
                 if (count == 1) queue.Enqueue(r);
             }
 
-            var revealed = new List<int>();
+            // The propagation runs to the end even after a leak: Fix chooses its cell from everything a reader can work out.
+            var leak = -1;
             while (queue.Count > 0)
             {
                 var r = queue.Dequeue();
                 if (_unknown[r] != 1) continue;
-                var cell = Array.Find(_relations[r], c => !_known[c]);
+                var cell = FirstUnknown(_relations[r]);
                 _known[cell] = true;
                 _derivedBy[cell] = r;
-                revealed.Add(cell);
+                if (leak < 0 && Sensitive(cell)) leak = cell;
                 foreach (var other in _relationsOf[cell])
                 {
                     if (--_unknown[other] == 1) queue.Enqueue(other);
                 }
             }
 
-            foreach (var cell in revealed)
-            {
-                if (Sensitive(cell)) return (_derivedBy[cell], cell);
-            }
+            if (leak >= 0) return (_derivedBy[leak], leak);
 
             for (var r = 0; r < _relations.Count; r++)
             {
@@ -475,6 +473,16 @@ public static class HierarchicalSuppression
         }
 
         private int[] _unknown = [];
+
+        private int FirstUnknown(int[] members)
+        {
+            foreach (var c in members)
+            {
+                if (!_known[c]) return c;
+            }
+
+            throw new InvalidOperationException("A relation counted one unknown cell but has none.");
+        }
 
         /// <summary>
         /// Stops <paramref name="relation"/> giving <paramref name="target"/> away. First, when a withheld count of the

@@ -12,6 +12,14 @@ public sealed class SuppressionDecisions
 
     internal SuppressionDecisions(Dictionary<(string, string, string, PopulationKind), SuppressionReason> withheld) => _withheld = withheld;
 
+    /// <summary>Decisions kept earlier (<see cref="Cells"/>) and read back: the same cells, the same reasons.</summary>
+    public static SuppressionDecisions Restore(IEnumerable<(string Area, string Stratifier, string Stratum, PopulationKind Kind, SuppressionReason Reason)> cells) =>
+        new(cells.ToDictionary(c => (c.Area, c.Stratifier, c.Stratum, c.Kind), c => c.Reason));
+
+    /// <summary>Every withheld cell with its reason, in no particular order: what a store of decisions keeps.</summary>
+    public IEnumerable<(string Area, string Stratifier, string Stratum, PopulationKind Kind, SuppressionReason Reason)> Cells =>
+        _withheld.Select(w => (w.Key.Area, w.Key.Stratifier, w.Key.Stratum, w.Key.Kind, w.Value));
+
     /// <summary>Why a count is withheld, or null when it is shown.</summary>
     public SuppressionReason? Reason(string area, string stratifier, string stratum, PopulationKind kind)
     {

@@ -17,6 +17,7 @@ public static class IndicatorProjectionModel
     public const string StateTable = "ind_state";
     public const string LeafWritesTable = "ind_leaf_writes";
     public const string TallyTable = "ind_tally";
+    public const string DecisionTable = "ind_decision";
 
     public static void Configure(ModelBuilder b)
     {
@@ -63,6 +64,15 @@ public static class IndicatorProjectionModel
             e.HasKey(r => new { r.QueryKey, r.Leaf });
             e.Property(r => r.QueryKey).HasMaxLength(64);
             e.Property(r => r.Leaf).HasMaxLength(16);
+            SnakeCase(e);
+        });
+        b.Entity<StoredDecisionEntity>(e =>
+        {
+            e.ToTable(DecisionTable);
+            e.HasKey(r => new { r.QueryKey, r.Scope });
+            e.Property(r => r.QueryKey).HasMaxLength(64);
+            e.Property(r => r.Scope).HasMaxLength(16);
+            e.Property(r => r.CountsHash).HasMaxLength(64);
             SnakeCase(e);
         });
     }

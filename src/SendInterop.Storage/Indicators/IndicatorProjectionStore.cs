@@ -75,8 +75,9 @@ public sealed class IndicatorProjectionStore(FhirDbContextFactory contexts)
         await db.IndicatorReviews.ExecuteDeleteAsync(ct);
         await db.IndicatorOutcomes.ExecuteDeleteAsync(ct);
         await db.IndicatorWaits.ExecuteDeleteAsync(ct);
-        // Every stored tally is of rows that are gone.
+        // Every stored tally, and every decision made from one, is of rows that are gone.
         await db.IndicatorTallies.ExecuteDeleteAsync(ct);
+        await db.IndicatorDecisions.ExecuteDeleteAsync(ct);
         await LeafVersions.BumpAllAsync(db, ct);
         await ProjectionVersion.BumpAsync(db, ct);
         await tx.CommitAsync(ct);

@@ -150,3 +150,23 @@ public sealed class StoredTallyEntity
     /// <summary>The leaf's tallies (<see cref="LeafTallyCodec"/>).</summary>
     public required byte[] Payload { get; set; }
 }
+
+/// <summary>
+/// Table ind_decision: the small-number suppression decided for one count query's scope (a region, or England), kept
+/// with the exact counts it was decided from (<see cref="StoredDecisions"/>), so a report over unchanged counts does
+/// not decide again.
+/// </summary>
+public sealed class StoredDecisionEntity
+{
+    /// <summary>The count query's key (<see cref="StoredTallyEntity.QueryKey"/>).</summary>
+    public required string QueryKey { get; set; }
+
+    /// <summary>The scope's code: a region's ONS code, or England's.</summary>
+    public required string Scope { get; set; }
+
+    /// <summary>SHA-256 (hex) of everything the decisions were made from: each leaf's counts and the group it is in.</summary>
+    public required string CountsHash { get; set; }
+
+    /// <summary>Per indicator of the query, the withheld cells (<see cref="StoredDecisions"/>).</summary>
+    public required byte[] Payload { get; set; }
+}

@@ -48,6 +48,7 @@ public sealed class SqlIndicatorEvaluator
     private readonly ConcurrentDictionary<string, TalliedQuery> asked = new(StringComparer.Ordinal);
     private long countQueries;
     private long leavesCounted;
+    private long suppressionDecisions;
 
     public SqlIndicatorEvaluator(FhirDbContextFactory contexts, StorageOptions options, TimeProvider clock)
     {
@@ -62,6 +63,9 @@ public sealed class SqlIndicatorEvaluator
 
     /// <summary>Leaves (LAs) whose rows were counted, over all count queries; with stored tallies, only leaves written since their last count.</summary>
     public long LeavesCounted => Interlocked.Read(ref leavesCounted);
+
+    /// <summary>Suppression decisions made (one per indicator and scope); with stored tallies, decisions over unchanged counts are read instead.</summary>
+    public long SuppressionDecisionsMade => Interlocked.Read(ref suppressionDecisions);
 
     /// <summary>Count queries answered from counts taken earlier at the same projection version.</summary>
     public long ReusedCounts => cache.Hits;
@@ -93,6 +97,7 @@ public sealed class SqlIndicatorEvaluator
             var query = new IndicatorQuery(group.ToList(), period, scope, groupingSets: contexts.Provider == StorageProvider.Postgres);
             var counts = await cache.GetOrAddAsync(CacheKey(query), version,
                 () => storedTallies ? TalliedCountAsync(query.Indicators, period, scope) : CountAsync(query), ct);
+            await DecideAsync(counts, query, period, scope, hierarchy);
             for (var i = 0; i < counts.Leaves.Count; i++)
                 results[query.Indicators[i]] = Assemble(query, i, counts, period, subject, scope, hierarchy, residentPopulation(query.Indicators[i]));
         }
@@ -135,38 +140,43 @@ public sealed class SqlIndicatorEvaluator
         // A leaf that has never had rows has nothing to count (and no counter).
         var leaves = scope.LaCodes is null ? versions.Keys.ToList() : scope.LaCodes.Where(versions.ContainsKey).ToList();
         var stored = await StoredTallies.ReadAsync(contexts, tallied.Key, scope.LaCodes is null ? null : leaves, indicators.Count, ct);
-        var byLeaf = new Dictionary<string, LeafTally[]>(StringComparer.Ordinal);
+        var used = new Dictionary<string, LeafCounts>(StringComparer.Ordinal);
         var stale = new List<string>();
         foreach (var leaf in leaves)
         {
-            if (stored.TryGetValue(leaf, out var tally) && tally.Writes >= versions[leaf]) byLeaf[leaf] = tally.Indicators;
+            if (stored.TryGetValue(leaf, out var tally) && tally.Writes >= versions[leaf]) used[leaf] = tally;
             else stale.Add(leaf);
         }
 
         if (stale.Count > 0)
         {
-            foreach (var (leaf, tally) in await CountAndStoreAsync(tallied, stale, versions, countedAt)) byLeaf.TryAdd(leaf, tally);
+            foreach (var (leaf, tally) in await CountAndStoreAsync(tallied, stale, versions, countedAt)) used.TryAdd(leaf, tally);
         }
 
-        return ScopeCounts.From(byLeaf, indicators.Count, countedAt);
+        return ScopeCounts.From(used.ToDictionary(u => u.Key, u => u.Value.Indicators, StringComparer.Ordinal), indicators.Count, countedAt) with
+        {
+            QueryKey = tallied.Key,
+            Payloads = used.ToDictionary(u => u.Key, u => u.Value.Payload, StringComparer.Ordinal),
+        };
     }
 
     /// <summary>
     /// Counts the stale leaves in one query over their rows and stores their tallies at the counters read before;
     /// returns what was counted (a stale leaf without rows in the initial population as no tallies).
     /// </summary>
-    private async Task<Dictionary<string, LeafTally[]>> CountAndStoreAsync(TalliedQuery tallied, IReadOnlyList<string> stale,
+    private async Task<Dictionary<string, LeafCounts>> CountAndStoreAsync(TalliedQuery tallied, IReadOnlyList<string> stale,
         IReadOnlyDictionary<string, long> versions, DateTimeOffset countedAt)
     {
         // Every leaf stale (the first report after a load or a rebuild): one pass over every row, without a leaf list.
         var query = stale.Count == versions.Count ? tallied.EveryLeaf : IndicatorQuery.ForLeaves(tallied.Indicators, tallied.Period, stale, tallied.EveryLeaf.GroupingSets);
-        var counted = await CountLeavesAsync(query);
+        var counted = (await CountLeavesAsync(query)).ToDictionary(c => c.Key,
+            c => new LeafCounts(versions.GetValueOrDefault(c.Key), countedAt.ToUnixTimeMilliseconds(), c.Value), StringComparer.Ordinal);
         var fresh = new Dictionary<string, LeafCounts>(StringComparer.Ordinal);
         foreach (var leaf in stale)
         {
             // A leaf without rows in the initial population is stored as such, so it is not counted again.
-            if (!counted.ContainsKey(leaf)) counted[leaf] = [];
-            fresh[leaf] = new LeafCounts(versions[leaf], countedAt.ToUnixTimeMilliseconds(), counted[leaf]);
+            if (!counted.TryGetValue(leaf, out var tally)) counted[leaf] = tally = new LeafCounts(versions[leaf], countedAt.ToUnixTimeMilliseconds(), []);
+            fresh[leaf] = tally;
         }
 
         // Counted over every row, a leaf no counter names (rows a writer put in without counting them) is reported, not stored.
@@ -218,6 +228,32 @@ public sealed class SqlIndicatorEvaluator
         }
     }
 
+    /// <summary>
+    /// Makes sure the scope's suppression is decided for every indicator of the query: read from the store when the
+    /// same counts were decided before (<see cref="StoredDecisions"/>), otherwise decided here, the indicators side by side
+    /// on the cores (each decision is independent and CPU-bound), and stored.
+    /// </summary>
+    private async Task DecideAsync(ScopeCounts counts, IndicatorQuery query, ReportingPeriod period, ReportSubject scope, GeographyHierarchy hierarchy)
+    {
+        var n = query.Indicators.Count;
+        if (counts.IsDecided(query, period, scope, hierarchy)) return;
+        string? hash = null;
+        if (counts is { QueryKey: { } key, Payloads: { } payloads })
+        {
+            hash = StoredDecisions.HashOf(scope.Code, hierarchy, payloads);
+            if (await StoredDecisions.ReadAsync(contexts, key, scope.Code, hash, n, CancellationToken.None) is { } stored)
+            {
+                for (var i = 0; i < n; i++) counts.Provide(query, i, period, scope, hierarchy, stored[i]);
+                return;
+            }
+        }
+
+        var decided = new SuppressionDecisions[n];
+        Parallel.For(0, n, i => decided[i] = counts.Suppression(query, i, period, scope, hierarchy));
+        Interlocked.Add(ref suppressionDecisions, n);
+        if (hash is not null) await StoredDecisions.WriteAsync(contexts, counts.QueryKey!, scope.Code, hash, decided, CancellationToken.None);
+    }
+
     /// <summary>Runs a count query; per leaf that has rows, each indicator's tallies.</summary>
     private async Task<Dictionary<string, LeafTally[]>> CountLeavesAsync(IndicatorQuery query)
     {
@@ -252,6 +288,18 @@ public sealed class SqlIndicatorEvaluator
     private sealed record ScopeCounts(IReadOnlyList<SortedDictionary<string, LeafTally>> Leaves, DateTimeOffset CountedAt)
     {
         private readonly ConcurrentDictionary<SuppressionKey, Lazy<SuppressionDecisions>> _decided = new();
+
+        /// <summary>With stored tallies: the count query's key, and each leaf's counts as stored (what decisions are keyed by).</summary>
+        public string? QueryKey { get; init; }
+
+        public IReadOnlyDictionary<string, byte[]>? Payloads { get; init; }
+
+        public bool IsDecided(IndicatorQuery query, ReportingPeriod period, ReportSubject scope, GeographyHierarchy hierarchy) =>
+            query.Indicators.All(i => _decided.ContainsKey(new SuppressionKey(i, period, scope.Code, hierarchy)));
+
+        /// <summary>Decisions read from the store for these counts.</summary>
+        public void Provide(IndicatorQuery query, int i, ReportingPeriod period, ReportSubject scope, GeographyHierarchy hierarchy, SuppressionDecisions decisions) =>
+            _decided.TryAdd(new SuppressionKey(query.Indicators[i], period, scope.Code, hierarchy), new Lazy<SuppressionDecisions>(decisions));
 
         /// <summary>From per-leaf tallies (a leaf with none had no rows and is left out, as a count query leaves it out).</summary>
         public static ScopeCounts From(IReadOnlyDictionary<string, LeafTally[]> byLeaf, int indicators, DateTimeOffset countedAt)

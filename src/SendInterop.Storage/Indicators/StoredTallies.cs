@@ -6,7 +6,17 @@ using SendInterop.Storage.Store;
 namespace SendInterop.Storage.Indicators;
 
 /// <summary>One leaf's stored tallies: the counter it was counted at, when, and the counts (one per indicator of the query).</summary>
-internal sealed record LeafCounts(long Writes, long CountedAt, LeafTally[] Indicators);
+internal sealed record LeafCounts(long Writes, long CountedAt, LeafTally[] Indicators)
+{
+    /// <summary>The counts as stored (<see cref="LeafTallyCodec"/>): what decisions made from them are keyed by (<see cref="StoredDecisions"/>).</summary>
+    public byte[] Payload
+    {
+        get => _payload ??= LeafTallyCodec.Encode(Indicators); // only counts just taken are encoded; stored ones keep their bytes
+        init => _payload = value;
+    }
+
+    private byte[]? _payload;
+}
 
 /// <summary>
 /// The pre-aggregated layer under the indicators (ind_tally): each count query's answer per leaf (LA), kept with the
@@ -47,7 +57,7 @@ internal static class StoredTallies
         if (leaves is not null) rows = rows.Where(t => leaves.Contains(t.Leaf));
         var stored = new Dictionary<string, LeafCounts>(StringComparer.Ordinal);
         await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
-            stored[row.Leaf] = new LeafCounts(row.Writes, row.CountedAt, LeafTallyCodec.Decode(row.Payload, indicators));
+            stored[row.Leaf] = new LeafCounts(row.Writes, row.CountedAt, LeafTallyCodec.Decode(row.Payload, indicators)) { Payload = row.Payload };
         return stored;
     }
 
@@ -66,7 +76,7 @@ internal static class StoredTallies
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var (leaf, counts) in counted.OrderBy(c => c.Key, StringComparer.Ordinal))
-            await db.Database.ExecuteSqlRawAsync(UpsertSql, [key, leaf, counts.Writes, counts.CountedAt, LeafTallyCodec.Encode(counts.Indicators)], ct);
+            await db.Database.ExecuteSqlRawAsync(UpsertSql, [key, leaf, counts.Writes, counts.CountedAt, counts.Payload], ct);
         await tx.CommitAsync(ct);
     }
 }

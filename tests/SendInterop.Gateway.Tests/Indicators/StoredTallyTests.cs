@@ -48,7 +48,10 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
                 Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, subject), await ReportAsync(replica, period, subject));
         }
 
+        // Nor decided: the suppression made from the same counts is read back too.
         Assert.Equal(0, replica.CountQueries);
+        Assert.Equal(0, replica.SuppressionDecisionsMade);
+        Assert.True(tallied.SuppressionDecisionsMade > 0);
     }
 
     [Fact]
@@ -104,6 +107,32 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
         finally
         {
             await storage.Projection.ReplaceAsync([child], DateTimeOffset.UtcNow);
+        }
+    }
+
+    [Fact]
+    public async Task Suppression_is_decided_again_when_the_counts_it_was_decided_from_change()
+    {
+        // Nearly emptying an LA turns most of its region's cells small: decisions kept from the old counts would differ.
+        var tallied = Evaluator(tallies: true);
+        var period = Periods[0];
+        var northEast = SuppressionAttackTests.Regions[0];
+        var before = await ReportAsync(tallied, period, northEast);
+        var children = storage.Population.Where(c => AllRows(c).Any(r => r.Strata.LaCode == "203")).Skip(2).ToList();
+        try
+        {
+            await storage.Projection.ReplaceAsync(children.Select(c => new ChildProjection(c.ChildId, new ProjectedRecord([], [], [], [], []))).ToList(), DateTimeOffset.UtcNow);
+            var decided = tallied.SuppressionDecisionsMade;
+
+            var after = await ReportAsync(tallied, period, northEast);
+
+            Assert.NotEqual(before, after);
+            Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, northEast), after);
+            Assert.Equal(decided + IndicatorCatalogue.All.Count, tallied.SuppressionDecisionsMade);
+        }
+        finally
+        {
+            await storage.Projection.ReplaceAsync(children, DateTimeOffset.UtcNow);
         }
     }
 
@@ -169,9 +198,12 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
     private ChildProjection ChildIn(string la) =>
         storage.Population.First(c =>
         {
-            var rows = c.Rows.Cases.Concat<ProjectionRow>(c.Rows.Plans).Concat(c.Rows.Reviews).Concat(c.Rows.Outcomes).Concat(c.Rows.Waits).ToList();
+            var rows = AllRows(c);
             return rows.Count > 3 && rows.All(r => r.Strata.LaCode == la);
         });
+
+    private static List<ProjectionRow> AllRows(ChildProjection c) =>
+        c.Rows.Cases.Concat<ProjectionRow>(c.Rows.Plans).Concat(c.Rows.Reviews).Concat(c.Rows.Outcomes).Concat(c.Rows.Waits).ToList();
 
     /// <summary>Every catalogue indicator for the subject: figures, suppression and row times, as text to compare.</summary>
     private static async Task<string> ReportAsync(SqlIndicatorEvaluator evaluator, ReportingPeriod period, ReportSubject subject)

@@ -521,6 +521,34 @@ namespace SendInterop.Storage.Migrations.Postgres
                     b.ToTable("ind_review", (string)null);
                 });
 
+            modelBuilder.Entity("SendInterop.Storage.Indicators.StoredDecisionEntity", b =>
+                {
+                    b.Property<string>("QueryKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("query_key");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("CountsHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("counts_hash");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("payload");
+
+                    b.HasKey("QueryKey", "Scope");
+
+                    b.ToTable("ind_decision", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Indicators.StoredTallyEntity", b =>
                 {
                     b.Property<string>("QueryKey")

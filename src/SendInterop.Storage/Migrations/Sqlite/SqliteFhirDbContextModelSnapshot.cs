@@ -516,6 +516,34 @@ namespace SendInterop.Storage.Migrations.Sqlite
                     b.ToTable("ind_review", (string)null);
                 });
 
+            modelBuilder.Entity("SendInterop.Storage.Indicators.StoredDecisionEntity", b =>
+                {
+                    b.Property<string>("QueryKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("query_key");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("CountsHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("counts_hash");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("payload");
+
+                    b.HasKey("QueryKey", "Scope");
+
+                    b.ToTable("ind_decision", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Indicators.StoredTallyEntity", b =>
                 {
                     b.Property<string>("QueryKey")
