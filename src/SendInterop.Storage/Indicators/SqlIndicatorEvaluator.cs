@@ -45,7 +45,7 @@ public sealed class SqlIndicatorEvaluator
     private readonly TimeProvider clock;
     private readonly VersionedCountCache<ScopeCounts> cache;
     private readonly bool storedTallies;
-    private readonly ConcurrentDictionary<string, TalliedQuery> asked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AskedReport> asked = new(StringComparer.Ordinal);
     private long countQueries;
     private long leavesCounted;
     private long suppressionDecisions;
@@ -95,8 +95,10 @@ public sealed class SqlIndicatorEvaluator
         foreach (var group in indicators.Distinct().GroupBy(IndicatorQuery.SharingKey, StringComparer.Ordinal))
         {
             var query = new IndicatorQuery(group.ToList(), period, scope, groupingSets: contexts.Provider == StorageProvider.Postgres);
+            var tallied = storedTallies ? TalliedQuery.Of(query.Indicators, period, contexts.Provider) : null;
+            if (tallied is not null) Remember(new AskedReport(tallied, scope, hierarchy));
             var counts = await cache.GetOrAddAsync(CacheKey(query), version,
-                () => storedTallies ? TalliedCountAsync(query.Indicators, period, scope) : CountAsync(query), ct);
+                () => tallied is not null ? TalliedCountAsync(tallied, scope) : CountAsync(query), ct);
             await DecideAsync(counts, query, period, scope, hierarchy);
             for (var i = 0; i < counts.Leaves.Count; i++)
                 results[query.Indicators[i]] = Assemble(query, i, counts, period, subject, scope, hierarchy, residentPopulation(query.Indicators[i]));
@@ -128,13 +130,12 @@ public sealed class SqlIndicatorEvaluator
     /// counted (and those never counted) are counted again, in one query over their rows only, and stored; the others
     /// are read as stored. Every write committed before the leaves' counters were read is included, as with a full count.
     /// </summary>
-    private async Task<ScopeCounts> TalliedCountAsync(IReadOnlyList<IndicatorDefinition> indicators, ReportingPeriod period, ReportSubject scope)
+    private async Task<ScopeCounts> TalliedCountAsync(TalliedQuery tallied, ReportSubject scope)
     {
         // No caller's token, as in CountAsync: the work may be shared by concurrent requests.
         var ct = CancellationToken.None;
         var countedAt = clock.GetUtcNow();
-        var tallied = TalliedQuery.Of(indicators, period, contexts.Provider);
-        Remember(tallied);
+        var indicators = tallied.Indicators;
         // Read before the tallies and any count: a tally at least this new includes every write up to it.
         var versions = await LeafVersions.ReadAsync(contexts, ct);
         // A leaf that has never had rows has nothing to count (and no counter).
@@ -185,9 +186,10 @@ public sealed class SqlIndicatorEvaluator
     }
 
     /// <summary>
-    /// Counts and stores, for the count queries reports have asked for lately, the leaves written since their tallies
-    /// were counted, so the next report reads them instead of counting (the background side of the stored tallies:
-    /// <c>IndicatorTallyRefresher</c> calls it after projection writes). Returns the leaves counted.
+    /// The background side of the stored tallies (<c>IndicatorTallyRefresher</c> calls it after projection writes): for
+    /// the reports asked for lately, counts and stores the LAs written since their tallies were counted, then decides
+    /// and stores the suppression of each report's scope whose counts changed, so the next such report reads both.
+    /// Returns the leaves counted.
     /// </summary>
     public async Task<int> RefreshStaleAsync(CancellationToken ct = default)
     {
@@ -195,7 +197,9 @@ public sealed class SqlIndicatorEvaluator
         var countedAt = clock.GetUtcNow();
         var versions = await LeafVersions.ReadAsync(contexts, ct);
         var refreshed = 0;
-        foreach (var tallied in asked.Values)
+        var reports = asked.Values.ToList();
+        // Every stale leaf of each count query in one statement (not scope by scope: regions share England's leaves).
+        foreach (var tallied in reports.Select(r => r.Query).DistinctBy(q => q.Key))
         {
             ct.ThrowIfCancellationRequested();
             var stored = await StoredTallies.WritesAsync(contexts, tallied.Key, ct);
@@ -205,18 +209,31 @@ public sealed class SqlIndicatorEvaluator
             refreshed += stale.Count;
         }
 
+        // Then each scope's decisions: read back when its counts are unchanged (a hash compare), made and stored otherwise.
+        foreach (var report in reports)
+        {
+            ct.ThrowIfCancellationRequested();
+            var counts = await TalliedCountAsync(report.Query, report.Scope);
+            var query = new IndicatorQuery(report.Query.Indicators, report.Query.Period, report.Scope, report.Query.EveryLeaf.GroupingSets);
+            await DecideAsync(counts, query, report.Query.Period, report.Scope, report.Hierarchy);
+        }
+
         return refreshed;
     }
 
-    /// <summary>Keeps the count queries asked for, for <see cref="RefreshStaleAsync"/>; bounded (forgotten all at once past it: a rare reset, not an LRU).</summary>
-    private void Remember(TalliedQuery tallied)
+    /// <summary>Keeps the reports asked for, for <see cref="RefreshStaleAsync"/>; bounded (forgotten all at once past it: a rare reset, not an LRU).</summary>
+    private void Remember(AskedReport report)
     {
-        if (asked.Count >= RememberedQueries && !asked.ContainsKey(tallied.Key)) asked.Clear();
-        asked.TryAdd(tallied.Key, tallied);
+        var key = report.Query.Key + "\n" + report.Scope.Code;
+        if (asked.Count >= RememberedReports && !asked.ContainsKey(key)) asked.Clear();
+        asked[key] = report;
     }
 
-    /// <summary>How many count queries <see cref="RefreshStaleAsync"/> keeps current (a catalogue of ~12 groups over a few periods needs far fewer).</summary>
-    public const int RememberedQueries = 512;
+    /// <summary>How many (count query, scope) pairs <see cref="RefreshStaleAsync"/> keeps current: ~12 statements for the catalogue, times the scopes and periods in use.</summary>
+    public const int RememberedReports = 512;
+
+    /// <summary>A report asked for: its count query, the scope its suppression is decided over, and the geography.</summary>
+    private sealed record AskedReport(TalliedQuery Query, ReportSubject Scope, GeographyHierarchy Hierarchy);
 
     /// <summary>A count query as stored tallies know it: the indicators and period, the query over every row, and its key.</summary>
     private sealed record TalliedQuery(IReadOnlyList<IndicatorDefinition> Indicators, ReportingPeriod Period, IndicatorQuery EveryLeaf, string Key)

@@ -97,11 +97,13 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
         {
             await storage.Projection.ReplaceAsync([new ChildProjection(child.ChildId, new ProjectedRecord([], [], [], [], []))], DateTimeOffset.UtcNow);
             Assert.Equal(Groups, await tallied.RefreshStaleAsync()); // LA 302, once per count query
-            var queries = tallied.CountQueries;
+            var (queries, decided) = (tallied.CountQueries, tallied.SuppressionDecisionsMade);
 
             var after = await ReportAsync(tallied, period, ReportSubject.England);
 
+            // Neither counted nor decided: the refresh stored both.
             Assert.Equal(queries, tallied.CountQueries);
+            Assert.Equal(decided, tallied.SuppressionDecisionsMade);
             Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, ReportSubject.England), after);
         }
         finally
