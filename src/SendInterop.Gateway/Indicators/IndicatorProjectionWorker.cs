@@ -152,7 +152,28 @@ public sealed partial class IndicatorProjectionWorker(
         LogApplied(children.Count);
     }
 
+    /// <summary>
+    /// Whether a full rebuild is rewriting the projection now: every LA's rows change batch after batch, so the stored
+    /// tallies' background refresh waits for the end rather than recount the country after each batch (<see cref="IndicatorTallyRefresher"/>).
+    /// </summary>
+    public bool Rebuilding => Volatile.Read(ref _rebuilding);
+
+    private bool _rebuilding;
+
     private async Task RebuildNowAsync(CancellationToken ct)
+    {
+        Volatile.Write(ref _rebuilding, true);
+        try
+        {
+            await RebuildAllAsync(ct);
+        }
+        finally
+        {
+            Volatile.Write(ref _rebuilding, false);
+        }
+    }
+
+    private async Task RebuildAllAsync(CancellationToken ct)
     {
         var started = clock.GetUtcNow();
         var asOf = projector.Today;

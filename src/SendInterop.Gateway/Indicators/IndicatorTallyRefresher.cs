@@ -12,10 +12,12 @@ namespace SendInterop.Gateway.Indicators;
 /// </summary>
 /// <remarks>
 /// Its own loop, not the projection worker's: a national recount after a rebuild takes seconds, and change events
-/// must not wait behind it. Several replicas may refresh the same LA; the tally kept is the newest either way.
+/// must not wait behind it. It pauses while this replica's worker runs a full rebuild. Several replicas may refresh the
+/// same LA; the tally kept is the newest either way.
 /// </remarks>
 public sealed partial class IndicatorTallyRefresher(
     SqlIndicatorEvaluator evaluator,
+    IndicatorProjectionWorker worker,
     FhirDbContextFactory contexts,
     IOptions<IndicatorOptions> options,
     ILogger<IndicatorTallyRefresher> logger) : BackgroundService
@@ -31,6 +33,8 @@ public sealed partial class IndicatorTallyRefresher(
             {
                 try
                 {
+                    // During a full rebuild every LA changes batch after batch: refresh once it is over.
+                    if (worker.Rebuilding) continue;
                     var version = await ProjectionVersion.ReadAsync(contexts, stoppingToken);
                     if (version == refreshedAt) continue;
                     var leaves = await evaluator.RefreshStaleAsync(stoppingToken);

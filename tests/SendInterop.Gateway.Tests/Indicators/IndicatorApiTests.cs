@@ -3,7 +3,11 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SendInterop.Gateway.Tests.Infrastructure;
+using SendInterop.Storage.Indicators;
+using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Tests.Indicators;
 
@@ -56,6 +60,42 @@ public sealed class IndicatorApiTests(IndicatorGateway gateway) : IClassFixture<
         Assert.NotNull(report["date"]);
         Assert.Contains(Extensions(report), e => e["url"]!.GetValue<string>().EndsWith("indicator-computed-at", StringComparison.Ordinal));
         Assert.Contains(Extensions(report), e => e["url"]!.GetValue<string>().EndsWith("indicator-projection-freshness", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task After_a_write_the_background_refresh_stores_the_new_counts_before_any_report_asks()
+    {
+        var fhir = gateway.Fhir();
+        await PutAsync(fhir, IndicatorGateway.La("855", "Leicestershire County Council"));
+        for (var i = 0; i < 6; i++) await AddChildWithPlanAsync(fhir, "855", "rf" + i, "2024-02-0" + (i + 1));
+        Assert.Equal(6, await WaitForCountAsync("855", 6, TimeSpan.FromSeconds(30))); // the reports a dashboard asks for
+        var contexts = gateway.Services.GetRequiredService<FhirDbContextFactory>();
+
+        await AddChildWithPlanAsync(fhir, "855", "rf6", "2024-10-01");
+
+        // No report is asked for meanwhile: only the background refresh can bring LA 855's stored tallies up to its counter.
+        var clock = Stopwatch.StartNew();
+        while (!await PlansProjectedAndTalliesCurrentAsync(contexts, "855", 7))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "the stored tallies of LA 855 were not refreshed");
+            await Task.Delay(50);
+        }
+
+        var evaluator = gateway.Services.GetRequiredService<SqlIndicatorEvaluator>();
+        var queries = evaluator.CountQueries;
+        var report = await SummaryAsync(gateway.Fhir(MeasureOnly), PlansInPlace, "855");
+        Assert.Equal(7, report["group"]![0]!["population"]![0]!["count"]!.GetValue<int>());
+        Assert.Equal(queries, evaluator.CountQueries);
+    }
+
+    /// <summary>The LA's plans are all projected and every stored tally of the LA was counted at its current write counter.</summary>
+    private static async Task<bool> PlansProjectedAndTalliesCurrentAsync(FhirDbContextFactory contexts, string la, int plans)
+    {
+        await using var db = contexts.Create();
+        if (await db.IndicatorPlans.CountAsync(r => r.LaCode == la) != plans) return false;
+        var writes = await db.IndicatorLeafWrites.Where(l => l.Leaf == la).Select(l => l.Writes).SingleAsync();
+        var tallies = await db.IndicatorTallies.Where(t => t.Leaf == la).Select(t => t.Writes).ToListAsync();
+        return tallies.Count > 0 && tallies.All(w => w >= writes);
     }
 
     [Fact]

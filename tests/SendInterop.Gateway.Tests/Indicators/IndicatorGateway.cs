@@ -22,6 +22,7 @@ public sealed class IndicatorGateway : GatewayFixture
         ["Storage:Provider"] = "Sqlite",
         ["ConnectionStrings:Fhir"] = $"Data Source={Path.Combine(_dir, "fhir.db")}",
         ["Indicators:ChangeBatchWindow"] = "00:00:00.020",
+        ["Indicators:TallyRefreshInterval"] = "00:00:00.200",
         ["Indicators:DfeReleaseDirectory"] = DfeRelease,
         // The indicator data is loaded with its own ids (PUT): the deployment option for bulk loads (ADR 3).
         ["Access:ClientAssignedIds"] = "Any",
