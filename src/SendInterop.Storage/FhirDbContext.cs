@@ -27,6 +27,7 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Indicators.StoredTallyEntity> IndicatorTallies => Set<Indicators.StoredTallyEntity>();
     public DbSet<Indicators.StoredDecisionEntity> IndicatorDecisions => Set<Indicators.StoredDecisionEntity>();
     public DbSet<Scheduling.ScheduledRunRow> ScheduledRuns => Set<Scheduling.ScheduledRunRow>();
+    public DbSet<Access.UsedAssertionRow> UsedAssertions => Set<Access.UsedAssertionRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -129,6 +130,7 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
         Indicators.IndicatorProjectionModel.Configure(b);
 
         // Scheduled jobs' last completed day (the statutory sweep), so a restart does not repeat today's run.
+        Access.UsedAssertionLedger.Configure(b);
         b.Entity<Scheduling.ScheduledRunRow>(e =>
         {
             e.ToTable("scheduled_runs");

@@ -25,6 +25,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Identity.MasterIndexStore>();
         services.AddSingleton<Indicators.IndicatorProjectionStore>();
         services.AddSingleton<Scheduling.ScheduledRunStore>();
+        services.AddSingleton<Access.UsedAssertionLedger>();
         services.AddSingleton<Indicators.ChildRecordSource>();
         services.AddSingleton<Indicators.SqlIndicatorEvaluator>();
         return services;

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
+using SendInterop.Storage.Access;
+
 namespace SendInterop.Gateway.Security.Authentication;
 
 /// <summary>The outcome of checking a client assertion.</summary>
@@ -15,7 +17,8 @@ public sealed record ClientAssertionResult(RegisteredClient? Client, bool Valid,
 /// with one of the client's registered keys (by kid), iss = sub = client_id, aud = the token endpoint, exp no more than
 /// <see cref="AuthOptions.ClientAssertionMaxLifetime"/> ahead, and a jti not seen before.
 /// </summary>
-public sealed class ClientAssertionValidator(ClientRegistry registry, JtiReplayCache replay, IOptions<AuthOptions> options, TimeProvider time)
+public sealed class ClientAssertionValidator(ClientRegistry registry, JtiReplayCache replay, UsedAssertionLedger ledger, IOptions<AuthOptions> options,
+    TimeProvider time)
 {
     public const string AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     public const int MaxJtiLength = 256;
@@ -86,7 +89,11 @@ public sealed class ClientAssertionValidator(ClientRegistry registry, JtiReplayC
         var jti = jwt.Id;
         if (string.IsNullOrEmpty(jti) || jti.Length > MaxJtiLength)
             return new(client, false, AuthRules.AssertionInvalid, $"client_assertion needs a jti of 1-{MaxJtiLength} characters.");
-        return replay.TryUse(client.ClientId, jti, expires + o.ClockSkew) switch
+        // This process's memory first (a replay here costs no database round trip), then the ledger every replica shares.
+        var outcome = replay.TryUse(client.ClientId, jti, expires + o.ClockSkew);
+        if (outcome == JtiReplayCache.Outcome.Accepted && !await ledger.TryUseAsync(client.ClientId, jti, expires + o.ClockSkew, now, ct))
+            outcome = JtiReplayCache.Outcome.Replayed;
+        return outcome switch
         {
             JtiReplayCache.Outcome.Accepted => new(client, true, AuthRules.TokenIssued, ""),
             JtiReplayCache.Outcome.Replayed => new(client, false, AuthRules.ReplayedJti, "client_assertion's jti has been used already: make a new assertion for every token request."),

@@ -9,9 +9,9 @@ namespace SendInterop.Gateway.Security.Authentication;
 /// new assertions are refused (fail closed) until room frees up.
 /// </summary>
 /// <remarks>
-/// In-process: with several gateway replicas, an assertion could be replayed once against each replica within its
-/// (at most 5-minute) lifetime. A deployment with replicas either routes /auth/token to one of them or replaces this
-/// with a shared store (a unique-key table in the database).
+/// In-process, so a replay against this replica is refused without a database round trip; what this replica accepts
+/// is then checked against the ledger every replica shares (<see cref="SendInterop.Storage.Access.UsedAssertionLedger"/>),
+/// so an assertion is accepted once across the deployment.
 /// </remarks>
 public sealed class JtiReplayCache(IOptions<AuthOptions> options, TimeProvider time)
 {

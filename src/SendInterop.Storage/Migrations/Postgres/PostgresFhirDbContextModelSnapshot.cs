@@ -21,6 +21,27 @@ namespace SendInterop.Storage.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("SendInterop.Storage.Access.UsedAssertionRow", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("Jti")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("jti");
+
+                    b.Property<long>("Expires")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires");
+
+                    b.HasKey("ClientId", "Jti");
+
+                    b.ToTable("auth_used_assertion", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Identity.MasterLinkRow", b =>
                 {
                     b.Property<string>("PatientId")

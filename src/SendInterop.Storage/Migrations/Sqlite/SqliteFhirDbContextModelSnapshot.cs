@@ -16,6 +16,27 @@ namespace SendInterop.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("SendInterop.Storage.Access.UsedAssertionRow", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("Jti")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("jti");
+
+                    b.Property<long>("Expires")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires");
+
+                    b.HasKey("ClientId", "Jti");
+
+                    b.ToTable("auth_used_assertion", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Identity.MasterLinkRow", b =>
                 {
                     b.Property<string>("PatientId")

@@ -31,7 +31,19 @@ public sealed class CapturingAuditSink : IAuditSink
 /// <summary>The gateway on SQLite (in-process) with a capturing audit sink.</summary>
 public sealed class AuthGateway : GatewayFixture
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-authtest-").FullName;
+    private readonly string _dir;
+    private readonly bool _ownsDirectory;
+
+    public AuthGateway() : this(null) { }
+
+    private AuthGateway(string? sharedDirectory)
+    {
+        _ownsDirectory = sharedDirectory is null;
+        _dir = sharedDirectory ?? Directory.CreateTempSubdirectory("sendinterop-authtest-").FullName;
+    }
+
+    /// <summary>A second gateway on the same database (its own keys, registry file and memory): another replica.</summary>
+    public static AuthGateway ReplicaOf(AuthGateway primary) => new(primary._dir);
 
     public CapturingAuditSink Audit { get; } = new();
 
@@ -51,6 +63,7 @@ public sealed class AuthGateway : GatewayFixture
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsDirectory) return;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }

@@ -102,6 +102,35 @@ public sealed class TokenEndpointTests(AuthGateway gateway) : IClassFixture<Auth
     }
 
     [Fact]
+    public async Task An_assertion_used_at_one_replica_is_refused_at_another()
+    {
+        var client = TestClient.Es384();
+        TokenRequests.Register(gateway, client.Registration());
+        var replica = AuthGateway.ReplicaOf(gateway);
+        await replica.InitializeAsync();
+        try
+        {
+            TokenRequests.Register(replica, client.Registration());
+            var assertion = client.Assertion(TokenUrl);
+            var (first, _) = await TokenRequests.PostAsync(_http, TokenUrl, TokenRequests.Form(assertion));
+            Assert.Equal(HttpStatusCode.OK, first);
+
+            // The replica's own memory has never seen this jti: only the shared ledger can refuse it.
+            var (second, body) = await TokenRequests.PostAsync(replica.CreateClient(), TokenUrl, TokenRequests.Form(assertion));
+            Assert.Equal(HttpStatusCode.BadRequest, second);
+            Assert.Equal("invalid_client", body["error"]!.GetValue<string>());
+            Assert.Contains(replica.Audit.Records, r => r.Rule == AuthRules.ReplayedJti && r.ClientId == client.ClientId);
+
+            // A fresh assertion is still accepted there.
+            Assert.Equal(HttpStatusCode.OK, (await TokenRequests.PostAsync(replica.CreateClient(), TokenUrl, TokenRequests.Form(client.Assertion(TokenUrl)))).Status);
+        }
+        finally
+        {
+            await replica.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Assertion_expiring_too_far_ahead_is_refused()
     {
         var client = TestClient.Es384();
