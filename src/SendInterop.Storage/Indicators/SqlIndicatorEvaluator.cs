@@ -187,9 +187,9 @@ public sealed class SqlIndicatorEvaluator
 
     /// <summary>
     /// The background side of the stored tallies (<c>IndicatorTallyRefresher</c> calls it after projection writes): for
-    /// the reports asked for lately, counts and stores the LAs written since their tallies were counted, then decides
-    /// and stores the suppression of each report's scope whose counts changed, so the next such report reads both.
-    /// Returns the leaves counted.
+    /// the count queries reports asked for lately, counts and stores the LAs written since their tallies were counted,
+    /// then decides and stores the suppression of every scope (England, each region) whose counts changed, so the next
+    /// report of any LA, region or England reads both. Returns the leaves counted.
     /// </summary>
     public async Task<int> RefreshStaleAsync(CancellationToken ct = default)
     {
@@ -209,13 +209,18 @@ public sealed class SqlIndicatorEvaluator
             refreshed += stale.Count;
         }
 
-        // Then each scope's decisions: read back when its counts are unchanged (a hash compare), made and stored otherwise.
-        foreach (var report in reports)
+        // Then the decisions of every scope (England and each region) of each count query: read back when the scope's
+        // counts are unchanged (a hash compare), made and stored otherwise, so that the first report of a region nobody
+        // asked for since the write does not decide it either. After a write to one LA, two scopes decide again.
+        foreach (var report in reports.DistinctBy(r => r.Query.Key))
         {
-            ct.ThrowIfCancellationRequested();
-            var counts = await TalliedCountAsync(report.Query, report.Scope);
-            var query = new IndicatorQuery(report.Query.Indicators, report.Query.Period, report.Scope, report.Query.EveryLeaf.GroupingSets);
-            await DecideAsync(counts, query, report.Query.Period, report.Scope, report.Hierarchy);
+            foreach (var scope in report.Hierarchy.Regions.Prepend(ReportSubject.England))
+            {
+                ct.ThrowIfCancellationRequested();
+                var counts = await TalliedCountAsync(report.Query, scope);
+                var query = new IndicatorQuery(report.Query.Indicators, report.Query.Period, scope, report.Query.EveryLeaf.GroupingSets);
+                await DecideAsync(counts, query, report.Query.Period, scope, report.Hierarchy);
+            }
         }
 
         return refreshed;

@@ -101,10 +101,12 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
 
             var after = await ReportAsync(tallied, period, ReportSubject.England);
 
-            // Neither counted nor decided: the refresh stored both.
+            // Neither counted nor decided: the refresh stored both, for England and for LA 302's region, which nobody asked for.
+            var region = await ReportAsync(tallied, period, SuppressionAttackTests.Regions[1]);
             Assert.Equal(queries, tallied.CountQueries);
             Assert.Equal(decided, tallied.SuppressionDecisionsMade);
             Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, ReportSubject.England), after);
+            Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, SuppressionAttackTests.Regions[1]), region);
         }
         finally
         {
