@@ -79,6 +79,13 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// <summary>The longest a committed entry waits to enter the search index when nobody asks for it sooner.</summary>
     public static readonly TimeSpan IndexInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Committed entries kept in memory for the search index (<see cref="AuditIndexQueue"/>). The loop indexes a chunk
+    /// as soon as one is pending, so only an index that cannot be written lets the queue reach it; past it, the
+    /// entries are read back from the database instead.
+    /// </summary>
+    public const int IndexQueueLimit = 4 * AuditIndexer.Chunk;
+
     /// <summary>Queued by the timer every <see cref="SyncInterval"/> to wake the loop (flush, index); never written.</summary>
     private static readonly Pending Tick = new([], new AuditIndex(0, null, null, "", false, []), new TaskCompletionSource<long>());
 
@@ -99,6 +106,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     private long _lastIndexed = Environment.TickCount64;
     private long _indexRetryAt;
     private readonly List<TaskCompletionSource> _indexWaiters = [];
+    // Loop-only: what this writer committed and has not indexed yet, for the indexer to take from memory.
+    private readonly AuditIndexQueue _indexQueue = new(IndexQueueLimit);
 
     private readonly long _indexIntervalMs;
 
@@ -498,7 +507,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         try
         {
             _connection ??= await _database.OpenAsync();
-            var indexed = await AuditIndexer.IndexChunkAsync(_connection);
+            var indexed = await AuditIndexer.IndexChunkAsync(_connection, _indexQueue);
             if (indexed < AuditIndexer.Chunk)
             {
                 _unindexed = 0;
@@ -594,6 +603,11 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         {
             var last = entries[^1];
             Volatile.Write(ref _head, new AuditChainHead(last.Sequence, last.Hash));
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var index = batch[i].Index; // what InsertAsync stored in the entry's columns, and the children it encoded
+                _indexQueue.Add(new AuditIndexEntry(entries[i].Sequence, index.Recorded, index.Organisation, index.Client, index.BreakGlass, index.PatientIds));
+            }
             if (_database.Provider == StorageProvider.Postgres || _database.FlushEveryCommit) Volatile.Write(ref _synced, last.Sequence);
             else _unsynced = true;
         }
