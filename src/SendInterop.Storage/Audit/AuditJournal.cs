@@ -42,6 +42,34 @@ public sealed class AuditJournalSegment : IDisposable
 }
 
 /// <summary>
+/// One record as the journal stores it, [length][CRC-32][payload] (see <see cref="AuditJournal"/>), in a pooled buffer
+/// that <see cref="Dispose"/> returns. Built before the writer takes its append lock, since nothing in it depends on
+/// where the frame goes.
+/// </summary>
+public readonly struct AuditJournalFrame : IDisposable
+{
+    internal const int HeaderSize = 8;
+    private readonly byte[] _buffer;
+    private readonly int _size;
+
+    private AuditJournalFrame(byte[] buffer, int size) => (_buffer, _size) = (buffer, size);
+
+    public static AuditJournalFrame Of(ReadOnlySpan<byte> payload)
+    {
+        var size = HeaderSize + payload.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(4), Crc32.HashToUInt32(payload));
+        payload.CopyTo(buffer.AsSpan(HeaderSize));
+        return new AuditJournalFrame(buffer, size);
+    }
+
+    public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, _size);
+
+    public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+}
+
+/// <summary>
 /// The audit log's first stage (ADR 4): each record is appended to a local file, one <c>pwrite</c> and no flush, before
 /// the request that caused it is answered; the writer loop then links it into the hash chain and commits it to the
 /// database in batches, durably. Why: a read no longer waits for a database commit and its disk flush, which capped
@@ -60,7 +88,7 @@ public sealed class AuditJournalSegment : IDisposable
 public sealed class AuditJournal : IDisposable
 {
     public const string Extension = ".audit-journal";
-    private const int HeaderSize = 8;
+    private const int HeaderSize = AuditJournalFrame.HeaderSize;
 
     /// <summary>A payload larger than this is not a record (the codec writes a few hundred bytes): a corrupt length.</summary>
     private const int MaxPayload = 4 * 1024 * 1024;
@@ -84,26 +112,24 @@ public sealed class AuditJournal : IDisposable
     /// </summary>
     public AuditJournalPosition Append(ReadOnlySpan<byte> payload)
     {
+        using var frame = AuditJournalFrame.Of(payload);
+        return Append(frame);
+    }
+
+    /// <summary>
+    /// Writes a frame built beforehand (<see cref="AuditJournalFrame.Of"/>): what the caller has to serialise is then
+    /// only the placement and the write, not the checksum and the copy.
+    /// </summary>
+    public AuditJournalPosition Append(in AuditJournalFrame frame)
+    {
         var segment = _current;
         if (segment is null || segment.Length >= SegmentLimit)
         {
             if (segment is not null) segment.Sealed = true;
             _current = segment = CreateSegment();
         }
-        var size = HeaderSize + payload.Length;
-        var buffer = ArrayPool<byte>.Shared.Rent(size);
-        try
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(buffer, payload.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(4), Crc32.HashToUInt32(payload));
-            payload.CopyTo(buffer.AsSpan(HeaderSize));
-            RandomAccess.Write(segment.Handle, buffer.AsSpan(0, size), segment.Length);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        segment.Length += size;
+        RandomAccess.Write(segment.Handle, frame.Bytes, segment.Length);
+        segment.Length += frame.Bytes.Length;
         return new AuditJournalPosition(segment, segment.Length);
     }
 

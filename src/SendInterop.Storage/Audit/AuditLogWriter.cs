@@ -198,13 +198,14 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// <summary>Appends the record's frame and queues it, as one step; the failure to report instead, if any.</summary>
     private AuditLogUnavailableException? Journal(Pending pending)
     {
+        using var frame = AuditJournalFrame.Of(pending.Body); // checksum and copy outside the lock: they need no order
         lock (_appendLock)
         {
             if (_closed) return ShuttingDown();
             if (Volatile.Read(ref _backlog) >= MaxBacklog)
                 return new AuditLogUnavailableException($"The audit log's database is {MaxBacklog} entries behind; no more are taken until it catches up.");
             AuditJournalPosition position;
-            try { position = _journal!.Append(pending.Body); }
+            try { position = _journal!.Append(frame); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
                 LogJournalFailed(ex);
