@@ -292,9 +292,9 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         {
             foreach (var segment in orphans)
             {
-                var frames = AuditJournal.ReadFrames(segment, applied.GetValueOrDefault(segment.Id), out var discarded);
+                var frames = AuditJournal.ReadFrames(segment, applied.GetValueOrDefault(segment.Id), out var wholeFramesEnd, out var discarded);
                 if (discarded > 0) LogJournalTornTail(segment.Id, discarded);
-                segment.Length -= discarded; // its last whole frame: where "fully applied" is reached
+                segment.Length = wholeFramesEnd; // its last whole frame: where "fully applied" is reached
                 foreach (var (payload, end) in frames)
                 {
                     AuditIndex index;
