@@ -38,7 +38,7 @@ public sealed class AuditLogUnavailableException(string message, Exception? inne
 /// Acknowledgement. Without a journal, <see cref="AppendAsync"/> completes when the batch holding the record has
 /// committed (and, under FULL, been flushed): every caller waits for a commit. With an <see cref="AuditJournal"/> (the
 /// gateway's default, ADR 4), the record is first appended to the journal file under <see cref="_appendLock"/>
-/// (one <c>pwrite</c>, no flush) and queued in the same order, and <see cref="AppendAsync"/> completes then: a
+/// (a copy into the segment's memory mapping, no flush) and queued in the same order, and <see cref="AppendAsync"/> completes then: a
 /// crash of the process cannot lose it (the next <see cref="StartAsync"/> replays the journal from the offsets the
 /// chain has recorded in <c>audit_journal</c>), and no request waits for the database. The loop commits a batch at
 /// most every <see cref="DefaultJournalBatchWindow"/> (configurable); a failed commit is retried, not reported to callers who were already
