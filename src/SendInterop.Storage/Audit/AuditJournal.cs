@@ -19,8 +19,9 @@ public readonly record struct AuditJournalPosition(AuditJournalSegment Segment, 
 /// a read load (docs/performance.md, "Consent gate cost"). The guarantee is the same: once the copy returns, the bytes
 /// are in the operating system's page cache, which outlives the process, and any reader of the file sees them. The
 /// space is reserved up front (<c>fallocate</c>) because a full disk under a mapping is a SIGBUS, not an error a
-/// request can fail with (a file system without <c>fallocate</c>, which .NET silently accepts, keeps that risk: ADR 4). A segment that is sealed or closed is unmapped and cut back to its last frame; one left by a
-/// crash ends in unwritten (zero) space, which reading treats as its end.
+/// request can fail with (a file system without <c>fallocate</c>, which .NET silently accepts, keeps that risk: ADR
+/// 4). A segment that is sealed or closed is unmapped and cut back to its last frame; one left by a crash ends in
+/// unwritten (zero) space, which reading treats as its end.
 /// </para>
 /// </summary>
 public sealed class AuditJournalSegment : IDisposable

@@ -119,6 +119,26 @@ public abstract class AuditJournalTests(bool postgres)
     }
 
     [Fact]
+    public async Task A_segment_left_mapped_by_a_crash_is_replayed_up_to_its_unwritten_space_and_deleted()
+    {
+        await using var s = await Stack();
+        // A process killed while its segment was mapped leaves the file at its full reserved size: the frames it
+        // wrote, then zeros. A closed journal cuts its segment back, so the zeros are put back by hand.
+        var dead = s.NewJournal();
+        var positions = Enumerable.Range(0, 3).Select(i => dead.Append(AuditRecordCodec.Encode(Record($"m-{i}")))).ToList();
+        var path = dead.Current!.Path;
+        dead.Dispose();
+        Assert.Equal(positions[^1].End, new FileInfo(path).Length);
+        using (var f = new FileStream(path, FileMode.Open, FileAccess.Write)) f.SetLength(1024 * 1024);
+
+        var writer = await s.StartWriterAsync(journal: s.NewJournal());
+        Assert.Equal(["m-0", "m-1", "m-2"], await ClientsAsync(s));
+        Assert.False(File.Exists(path)); // fully applied at its last frame, not at the end of the zeros
+        await writer.WriteAsync(Record("m-next"));
+        Assert.Equal(0, await s.ScalarAsync<long>("""SELECT count(*) FROM audit_journal WHERE "Segment" = @g""", ("g", Path.GetFileNameWithoutExtension(path))));
+    }
+
+    [Fact]
     public async Task A_frame_with_a_bad_checksum_ends_the_replay_there()
     {
         await using var s = await Stack();
