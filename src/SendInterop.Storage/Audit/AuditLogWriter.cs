@@ -38,7 +38,7 @@ public sealed class AuditLogUnavailableException(string message, Exception? inne
 /// Acknowledgement. Without a journal, <see cref="AppendAsync"/> completes when the batch holding the record has
 /// committed (and, under FULL, been flushed): every caller waits for a commit. With an <see cref="AuditJournal"/> (the
 /// gateway's default, ADR 4), the record is first appended to the journal file under <see cref="_appendLock"/>
-/// (one <c>pwrite</c>, no flush) and queued in the same order, and <see cref="AppendAsync"/> completes then: a
+/// (a copy into the segment's memory mapping, no flush) and queued in the same order, and <see cref="AppendAsync"/> completes then: a
 /// crash of the process cannot lose it (the next <see cref="StartAsync"/> replays the journal from the offsets the
 /// chain has recorded in <c>audit_journal</c>), and no request waits for the database. The loop commits a batch at
 /// most every <see cref="DefaultJournalBatchWindow"/> (configurable); a failed commit is retried, not reported to callers who were already
@@ -79,6 +79,13 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// <summary>The longest a committed entry waits to enter the search index when nobody asks for it sooner.</summary>
     public static readonly TimeSpan IndexInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Committed entries kept in memory for the search index (<see cref="AuditIndexQueue"/>). The loop indexes a chunk
+    /// as soon as one is pending, so only an index that cannot be written lets the queue reach it; past it, the
+    /// entries are read back from the database instead.
+    /// </summary>
+    public const int IndexQueueLimit = 4 * AuditIndexer.Chunk;
+
     /// <summary>Queued by the timer every <see cref="SyncInterval"/> to wake the loop (flush, index); never written.</summary>
     private static readonly Pending Tick = new([], new AuditIndex(0, null, null, "", false, []), new TaskCompletionSource<long>());
 
@@ -99,6 +106,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     private long _lastIndexed = Environment.TickCount64;
     private long _indexRetryAt;
     private readonly List<TaskCompletionSource> _indexWaiters = [];
+    // Loop-only: what this writer committed and has not indexed yet, for the indexer to take from memory.
+    private readonly AuditIndexQueue _indexQueue = new(IndexQueueLimit);
 
     private readonly long _indexIntervalMs;
 
@@ -189,13 +198,14 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// <summary>Appends the record's frame and queues it, as one step; the failure to report instead, if any.</summary>
     private AuditLogUnavailableException? Journal(Pending pending)
     {
+        using var frame = AuditJournalFrame.Of(pending.Body); // checksum and copy outside the lock: they need no order
         lock (_appendLock)
         {
             if (_closed) return ShuttingDown();
             if (Volatile.Read(ref _backlog) >= MaxBacklog)
                 return new AuditLogUnavailableException($"The audit log's database is {MaxBacklog} entries behind; no more are taken until it catches up.");
             AuditJournalPosition position;
-            try { position = _journal!.Append(pending.Body); }
+            try { position = _journal!.Append(frame); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
                 LogJournalFailed(ex);
@@ -282,9 +292,9 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         {
             foreach (var segment in orphans)
             {
-                var frames = AuditJournal.ReadFrames(segment, applied.GetValueOrDefault(segment.Id), out var discarded);
+                var frames = AuditJournal.ReadFrames(segment, applied.GetValueOrDefault(segment.Id), out var wholeFramesEnd, out var discarded);
                 if (discarded > 0) LogJournalTornTail(segment.Id, discarded);
-                segment.Length -= discarded; // its last whole frame: where "fully applied" is reached
+                segment.Length = wholeFramesEnd; // its last whole frame: where "fully applied" is reached
                 foreach (var (payload, end) in frames)
                 {
                     AuditIndex index;
@@ -498,7 +508,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         try
         {
             _connection ??= await _database.OpenAsync();
-            var indexed = await AuditIndexer.IndexChunkAsync(_connection);
+            var indexed = await AuditIndexer.IndexChunkAsync(_connection, _indexQueue);
             if (indexed < AuditIndexer.Chunk)
             {
                 _unindexed = 0;
@@ -594,6 +604,11 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         {
             var last = entries[^1];
             Volatile.Write(ref _head, new AuditChainHead(last.Sequence, last.Hash));
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var index = batch[i].Index; // what InsertAsync stored in the entry's columns, and the children it encoded
+                _indexQueue.Add(new AuditIndexEntry(entries[i].Sequence, index.Recorded, index.Organisation, index.Client, index.BreakGlass, index.PatientIds));
+            }
             if (_database.Provider == StorageProvider.Postgres || _database.FlushEveryCommit) Volatile.Write(ref _synced, last.Sequence);
             else _unsynced = true;
         }

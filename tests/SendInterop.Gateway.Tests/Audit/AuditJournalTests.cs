@@ -23,7 +23,8 @@ public abstract class AuditJournalTests(bool postgres)
     public async Task Appends_are_answered_from_the_journal_and_committed_in_order_behind_it()
     {
         await using var s = await Stack();
-        var writer = await s.StartWriterAsync(journal: s.NewJournal());
+        var journal = s.NewJournal();
+        var writer = await s.StartWriterAsync(journal: journal);
         for (int i = 0; i < 50; i++) await writer.AppendAsync(Record($"j-{i:D2}"));
         var last = await writer.WriteAsync(Record("j-last")); // completes at its commit: everything before it is committed too
         Assert.Equal(51, last);
@@ -33,9 +34,11 @@ public abstract class AuditJournalTests(bool postgres)
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"j-{i:D2}").Append("j-last"), clients.TakeLast(51));
         var result = await s.DatabaseOnlyReader.VerifyAsync();
         Assert.True(result.Intact, result.Break?.Reason);
-        // The segment's applied offset is its length: a restart would replay nothing.
+        // The segment's applied offset is everything written to it: a restart would replay nothing. (The file itself is
+        // longer while it is being written: its space is reserved up front, see AuditJournalSegment.)
         var segment = Assert.Single(Segments(s.JournalDirectory));
-        Assert.Equal(new FileInfo(segment).Length, await s.ScalarAsync<long>("""SELECT "Applied" FROM audit_journal WHERE "Segment" = @g""", ("g", Path.GetFileNameWithoutExtension(segment))));
+        Assert.Equal(journal.Current!.Path, segment);
+        Assert.Equal(journal.Current.Length, await s.ScalarAsync<long>("""SELECT "Applied" FROM audit_journal WHERE "Segment" = @g""", ("g", Path.GetFileNameWithoutExtension(segment))));
     }
 
     [Fact]
@@ -113,6 +116,26 @@ public abstract class AuditJournalTests(bool postgres)
         Assert.Equal(0, await s.ScalarAsync<long>("""SELECT count(*) FROM audit_journal WHERE "Segment" = @g""", ("g", segment.Id)));
         var result = await s.DatabaseOnlyReader.VerifyAsync();
         Assert.True(result.Intact, result.Break?.Reason);
+    }
+
+    [Fact]
+    public async Task A_segment_left_mapped_by_a_crash_is_replayed_up_to_its_unwritten_space_and_deleted()
+    {
+        await using var s = await Stack();
+        // A process killed while its segment was mapped leaves the file at its full reserved size: the frames it
+        // wrote, then zeros. A closed journal cuts its segment back, so the zeros are put back by hand.
+        var dead = s.NewJournal();
+        var positions = Enumerable.Range(0, 3).Select(i => dead.Append(AuditRecordCodec.Encode(Record($"m-{i}")))).ToList();
+        var path = dead.Current!.Path;
+        dead.Dispose();
+        Assert.Equal(positions[^1].End, new FileInfo(path).Length);
+        using (var f = new FileStream(path, FileMode.Open, FileAccess.Write)) f.SetLength(1024 * 1024);
+
+        var writer = await s.StartWriterAsync(journal: s.NewJournal());
+        Assert.Equal(["m-0", "m-1", "m-2"], await ClientsAsync(s));
+        Assert.False(File.Exists(path)); // fully applied at its last frame, not at the end of the zeros
+        await writer.WriteAsync(Record("m-next"));
+        Assert.Equal(0, await s.ScalarAsync<long>("""SELECT count(*) FROM audit_journal WHERE "Segment" = @g""", ("g", Path.GetFileNameWithoutExtension(path))));
     }
 
     [Fact]
