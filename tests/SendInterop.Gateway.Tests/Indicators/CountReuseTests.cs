@@ -46,7 +46,7 @@ public abstract class CountReuseTests(IndicatorStorage storage)
         var fresh = await storage.Evaluator.EvaluateAsync(indicator, Period, La202, Hierarchy);
         Assert.Equal(queries + 1, storage.Evaluator.CountQueries);
         Assert.True(fresh.CountedAt >= neighbour.CountedAt);
-        Assert.Equal(Figures(fresh), Figures(neighbour));
+        Assert.Equal(IndicatorFigures.Of(fresh), IndicatorFigures.Of(neighbour));
         Assert.Equal(fresh.Suppression.Describe(), neighbour.Suppression.Describe());
     }
 
@@ -69,7 +69,7 @@ public abstract class CountReuseTests(IndicatorStorage storage)
         }
 
         var restored = await storage.Evaluator.EvaluateAsync(indicator, Period, La201, Hierarchy);
-        Assert.Equal(Figures(before), Figures(restored));
+        Assert.Equal(IndicatorFigures.Of(before), IndicatorFigures.Of(restored));
     }
 
     [Fact]
@@ -93,12 +93,6 @@ public abstract class CountReuseTests(IndicatorStorage storage)
     private Task TouchAsync() => storage.Projection.ReplaceAsync([storage.Population.First(c => c.Rows.Plans.Count > 0 && c.Rows.Plans.All(r => r.Strata.LaCode == "201")
         && c.Rows.Cases.All(r => r.Strata.LaCode == "201") && c.Rows.Reviews.All(r => r.Strata.LaCode == "201")
         && c.Rows.Outcomes.All(r => r.Strata.LaCode == "201") && c.Rows.Waits.All(r => r.Strata.LaCode == "201"))], DateTimeOffset.UtcNow);
-
-    private static string Figures(SqlIndicatorResult r) =>
-        string.Join(";", new[] { Line("total", r.Result.Total) }.Concat(r.Result.Stratifiers.SelectMany(s => s.Strata.Select(x => Line(s.Stratifier.Code + ":" + x.Value, x.Result)))));
-
-    private static string Line(string name, PopulationResult p) =>
-        name + "=" + string.Join(",", p.Counts.OrderBy(c => c.Key).Select(c => $"{c.Key}:{c.Value}")) + "/" + p.Score;
 }
 
 public sealed class SqliteReuseStorage() : SqliteIndicatorStorage(SuppressionAttackTests.Population());

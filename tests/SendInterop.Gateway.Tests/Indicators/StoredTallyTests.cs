@@ -213,14 +213,8 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
     private static async Task<string> ReportAsync(SqlIndicatorEvaluator evaluator, ReportingPeriod period, ReportSubject subject)
     {
         var results = await evaluator.EvaluateManyAsync(IndicatorCatalogue.All, period, subject, Hierarchy, _ => null);
-        return string.Join("\n", results.Select(r => r.Result.Indicator.Id + ": " + Figures(r) + " | " + r.Suppression.Describe() + " | " + r.OldestRow + "-" + r.NewestRow));
+        return string.Join("\n", results.Select(r => r.Result.Indicator.Id + ": " + IndicatorFigures.Of(r) + " | " + r.Suppression.Describe() + " | " + r.OldestRow + "-" + r.NewestRow));
     }
-
-    private static string Figures(SqlIndicatorResult r) =>
-        string.Join(";", new[] { Line("total", r.Result.Total) }.Concat(r.Result.Stratifiers.SelectMany(s => s.Strata.Select(x => Line(s.Stratifier.Code + ":" + x.Value, x.Result)))));
-
-    private static string Line(string name, PopulationResult p) =>
-        name + "=" + string.Join(",", p.Counts.OrderBy(c => c.Key).Select(c => $"{c.Key}:{c.Value}")) + "/" + p.Score;
 }
 
 public sealed class SqliteTallyStorage() : SqliteIndicatorStorage(SuppressionAttackTests.Population());

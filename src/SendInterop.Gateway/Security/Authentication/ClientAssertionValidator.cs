@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-
 using SendInterop.Storage.Access;
 
 namespace SendInterop.Gateway.Security.Authentication;
