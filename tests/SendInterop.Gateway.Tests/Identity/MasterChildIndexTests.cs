@@ -47,8 +47,11 @@ public abstract class MasterChildIndexTests(GatewayFixture gateway, FakeNhsNumbe
     public async Task An_unverified_nhs_number_does_not_link_on_its_own()
     {
         var nhs = Build.NhsNumber();
-        var first = await _fhir.CreateAsync("Patient", Children.Patient("George", Children.Family(), Children.BirthDate(), "male", nhs: nhs).ToJsonString());
-        var second = await _fhir.CreateAsync("Patient", Children.Patient("Noah", Children.Family(), Children.BirthDate(), "male", nhs: nhs, verified: false).ToJsonString());
+        // Demographics that disagree on every field but sex, chosen rather than drawn: two random syllable names and birth
+        // dates can land close enough (similar spelling, near dates) to add evidence of their own, and then the pair links
+        // on more than the number (the test once failed that way under CI's parallel order).
+        var first = await _fhir.CreateAsync("Patient", Children.Patient("George", "Achterberg", "2009-02-03", "male", nhs: nhs).ToJsonString());
+        var second = await _fhir.CreateAsync("Patient", Children.Patient("Noah", "Szymanski", "2016-11-27", "male", nhs: nhs, verified: false).ToJsonString());
         Assert.NotEqual((await LinkOf(first)).MasterId, (await LinkOf(second)).MasterId);
     }
 
