@@ -31,7 +31,8 @@ public static class LeafVersions
 
     /// <summary>
     /// Increments every leaf already known and adds the leaves that have rows but no counter yet: for a writer outside
-    /// EF (a bulk COPY), and the migration that introduced the table. "WHERE 1 = 1" lets SQLite parse an upsert after a SELECT.
+    /// EF (a bulk COPY). The migration that introduced the table seeds it with the insert written out (a migration must
+    /// not change with the code). "WHERE 1 = 1" lets SQLite parse an upsert after a SELECT.
     /// </summary>
     public static readonly string BumpEverySql =
         "UPDATE " + Table + " SET writes = writes + 1;\n"
