@@ -57,7 +57,8 @@ public sealed partial class Sen2RecordImporter(
                 PreferReturn = PreferReturn.Minimal, ContentType = FhirFormats.JsonMediaType, DeferredCommits = deferred,
             }, ct);
             var written = Written(response);
-            await AuditAsync(access, written, ChildOf(written, changes), ct);
+            // A record that only deletes has no entry that names the child: the stored Patient found for it does.
+            await AuditAsync(access, written, ChildOf(written, changes) ?? trimmed.Child?.ResourceId, ct);
             return new Sen2RecordResult(record.Index, record.Line, written.Count == 0 ? Sen2RecordStatus.Unchanged : Sen2RecordStatus.Imported, written, []);
         }
         catch (FhirException ex)

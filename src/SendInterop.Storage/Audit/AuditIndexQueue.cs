@@ -24,17 +24,12 @@ internal sealed class AuditIndexQueue(int limit)
     /// <summary>Most entries held; adding more empties the queue (read-back takes over for them).</summary>
     public int Limit { get; } = limit;
 
-    public int Count => _entries.Count;
-
     /// <summary>Adds a committed entry (in commit order, so sequences rise).</summary>
     public void Add(AuditIndexEntry entry)
     {
         if (_entries.Count >= Limit) _entries.Clear();
         _entries.Enqueue(entry);
     }
-
-    /// <summary>Forgets everything: the database is read back from the watermark instead.</summary>
-    public void Clear() => _entries.Clear();
 
     /// <summary>
     /// Adds to <paramref name="into"/> the entries from <paramref name="after"/> + 1 on, consecutive, at most

@@ -168,7 +168,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// </summary>
     public Task AppendAsync(AuditRecord record, CancellationToken ct = default)
     {
-        var written = WriteAsync(record, ct);
+        // With a journal nobody waits for the commit, so no cancellable wrapper around it (a per-request allocation).
+        var written = WriteAsync(record, _journal is null ? ct : CancellationToken.None);
         return _journal is null || written.IsFaulted ? written : Task.CompletedTask;
     }
 
@@ -454,7 +455,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             foreach (var p in batch) p.Done.TrySetException(ShuttingDown());
             return;
         }
-        while (!await CommitAsync(batch))
+        while (!await TryCommitAsync(batch))
         {
             if (_journal is null) return;
             if (_stopping.IsCancellationRequested)
@@ -465,6 +466,26 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             }
             try { await Task.Delay(CommitRetryInterval, _stopping.Token); }
             catch (OperationCanceledException) { /* stopping: one last try */ }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="CommitAsync"/>, which reports database failures itself; anything else that escapes it is logged and
+    /// counted as a failed commit, so the loop lives on (and, with a journal, the batch is retried) instead of ending
+    /// silently while requests are still answered from the journal.
+    /// </summary>
+    private async Task<bool> TryCommitAsync(List<Pending> batch)
+    {
+        try
+        {
+            return await CommitAsync(batch);
+        }
+        catch (Exception ex)
+        {
+            LogBatchFailed(ex, batch.Count);
+            if (_journal is null)
+                foreach (var p in batch) p.Done.TrySetException(new AuditLogUnavailableException("The audit entry could not be stored.", ex));
+            return false;
         }
     }
 
@@ -593,7 +614,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
 
     /// <summary>
     /// Bookkeeping once the batch is in the chain. <paramref name="entries"/> is null when the commit was only found
-    /// to have happened afterwards (<see cref="WasAppliedAsync"/>): the next batch re-reads the head, and waiters get
+    /// to have happened afterwards (<see cref="ResolveUncertainAsync"/>): the next batch re-reads the head, and waiters get
     /// sequence 0 (unknown).
     /// </summary>
     private void AfterCommit(List<Pending> batch, AuditChainEntry[]? entries)
@@ -617,8 +638,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     }
 
     /// <summary>
-    /// After a commit whose outcome is unknown: true when it turned out to have committed (bookkeeping done), false
-    /// when it can be tried again because it did not, null when that cannot be told yet (try later, write nothing).
+    /// After a commit whose outcome is unknown: true when it turned out to have committed (bookkeeping done); null when
+    /// it did not, so the caller goes on to write it again; false when that cannot be told yet (try later, write nothing).
     /// </summary>
     private async Task<bool?> ResolveUncertainAsync(List<Pending> batch)
     {

@@ -116,7 +116,8 @@ public sealed class IndicatorQuery
     /// The summary query, per leaf (LA code, or 'unknown'): each leaf's total and one group per stratum of every
     /// stratifier but the local-authority one (a leaf's only LA stratum is its total). The subject's figures are the
     /// sums over its leaves, and <see cref="HierarchicalSuppression"/> decides from the leaves what to withhold, so one
-    /// query answers both. Columns: see <see cref="SummaryColumns"/>; a leaf with no rows returns nothing.
+    /// query answers both. Columns: stratifier, stratum, then per indicator its eight counts (ip, c_den, c_excl, c_num,
+    /// c_mp, c_mpe, obs_sum, obs_n; <see cref="CountColumn"/>), then min_at, max_at and leaf; a leaf with no rows returns nothing.
     /// </summary>
     public string SummarySql() => _groupingSets ? GroupingSetsSql() : UnionSql();
 
@@ -156,9 +157,6 @@ public sealed class IndicatorQuery
         return sql.ToString();
     }
 
-    /// <summary>Columns of <see cref="SummarySql"/> for one indicator, in order (suffixed _0); with several, the eight counts repeat per indicator (<see cref="CountColumn"/>) before min_at, max_at and leaf.</summary>
-    public static readonly string[] SummaryColumns = ["stratifier", "stratum", "ip_0", "c_den_0", "c_excl_0", "c_num_0", "c_mp_0", "c_mpe_0", "obs_sum_0", "obs_n_0", "min_at", "max_at", "leaf"];
-
     /// <summary>The subject-list query: (population code, child id) for every child with a row in each population (total only).</summary>
     public string SubjectListSql()
     {
@@ -168,9 +166,6 @@ public sealed class IndicatorQuery
             sql.Append("\nUNION ALL SELECT DISTINCT '").Append(PopulationKinds.Code(kind)).Append("', child_id FROM r2 WHERE ").Append(Member(kind, 0));
         return sql.ToString();
     }
-
-    /// <summary>The divisor of the observation (days → weeks).</summary>
-    public decimal ObservationDivisor => ObservationDivisorOf(0);
 
     /// <summary>The divisor of indicator <paramref name="i"/>'s observation.</summary>
     public decimal ObservationDivisorOf(int i) =>

@@ -92,13 +92,16 @@ public sealed class SqlIndicatorEvaluator
         var results = new Dictionary<IndicatorDefinition, SqlIndicatorResult>(ReferenceEqualityComparer.Instance);
         // Read before any count: counts taken afterwards include at least this version's writes, so storing them under it is safe.
         var version = await ProjectionVersion.ReadAsync(contexts, ct);
+        // Each LA's write counter, read once for the request (at the first count statement that is not reused in memory).
+        Task<Dictionary<string, long>>? leafVersions = null;
+        Task<Dictionary<string, long>> LeafVersionsAsync() => leafVersions ??= LeafVersions.ReadAsync(contexts, CancellationToken.None);
         foreach (var group in indicators.Distinct().GroupBy(IndicatorQuery.SharingKey, StringComparer.Ordinal))
         {
             var query = new IndicatorQuery(group.ToList(), period, scope, groupingSets: contexts.Provider == StorageProvider.Postgres);
             var tallied = storedTallies ? TalliedQuery.Of(query.Indicators, period, contexts.Provider) : null;
             if (tallied is not null) Remember(new AskedReport(tallied, scope, hierarchy));
             var counts = await cache.GetOrAddAsync(CacheKey(query), version,
-                () => tallied is not null ? TalliedCountAsync(tallied, scope) : CountAsync(query), ct);
+                async () => tallied is not null ? await TalliedCountAsync(tallied, scope, await LeafVersionsAsync()) : await CountAsync(query), ct);
             await DecideAsync(counts, query, period, scope, hierarchy);
             for (var i = 0; i < counts.Leaves.Count; i++)
                 results[query.Indicators[i]] = Assemble(query, i, counts, period, subject, scope, hierarchy, residentPopulation(query.Indicators[i]));
@@ -130,14 +133,13 @@ public sealed class SqlIndicatorEvaluator
     /// counted (and those never counted) are counted again, in one query over their rows only, and stored; the others
     /// are read as stored. Every write committed before the leaves' counters were read is included, as with a full count.
     /// </summary>
-    private async Task<ScopeCounts> TalliedCountAsync(TalliedQuery tallied, ReportSubject scope)
+    /// <param name="versions">Every LA's write counter, read before this call: a tally at least this new includes every write up to it.</param>
+    private async Task<ScopeCounts> TalliedCountAsync(TalliedQuery tallied, ReportSubject scope, IReadOnlyDictionary<string, long> versions)
     {
         // No caller's token, as in CountAsync: the work may be shared by concurrent requests.
         var ct = CancellationToken.None;
         var countedAt = clock.GetUtcNow();
         var indicators = tallied.Indicators;
-        // Read before the tallies and any count: a tally at least this new includes every write up to it.
-        var versions = await LeafVersions.ReadAsync(contexts, ct);
         // A leaf that has never had rows has nothing to count (and no counter).
         var leaves = scope.LaCodes is null ? versions.Keys.ToList() : scope.LaCodes.Where(versions.ContainsKey).ToList();
         var stored = await StoredTallies.ReadAsync(contexts, tallied.Key, scope.LaCodes is null ? null : leaves, indicators.Count, ct);
@@ -217,7 +219,7 @@ public sealed class SqlIndicatorEvaluator
             foreach (var scope in report.Hierarchy.Regions.Prepend(ReportSubject.England))
             {
                 ct.ThrowIfCancellationRequested();
-                var counts = await TalliedCountAsync(report.Query, scope);
+                var counts = await TalliedCountAsync(report.Query, scope, versions);
                 var query = new IndicatorQuery(report.Query.Indicators, report.Query.Period, scope, report.Query.EveryLeaf.GroupingSets);
                 await DecideAsync(counts, query, report.Query.Period, scope, report.Hierarchy);
             }

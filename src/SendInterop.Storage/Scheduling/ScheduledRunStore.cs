@@ -41,9 +41,9 @@ public sealed class ScheduledRunStore(FhirDbContextFactory contexts)
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException) when (row.LastDay == day.DayNumber)
+        catch (DbUpdateException ex) when (ex.InnerException is System.Data.Common.DbException inner && Store.ResourceStore.IsConflict(inner))
         {
-            // Another replica recorded the same job at the same moment: either record says the day is done.
+            // Another replica inserted the same job's row at the same moment: either record says the day is done.
         }
     }
 }

@@ -33,19 +33,14 @@ public interface IResourceStore
     /// </summary>
     Task<IReadOnlyList<AccessRow>> MatchAccessAfterAsync(SearchRequest request, long afterKey, int limit, CancellationToken ct = default);
 
-    /// <summary>The current records the given resources reference through the named parameters (_include).</summary>
-    Task<IReadOnlyList<ResourceRecord>> IncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> includes, CancellationToken ct = default);
-
     /// <summary>
-    /// <see cref="IncludeAsync"/> for one spec, in key order from just after <paramref name="afterKey"/>, at most
-    /// <paramref name="limit"/>: lets the caller filter through the consent gate before it caps the includes.
+    /// The current records the given resources reference through one _include spec, in key order from just after
+    /// <paramref name="afterKey"/>, at most <paramref name="limit"/>: the caller filters them through the consent gate
+    /// before it caps the includes (there is deliberately no call that returns every include at once).
     /// </summary>
     Task<IReadOnlyList<ResourceRecord>> IncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec include, long afterKey, int limit, CancellationToken ct = default);
 
-    /// <summary>The current records that reference the given resources through the named parameters (_revinclude).</summary>
-    Task<IReadOnlyList<ResourceRecord>> RevIncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> revIncludes, CancellationToken ct = default);
-
-    /// <summary><see cref="RevIncludeAsync"/> for one spec, in key order from just after <paramref name="afterKey"/>, at most <paramref name="limit"/>.</summary>
+    /// <summary>The current records that reference the given resources through one _revinclude spec, paged as <see cref="IncludeAfterAsync"/>.</summary>
     Task<IReadOnlyList<ResourceRecord>> RevIncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec revInclude, long afterKey, int limit, CancellationToken ct = default);
 
     Task<bool> IsReachableAsync(CancellationToken ct = default);

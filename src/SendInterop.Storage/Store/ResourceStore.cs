@@ -139,13 +139,6 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
         return await query.OrderBy(r => r.Key).Select(r => new AccessRow(r.Key, r.ResourceType, r.ResourceId, r.Owner, r.Access)).Take(limit).ToListAsync(ct);
     }
 
-    public async Task<IReadOnlyList<ResourceRecord>> IncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> includes, CancellationToken ct = default)
-    {
-        var result = new List<ResourceRecord>();
-        foreach (var inc in includes) result.AddRange(await IncludeAfterAsync(matches, inc, long.MinValue, SearchDefaults.MaxCount, ct));
-        return result;
-    }
-
     public async Task<IReadOnlyList<ResourceRecord>> IncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec inc, long afterKey, int limit, CancellationToken ct = default)
     {
         var keys = matches.Where(m => m.ResourceType == inc.SourceType).Select(m => m.Key).ToList();
@@ -159,13 +152,6 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
         return await db.Resources.AsNoTracking()
             .Where(r => r.IsCurrent && !r.IsDeleted && r.Key > afterKey && refs.Any(x => x.TargetType == r.ResourceType && x.TargetId == r.ResourceId))
             .OrderBy(r => r.Key).Take(limit).ToListAsync(ct);
-    }
-
-    public async Task<IReadOnlyList<ResourceRecord>> RevIncludeAsync(IReadOnlyList<ResourceRecord> matches, IReadOnlyList<IncludeSpec> revIncludes, CancellationToken ct = default)
-    {
-        var result = new List<ResourceRecord>();
-        foreach (var inc in revIncludes) result.AddRange(await RevIncludeAfterAsync(matches, inc, long.MinValue, SearchDefaults.MaxCount, ct));
-        return result;
     }
 
     public async Task<IReadOnlyList<ResourceRecord>> RevIncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec inc, long afterKey, int limit, CancellationToken ct = default)

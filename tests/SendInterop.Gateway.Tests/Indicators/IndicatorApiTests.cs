@@ -74,18 +74,32 @@ public sealed class IndicatorApiTests(IndicatorGateway gateway) : IClassFixture<
         await AddChildWithPlanAsync(fhir, "855", "rf6", "2024-10-01");
 
         // No report is asked for meanwhile: only the background refresh can bring LA 855's stored tallies up to its counter.
+        var evaluator = gateway.Services.GetRequiredService<SqlIndicatorEvaluator>();
         var clock = Stopwatch.StartNew();
-        while (!await PlansProjectedAndTalliesCurrentAsync(contexts, "855", 7))
+        JsonNode report;
+        while (true)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "the stored tallies of LA 855 were not refreshed");
-            await Task.Delay(50);
+            while (!await PlansProjectedAndTalliesCurrentAsync(contexts, "855", 7))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "the stored tallies of LA 855 were not refreshed");
+                await Task.Delay(50);
+            }
+
+            var (queries, writes) = (evaluator.CountQueries, await LeafWritesAsync(contexts, "855"));
+            report = await SummaryAsync(gateway.Fhir(MeasureOnly), PlansInPlace, "855");
+            if (evaluator.CountQueries == queries) break;
+            // Counted: only allowed when LA 855 was written again between the check and the report (the new child's
+            // statutory Tasks re-project it); then the refresh is waited for once more.
+            Assert.True(await LeafWritesAsync(contexts, "855") > writes, "the report counted although LA 855's tallies were current");
         }
 
-        var evaluator = gateway.Services.GetRequiredService<SqlIndicatorEvaluator>();
-        var queries = evaluator.CountQueries;
-        var report = await SummaryAsync(gateway.Fhir(MeasureOnly), PlansInPlace, "855");
         Assert.Equal(7, report["group"]![0]!["population"]![0]!["count"]!.GetValue<int>());
-        Assert.Equal(queries, evaluator.CountQueries);
+    }
+
+    private static async Task<long> LeafWritesAsync(FhirDbContextFactory contexts, string la)
+    {
+        await using var db = contexts.Create();
+        return await db.IndicatorLeafWrites.Where(l => l.Leaf == la).Select(l => l.Writes).SingleAsync();
     }
 
     /// <summary>The LA's plans are all projected and every stored tally of the LA was counted at its current write counter.</summary>
@@ -93,7 +107,7 @@ public sealed class IndicatorApiTests(IndicatorGateway gateway) : IClassFixture<
     {
         await using var db = contexts.Create();
         if (await db.IndicatorPlans.CountAsync(r => r.LaCode == la) != plans) return false;
-        var writes = await db.IndicatorLeafWrites.Where(l => l.Leaf == la).Select(l => l.Writes).SingleAsync();
+        var writes = await LeafWritesAsync(contexts, la);
         var tallies = await db.IndicatorTallies.Where(t => t.Leaf == la).Select(t => t.Writes).ToListAsync();
         return tallies.Count > 0 && tallies.All(w => w >= writes);
     }

@@ -29,6 +29,17 @@ public abstract class IndicatorStorage(IReadOnlyList<ChildProjection>? populatio
 
     protected abstract StorageOptions Options();
 
+    /// <summary>A child with more than three rows, all of them in one LA (so a change to it touches that LA alone).</summary>
+    public ChildProjection ChildIn(string la) =>
+        Population.First(c =>
+        {
+            var rows = AllRows(c);
+            return rows.Count > 3 && rows.All(r => r.Strata.LaCode == la);
+        });
+
+    public static List<SendInterop.Domain.Indicators.ProjectionRow> AllRows(ChildProjection c) =>
+        c.Rows.Cases.Concat<SendInterop.Domain.Indicators.ProjectionRow>(c.Rows.Plans).Concat(c.Rows.Reviews).Concat(c.Rows.Outcomes).Concat(c.Rows.Waits).ToList();
+
     public virtual async Task InitializeAsync()
     {
         var services = new ServiceCollection();

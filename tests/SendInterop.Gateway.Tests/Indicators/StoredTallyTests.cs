@@ -60,7 +60,7 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
         var tallied = Evaluator(tallies: true);
         var period = Periods[0];
         await ReportAsync(tallied, period, ReportSubject.England); // every LA's tallies current
-        var child = ChildIn("202");
+        var child = storage.ChildIn("202");
         try
         {
             await storage.Projection.ReplaceAsync([new ChildProjection(child.ChildId, new ProjectedRecord([], [], [], [], []))], DateTimeOffset.UtcNow);
@@ -92,7 +92,7 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
         await ReportAsync(tallied, period, ReportSubject.England); // the queries a dashboard asked for
         Assert.Equal(0, await tallied.RefreshStaleAsync()); // nothing written since
 
-        var child = ChildIn("302");
+        var child = storage.ChildIn("302");
         try
         {
             await storage.Projection.ReplaceAsync([new ChildProjection(child.ChildId, new ProjectedRecord([], [], [], [], []))], DateTimeOffset.UtcNow);
@@ -122,7 +122,7 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
         var period = Periods[0];
         var northEast = SuppressionAttackTests.Regions[0];
         var before = await ReportAsync(tallied, period, northEast);
-        var children = storage.Population.Where(c => AllRows(c).Any(r => r.Strata.LaCode == "203")).Skip(2).ToList();
+        var children = storage.Population.Where(c => IndicatorStorage.AllRows(c).Any(r => r.Strata.LaCode == "203")).Skip(2).ToList();
         try
         {
             await storage.Projection.ReplaceAsync(children.Select(c => new ChildProjection(c.ChildId, new ProjectedRecord([], [], [], [], []))).ToList(), DateTimeOffset.UtcNow);
@@ -147,7 +147,7 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
         var period = Periods[0];
         var north = SuppressionAttackTests.Regions[1];
         await ReportAsync(tallied, period, ReportSubject.England);
-        var child = ChildIn("201");
+        var child = storage.ChildIn("201");
         var moved = new ChildProjection(child.ChildId, new ProjectedRecord(
             [.. child.Rows.Cases.Select(r => r with { Strata = r.Strata with { LaCode = "301" } })],
             [.. child.Rows.Plans.Select(r => r with { Strata = r.Strata with { LaCode = "301" } })],
@@ -177,7 +177,7 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
         var tallied = Evaluator(tallies: true);
         var period = Periods[0];
         var before = await ReportAsync(tallied, period, ReportSubject.England);
-        var child = ChildIn("203");
+        var child = storage.ChildIn("203");
         try
         {
             await using (var db = storage.Contexts.Create())
@@ -197,17 +197,6 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
         // Put back through the store, which moves the counter: seen again (row times included, so compare with a full count).
         Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, ReportSubject.England), await ReportAsync(tallied, period, ReportSubject.England));
     }
-
-    /// <summary>A child all of whose rows are in one LA (so a change to it touches that LA alone).</summary>
-    private ChildProjection ChildIn(string la) =>
-        storage.Population.First(c =>
-        {
-            var rows = AllRows(c);
-            return rows.Count > 3 && rows.All(r => r.Strata.LaCode == la);
-        });
-
-    private static List<ProjectionRow> AllRows(ChildProjection c) =>
-        c.Rows.Cases.Concat<ProjectionRow>(c.Rows.Plans).Concat(c.Rows.Reviews).Concat(c.Rows.Outcomes).Concat(c.Rows.Waits).ToList();
 
     /// <summary>Every catalogue indicator for the subject: figures, suppression and row times, as text to compare.</summary>
     private static async Task<string> ReportAsync(SqlIndicatorEvaluator evaluator, ReportingPeriod period, ReportSubject subject)
