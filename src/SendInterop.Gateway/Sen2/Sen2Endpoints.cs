@@ -25,6 +25,10 @@ public static class Sen2Endpoints
         services.AddSingleton<Sen2UnchangedEntries>();
         services.AddSingleton<Sen2StaleRecords>();
         services.AddSingleton<Sen2RecordImporter>();
+        services.AddSingleton<Sen2ContentComparer>();
+        services.AddSingleton<Sen2ImportAudit>();
+        services.AddSingleton<Batches.Sen2BatchLookup>();
+        services.AddSingleton<Batches.Sen2BatchImporter>();
         services.AddSingleton<Sen2ImportLocks>();
         services.AddSingleton<Sen2ImportOperation>();
         services.AddSingleton<Sen2ExportCollector>();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -9,17 +8,19 @@ using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Fhir.Interactions;
 using SendInterop.Gateway.Security.Access;
+using SendInterop.Gateway.Sen2.Batches;
 
 namespace SendInterop.Gateway.Sen2;
 
 /// <summary>
-/// <c>POST /fhir/$sen2-import</c>: an LA's SEN2 XML return, streamed in, each valid person record imported as its own
-/// transaction (<see cref="Sen2RecordImporter"/>), each record with errors reported and skipped. The commit handlers (master
+/// <c>POST /fhir/$sen2-import</c>: an LA's SEN2 XML return, streamed in, the valid person records imported in batches
+/// (<see cref="Sen2BatchImporter"/>: one transaction per batch, a record the batch cannot settle on its own), each record
+/// with errors reported and skipped. The commit handlers (master
 /// child index, statutory Tasks, indicator events) run once per batch of records after the batch's commits
 /// (<see cref="DeferredCommitWork"/>), all before the answer. See <see cref="Sen2ImportReport"/> for the answer.
 /// </summary>
 public sealed class Sen2ImportOperation(
-    Sen2RecordImporter importer,
+    Sen2BatchImporter importer,
     Sen2ImportLocks locks,
     IEnumerable<IResourceCommitHandler> commitHandlers,
     IOptions<Sen2Options> options)
@@ -64,20 +65,19 @@ public sealed class Sen2ImportOperation(
             throw FhirException.Unprocessable(
                 $"The file is LA {header.La.Value}'s return (Header/Source/LEA) but the access token is for LA {la.Value}: an LA imports only its own return. Nothing was imported.");
 
-        var results = new ConcurrentBag<Sen2RecordResult>();
+        var results = new List<Sen2RecordResult>();
         var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{FhirHttpHandler.BasePath}";
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.ImportParallelism), CancellationToken = context.RequestAborted };
-        // Each record commits on its own; the commit handlers' work of a batch runs once, while the next batch imports. At
-        // most one batch's handlers run at a time, in file order, so later records' Patients link after earlier ones'.
+        // A batch commits together (its records that cannot, each on its own); the commit handlers' work of a batch runs once,
+        // while the next batch imports. At most one batch's handlers run at a time, in file order, so later records'
+        // Patients link after earlier ones'.
         var handlersRunning = System.Threading.Tasks.Task.CompletedTask;
         var deferred = new DeferredCommitWork();
         try
         {
-            await foreach (var batch in Sen2RecordBatches.ReadAsync(upload.Records, Math.Max(1, options.Value.CommitHandlerBatch), context.RequestAborted))
+            await foreach (var batch in Sen2RecordBatches.ReadAsync(upload.Records, Math.Max(1, options.Value.ImportBatch), context.RequestAborted))
             {
                 var current = deferred = new DeferredCommitWork();
-                await Parallel.ForEachAsync(batch, parallel,
-                    async (record, ct) => results.Add(await importer.ImportAsync(record, la, access, baseUrl, ct, current)));
+                results.AddRange(await importer.ImportAsync(batch, la, access, baseUrl, current, context.RequestAborted));
                 handlersRunning = RunHandlersAfterAsync(handlersRunning, current);
             }
         }

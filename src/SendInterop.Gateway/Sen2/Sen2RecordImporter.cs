@@ -21,11 +21,10 @@ public sealed partial class Sen2RecordImporter(
     Sen2LaChildIds laChildIds,
     Sen2UnchangedEntries unchangedEntries,
     Sen2StaleRecords staleRecords,
-    IAuditSink audit,
-    TimeProvider clock)
+    Sen2ImportAudit audit)
 {
     /// <summary>Audit rule code of an imported record's entry (AuditEvent.outcomeDesc).</summary>
-    public const string AuditRule = "sen2-import";
+    public const string AuditRule = Sen2ImportAudit.Rule;
 
     /// <param name="deferred">Where the record's committed writes go for the commit handlers (master child index, statutory
     /// Tasks, indicator events), which the caller runs once per batch of records; null runs them with this record.</param>
@@ -58,7 +57,7 @@ public sealed partial class Sen2RecordImporter(
             }, ct);
             var written = Written(response);
             // A record that only deletes has no entry that names the child: the stored Patient found for it does.
-            await AuditAsync(access, written, ChildOf(written, changes) ?? trimmed.Child?.ResourceId, ct);
+            await audit.RecordAsync(access, written, ChildOf(written, changes) ?? trimmed.Child?.ResourceId);
             return new Sen2RecordResult(record.Index, record.Line, written.Count == 0 ? Sen2RecordStatus.Unchanged : Sen2RecordStatus.Imported, written, []);
         }
         catch (FhirException ex)
@@ -66,6 +65,10 @@ public sealed partial class Sen2RecordImporter(
             return Rejected(record, [Problem(record, Sen2RecordProblem.FhirTransactionRefused, $"HTTP {ex.Status} ({ex.Code}): {Redact(ex.Message)}")]);
         }
     }
+
+    /// <summary>The LA child id of a person with neither UPN nor ULN (<see cref="Sen2LaChildIds"/>).</summary>
+    public Task<(LaChildId? Id, string? Problem)> LaChildIdAsync(Sen2Person person, LaCode la, AccessSession access, CancellationToken ct) =>
+        laChildIds.ResolveAsync(person, la, access, ct);
 
     private static List<Sen2WrittenResource> Written(FhirResponse response)
     {
@@ -88,23 +91,6 @@ public sealed partial class Sen2RecordImporter(
         }
 
         return written;
-    }
-
-    /// <summary>
-    /// One audit entry per imported record: which child's records the caller created or changed. A conditional write that
-    /// found its match is also audited through the gate's decisions; a plain create has no decision to record, so this entry
-    /// is what says who wrote it.
-    /// </summary>
-    private System.Threading.Tasks.Task AuditAsync(AccessSession access, IReadOnlyList<Sen2WrittenResource> written, string? childId, CancellationToken ct)
-    {
-        if (written.Count == 0 || access.Requester is not { } r) return System.Threading.Tasks.Task.CompletedTask;
-        IReadOnlyList<string> patientIds = childId is null ? [] : [childId];
-        var action = written.All(w => w.Created) ? AuditAction.Create : written.All(w => w.Deleted) ? AuditAction.Delete : AuditAction.Update;
-        return audit.AppendAsync(new AuditRecord(
-            clock.GetUtcNow(), action, "sen2-import", AuditDecision.Permit, AuditRule, null,
-            r.ClientId, r.OrganisationId, r.Agency, r.Role, r.Purpose,
-            patientIds, written.Select(w => w.VersionedReference).ToList(),
-            access.CorrelationId, SourceAddress: access.SourceAddress), CancellationToken.None);
     }
 
     /// <summary>The child's Patient id: the one just created, else the stored Patient the entries now refer to.</summary>

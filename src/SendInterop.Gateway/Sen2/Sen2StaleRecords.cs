@@ -46,6 +46,20 @@ public sealed class Sen2StaleRecords(IResourceStore store, SearchRequestParser p
     public async Task<IReadOnlyList<Bundle.EntryComponent>> FindAsync(
         ResourceRecord child, Bundle transaction, LaCode la, AccessSession access, CancellationToken ct)
     {
+        var owner = access.Requester?.OrganisationId;
+        var candidates = new List<ResourceRecord>();
+        foreach (var type in KeyedTypes)
+            await foreach (var match in OwnedByAsync(type, child.ResourceId, owner, ct)) candidates.Add(match);
+        return Select(child, transaction, la, owner, candidates);
+    }
+
+    /// <summary>
+    /// Which of <paramref name="candidates"/> (current resources of the <see cref="KeyedTypes"/> about the child, found by the
+    /// caller) are stale: the importer's own, keyed by this LA for one of the child's identifiers, and not in the record.
+    /// </summary>
+    public IReadOnlyList<Bundle.EntryComponent> Select(
+        ResourceRecord child, Bundle transaction, LaCode la, string? owner, IEnumerable<ResourceRecord> candidates)
+    {
         var current = new HashSet<string>(StringComparer.Ordinal);
         var identifiers = new List<Identifier>();
         foreach (var resource in transaction.Entry.Select(e => e.Resource))
@@ -56,31 +70,28 @@ public sealed class Sen2StaleRecords(IResourceStore store, SearchRequestParser p
 
         var tokens = Tokens(identifiers);
         var stale = new List<Bundle.EntryComponent>();
-        var owner = access.Requester?.OrganisationId;
         var storedTokensAdded = false;
-        foreach (var type in KeyedTypes)
+        foreach (var match in candidates)
         {
-            await foreach (var match in OwnedByAsync(type, child.ResourceId, owner, ct))
+            if (owner is null || match.IsDeleted || !string.Equals(match.Owner, owner, StringComparison.Ordinal)) continue;
+            var key = Sen2RecordKey.ValueOf(serialization.ParseStored(match.Json));
+            if (key is null || current.Contains(key) || Sen2RecordKey.LaOf(key) != la.Value) continue;
+            var token = Sen2RecordKey.PersonTokenOf(key);
+            if (!tokens.Contains(token) && !storedTokensAdded)
             {
-                var key = Sen2RecordKey.ValueOf(serialization.ParseStored(match.Json));
-                if (key is null || current.Contains(key) || Sen2RecordKey.LaOf(key) != la.Value) continue;
-                var token = Sen2RecordKey.PersonTokenOf(key);
-                if (!tokens.Contains(token) && !storedTokensAdded)
-                {
-                    // Keys made from an identifier the file no longer gives (a child who has since been given a UPN).
-                    if (serialization.ParseStored(child.Json) is Patient stored) tokens.UnionWith(Tokens(stored.Identifier));
-                    storedTokensAdded = true;
-                }
-
-                if (!tokens.Contains(token)) continue;
-                stale.Add(new Bundle.EntryComponent
-                {
-                    Request = new Bundle.RequestComponent
-                    {
-                        Method = Bundle.HTTPVerb.DELETE, Url = $"{type}/{match.ResourceId}", IfMatch = $"W/\"{match.VersionId}\"",
-                    },
-                });
+                // Keys made from an identifier the file no longer gives (a child who has since been given a UPN).
+                if (serialization.ParseStored(child.Json) is Patient stored) tokens.UnionWith(Tokens(stored.Identifier));
+                storedTokensAdded = true;
             }
+
+            if (!tokens.Contains(token)) continue;
+            stale.Add(new Bundle.EntryComponent
+            {
+                Request = new Bundle.RequestComponent
+                {
+                    Method = Bundle.HTTPVerb.DELETE, Url = $"{match.ResourceType}/{match.ResourceId}", IfMatch = $"W/\"{match.VersionId}\"",
+                },
+            });
         }
 
         return stale;

@@ -29,7 +29,7 @@ public sealed record Sen2Changes(Bundle? Transaction, ResourceRecord? Child);
 /// creates them in between. The Patient keeps its If-None-Exist: another system may create the child meanwhile, and a
 /// duplicate child is worth one more look-up to avoid. An ambiguous look-up is left conditional for the transaction to refuse.
 /// </remarks>
-public sealed class Sen2UnchangedEntries(ConditionalResolver resolver, FhirSerialization serialization)
+public sealed class Sen2UnchangedEntries(ConditionalResolver resolver, Sen2ContentComparer comparer)
 {
     public async Task<Sen2Changes> TrimAsync(Bundle transaction, AccessSession access, CancellationToken ct)
     {
@@ -59,7 +59,7 @@ public sealed class Sen2UnchangedEntries(ConditionalResolver resolver, FhirSeria
         {
             if (!stored.TryGetValue(fullUrl, out var match) || match.IsDeleted) continue;
             // A conditional create that matched writes nothing; an update is unchanged only when its content is.
-            if (request.Method == Bundle.HTTPVerb.POST || SameContent(resource, serialization.ParseStored(match.Json), references)) unchanged.Add(fullUrl);
+            if (request.Method == Bundle.HTTPVerb.POST || comparer.Same(resource, match, references)) unchanged.Add(fullUrl);
         }
 
         if (unchanged.Count == entries.Count) return new Sen2Changes(null, child);
@@ -68,7 +68,7 @@ public sealed class Sen2UnchangedEntries(ConditionalResolver resolver, FhirSeria
         // The mapped entries are the import's own, made for this one transaction: changed in place rather than copied.
         foreach (var entry in transaction.Entry.Where(e => !unchanged.Contains(e.FullUrl!)))
         {
-            Rewrite(entry.Resource!, dropped);
+            Sen2ContentComparer.Rewrite(entry.Resource!, dropped);
             if (entry.Request!.Method == Bundle.HTTPVerb.PUT) Pin(entry, stored.GetValueOrDefault(entry.FullUrl!), notFound.Contains(entry.FullUrl!));
             trimmed.Entry.Add(entry);
         }
@@ -94,27 +94,6 @@ public sealed class Sen2UnchangedEntries(ConditionalResolver resolver, FhirSeria
         {
             entry.Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = type };
         }
-    }
-
-    private bool SameContent(Resource incoming, Resource current, Dictionary<string, string> references)
-    {
-        var candidate = (Resource)incoming.DeepCopy();
-        Rewrite(candidate, references);
-        return Normalised(candidate).AsSpan().SequenceEqual(Normalised(current));
-    }
-
-    /// <summary>The content the import controls: without id and meta (version, time and owner are the server's).</summary>
-    private byte[] Normalised(Resource resource)
-    {
-        resource.Id = null;
-        resource.Meta = null;
-        return serialization.ToJsonBytes(resource);
-    }
-
-    private static void Rewrite(Resource resource, IReadOnlyDictionary<string, string> references)
-    {
-        foreach (var reference in ReferenceWalker.All(resource))
-            if (reference.Reference is { } text && references.TryGetValue(text, out var stored)) reference.Reference = stored;
     }
 
     private static string? QueryOf(string url) => url.IndexOf('?') is var q and >= 0 ? url[(q + 1)..] : null;

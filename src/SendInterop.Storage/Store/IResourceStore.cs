@@ -46,6 +46,21 @@ public interface IResourceStore
     Task<bool> IsReachableAsync(CancellationToken ct = default);
 
     /// <summary>
+    /// The current resources of <paramref name="type"/> indexed under <paramref name="param"/> with any of the token codes,
+    /// each with the system and code it matched (one row per match, so a resource matching two codes comes twice). One
+    /// statement for the whole set, whatever its size: a bulk import's look-ups, where a search per key cost a query
+    /// compilation and a round trip each. No consent decision is made here: the caller filters through the gate.
+    /// </summary>
+    Task<IReadOnlyList<TokenMatch>> FindByTokensAsync(string type, string param, IReadOnlyCollection<string> codes, CancellationToken ct = default);
+
+    /// <summary>
+    /// The current resources of <paramref name="sourceType"/> whose <paramref name="param"/> references any of the
+    /// <paramref name="targetType"/> ids, each with the id it references; one statement for the whole set (see
+    /// <see cref="FindByTokensAsync"/>).
+    /// </summary>
+    Task<IReadOnlyList<ReferenceMatch>> FindReferringAsync(string sourceType, string param, string targetType, IReadOnlyCollection<string> targetIds, CancellationToken ct = default);
+
+    /// <summary>
     /// Versions of the given types written after <paramref name="afterKey"/> (by any process sharing the database), in
     /// key order, at most <paramref name="limit"/>: identity and access facts only. What a cache follows to drop what
     /// another replica changed.
@@ -58,6 +73,12 @@ public interface IResourceStore
 
 /// <summary>One stored version, as <see cref="IResourceStore.ChangesSinceAsync"/> reports it.</summary>
 public sealed record ResourceChange(long Key, string ResourceType, string ResourceId, string? Access);
+
+/// <summary>A match of <see cref="IResourceStore.FindByTokensAsync"/>: the resource and the token it matched.</summary>
+public sealed record TokenMatch(ResourceRecord Record, string? System, string Code);
+
+/// <summary>A match of <see cref="IResourceStore.FindReferringAsync"/>: the resource and the id it references.</summary>
+public sealed record ReferenceMatch(ResourceRecord Record, string TargetId);
 
 public sealed record HistoryPage(IReadOnlyList<ResourceRecord> Entries, long? NextBeforeKey, int Total);
 

@@ -42,7 +42,9 @@ public sealed class ResourcePreparer(
             throw FhirException.MethodNotAllowed($"{type} is read-only through the API: the gateway writes it itself.");
     }
 
-    public async Task<PreparedResource> PrepareAsync(Resource resource, string id, AccessSession access, CancellationToken ct)
+    /// <param name="validateProfile">False only for resources whose conformance is proven by construction (the SEN2
+    /// import's mapped resources, <see cref="Sen2.Batches.Sen2BatchImporter"/>); every other rule still applies.</param>
+    public async Task<PreparedResource> PrepareAsync(Resource resource, string id, AccessSession access, CancellationToken ct, bool validateProfile = true)
     {
         EnsureWritable(resource.TypeName);
         // Identity review Tasks are the master child index's: it opens them and changes them only together with the
@@ -65,7 +67,7 @@ public sealed class ResourcePreparer(
             // (directory data is readable by all; identity, plan and audit follow from the resource type).
             resource.Meta?.Tag.RemoveAll(t => t.System == DataClasses.System && !WriterClasses.Contains(t.Code ?? ""));
         }
-        if (validator.ShouldValidate(resource))
+        if (validateProfile && validator.ShouldValidate(resource))
         {
             var outcome = await validator.ValidateAsync(resource, null, ct);
             if (outcome.HasErrors())
