@@ -17,13 +17,23 @@ public sealed class SearchIndexExtractor(SearchParameterRegistry registry)
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Hl7.FhirPath.CompiledExpression?> _compiled = new();
     private readonly Hl7.FhirPath.FhirPathCompiler _compiler = new();
 
-    public ExtractedIndex Extract(Resource resource)
+    // Each parameter's top-level elements (ExpressionRoots), by (type, parameter).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), IReadOnlySet<string>?> _roots = new();
+
+    public ExtractedIndex Extract(Resource resource) => Extract(resource, skipAbsentRoots: true);
+
+    /// <param name="skipAbsentRoots">Skip a parameter whose expression can only start at top-level elements the resource
+    /// does not have (most of a type's parameters, for a typical resource): evaluating it would find nothing. False evaluates
+    /// every parameter (the tests compare both).</param>
+    public ExtractedIndex Extract(Resource resource, bool skipAbsentRoots)
     {
         var index = new ExtractedIndex();
         var root = resource.ToPocoNode();
         foreach (var p in registry.ForType(resource.TypeName))
         {
             if (!p.IsSupported || SearchParameterRegistry.ColumnParameters.Contains(p.Name)) continue;
+            if (skipAbsentRoots && _roots.GetOrAdd((p.ResourceType, p.Name), _ => ExpressionRoots.Of(p.Expression, p.ResourceType)) is { } roots
+                && !roots.Any(r => resource.TryGetValue(r, out _))) continue;
             var expression = _compiled.GetOrAdd(p.Expression!, Compile);
             if (expression is null) continue;
             List<Base> values;

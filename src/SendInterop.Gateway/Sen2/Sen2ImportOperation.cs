@@ -15,9 +15,9 @@ namespace SendInterop.Gateway.Sen2;
 /// <summary>
 /// <c>POST /fhir/$sen2-import</c>: an LA's SEN2 XML return, streamed in, the valid person records imported in batches
 /// (<see cref="Sen2BatchImporter"/>: one transaction per batch, a record the batch cannot settle on its own), each record
-/// with errors reported and skipped. The commit handlers (master
-/// child index, statutory Tasks, indicator events) run once per batch of records after the batch's commits
-/// (<see cref="DeferredCommitWork"/>), all before the answer. See <see cref="Sen2ImportReport"/> for the answer.
+/// with errors reported and skipped. The commit handlers (master child index, statutory Tasks, indicator events) run once
+/// per batch after its commit, overlapping the next batches (<see cref="Sen2CommitHandlerPipeline"/>), all before the answer.
+/// See <see cref="Sen2ImportReport"/> for the answer.
 /// </summary>
 public sealed class Sen2ImportOperation(
     Sen2BatchImporter importer,
@@ -67,37 +67,29 @@ public sealed class Sen2ImportOperation(
 
         var results = new List<Sen2RecordResult>();
         var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{FhirHttpHandler.BasePath}";
-        // A batch commits together (its records that cannot, each on its own); the commit handlers' work of a batch runs once,
-        // while the next batch imports. At most one batch's handlers run at a time, in file order, so later records'
-        // Patients link after earlier ones'.
-        var handlersRunning = System.Threading.Tasks.Task.CompletedTask;
+        // A batch commits together (its records that cannot, each on its own); its commit handlers' work runs while the next
+        // batches import (Sen2CommitHandlerPipeline), and all of it before the answer.
+        var handlers = new Sen2CommitHandlerPipeline(commitHandlers);
         var deferred = new DeferredCommitWork();
         try
         {
             await foreach (var batch in Sen2RecordBatches.ReadAsync(upload.Records, Math.Max(1, options.Value.ImportBatch), context.RequestAborted))
             {
-                var current = deferred = new DeferredCommitWork();
-                results.AddRange(await importer.ImportAsync(batch, la, access, baseUrl, current, context.RequestAborted));
-                handlersRunning = RunHandlersAfterAsync(handlersRunning, current);
+                deferred = new DeferredCommitWork();
+                results.AddRange(await importer.ImportAsync(batch, la, access, baseUrl, deferred, context.RequestAborted));
+                await handlers.EnqueueAsync(deferred.Take());
             }
         }
         finally
         {
             // Even when the client went away: what committed gets its links and Tasks now rather than at the next repair,
             // including a batch cut short (its work is handed over only once; after a normal end this finds nothing left).
-            await handlersRunning;
-            await deferred.RunAsync(commitHandlers, CancellationToken.None);
+            await handlers.EnqueueAsync(deferred.Take());
+            await handlers.DrainAsync();
         }
 
         var report = new Sen2ImportReport(header, results.OrderBy(r => r.Index).ToList(), upload.FileErrors, upload.UploadFailure);
         return report.FileFailed ? FhirResponse.Of(report.ToOutcome(), report.FailureStatus) : FhirResponse.Of(report.ToParameters());
-    }
-
-    private async System.Threading.Tasks.Task RunHandlersAfterAsync(System.Threading.Tasks.Task previous, DeferredCommitWork deferred)
-    {
-        await previous;
-        // Not the request's token: committed records must not be left half-way through linking (the handlers never throw).
-        await deferred.RunAsync(commitHandlers, CancellationToken.None);
     }
 
     /// <summary>A SEN2 return is plain XML; FHIR XML (application/fhir+xml) is a different thing and is refused here.</summary>

@@ -28,9 +28,16 @@ public sealed class DeferredCommitWork
     /// <summary>Takes everything added so far (in commit order) and gives it to each handler once, in registration order.</summary>
     public async Task RunAsync(IEnumerable<IResourceCommitHandler> handlers, CancellationToken ct)
     {
-        List<ResourceWrite> taken;
-        lock (_gate) (taken, _writes) = (_writes, []);
+        var taken = Take();
         if (taken.Count == 0) return;
         foreach (var handler in handlers) await handler.CommittedAsync(taken, ct);
+    }
+
+    /// <summary>Takes everything added so far (in commit order), for a caller that runs the handlers itself.</summary>
+    public IReadOnlyList<ResourceWrite> Take()
+    {
+        List<ResourceWrite> taken;
+        lock (_gate) (taken, _writes) = (_writes, []);
+        return taken;
     }
 }
