@@ -14,6 +14,7 @@
 #   bench/sen2-import.sh --out DIR            where summary.md, the JSON results, logs and traces go
 #                                             (default bench/results/sen2-<utc time>)
 #   bench/sen2-import.sh --seed S             another deterministic file (another set of children)
+#   bench/sen2-import.sh --keep-db            copy the SQLite database to the output directory (what the import wrote)
 #   bench/sen2-import.sh --gateway-build DIR  run this gateway build output (a directory holding SendInterop.Gateway)
 #                                             instead of building the checkout's: for before/after runs on one machine
 #
@@ -25,7 +26,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-records=1000 postgres=0 trace=0 trace_seconds=15 out="" seed=1 la=926 gateway_build=""
+records=1000 postgres=0 trace=0 trace_seconds=15 out="" seed=1 la=926 gateway_build="" keep_db=0
 while [ $# -gt 0 ]; do
   case $1 in
     --records) records=$2; shift ;;
@@ -33,8 +34,9 @@ while [ $# -gt 0 ]; do
     --trace) trace=1; if [[ ${2:-} =~ ^[0-9]+$ ]]; then trace_seconds=$2; shift; fi ;;
     --out) out=$2; shift ;;
     --seed) seed=$2; shift ;;
+    --keep-db) keep_db=1 ;;
     --gateway-build) gateway_build=$(cd "$2" && pwd); shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "sen2-import.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -58,6 +60,7 @@ cleanup() {
   fi
   [ -n "$pg_state" ] && bash scripts/postgres.sh down "$pg_state" >/dev/null 2>&1 || true
   cp "$tmp"/*.log "$out"/ 2>/dev/null || true
+  [ "$keep_db" = 1 ] && cp "$tmp"/fhir.db* "$out"/ 2>/dev/null || true
   rm -rf "$tmp"
   exit "$rc"
 }

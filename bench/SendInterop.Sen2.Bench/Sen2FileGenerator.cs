@@ -9,11 +9,19 @@ namespace SendInterop.Sen2.Bench;
 /// (and runs on different days) post identical files. Four record shapes in turn (a refused request, an open assessment, an
 /// issued plan with placements, needs and a review, a ceased plan), and identifiers in the proportions of a real return:
 /// most children with a UPN, some with only a ULN, some with neither (the import then derives an LA child id after a
-/// name look-up). Names come from a syllable table: nothing real.
+/// name look-up). Names come from a syllable table: nothing real. Names, birth dates and postcodes are drawn from a hash of
+/// the record number, so neighbouring records are as unalike as two children of a real return. (Until 2026-11-26 they were
+/// counted out in order, so each child had a neighbour with the same forename, a surname one syllable away and a birth date
+/// a day away: the linkage engine rightly opened about 2.4 possible-duplicate review Tasks per child, a cost no real return
+/// has; docs/performance.md, "SEN2 import rate".)
 /// </summary>
 public static class Sen2FileGenerator
 {
-    private static readonly string[] Syllables = ["ba", "ko", "ri", "ne", "tu", "la", "mi", "so", "de", "fa", "gu", "pe"];
+    private static readonly string[] Syllables =
+    [
+        "ba", "ko", "ri", "ne", "tu", "la", "mi", "so", "de", "fa", "gu", "pe",
+        "zo", "vi", "ha", "ju", "wen", "dor", "sti", "mar", "kel", "bry", "than", "os",
+    ];
 
     public static void Write(TextWriter output, int records, string la, int seed)
     {
@@ -35,12 +43,12 @@ public static class Sen2FileGenerator
         var text = new StringBuilder(2048);
         text.Append(CultureInfo.InvariantCulture, $"""
                 <Person>
-                  <Surname>{Name(n, "Ben")}</Surname>
-                  <Forename>{Name(n / 7 + 3, "Al")}</Forename>
-                  <PersonBirthDate>{new DateOnly(2003, 1, 1).AddDays(n % 7000):yyyy-MM-dd}</PersonBirthDate>
+                  <Surname>{Name(Mix(n, 1), 4)}</Surname>
+                  <Forename>{Name(Mix(n, 2), 2 + (int)(Mix(n, 5) % 2))}</Forename>
+                  <PersonBirthDate>{new DateOnly(2003, 1, 1).AddDays((int)(Mix(n, 3) % 7000)):yyyy-MM-dd}</PersonBirthDate>
                   <Sex>{(n % 2 == 0 ? "F" : "M")}</Sex>
                   <Ethnicity>{Ethnicities[n % Ethnicities.Length]}</Ethnicity>
-                  <PostCode>ZZ{n % 90 + 10} {n % 9 + 1}ZZ</PostCode>
+                  <PostCode>ZZ{Mix(n, 4) % 90 + 10} {Mix(n, 4) / 90 % 9 + 1}ZZ</PostCode>
 
             """);
         if (upn is not null) text.Append(CultureInfo.InvariantCulture, $"      <UPN>{upn}</UPN>\n");
@@ -53,11 +61,21 @@ public static class Sen2FileGenerator
 
     private static readonly string[] Ethnicities = ["WBRI", "MWBA", "ABAN", "WIRI", "BAFR", "CHNE", "AIND", "WOTH"];
 
-    private static string Name(int n, string start)
+    private static string Name(ulong hash, int syllables)
     {
-        var name = new StringBuilder(start);
-        for (var i = 0; i < 5; i++, n /= Syllables.Length) name.Append(Syllables[n % Syllables.Length]);
+        var name = new StringBuilder();
+        for (var i = 0; i < syllables; i++, hash /= (ulong)Syllables.Length) name.Append(Syllables[hash % (ulong)Syllables.Length]);
+        name[0] = char.ToUpperInvariant(name[0]);
         return name.ToString();
+    }
+
+    /// <summary>A well-mixed 64-bit hash of (n, salt) (the SplitMix64 finaliser): deterministic, unalike for neighbours.</summary>
+    private static ulong Mix(int n, int salt)
+    {
+        var z = (ulong)n * 0x9E3779B97F4A7C15UL + (ulong)salt * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     private static string Header(string la) => $"""
