@@ -75,11 +75,14 @@ public sealed class ChildCaseRecordReader(IResourceStore store, SearchRequestPar
     /// </summary>
     public async Task<IReadOnlyDictionary<string, ChildCaseRecord>?> ReadManyAsync(IReadOnlyList<TouchedChild> children, CancellationToken ct)
     {
-        var subjects = string.Join(',', children.Select(c => "Patient/" + c.PatientId));
-        var tasks = await SearchAsync("Task", [new("subject", subjects)], ct);
-        var requests = await SearchAsync("ServiceRequest", [new("subject", subjects), new("code", EhcRecordVocabulary.ProcessStepSystem + "|")], ct);
-        var plans = await SearchAsync("CarePlan", [new("subject", subjects)], ct);
-        var reviews = await SearchAsync("Encounter", [new("subject", subjects), new("type", EhcRecordVocabulary.ProcessStepSystem + "|" + EhcRecordVocabulary.AnnualReview)], ct);
+        // One statement per type whatever the number of children (a list parameter, no query to compile per slice); the
+        // criteria the single-child read gives as search parameters (a process-step code, the annual-review type) are the
+        // same tests made on the parsed resources.
+        var ids = children.Select(c => c.PatientId).ToList();
+        var tasks = await ReferringAsync("Task", ids, _ => true, ct);
+        var requests = await ReferringAsync("ServiceRequest", ids, r => HasCode(((ServiceRequest)r).Code, null), ct);
+        var plans = await ReferringAsync("CarePlan", ids, _ => true, ct);
+        var reviews = await ReferringAsync("Encounter", ids, r => ((Encounter)r).Type.Any(t => HasCode(t, EhcRecordVocabulary.AnnualReview)), ct);
         if (new[] { tasks, requests, plans, reviews }.Any(found => found.Count >= MaxPerType)) return null;
 
         var bySubject = new Dictionary<string, List<StoredResource>>(StringComparer.Ordinal);
@@ -135,6 +138,26 @@ public sealed class ChildCaseRecordReader(IResourceStore store, SearchRequestPar
         var id = reference["Patient/".Length..];
         return id.Contains('/', StringComparison.Ordinal) ? null : id;
     }
+
+    /// <summary>The current resources of a type whose subject is one of the children, that pass <paramref name="keep"/>.</summary>
+    private async Task<List<StoredResource>> ReferringAsync(string type, IReadOnlyCollection<string> patientIds, Func<Resource, bool> keep, CancellationToken ct)
+    {
+        var found = new List<StoredResource>();
+        var seen = new HashSet<long>();
+        // In key order, as the search pages them.
+        foreach (var match in (await store.FindReferringAsync(type, "subject", "Patient", patientIds, ct)).OrderBy(m => m.Record.Key))
+        {
+            if (!seen.Add(match.Record.Key)) continue;
+            var resource = serialization.ParseStored(match.Record.Json);
+            if (keep(resource)) found.Add(new StoredResource(resource, match.Record));
+        }
+
+        return found;
+    }
+
+    /// <summary>A coding of the EHC process-step system (with this code, when given): the <c>code=system|code</c> criterion.</summary>
+    private static bool HasCode(CodeableConcept? concept, string? code) =>
+        concept?.Coding.Any(c => c.System == EhcRecordVocabulary.ProcessStepSystem && (code is null || c.Code == code)) == true;
 
     private async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct)
     {

@@ -62,7 +62,7 @@ public sealed partial class StatutoryCommitHandler(
     }
 
     /// <summary>Children read with one search per type; a few such slices in flight.</summary>
-    private const int ChildrenPerRead = 16, SliceParallelism = 4;
+    private const int ChildrenPerRead = 64, SliceParallelism = 4;
 
     private async Task RecomputeAsync(TouchedChild child)
     {
