@@ -116,8 +116,8 @@ internal static class AuditIndexer
     private static async Task InsertSqliteAsync(DbConnection connection, DbTransaction tx, List<AuditIndexEntry> entries, CancellationToken ct)
     {
         // OR IGNORE: entries written before the index was separated already have their patient rows.
-        await using var search = new SqliteRowsInsert(connection, tx, """INSERT OR IGNORE INTO audit_search ("Sequence", "Recorded", "Organisation", "Client", "BreakGlass")""", 5);
-        await using var patient = new SqliteRowsInsert(connection, tx, """INSERT OR IGNORE INTO audit_patient ("Sequence", "PatientId")""", 2);
+        await using var search = new Store.MultiRowInsert(connection, tx, """INSERT OR IGNORE INTO audit_search ("Sequence", "Recorded", "Organisation", "Client", "BreakGlass")""", 5);
+        await using var patient = new Store.MultiRowInsert(connection, tx, """INSERT OR IGNORE INTO audit_patient ("Sequence", "PatientId")""", 2);
         foreach (var e in entries)
         {
             await search.AddAsync([e.Sequence, e.Recorded, (object?)e.Organisation ?? DBNull.Value, (object?)e.Client ?? DBNull.Value, e.BreakGlass], ct);
@@ -125,73 +125,6 @@ internal static class AuditIndexer
         }
         await search.FlushAsync(ct);
         await patient.FlushAsync(ct);
-    }
-
-    /// <summary>
-    /// Inserts rows into one SQLite table <see cref="RowsPerStatement"/> at a time: one prepared multi-row statement,
-    /// re-executed with new values for each full block, and one statement for the rows left at the end. Why: executing
-    /// a statement per row (binding, stepping, resetting through the provider) was about half of indexing a chunk
-    /// in a profile under a read load; the B-tree insertions themselves are the same.
-    /// </summary>
-    private sealed class SqliteRowsInsert(DbConnection connection, DbTransaction tx, string insertInto, int columns) : IAsyncDisposable
-    {
-        public const int RowsPerStatement = 64;
-        private readonly object[] _values = new object[RowsPerStatement * columns];
-        private int _rows;
-        private DbCommand? _full;
-
-        public async Task AddAsync(object[] row, CancellationToken ct)
-        {
-            row.CopyTo(_values, _rows * columns);
-            if (++_rows == RowsPerStatement) await FlushAsync(ct);
-        }
-
-        /// <summary>Inserts the rows added since the last flush.</summary>
-        public async Task FlushAsync(CancellationToken ct)
-        {
-            if (_rows == 0) return;
-            if (_rows == RowsPerStatement)
-            {
-                await ExecuteAsync(_full ??= Command(RowsPerStatement), ct);
-            }
-            else
-            {
-                await using var rest = Command(_rows);
-                await ExecuteAsync(rest, ct);
-            }
-            _rows = 0;
-        }
-
-        private async Task ExecuteAsync(DbCommand cmd, CancellationToken ct)
-        {
-            for (int i = 0; i < _rows * columns; i++) cmd.Parameters[i].Value = _values[i];
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-
-        private DbCommand Command(int rows)
-        {
-            var cmd = connection.CreateCommand();
-            cmd.Transaction = tx;
-            var text = new System.Text.StringBuilder(insertInto).Append(" VALUES ");
-            for (int r = 0; r < rows; r++)
-            {
-                text.Append(r == 0 ? "(" : ",(");
-                for (int c = 0; c < columns; c++)
-                {
-                    var name = "@v" + (r * columns + c).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    text.Append(c == 0 ? "" : ",").Append(name);
-                    Add(cmd, name[1..], DBNull.Value);
-                }
-                text.Append(')');
-            }
-            cmd.CommandText = text.ToString();
-            return cmd;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_full is not null) await _full.DisposeAsync();
-        }
     }
 
     private static async Task InsertPostgresAsync(NpgsqlConnection connection, NpgsqlTransaction tx,

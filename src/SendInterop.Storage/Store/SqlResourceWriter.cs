@@ -13,10 +13,28 @@ namespace SendInterop.Storage.Store;
 /// </summary>
 internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
 {
-    private DbCommand? _selectCurrent, _retire, _insertResource, _token, _string, _date, _reference, _quantity;
+    private DbCommand? _selectCurrent, _retire, _insertResource;
     private DbCommand[]? _deleteIndex;
+    // Index rows go in blocks of rows per statement (a bulk import writes tens of thousands); they are flushed before any
+    // index row is deleted and at the end, all inside the caller's transaction.
+    private MultiRowInsert? _token, _string, _date, _reference, _quantity;
 
     public async Task<IReadOnlyList<WriteResult>> ApplyAsync(IReadOnlyList<ResourceWrite> writes, Func<DateTimeOffset> clock, CancellationToken ct)
+    {
+        try
+        {
+            return await ApplyBufferedAsync(writes, clock, ct);
+        }
+        catch
+        {
+            // The caller rolls this unit of work back (a group commit's savepoint): its unflushed index rows go with it,
+            // never into the next request's statements.
+            foreach (var rows in IndexInserts) rows.Discard();
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<WriteResult>> ApplyBufferedAsync(IReadOnlyList<ResourceWrite> writes, Func<DateTimeOffset> clock, CancellationToken ct)
     {
         var results = new WriteResult[writes.Count];
         // Resources written earlier in this same unit of work (a transaction Bundle may not touch one twice, but
@@ -50,6 +68,7 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
             seen[(w.ResourceType, w.ResourceId)] = new CurrentRow(key, version, w.IsDelete, now.UtcTicks, access, owner);
             results[i] = new WriteResult(w.ResourceType, w.ResourceId, version, now, current is null || current.IsDeleted, w.IsDelete, json);
         }
+        await FlushIndexRowsAsync(ct);
         return results;
     }
 
@@ -89,6 +108,7 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
 
     private async Task DeleteIndexRowsAsync(long key, CancellationToken ct)
     {
+        await FlushIndexRowsAsync(ct);
         _deleteIndex ??= new[] { "search_token", "search_string", "search_date", "search_reference", "search_quantity" }
             .Select(t => Command($"""DELETE FROM {t} WHERE "ResourceKey" = @k""", "k")).ToArray();
         foreach (var cmd in _deleteIndex)
@@ -120,45 +140,39 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
     private async Task InsertIndexRowsAsync(long key, string type, ExtractedIndex index, CancellationToken ct)
     {
         foreach (var (param, system, code) in index.Tokens.Distinct())
-        {
-            _token ??= Command("""INSERT INTO search_token ("ResourceKey", "ResourceType", "Param", "System", "Code") VALUES (@k, @t, @p, @s, @c)""", "k", "t", "p", "s", "c");
-            await Execute(_token, key, type, param, (object?)Cap(system) ?? DBNull.Value, Cap(code)!);
-        }
+            await (_token ??= Rows("""INSERT INTO search_token ("ResourceKey", "ResourceType", "Param", "System", "Code")""", 5))
+                .AddAsync([key, type, param, (object?)Cap(system) ?? DBNull.Value, Cap(code)!], ct);
         foreach (var (param, value) in index.Strings.Distinct())
-        {
-            _string ??= Command("""INSERT INTO search_string ("ResourceKey", "ResourceType", "Param", "Value") VALUES (@k, @t, @p, @v)""", "k", "t", "p", "v");
-            await Execute(_string, key, type, param, Cap(value)!);
-        }
+            await (_string ??= Rows("""INSERT INTO search_string ("ResourceKey", "ResourceType", "Param", "Value")""", 4))
+                .AddAsync([key, type, param, Cap(value)!], ct);
         foreach (var (param, range) in index.Dates.Distinct())
-        {
-            _date ??= Command("""INSERT INTO search_date ("ResourceKey", "ResourceType", "Param", "Start", "End") VALUES (@k, @t, @p, @s, @e)""", "k", "t", "p", "s", "e");
-            await Execute(_date, key, type, param, range.StartTicks, range.EndTicks);
-        }
+            await (_date ??= Rows("""INSERT INTO search_date ("ResourceKey", "ResourceType", "Param", "Start", "End")""", 5))
+                .AddAsync([key, type, param, range.StartTicks, range.EndTicks], ct);
         foreach (var (param, targetType, targetId) in index.References.Distinct())
-        {
-            _reference ??= Command("""INSERT INTO search_reference ("ResourceKey", "ResourceType", "Param", "TargetType", "TargetId") VALUES (@k, @t, @p, @tt, @ti)""", "k", "t", "p", "tt", "ti");
-            await Execute(_reference, key, type, param, targetType, targetId);
-        }
+            await (_reference ??= Rows("""INSERT INTO search_reference ("ResourceKey", "ResourceType", "Param", "TargetType", "TargetId")""", 5))
+                .AddAsync([key, type, param, targetType, targetId], ct);
         foreach (var (param, value, system, code) in index.Quantities.Distinct())
-        {
-            _quantity ??= Command("""INSERT INTO search_quantity ("ResourceKey", "ResourceType", "Param", "Value", "System", "Code") VALUES (@k, @t, @p, @v, @s, @c)""", "k", "t", "p", "v", "s", "c");
-            await Execute(_quantity, key, type, param, value, (object?)Cap(system) ?? DBNull.Value, (object?)Cap(code) ?? DBNull.Value);
-        }
-
-        async Task Execute(DbCommand cmd, params object[] values)
-        {
-            for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i];
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+            await (_quantity ??= Rows("""INSERT INTO search_quantity ("ResourceKey", "ResourceType", "Param", "Value", "System", "Code")""", 6))
+                .AddAsync([key, type, param, value, (object?)Cap(system) ?? DBNull.Value, (object?)Cap(code) ?? DBNull.Value], ct);
     }
+
+    private IEnumerable<MultiRowInsert> IndexInserts => new[] { _token, _string, _date, _reference, _quantity }.OfType<MultiRowInsert>();
+
+    private async Task FlushIndexRowsAsync(CancellationToken ct)
+    {
+        foreach (var rows in IndexInserts) await rows.FlushAsync(ct);
+    }
+
+    private MultiRowInsert Rows(string insertInto, int columns) => new(connection, transaction, insertInto, columns);
 
     /// <summary>Index values are capped: a b-tree row has a size limit (2.7 kB in PostgreSQL) and search needs no more.</summary>
     private static string? Cap(string? value) => value is { Length: > 512 } ? value[..512] : value;
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var cmd in new[] { _selectCurrent, _retire, _insertResource, _token, _string, _date, _reference, _quantity }.Concat(_deleteIndex ?? []))
+        foreach (var cmd in new[] { _selectCurrent, _retire, _insertResource }.Concat(_deleteIndex ?? []))
             if (cmd is not null) await cmd.DisposeAsync();
+        foreach (var rows in IndexInserts) await rows.DisposeAsync();
     }
 
     private DbCommand Command(string sql, params string[] parameters) => DbCommands.Create(connection, transaction, sql, parameters);
