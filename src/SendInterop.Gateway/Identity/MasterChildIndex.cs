@@ -76,11 +76,14 @@ public sealed partial class MasterChildIndex(
         try
         {
             if (!_reconciled) await ReconcileLockedAsync(ct);
+            var pending = await PendingLinks.ForAsync(links, patientIds, ct);
             foreach (var id in patientIds)
             {
                 var record = await store.ReadAsync("Patient", id, ct);
-                if (record is { IsDeleted: false }) await LinkLockedAsync(record, ct);
+                if (record is { IsDeleted: false }) await LinkLockedAsync(record, pending, ct);
             }
+
+            await pending.SaveAsync(ct);
         }
         finally
         {
@@ -135,12 +138,15 @@ public sealed partial class MasterChildIndex(
         while (true)
         {
             var page = await store.SearchAsync(request, ct);
-            foreach (var r in page.Matches)
+            var unlinked = page.Matches.Where(r => !r.IsDeleted && !linked.Contains(r.ResourceId)).ToList();
+            var pending = await PendingLinks.ForAsync(links, unlinked.Select(r => r.ResourceId).ToList(), ct);
+            foreach (var r in unlinked)
             {
-                if (r.IsDeleted || linked.Contains(r.ResourceId)) continue;
-                await LinkLockedAsync(r, ct);
+                await LinkLockedAsync(r, pending, ct);
                 linkedNow++;
             }
+
+            await pending.SaveAsync(ct);
             if (page.NextCursor is null || page.Matches.Count == 0) break;
             request.Cursor = page.NextCursor;
         }
@@ -149,20 +155,20 @@ public sealed partial class MasterChildIndex(
         return linkedNow;
     }
 
-    private async System.Threading.Tasks.Task LinkLockedAsync(ResourceRecord record, CancellationToken ct)
+    private async System.Threading.Tasks.Task LinkLockedAsync(ResourceRecord record, PendingLinks links, CancellationToken ct)
     {
         if (serialization.ParseStored(record.Json) is not Patient patient) return;
         var probe = PatientLinkageRecords.From(patient, record.ResourceId);
         var now = clock.GetUtcNow();
         var ownVerified = probe.NhsNumberVerified ? probe.NhsNumber : null;
 
-        if (await links.GetAsync(record.ResourceId, ct) is { } existing)
+        if (links.Get(record.ResourceId) is { } existing)
         {
             var traced = existing.TraceOutcome == "matched" && existing.TraceVerificationStatus == PatientLinkageRecords.VerifiedCode && probe.NhsNumber is null
                 ? existing.NhsNumber : null;
             existing.NhsNumber = ownVerified ?? traced;
             existing.PatientVersion = record.VersionId;
-            await links.SaveAsync([existing], ct);
+            links.Add(existing);
             return;
         }
 
@@ -193,7 +199,7 @@ public sealed partial class MasterChildIndex(
             row.Method = method;
             row.MatchedPatientId = holder.PatientId;
             row.Probability = 1;
-            await links.SaveAsync([row], ct);
+            links.Add(row);
             return;
         }
 
@@ -206,7 +212,7 @@ public sealed partial class MasterChildIndex(
         // The engine's band already carries its guards (twins and siblings capped at review, a record auto-linking to
         // two that must stay apart demoted), so an auto-link candidate is trusted even when a held-back one scored higher.
         var auto = ranked.FirstOrDefault(s => s.Band == MatchBand.AutoLink);
-        if (auto is not null && !await HoldsOtherVerifiedNumberAsync(candidateLinks[auto.RightId].MasterId, row.NhsNumber, ct))
+        if (auto is not null && !await HoldsOtherVerifiedNumberAsync(links, candidateLinks[auto.RightId].MasterId, row.NhsNumber, ct))
         {
             Describe(row, auto);
             row.MasterId = candidateLinks[auto.RightId].MasterId;
@@ -230,9 +236,12 @@ public sealed partial class MasterChildIndex(
         {
             Describe(row, scores[0]);
         }
-        await links.SaveAsync([row], ct);
+        links.Add(row);
         if (row.Method == MasterLinkMethods.PendingReview)
         {
+            // The link is saved before its review Tasks, as it always was: a crash between them leaves a linked Patient
+            // with a Task short, never a Task for a Patient reconciliation would link (and open Tasks for) again.
+            await links.SaveAsync(ct);
             var tasks = reviews.Select(r => new GatewayWrites.Item(
                 IdentityReviewTasks.Create(record.ResourceId, r.Link.PatientId, record.Owner, LinkExplanation.From(r.Score), now), "POST")).ToList();
             await writes.WriteAsync("identity-review", tasks, ct);
@@ -241,7 +250,7 @@ public sealed partial class MasterChildIndex(
     }
 
     /// <summary>Whether the master has a member with a verified NHS number other than <paramref name="nhs"/>.</summary>
-    private async Task<bool> HoldsOtherVerifiedNumberAsync(string masterId, string? nhs, CancellationToken ct)
+    private static async Task<bool> HoldsOtherVerifiedNumberAsync(PendingLinks links, string masterId, string? nhs, CancellationToken ct)
     {
         if (nhs is null) return false;
         var members = await links.MembersAsync([masterId], ct);

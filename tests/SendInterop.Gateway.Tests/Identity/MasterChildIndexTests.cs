@@ -245,6 +245,44 @@ public abstract class MasterChildIndexTests(GatewayFixture gateway, FakeNhsNumbe
         Assert.Null(after.NhsNumber); // the update dropped the number: the deterministic step no longer uses it
     }
 
+    [Fact]
+    public async Task Copies_of_a_child_and_twins_arriving_in_one_transaction_see_each_other()
+    {
+        // One commit, so one run of the index over all four Patients: the links it decides are saved together at the end,
+        // and each later Patient must still see the earlier ones' links as if they were saved.
+        var (family, dob, postcode) = (Children.Family(), Children.BirthDate(), Children.Postcode());
+        var (twinFamily, twinDob, twinPostcode) = (Children.Family(), Children.BirthDate(), Children.Postcode());
+        var patients = new[]
+        {
+            Children.Patient("Florence", family, dob, postcode: postcode, nhs: Build.NhsNumber()),
+            Children.Patient("Florence", family, dob, postcode: postcode, upn: Children.Upn()),
+            Children.Patient("Hannah", twinFamily, twinDob, postcode: twinPostcode),
+            Children.Patient("Matilda", twinFamily, twinDob, postcode: twinPostcode),
+        };
+        var bundle = new JsonObject
+        {
+            ["resourceType"] = "Bundle", ["type"] = "transaction",
+            ["entry"] = new JsonArray(patients.Select(p => (JsonNode)new JsonObject
+            {
+                ["fullUrl"] = "urn:uuid:" + Guid.NewGuid(), ["resource"] = p, ["request"] = new JsonObject { ["method"] = "POST", ["url"] = "Patient" },
+            }).ToArray()),
+        };
+        var (status, response) = await _fhir.PostAsync("", bundle.ToJsonString());
+        Assert.True(status == HttpStatusCode.OK, response.ToJsonString());
+        var ids = response["entry"]!.AsArray().Select(e => e!["response"]!["location"]!.GetValue<string>())
+            .Select(l => l[(l.IndexOf("Patient/", StringComparison.Ordinal) + 8)..].Split('/')[0]).ToList();
+
+        var (first, copy) = (await LinkOf(ids[0]), await LinkOf(ids[1]));
+        Assert.Equal(first.MasterId, copy.MasterId);
+        Assert.Equal(MasterLinkMethods.AutoLink, copy.Method);
+        Assert.Equal(ids[0], copy.MatchedPatientId);
+
+        var twinB = await LinkOf(ids[3]);
+        Assert.NotEqual((await LinkOf(ids[2])).MasterId, twinB.MasterId);
+        Assert.Equal(MasterLinkMethods.PendingReview, twinB.Method);
+        Assert.Equal($"Patient/{ids[2]}", (await ReviewTaskAsync(ids[3]))["focus"]!["reference"]!.GetValue<string>());
+    }
+
     private async Task<JsonNode> ReviewTaskAsync(string arrivedPatientId)
     {
         var bundle = await _fhir.SearchAsync($"Task?code={ReviewCode}&patient=Patient/{arrivedPatientId}");
