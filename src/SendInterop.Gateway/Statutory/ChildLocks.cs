@@ -10,9 +10,12 @@ public sealed class ChildLocks
     private const int Stripes = 256;
     private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
+    /// <summary>The child's stripe: children in different stripes never wait for each other.</summary>
+    public static int StripeOf(string patientId) => (int)((uint)StringComparer.Ordinal.GetHashCode(patientId) % Stripes);
+
     public async Task<IDisposable> AcquireAsync(string patientId, CancellationToken ct)
     {
-        var gate = _locks[(uint)StringComparer.Ordinal.GetHashCode(patientId) % Stripes];
+        var gate = _locks[StripeOf(patientId)];
         await gate.WaitAsync(ct);
         return new Release(gate);
     }
@@ -23,7 +26,7 @@ public sealed class ChildLocks
     /// </summary>
     public async Task<IDisposable> AcquireManyAsync(IEnumerable<string> patientIds, CancellationToken ct)
     {
-        var stripes = patientIds.Select(id => (uint)StringComparer.Ordinal.GetHashCode(id) % Stripes).Distinct().Order().ToList();
+        var stripes = patientIds.Select(StripeOf).Distinct().Order().ToList();
         var held = new List<IDisposable>(stripes.Count);
         try
         {

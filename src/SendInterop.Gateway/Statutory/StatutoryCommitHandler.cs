@@ -40,7 +40,9 @@ public sealed partial class StatutoryCommitHandler(
 
         // Many children (a bulk import's batch): read together, one search per type for a slice of children instead of one per
         // type per child; a few slices at once so their Task writes share group commits.
-        var slices = children.Chunk(ChildrenPerRead).ToList();
+        // Slices of neighbouring lock stripes, so slices in flight together do not wait on each other's locks (slices of
+        // children in file order each took most of the stripes, and ran one after another).
+        var slices = children.OrderBy(c => ChildLocks.StripeOf(c.PatientId)).Chunk(ChildrenPerRead).ToList();
         await Parallel.ForEachAsync(slices, new ParallelOptions { MaxDegreeOfParallelism = SliceParallelism }, async (slice, _) =>
         {
             IReadOnlyList<(TouchedChild Child, Exception Error)> failed;
