@@ -122,8 +122,10 @@ public sealed class Sen2BatchImporter(
     }
 
     /// <summary>
-    /// A child identifier or record key two records of the batch would both create is left to the later record on its own:
-    /// by then the earlier one has committed, and its transaction finds it (the reader already refuses a person twice).
+    /// A child identifier or record key two records of the batch would both create, or a stored child two records both found
+    /// (a Patient carrying one record's UPN and another's ULN), is left to the later record on its own: by then the earlier one
+    /// has committed, and its transaction finds it, as one record after the other would (the reader already refuses a person
+    /// twice). Without the child, both records' stale resources would be chosen from the same look-up, before either wrote.
     /// </summary>
     private static void ClaimKeysOnce(IReadOnlyList<Sen2RecordPlan> plans)
     {
@@ -132,6 +134,7 @@ public sealed class Sen2BatchImporter(
         {
             var keys = plan.Mapped.PatientIdentifiers.Select(i => $"Patient|{i.System}|{i.Value}")
                 .Concat(plan.Mapped.Keyed.Select(k => $"{k.Type}|{k.Key}")).ToList();
+            if (plan.ChildId is { } child) keys.Add("Patient/" + child);
             if (keys.Any(claimed.Contains)) plan.FallBack("another record of the batch has the same identifier or key");
             else claimed.UnionWith(keys);
         }
