@@ -10,7 +10,7 @@ public sealed class Sen2Options
     public long MaxImportBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>
-    /// How many person records a batch maps, or imports on their own (those the batch could not settle), at once.
+    /// How many person records of a batch are mapped at once (an LA child id look-up may wait on the database).
     /// </summary>
     public int ImportParallelism { get; set; } = 4;
 

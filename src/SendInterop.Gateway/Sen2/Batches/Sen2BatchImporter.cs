@@ -92,9 +92,11 @@ public sealed class Sen2BatchImporter(
             }
         }
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.ImportParallelism), CancellationToken = ct };
-        await Parallel.ForEachAsync(alone.OrderBy(r => r.Index), parallel,
-            async (record, token) => results.Add(await single.ImportAsync(record, la, access, baseUrl, token, deferred)));
+        // One after the other, in file order: two of them may be about one child (a failed batch sends every record here), and
+        // each must see what the one before it wrote, as in a file imported record by record. They are few (a failed batch
+        // is a conflict with another writer).
+        foreach (var record in alone.OrderBy(r => r.Index))
+            results.Add(await single.ImportAsync(record, la, access, baseUrl, ct, deferred));
         return results.OrderBy(r => r.Index).ToList();
     }
 
