@@ -40,9 +40,7 @@ public sealed partial class StatutoryCommitHandler(
 
         // Many children (a bulk import's batch): read together, one search per type for a slice of children instead of one per
         // type per child; a few slices at once so their Task writes share group commits.
-        // Slices of neighbouring lock stripes, so slices in flight together do not wait on each other's locks (slices of
-        // children in file order each took most of the stripes, and ran one after another).
-        var slices = children.OrderBy(c => ChildLocks.StripeOf(c.PatientId)).Chunk(ChildrenPerRead).ToList();
+        var slices = SlicesByStripe(children);
         await Parallel.ForEachAsync(slices, new ParallelOptions { MaxDegreeOfParallelism = SliceParallelism }, async (slice, _) =>
         {
             IReadOnlyList<(TouchedChild Child, Exception Error)> failed;
@@ -61,6 +59,27 @@ public sealed partial class StatutoryCommitHandler(
                 LogRecomputeFailed(error.GetType().Name, repairs.Count);
             }
         });
+    }
+
+    /// <summary>
+    /// Slices of whole lock stripes, neighbouring stripes together, so slices in flight never wait on each other's locks.
+    /// Slices of children in file order each took most of the stripes; slices cut through a stripe shared it with the next,
+    /// which then waited for the whole of the one before: either way the slices ran one after another.
+    /// </summary>
+    private static List<List<TouchedChild>> SlicesByStripe(IReadOnlyList<TouchedChild> children)
+    {
+        var slices = new List<List<TouchedChild>>();
+        var slice = new List<TouchedChild>();
+        foreach (var stripe in children.GroupBy(c => ChildLocks.StripeOf(c.PatientId)).OrderBy(g => g.Key))
+        {
+            slice.AddRange(stripe);
+            if (slice.Count < ChildrenPerRead) continue;
+            slices.Add(slice);
+            slice = [];
+        }
+
+        if (slice.Count > 0) slices.Add(slice);
+        return slices;
     }
 
     /// <summary>Children read with one search per type; a few such slices in flight.</summary>
