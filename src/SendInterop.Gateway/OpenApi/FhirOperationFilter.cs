@@ -167,9 +167,11 @@ internal sealed class FhirOperationFilter : IOperationFilter
             [400, 403, 404, 405, 415]),
         ["sen2-import"] = new(
             "Imports the caller's local authority's SEN2 person-level return (DfE XML, ../shared/SEN2.md) into the record. The LA is "
-            + "the token's organisation (la-NNN; others 403) and must be the file's LEA (422). Each valid Person becomes its own "
-            + "transaction through the same path as POST /fhir (validation, ownership, identity linking), so a bad record imports "
-            + "nothing of itself; records with errors are reported and skipped. Importing the same file again changes nothing "
+            + "the token's organisation (la-NNN; others 403) and must be the file's LEA (422). Valid Persons are imported in batches "
+            + "(Sen2:ImportBatch) of one database transaction, each decided as its own transaction through POST /fhir would be "
+            + "(matches through the consent gate, ownership, identity linking); a record the batch cannot settle, or every record of "
+            + "a batch that fails, is imported on its own, so a bad record imports nothing of itself and takes no good one with it; "
+            + "records with errors are reported and skipped. Importing the same file again changes nothing "
             + "(status unchanged); an edited file replaces each of its persons' records, deleting (history kept) what an earlier "
             + "import made for that person and the record no longer has. Needs create and update on Patient, ServiceRequest, "
             + "CarePlan, Condition and Encounter (system/*.cu), and delete on the last four for a record that removes something "
