@@ -73,7 +73,7 @@ public sealed class Sen2ImportOperation(
         var deferred = new DeferredCommitWork();
         try
         {
-            await foreach (var batch in Sen2RecordBatches.ReadAsync(upload.Records, Math.Max(1, options.Value.ImportBatch), context.RequestAborted))
+            await foreach (var batch in Sen2RecordBatches.ReadAsync(upload.Records, options.Value.EffectiveImportBatch, context.RequestAborted))
             {
                 deferred = new DeferredCommitWork();
                 results.AddRange(await importer.ImportAsync(batch, la, access, baseUrl, deferred, context.RequestAborted));

@@ -21,7 +21,16 @@ public sealed class Sen2Options
     /// A record the batch cannot settle is imported on its own; a failed batch transaction stores nothing and every record of
     /// it is imported on its own, so a larger batch costs more only when something goes wrong.
     /// </summary>
+    /// <remarks>0 imports every record on its own through the record-by-record path (as before batches existed: slower, the
+    /// reference the batches are tested against). At most <see cref="MaxImportBatch"/>.</remarks>
     public int ImportBatch { get; set; } = 500;
+
+    public const int MaxImportBatch = 5_000;
+
+    /// <summary>Records handed to the importer at a time: the batch size, or a group of records imported one by one.</summary>
+    public int EffectiveImportBatch => ImportBatch <= 0 ? 64 : Math.Min(ImportBatch, MaxImportBatch);
+
+    public bool RecordByRecord => ImportBatch <= 0;
 
     /// <summary>
     /// Validate each mapped resource against its SEND profile during the import (about 1 ms per resource). Off by default:

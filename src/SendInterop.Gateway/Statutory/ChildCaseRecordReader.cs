@@ -75,9 +75,9 @@ public sealed class ChildCaseRecordReader(IResourceStore store, SearchRequestPar
     /// </summary>
     public async Task<IReadOnlyDictionary<string, ChildCaseRecord>?> ReadManyAsync(IReadOnlyList<TouchedChild> children, CancellationToken ct)
     {
-        // One statement per type whatever the number of children (a list parameter, no query to compile per slice); the
-        // criteria the single-child read gives as search parameters (a process-step code, the annual-review type) are the
-        // same tests made on the parsed resources.
+        // One statement per type for the slice (the children's ids as a list, where a composed search was compiled per
+        // slice); the criteria the single-child read gives as search parameters (a process-step code, the annual-review
+        // type) are the same tests made on the parsed resources.
         var ids = children.Select(c => c.PatientId).ToList();
         var tasks = await ReferringAsync("Task", ids, _ => true, ct);
         var requests = await ReferringAsync("ServiceRequest", ids, r => HasCode(((ServiceRequest)r).Code, null), ct);

@@ -48,8 +48,8 @@ public interface IResourceStore
     /// <summary>
     /// The current resources of <paramref name="type"/> indexed under <paramref name="param"/> with any of the token codes,
     /// each with the system and code it matched (one row per match, so a resource matching two codes comes twice). One
-    /// statement for the whole set, whatever its size: a bulk import's look-ups, where a search per key cost a query
-    /// compilation and a round trip each. No consent decision is made here: the caller filters through the gate.
+    /// statement per thousand codes: a bulk import's look-ups, where a search per key cost a query compilation and a round
+    /// trip each. No consent decision is made here: the caller filters through the gate.
     /// </summary>
     Task<IReadOnlyList<TokenMatch>> FindByTokensAsync(string type, string param, IReadOnlyCollection<string> codes, CancellationToken ct = default);
 

@@ -175,35 +175,46 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
         return result.DistinctBy(r => r.Key).OrderBy(r => r.Key).Take(limit).ToList();
     }
 
+    /// <summary>Values per look-up statement: EF Core gives each value of a list its own parameter on SQLite (IN (@p1, ...)), and
+    /// SQLite takes at most 32,766; PostgreSQL gets one array parameter either way.</summary>
+    private const int LookupBlock = 1_000;
+
     public async Task<IReadOnlyList<TokenMatch>> FindByTokensAsync(string type, string param, IReadOnlyCollection<string> codes, CancellationToken ct = default)
     {
-        if (codes.Count == 0) return [];
-        var list = codes.Distinct(StringComparer.Ordinal).ToList();
+        var found = new List<TokenMatch>();
         await using var db = contexts.Create();
-        // A list parameter (json_each on SQLite, = ANY on PostgreSQL): one compiled query whatever the number of codes.
-        var rows = await (
-                from t in db.TokenIndex
-                where t.ResourceType == type && t.Param == param && list.Contains(t.Code)
-                join r in db.Resources.AsNoTracking() on t.ResourceKey equals r.Key
-                where r.IsCurrent && !r.IsDeleted
-                select new { Record = r, t.System, t.Code })
-            .ToListAsync(ct);
-        return rows.Select(x => new TokenMatch(x.Record, x.System, x.Code)).ToList();
+        foreach (var block in codes.Distinct(StringComparer.Ordinal).Chunk(LookupBlock))
+        {
+            var list = block.ToList();
+            var rows = await (
+                    from t in db.TokenIndex
+                    where t.ResourceType == type && t.Param == param && list.Contains(t.Code)
+                    join r in db.Resources.AsNoTracking() on t.ResourceKey equals r.Key
+                    where r.IsCurrent && !r.IsDeleted
+                    select new { Record = r, t.System, t.Code })
+                .ToListAsync(ct);
+            found.AddRange(rows.Select(x => new TokenMatch(x.Record, x.System, x.Code)));
+        }
+        return found;
     }
 
     public async Task<IReadOnlyList<ReferenceMatch>> FindReferringAsync(string sourceType, string param, string targetType, IReadOnlyCollection<string> targetIds, CancellationToken ct = default)
     {
-        if (targetIds.Count == 0) return [];
-        var list = targetIds.Distinct(StringComparer.Ordinal).ToList();
+        var found = new List<ReferenceMatch>();
         await using var db = contexts.Create();
-        var rows = await (
-                from x in db.ReferenceIndex
-                where x.ResourceType == sourceType && x.Param == param && x.TargetType == targetType && list.Contains(x.TargetId)
-                join r in db.Resources.AsNoTracking() on x.ResourceKey equals r.Key
-                where r.IsCurrent && !r.IsDeleted
-                select new { Record = r, x.TargetId })
-            .ToListAsync(ct);
-        return rows.Select(x => new ReferenceMatch(x.Record, x.TargetId)).ToList();
+        foreach (var block in targetIds.Distinct(StringComparer.Ordinal).Chunk(LookupBlock))
+        {
+            var list = block.ToList();
+            var rows = await (
+                    from x in db.ReferenceIndex
+                    where x.ResourceType == sourceType && x.Param == param && x.TargetType == targetType && list.Contains(x.TargetId)
+                    join r in db.Resources.AsNoTracking() on x.ResourceKey equals r.Key
+                    where r.IsCurrent && !r.IsDeleted
+                    select new { Record = r, x.TargetId })
+                .ToListAsync(ct);
+            found.AddRange(rows.Select(x => new ReferenceMatch(x.Record, x.TargetId)));
+        }
+        return found;
     }
 
     /// <summary>Closes the pooled read connections when the host shuts down.</summary>

@@ -17,10 +17,11 @@ namespace SendInterop.Gateway.Tests.Sen2;
 /// <c>$sen2-import</c> in batches (<see cref="SendInterop.Gateway.Sen2.Batches.Sen2BatchImporter"/>): a record the batch cannot
 /// settle is imported on its own and refused there without taking its neighbours down; a batch whose single transaction fails
 /// stores nothing and every record of it is imported on its own, none lost and none stored twice; and a file imported in one
-/// batch leaves the same records as the same file imported one record per batch, also when an edited file is imported again.
+/// batch leaves the same records as the same file imported record by record through the FHIR transaction path, also when an
+/// edited file is imported again.
 /// Every outcome is checked in what is stored (searches and reads through the FHIR API), not only in the report.
 /// </summary>
-public abstract partial class Sen2BatchImportTests(GatewayFixture gateway, GatewayFixture oneByOne)
+public abstract partial class Sen2BatchImportTests(GatewayFixture gateway, GatewayFixture recordByRecord)
 {
     private const string RecordSystem = Sen2FhirUrls.RecordIdentifier;
     private static readonly string[] KeyedTypes = ["ServiceRequest", "CarePlan", "Condition", "Encounter"];
@@ -131,17 +132,17 @@ public abstract partial class Sen2BatchImportTests(GatewayFixture gateway, Gatew
     }
 
     [Fact]
-    public async Task A_file_imported_in_one_batch_stores_the_same_as_one_record_per_batch_and_so_does_an_edited_reimport()
+    public async Task A_file_imported_in_one_batch_stores_the_same_as_record_by_record_and_so_does_an_edited_reimport()
     {
         const string la = "889";
         Assert.Equal(500, Options(gateway).ImportBatch);
-        Assert.Equal(1, Options(oneByOne).ImportBatch);
+        Assert.True(Options(recordByRecord).RecordByRecord);
 
         var (persons, children) = VariedPersons(la, 40);
         var file = Return(la, persons.ToArray());
         // The same children already stored on both: one Patient (found, never written) and one held twice (ambiguous).
         var (found, twice) = (children[14], children[26]);
-        foreach (var g in new[] { gateway, oneByOne })
+        foreach (var g in new[] { gateway, recordByRecord })
         {
             var c = g.Fhir(La(la));
             await c.CreateAsync("Patient", PatientJson(found));
@@ -150,7 +151,7 @@ public abstract partial class Sen2BatchImportTests(GatewayFixture gateway, Gatew
         }
 
         var batched = await ImportAsync(gateway.Fhir(La(la)), file);
-        var single = await ImportAsync(oneByOne.Fhir(La(la)), file);
+        var single = await ImportAsync(recordByRecord.Fhir(La(la)), file);
         Assert.True(batched.Status == HttpStatusCode.OK, batched.Body.ToJsonString());
         Assert.True(single.Status == HttpStatusCode.OK, single.Body.ToJsonString());
         var statuses = Statuses(batched.Body);
@@ -161,7 +162,7 @@ public abstract partial class Sen2BatchImportTests(GatewayFixture gateway, Gatew
         Assert.Equal(Records(batched.Body).Select(Errors), Records(single.Body).Select(Errors));
         Assert.Equal(Summary(batched.Body), Summary(single.Body));
         var stored = await StoredAsync(gateway.Fhir(La(la)), la);
-        Assert.Equal(stored, await StoredAsync(oneByOne.Fhir(La(la)), la));
+        Assert.Equal(stored, await StoredAsync(recordByRecord.Fhir(La(la)), la));
         Assert.Equal(persons.Count - 3 + 2, stored["Patient"].Count); // each child stored (one found), and the ambiguous two already there
         Assert.All(KeyedTypes, t => Assert.NotEmpty(stored[t]));
 
@@ -175,7 +176,7 @@ public abstract partial class Sen2BatchImportTests(GatewayFixture gateway, Gatew
         var editedFile = Return(la, edited.ToArray());
 
         var batchedAgain = await ImportAsync(gateway.Fhir(La(la)), editedFile);
-        var singleAgain = await ImportAsync(oneByOne.Fhir(La(la)), editedFile);
+        var singleAgain = await ImportAsync(recordByRecord.Fhir(La(la)), editedFile);
         Assert.Equal(HttpStatusCode.OK, batchedAgain.Status);
         Assert.Equal(HttpStatusCode.OK, singleAgain.Status);
         var againStatuses = Statuses(batchedAgain.Body);
@@ -188,10 +189,10 @@ public abstract partial class Sen2BatchImportTests(GatewayFixture gateway, Gatew
         Assert.Equal(summary, Summary(singleAgain.Body));
 
         var storedAgain = await StoredAsync(gateway.Fhir(La(la)), la);
-        Assert.Equal(storedAgain, await StoredAsync(oneByOne.Fhir(La(la)), la));
+        Assert.Equal(storedAgain, await StoredAsync(recordByRecord.Fhir(La(la)), la));
         Assert.Equal(stored["ServiceRequest"].Count - 1, storedAgain["ServiceRequest"].Count);
         Assert.Contains(storedAgain["Condition"], c => c.Contains(" v2 ", StringComparison.Ordinal));
-        Assert.Equal(Sen2Canonical.Persons(await ExportAsync(gateway.Fhir(La(la)))), Sen2Canonical.Persons(await ExportAsync(oneByOne.Fhir(La(la)))));
+        Assert.Equal(Sen2Canonical.Persons(await ExportAsync(gateway.Fhir(La(la)))), Sen2Canonical.Persons(await ExportAsync(recordByRecord.Fhir(La(la)))));
     }
 
     /// <summary>
@@ -218,18 +219,18 @@ public abstract partial class Sen2BatchImportTests(GatewayFixture gateway, Gatew
             ["name"] = new JsonArray { new JsonObject { ["family"] = byUpn.Surname, ["given"] = new JsonArray { byUpn.Forename } } },
             ["birthDate"] = byUpn.BirthDate,
         }.ToJsonString();
-        foreach (var g in new[] { gateway, oneByOne }) await g.Fhir(La(la)).CreateAsync("Patient", patient);
+        foreach (var g in new[] { gateway, recordByRecord }) await g.Fhir(La(la)).CreateAsync("Patient", patient);
         var file = Return(la, Issued(byUpn), Refused(other), Assessing(byUln));
 
         for (var round = 1; round <= 2; round++)
         {
             var batched = await ImportAsync(gateway.Fhir(La(la)), file);
-            var single = await ImportAsync(oneByOne.Fhir(La(la)), file);
+            var single = await ImportAsync(recordByRecord.Fhir(La(la)), file);
             Assert.True(batched.Status == HttpStatusCode.OK, batched.Body.ToJsonString());
             Assert.True(single.Status == HttpStatusCode.OK, single.Body.ToJsonString());
             Assert.Equal(Statuses(single.Body), Statuses(batched.Body));
             Assert.Equal(Summary(single.Body), Summary(batched.Body));
-            Assert.Equal(await StoredAsync(oneByOne.Fhir(La(la)), la), await StoredAsync(gateway.Fhir(La(la)), la));
+            Assert.Equal(await StoredAsync(recordByRecord.Fhir(La(la)), la), await StoredAsync(gateway.Fhir(La(la)), la));
         }
     }
 
@@ -449,10 +450,10 @@ public class SqliteSen2BatchGateway : GatewayFixture
     }
 }
 
-/// <summary><see cref="SqliteSen2BatchGateway"/> importing one SEN2 record per batch (<c>Sen2:ImportBatch=1</c>).</summary>
-public sealed class SqliteSen2OneRecordBatchGateway : SqliteSen2BatchGateway
+/// <summary><see cref="SqliteSen2BatchGateway"/> importing record by record through the FHIR transaction path (<c>Sen2:ImportBatch=0</c>), the reference the batches must match.</summary>
+public sealed class SqliteSen2RecordByRecordGateway : SqliteSen2BatchGateway
 {
-    protected override string? ImportBatch => "1";
+    protected override string? ImportBatch => "0";
 }
 
 /// <summary>The gateway on PostgreSQL for these tests, configured as <see cref="SqliteSen2BatchGateway"/>.</summary>
@@ -469,16 +470,16 @@ public class PostgresSen2BatchGateway : PostgresGateway
     }
 }
 
-/// <summary><see cref="PostgresSen2BatchGateway"/> importing one SEN2 record per batch (<c>Sen2:ImportBatch=1</c>).</summary>
-public sealed class PostgresSen2OneRecordBatchGateway : PostgresSen2BatchGateway
+/// <summary><see cref="PostgresSen2BatchGateway"/> importing record by record through the FHIR transaction path (<c>Sen2:ImportBatch=0</c>), the reference the batches must match.</summary>
+public sealed class PostgresSen2RecordByRecordGateway : PostgresSen2BatchGateway
 {
-    protected override string? ImportBatch => "1";
+    protected override string? ImportBatch => "0";
 }
 
 [Collection("sqlite")]
-public sealed class SqliteSen2BatchImportTests(SqliteSen2BatchGateway g, SqliteSen2OneRecordBatchGateway one)
-    : Sen2BatchImportTests(g, one), IClassFixture<SqliteSen2BatchGateway>, IClassFixture<SqliteSen2OneRecordBatchGateway>;
+public sealed class SqliteSen2BatchImportTests(SqliteSen2BatchGateway g, SqliteSen2RecordByRecordGateway one)
+    : Sen2BatchImportTests(g, one), IClassFixture<SqliteSen2BatchGateway>, IClassFixture<SqliteSen2RecordByRecordGateway>;
 
 [Collection("postgres")]
-public sealed class PostgresSen2BatchImportTests(PostgresSen2BatchGateway g, PostgresSen2OneRecordBatchGateway one)
-    : Sen2BatchImportTests(g, one), IClassFixture<PostgresSen2BatchGateway>, IClassFixture<PostgresSen2OneRecordBatchGateway>;
+public sealed class PostgresSen2BatchImportTests(PostgresSen2BatchGateway g, PostgresSen2RecordByRecordGateway one)
+    : Sen2BatchImportTests(g, one), IClassFixture<PostgresSen2BatchGateway>, IClassFixture<PostgresSen2RecordByRecordGateway>;

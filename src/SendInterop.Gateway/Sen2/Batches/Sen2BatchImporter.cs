@@ -35,6 +35,7 @@ public sealed class Sen2BatchImporter(
     Sen2ContentComparer comparer,
     Sen2StaleRecords staleRecords,
     ResourcePreparer preparer,
+    WriteTargets writeTargets,
     IResourceStore store,
     IEnumerable<IResourceWriteObserver> observers,
     Sen2ImportAudit audit,
@@ -43,8 +44,14 @@ public sealed class Sen2BatchImporter(
     public async Task<IReadOnlyList<Sen2RecordResult>> ImportAsync(IReadOnlyList<Sen2PersonRecord> batch, LaCode la, AccessSession access,
         string baseUrl, DeferredCommitWork deferred, CancellationToken ct)
     {
-        var results = new ConcurrentBag<Sen2RecordResult>();
+        var results = new List<Sen2RecordResult>();
         var alone = new ConcurrentBag<Sen2PersonRecord>();
+        if (options.Value.RecordByRecord)
+        {
+            foreach (var record in batch) results.Add(await single.ImportAsync(record, la, access, baseUrl, ct, deferred));
+            return results;
+        }
+
         var mapped = await MapAsync(batch, la, access, alone, ct);
 
         var stored = await lookup.FindAsync(mapped, access, ct);
@@ -55,6 +62,7 @@ public sealed class Sen2BatchImporter(
         var plans = mapped.Select(m => Sen2RecordPlan.Make(m, stored, la, owner, comparer, staleRecords)).ToList();
         ClaimKeysOnce(plans);
         RequireDeleteScopes(plans, access);
+        await RequireVisibleDeletesAsync(plans, access, ct);
         var prepared = await PrepareAsync(plans, access, ct);
 
         var ready = plans.Where(p => p.Fallback is null && p.Writes.Count > 0).ToList();
@@ -148,6 +156,22 @@ public sealed class Sen2BatchImporter(
         foreach (var plan in plans.Where(p => p.Fallback is null))
             if (plan.Writes.Any(w => w.Resource is null && access.ScopeFor(w.ResourceType, Domain.Access.SmartPermissions.Delete) is null))
                 plan.FallBack("a delete the scopes do not allow");
+    }
+
+    /// <summary>
+    /// A stale resource the importer may not see is, for it, not there: its own transaction answers as for a missing one
+    /// (412 on the If-Match), so such a record goes on its own. Each decision is recorded for the audit, as the
+    /// transaction's would be.
+    /// </summary>
+    private async Task RequireVisibleDeletesAsync(IReadOnlyList<Sen2RecordPlan> plans, AccessSession access, CancellationToken ct)
+    {
+        foreach (var plan in plans.Where(p => p.Fallback is null))
+            foreach (var delete in plan.Writes.Where(w => w.Resource is null && w.Current is not null))
+                if (await writeTargets.IsHiddenAsync(access, delete.Current!, ct))
+                {
+                    plan.FallBack("a resource to delete is hidden from the importer");
+                    break;
+                }
     }
 
     /// <summary>Each planned resource through the write path's preparation (owner, index, access facts); a refusal sends the

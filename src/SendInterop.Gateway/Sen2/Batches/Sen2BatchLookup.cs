@@ -36,8 +36,8 @@ public sealed class Sen2BatchLookup(IResourceStore store, DisclosureGate gate)
 
     /// <summary>
     /// Adds every current resource of the keyed types about each child: the candidates for <see cref="Sen2StaleRecords.Select"/>.
-    /// Not gated, as <see cref="Sen2StaleRecords"/> explains: only the importer's own are ever chosen, and a delete is decided
-    /// by ownership.
+    /// Not filtered here, as <see cref="Sen2StaleRecords"/> reads them: only the importer's own are ever chosen, and the gate
+    /// then decides, per chosen one, whether the importer may see it (as the record's own transaction does before a delete).
     /// </summary>
     public async Task AddAboutChildrenAsync(Sen2StoredRecords found, IReadOnlyCollection<string> childIds, CancellationToken ct)
     {

@@ -8,7 +8,8 @@ namespace SendInterop.Gateway.Sen2.Batches;
 
 /// <summary>One resource write a record needs: a create (new id), an update of the version looked at, or a delete.</summary>
 /// <param name="Resource">Null for a delete.</param>
-public sealed record Sen2PlannedWrite(string ResourceType, string ResourceId, Resource? Resource, int? ExpectedVersion, bool Create);
+/// <param name="Current">The stored version a delete removes (the gate decides whether the importer may see it).</param>
+public sealed record Sen2PlannedWrite(string ResourceType, string ResourceId, Resource? Resource, int? ExpectedVersion, bool Create, ResourceRecord? Current = null);
 
 /// <summary>
 /// What one record of a batch changes, decided from the batch's look-ups exactly as <see cref="Sen2UnchangedEntries"/> and
@@ -36,8 +37,6 @@ public sealed class Sen2RecordPlan
     /// <summary>Why this record is imported on its own instead (an ambiguous match, a key another record of the batch also
     /// claims, something the plan cannot resolve); null when the plan stands.</summary>
     public string? Fallback { get; private set; }
-
-    public bool CreatesPatient => Writes.Any(w => w.Create && w.ResourceType == "Patient");
 
     public void FallBack(string reason)
     {
@@ -69,6 +68,10 @@ public sealed class Sen2RecordPlan
                 var matches = stored.Keyed(type, Sen2RecordKey.ValueOf(resource) ?? "");
                 if (matches.Count > 1) return new(mapped, null, [], $"several {type} resources carry one SEN2 record key");
                 match = matches.Count == 1 ? matches[0] : null;
+                // Another organisation's resource: the write would be refused (and with it the whole batch); on its own, the
+                // record's transaction says so.
+                if (match is not null && !string.Equals(match.Owner, owner, StringComparison.Ordinal))
+                    return new(mapped, null, [], "a keyed resource belongs to another organisation");
             }
 
             var id = match?.ResourceId ?? ResourcePreparer.NewId();
@@ -90,11 +93,15 @@ public sealed class Sen2RecordPlan
         }
 
         if (child is not null)
-            foreach (var stale in staleRecords.Select(child, mapped.Transaction, la, owner, stored.AboutChild(child.ResourceId)))
+        {
+            var candidates = stored.AboutChild(child.ResourceId);
+            foreach (var stale in staleRecords.Select(child, mapped.Transaction, la, owner, candidates))
             {
                 var parts = stale.Request!.Url!.Split('/');
-                writes.Add(new Sen2PlannedWrite(parts[0], parts[1], null, Fhir.Interactions.WriteInteractions.ParseETag(stale.Request.IfMatch!), Create: false));
+                var current = candidates.First(c => c.ResourceType == parts[0] && c.ResourceId == parts[1]);
+                writes.Add(new Sen2PlannedWrite(parts[0], parts[1], null, Fhir.Interactions.WriteInteractions.ParseETag(stale.Request.IfMatch!), Create: false, current));
             }
+        }
 
         var patientUrl = mapped.Transaction.Entry.First(e => e.Resource is Patient).FullUrl!;
         return new(mapped, references[patientUrl]["Patient/".Length..], writes, null);

@@ -13,8 +13,6 @@ public sealed class Sen2StoredRecords
     private readonly Dictionary<(string Type, string Key), List<ResourceRecord>> _keyed = [];
     private readonly Dictionary<string, List<ResourceRecord>> _aboutChild = new(StringComparer.Ordinal);
 
-    public static Sen2StoredRecords Empty { get; } = new();
-
     internal void AddPatient(string system, string value, ResourceRecord patient) => Add(_patients, (system, value), patient);
 
     internal void AddKeyed(string type, string key, ResourceRecord record) => Add(_keyed, (type, key), record);
