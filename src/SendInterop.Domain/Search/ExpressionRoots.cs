@@ -20,7 +20,7 @@ public static class ExpressionRoots
     {
         if (string.IsNullOrWhiteSpace(expression) || expression.Contains('\'') || expression.Contains('%')) return null;
         var roots = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var branch in TopLevelBranches(expression))
+        foreach (var branch in SearchParameterRegistry.SplitTopLevelUnion(expression))
         {
             // A union inside parentheses ((A.x | A.y).where(...)) is one branch here: not understood.
             if (branch.Contains('|')) return null;
@@ -31,7 +31,7 @@ public static class ExpressionRoots
             else return null;
             var length = Word(rest, 0);
             // A function right after the type (Patient.where(...)) does not name an element.
-            if (length == 0 || (length < rest.Length && rest[length] == '(') || !OnlyNavigates(rest)) return null;
+            if (length == 0 || CallFollows(rest, length) || !OnlyNavigates(rest)) return null;
             roots.Add(rest[..length]);
         }
 
@@ -55,7 +55,7 @@ public static class ExpressionRoots
                 var word = path.Substring(i, length);
                 i += length;
                 if (Operators.Contains(word)) return false;
-                if (i < path.Length && path[i] == '(' && !EmptyPreserving.Contains(word)) return false;
+                if (CallFollows(path, i) && !EmptyPreserving.Contains(word)) return false;
                 continue;
             }
 
@@ -66,30 +66,17 @@ public static class ExpressionRoots
         return true;
     }
 
+    /// <summary>Whether a '(' follows position <paramref name="at"/>, spaces apart: the word before it is a function.</summary>
+    private static bool CallFollows(string text, int at)
+    {
+        while (at < text.Length && text[at] == ' ') at++;
+        return at < text.Length && text[at] == '(';
+    }
+
     private static int Word(string text, int start)
     {
         var i = start;
         while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_')) i++;
         return i - start;
-    }
-
-    /// <summary>The expression split at the unions (<c>|</c>) that are not inside parentheses.</summary>
-    private static IEnumerable<string> TopLevelBranches(string expression)
-    {
-        var depth = 0;
-        var start = 0;
-        for (var i = 0; i < expression.Length; i++)
-        {
-            var c = expression[i];
-            if (c == '(') depth++;
-            else if (c == ')') depth--;
-            else if (c == '|' && depth == 0)
-            {
-                yield return expression[start..i];
-                start = i + 1;
-            }
-        }
-
-        yield return expression[start..];
     }
 }

@@ -86,7 +86,8 @@ public sealed partial class SearchParameterRegistry
         return end < 0 ? b : b[..end];
     }
 
-    private static List<string> SplitTopLevelUnion(string expression)
+    /// <summary>The expression split at the unions (<c>|</c>) outside parentheses and strings.</summary>
+    internal static List<string> SplitTopLevelUnion(string expression)
     {
         var result = new List<string>();
         int depth = 0, start = 0;

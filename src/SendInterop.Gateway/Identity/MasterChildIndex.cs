@@ -61,9 +61,10 @@ public sealed partial class MasterChildIndex(
             // Not the request's token: a client that hangs up must not leave its Patient half-way through linking.
             await LinkAsync(ids, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // Type only: an exception message could quote data. The Patients stay unlinked until reconciliation.
+            // Type only: an exception message could quote data. The Patients stay unlinked until reconciliation (a
+            // cancellation too: they committed, so they must still be linked).
             LogLinkFailed(ids.Count, ex.GetType().Name);
             _reconciled = false;
         }
@@ -77,13 +78,20 @@ public sealed partial class MasterChildIndex(
         {
             if (!_reconciled) await ReconcileLockedAsync(ct);
             var pending = await PendingLinks.ForAsync(links, patientIds, ct);
-            foreach (var id in patientIds)
+            try
             {
-                var record = await store.ReadAsync("Patient", id, ct);
-                if (record is { IsDeleted: false }) await LinkLockedAsync(record, pending, ct);
+                foreach (var id in patientIds)
+                {
+                    var record = await store.ReadAsync("Patient", id, ct);
+                    if (record is { IsDeleted: false }) await LinkLockedAsync(record, pending, ct);
+                }
             }
-
-            await pending.SaveAsync(ct);
+            finally
+            {
+                // What was decided before a failure is kept, as when each link was saved at once; the rest wait for
+                // reconciliation (the caller marks it due).
+                await pending.SaveAsync(CancellationToken.None);
+            }
         }
         finally
         {
@@ -138,15 +146,20 @@ public sealed partial class MasterChildIndex(
         while (true)
         {
             var page = await store.SearchAsync(request, ct);
-            var unlinked = page.Matches.Where(r => !r.IsDeleted && !linked.Contains(r.ResourceId)).ToList();
-            var pending = await PendingLinks.ForAsync(links, unlinked.Select(r => r.ResourceId).ToList(), ct);
-            foreach (var r in unlinked)
+            // These have no link (that is how they were chosen), so there is nothing to read up front.
+            var pending = PendingLinks.Empty(links);
+            try
             {
-                await LinkLockedAsync(r, pending, ct);
-                linkedNow++;
+                foreach (var r in page.Matches.Where(r => !r.IsDeleted && !linked.Contains(r.ResourceId)))
+                {
+                    await LinkLockedAsync(r, pending, ct);
+                    linkedNow++;
+                }
             }
-
-            await pending.SaveAsync(ct);
+            finally
+            {
+                await pending.SaveAsync(CancellationToken.None);
+            }
             if (page.NextCursor is null || page.Matches.Count == 0) break;
             request.Cursor = page.NextCursor;
         }

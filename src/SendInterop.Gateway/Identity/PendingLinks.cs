@@ -31,6 +31,9 @@ internal sealed class PendingLinks
         return new PendingLinks(store, rows.ToDictionary(r => r.PatientId, StringComparer.Ordinal));
     }
 
+    /// <summary>For Patients known to have no link yet (reconciliation): nothing to read up front.</summary>
+    public static PendingLinks Empty(MasterIndexStore store) => new(store, new Dictionary<string, MasterLinkRow>(StringComparer.Ordinal));
+
     /// <summary>The Patient's link: decided in this run, else read up front (null when it has none).</summary>
     public MasterLinkRow? Get(string patientId) => _pending.GetValueOrDefault(patientId) ?? _prefetched.GetValueOrDefault(patientId);
 

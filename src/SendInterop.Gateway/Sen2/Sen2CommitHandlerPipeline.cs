@@ -13,7 +13,7 @@ namespace SendInterop.Gateway.Sen2;
 /// <remarks>Crash-safe as <see cref="DeferredCommitWork"/>: the writes are durable before any handler sees them, and each
 /// handler repairs commits it never saw. Handlers never throw; they run on no request token, so committed records are
 /// never left half-way through linking when the client goes away.</remarks>
-public sealed class Sen2CommitHandlerPipeline(IEnumerable<IResourceCommitHandler> handlers)
+public sealed partial class Sen2CommitHandlerPipeline(IEnumerable<IResourceCommitHandler> handlers, ILogger logger)
 {
     public const int MaxBatchesBehind = 2;
 
@@ -33,9 +33,23 @@ public sealed class Sen2CommitHandlerPipeline(IEnumerable<IResourceCommitHandler
     /// <summary>Waits until every handler has seen every batch handed over.</summary>
     public Task DrainAsync() => Task.WhenAll(_tails);
 
-    private static async Task RunAfterAsync(Task previous, IResourceCommitHandler handler, IReadOnlyList<ResourceWrite> writes)
+    /// <summary>One handler's run over one batch, after its run over the batch before. A failure is logged and stops only
+    /// that run: the handler still sees the batches after it, and repairs what it missed as it repairs any commit it never
+    /// saw (handlers are not meant to throw; this keeps one that does from silently skipping the rest of the file).</summary>
+    private async Task RunAfterAsync(Task previous, IResourceCommitHandler handler, IReadOnlyList<ResourceWrite> writes)
     {
         await previous;
-        await handler.CommittedAsync(writes, CancellationToken.None);
+        try
+        {
+            await handler.CommittedAsync(writes, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Type only: a message could quote data.
+            LogHandlerFailed(handler.GetType().Name, writes.Count, ex.GetType().Name);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SEN2 import: the {Handler} commit handler failed on a batch of {Writes} writes ({Error}); its own repair covers them")]
+    private partial void LogHandlerFailed(string handler, int writes, string error);
 }

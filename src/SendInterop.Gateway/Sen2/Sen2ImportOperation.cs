@@ -23,7 +23,8 @@ public sealed class Sen2ImportOperation(
     Sen2BatchImporter importer,
     Sen2ImportLocks locks,
     IEnumerable<IResourceCommitHandler> commitHandlers,
-    IOptions<Sen2Options> options)
+    IOptions<Sen2Options> options,
+    ILogger<Sen2ImportOperation> logger)
 {
     public const string Name = "$sen2-import";
 
@@ -69,7 +70,7 @@ public sealed class Sen2ImportOperation(
         var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{FhirHttpHandler.BasePath}";
         // A batch commits together (its records that cannot, each on its own); its commit handlers' work runs while the next
         // batches import (Sen2CommitHandlerPipeline), and all of it before the answer.
-        var handlers = new Sen2CommitHandlerPipeline(commitHandlers);
+        var handlers = new Sen2CommitHandlerPipeline(commitHandlers, logger);
         var deferred = new DeferredCommitWork();
         try
         {

@@ -21,10 +21,9 @@ public sealed partial class Sen2RecordImporter(
     Sen2LaChildIds laChildIds,
     Sen2UnchangedEntries unchangedEntries,
     Sen2StaleRecords staleRecords,
-    Sen2ImportAudit audit)
+    Sen2ImportAudit audit,
+    Microsoft.Extensions.Options.IOptions<Sen2Options> options)
 {
-    /// <summary>Audit rule code of an imported record's entry (AuditEvent.outcomeDesc).</summary>
-    public const string AuditRule = Sen2ImportAudit.Rule;
 
     /// <param name="deferred">Where the record's committed writes go for the commit handlers (master child index, statutory
     /// Tasks, indicator events), which the caller runs once per batch of records; null runs them with this record.</param>
@@ -54,6 +53,7 @@ public sealed partial class Sen2RecordImporter(
             {
                 Method = "POST", Url = Fhir.Http.FhirUrl.Parse(""), BaseUrl = baseUrl, Resource = changes, Access = access,
                 PreferReturn = PreferReturn.Minimal, ContentType = FhirFormats.JsonMediaType, DeferredCommits = deferred,
+                ValidateProfiles = options.Value.ValidateMappedResources,
             }, ct);
             var written = Written(response);
             // A record that only deletes has no entry that names the child: the stored Patient found for it does.

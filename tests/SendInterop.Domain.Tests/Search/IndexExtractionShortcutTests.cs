@@ -33,6 +33,7 @@ public class IndexExtractionShortcutTests
     [InlineData("Observation.code | Patient.name", "Observation")]
     [InlineData("Patient.deceased.exists() and Patient.deceased != false", "Patient")]
     [InlineData("Patient.name.empty()", "Patient")]
+    [InlineData("Patient.name.exists ()", "Patient")]
     [InlineData("", "Patient")]
     public void Anything_else_is_always_evaluated(string expression, string type) =>
         Assert.Null(ExpressionRoots.Of(expression, type));

@@ -208,7 +208,7 @@ public abstract class Sen2ImportExportTests(GatewayFixture gateway)
 
         // Audited as a write about that child.
         var audit = await gateway.Services.GetRequiredService<IAuditLogReader>().SearchAsync(new AuditLogQuery(PatientId: goodId, Count: 100));
-        Assert.Contains(audit.Entries, e => Encoding.UTF8.GetString(e.Json).Contains(Sen2RecordImporter.AuditRule, StringComparison.Ordinal));
+        Assert.Contains(audit.Entries, e => Encoding.UTF8.GetString(e.Json).Contains(Sen2ImportAudit.Rule, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -231,7 +231,7 @@ public sealed class BundleProcessor(
                     if (current.IsDeleted) throw At(p.Index, FhirException.NotFound($"{p.Type}/{p.Id} does not exist, so it cannot be patched."));
                     var patched = WithIndex(() => patches.Apply(current.Json, p.Type, p.Request), p.Index);
                     if (patched.TypeName != p.Type || patched.Id != p.Id) throw At(p.Index, FhirException.Unprocessable("The patch may not change the resource type or id."));
-                    var preparedPatch = await WithIndexAsync(() => preparer.PrepareAsync(patched, p.Id, request.Access, ct), p.Index);
+                    var preparedPatch = await WithIndexAsync(() => preparer.PrepareAsync(patched, p.Id, request.Access, request.ValidateProfiles, ct), p.Index);
                     // The version patched is the version expected: a concurrent write fails the transaction, not the patch.
                     p.Write = preparer.ToWrite(preparedPatch, "PATCH", IfMatch(p) ?? current.VersionId);
                     p.PatchedResource = patched;
@@ -243,7 +243,7 @@ public sealed class BundleProcessor(
                     if (resource.TypeName != p.Type) throw At(p.Index, FhirException.BadRequest($"The entry's resource is a {resource.TypeName} but its request.url is for {p.Type}."));
                     if (p.Request.Method == "PUT" && p.Request.Url.Id is not null && resource.Id is not null && resource.Id != p.Id)
                         throw At(p.Index, FhirException.BadRequest($"The resource id '{resource.Id}' does not match request.url ({p.Type}/{p.Id})."));
-                    var prepared = await WithIndexAsync(() => preparer.PrepareAsync(resource, p.Id!, request.Access, ct), p.Index);
+                    var prepared = await WithIndexAsync(() => preparer.PrepareAsync(resource, p.Id!, request.Access, request.ValidateProfiles, ct), p.Index);
                     p.Write = preparer.ToWrite(prepared, p.Request.Method, IfMatch(p), mustNotExist: p.Request.Method == "POST");
                     written.Add((p.Type, p.Id!));
                     break;

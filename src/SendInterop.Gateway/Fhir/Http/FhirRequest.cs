@@ -26,6 +26,13 @@ public sealed class FhirRequest
     /// caller runs them later for many transactions at once (a bulk import). Null: handlers run before the answer.
     /// </summary>
     public Interactions.DeferredCommitWork? DeferredCommits { get; init; }
+
+    /// <summary>
+    /// False only for resources whose conformance is proven by construction (a SEN2 import's mapped resources, when
+    /// <c>Sen2:ValidateMappedResources</c> is off), so a record is validated alike whether it goes in a batch or on its own.
+    /// Set by the gateway's own callers, never from HTTP.
+    /// </summary>
+    public bool ValidateProfiles { get; init; } = true;
 }
 
 public enum PreferReturn { Representation, Minimal, OperationOutcome }

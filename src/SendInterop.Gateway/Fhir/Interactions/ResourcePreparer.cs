@@ -42,9 +42,12 @@ public sealed class ResourcePreparer(
             throw FhirException.MethodNotAllowed($"{type} is read-only through the API: the gateway writes it itself.");
     }
 
+    public Task<PreparedResource> PrepareAsync(Resource resource, string id, AccessSession access, CancellationToken ct) =>
+        PrepareAsync(resource, id, access, validateProfile: true, ct);
+
     /// <param name="validateProfile">False only for resources whose conformance is proven by construction (the SEN2
-    /// import's mapped resources, <see cref="Sen2.Batches.Sen2BatchImporter"/>); every other rule still applies.</param>
-    public async Task<PreparedResource> PrepareAsync(Resource resource, string id, AccessSession access, CancellationToken ct, bool validateProfile = true)
+    /// import's mapped resources, <see cref="FhirRequest.ValidateProfiles"/>); every other rule still applies.</param>
+    public async Task<PreparedResource> PrepareAsync(Resource resource, string id, AccessSession access, bool validateProfile, CancellationToken ct)
     {
         EnsureWritable(resource.TypeName);
         // Identity review Tasks are the master child index's: it opens them and changes them only together with the

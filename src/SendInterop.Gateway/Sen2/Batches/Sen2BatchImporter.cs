@@ -25,11 +25,13 @@ namespace SendInterop.Gateway.Sen2.Batches;
 /// proven by the tests (every code of every list, through the Firely validator), so by default they are not validated
 /// again one by one, which would cost about 1 ms per resource, more than the rest of the import together
 /// (docs/performance.md, "SEN2 import rate"). <c>Sen2:ValidateMappedResources=true</c> validates them anyway.</para>
-/// <para>Between the look-up and the commit another system could create the same child; the record-by-record transaction
-/// has the same window between its conditional look-up and its write. An LA's imports run one at a time, so nothing else
-/// creates the SEN2-keyed resources meanwhile.</para>
+/// <para>Between the batch's look-up and its commit another system could create the same child, and the import would then
+/// create a second Patient for it; the window is the batch's mapping and preparation (well under a second). The record-by-
+/// record transaction looked the child up again just before its write, a narrower window of the same kind. The master child
+/// index then links the two copies (or opens a review), as it does for any two systems creating one child. An LA's imports
+/// run one at a time, so nothing else creates the SEN2-keyed resources meanwhile.</para>
 /// </remarks>
-public sealed class Sen2BatchImporter(
+public sealed partial class Sen2BatchImporter(
     Sen2RecordImporter single,
     Sen2BatchLookup lookup,
     Sen2ContentComparer comparer,
@@ -39,7 +41,8 @@ public sealed class Sen2BatchImporter(
     IResourceStore store,
     IEnumerable<IResourceWriteObserver> observers,
     Sen2ImportAudit audit,
-    IOptions<Sen2Options> options)
+    IOptions<Sen2Options> options,
+    ILogger<Sen2BatchImporter> logger)
 {
     public async Task<IReadOnlyList<Sen2RecordResult>> ImportAsync(IReadOnlyList<Sen2PersonRecord> batch, LaCode la, AccessSession access,
         string baseUrl, DeferredCommitWork deferred, CancellationToken ct)
@@ -69,6 +72,8 @@ public sealed class Sen2BatchImporter(
         foreach (var plan in plans.Where(p => p.Fallback is null && p.Writes.Count == 0))
             results.Add(new Sen2RecordResult(plan.Mapped.Record.Index, plan.Mapped.Record.Line, Sen2RecordStatus.Unchanged, [], []));
         foreach (var plan in plans.Where(p => p.Fallback is not null)) alone.Add(plan.Mapped.Record);
+        foreach (var reason in plans.Where(p => p.Fallback is not null).GroupBy(p => p.Fallback!))
+            LogOnTheirOwn(reason.Count(), reason.Key);
 
         var writes = ready.SelectMany(p => prepared[p]).ToList();
         IReadOnlyList<WriteResult>? written = null;
@@ -81,6 +86,7 @@ public sealed class Sen2BatchImporter(
             catch (Exception ex) when (ex is VersionConflictException or OwnershipException)
             {
                 // Nothing of the batch was stored: each record again on its own, where its own transaction says what is wrong.
+                LogOnTheirOwn(ready.Count, "the batch's transaction was refused (" + ex.GetType().Name + ")");
                 foreach (var plan in ready) alone.Add(plan.Mapped.Record);
                 ready = [];
             }
@@ -195,7 +201,7 @@ public sealed class Sen2BatchImporter(
                         continue;
                     }
 
-                    var ready = await preparer.PrepareAsync(w.Resource, w.ResourceId, access, token, validate);
+                    var ready = await preparer.PrepareAsync(w.Resource, w.ResourceId, access, validate, token);
                     writes.Add(preparer.ToWrite(ready, w.Create ? "POST" : "PUT", w.ExpectedVersion, mustNotExist: w.Create));
                 }
 
@@ -208,6 +214,10 @@ public sealed class Sen2BatchImporter(
         });
         return new Dictionary<Sen2RecordPlan, IReadOnlyList<ResourceWrite>>(prepared);
     }
+
+    // The reasons are fixed texts of Sen2RecordPlan and this class: no record content.
+    [LoggerMessage(Level = LogLevel.Information, Message = "SEN2 import: {Count} record(s) of a batch imported on their own: {Reason}")]
+    private partial void LogOnTheirOwn(int count, string reason);
 
     private static Sen2WrittenResource Written(WriteResult r) => new(r.ResourceType, r.ResourceId, r.VersionId, r.Created, r.Deleted);
 }
