@@ -49,29 +49,17 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
         {
             var w = writes[i];
             var current = seen.TryGetValue((w.ResourceType, w.ResourceId), out var s) ? s : await SelectCurrentAsync(w.ResourceType, w.ResourceId, ct);
-            Check(w, current);
-            if (w.IsDelete && (current is null || current.IsDeleted))
-            {
-                results[i] = new WriteResult(w.ResourceType, w.ResourceId, current?.VersionId ?? 0,
-                    current is null ? DateTimeOffset.UtcNow : new DateTimeOffset(current.LastUpdated, TimeSpan.Zero), false, true, [], NoOp: true);
-                continue;
-            }
-            var version = (current?.VersionId ?? 0) + 1;
-            var now = clock();
+            var next = NewVersion.Of(w, current, clock);
+            results[i] = next.Result;
+            if (next.Result.NoOp) continue;
             if (current is not null)
             {
                 await RetireAsync(current.Key, ct);
                 if (!current.IsDeleted) await DeleteIndexRowsAsync(current.Key, ct);
             }
-            var json = w.Render?.Invoke(version, now) ?? [];
-            // A deletion marker keeps the access facts of the version it deletes, so its history entry is gated as
-            // that resource was.
-            var access = w.IsDelete ? current?.Access : w.Access;
-            var owner = w.IsDelete ? current?.Owner : w.Owner;
-            var key = await InsertResourceAsync(w, version, now.UtcTicks, json, access, owner, ct);
+            var key = await InsertResourceAsync(w, next.Result.VersionId, next.Ticks, next.Result.Json, next.Access, next.Owner, ct);
             if (!w.IsDelete && w.Index is not null) await InsertIndexRowsAsync(key, w.ResourceType, w.Index, ct);
-            seen[(w.ResourceType, w.ResourceId)] = new CurrentRow(key, version, w.IsDelete, now.UtcTicks, access, owner);
-            results[i] = new WriteResult(w.ResourceType, w.ResourceId, version, now, current is null || current.IsDeleted, w.IsDelete, json);
+            seen[(w.ResourceType, w.ResourceId)] = new CurrentRow(key, next.Result.VersionId, w.IsDelete, next.Ticks, next.Access, next.Owner);
         }
         await FlushIndexRowsAsync(ct);
         return results;
@@ -91,36 +79,26 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
         var results = new WriteResult[writes.Count];
         var retired = new List<long>();
         var liveRetired = new List<long>();
-        var inserts = new List<(int Index, ResourceWrite Write, int Version, long Ticks, byte[] Json, string? Access, string? Owner)>();
+        var inserts = new List<(ResourceWrite Write, NewVersion Next)>();
         for (int i = 0; i < writes.Count; i++)
         {
             var w = writes[i];
             var current = currents.GetValueOrDefault((w.ResourceType, w.ResourceId));
-            Check(w, current);
-            if (w.IsDelete && (current is null || current.IsDeleted))
-            {
-                results[i] = new WriteResult(w.ResourceType, w.ResourceId, current?.VersionId ?? 0,
-                    current is null ? DateTimeOffset.UtcNow : new DateTimeOffset(current.LastUpdated, TimeSpan.Zero), false, true, [], NoOp: true);
-                continue;
-            }
-            var version = (current?.VersionId ?? 0) + 1;
-            var now = clock();
+            var next = NewVersion.Of(w, current, clock);
+            results[i] = next.Result;
+            if (next.Result.NoOp) continue;
             if (current is not null)
             {
                 retired.Add(current.Key);
                 if (!current.IsDeleted) liveRetired.Add(current.Key);
             }
-            var json = w.Render?.Invoke(version, now) ?? [];
-            var access = w.IsDelete ? current?.Access : w.Access;
-            var owner = w.IsDelete ? current?.Owner : w.Owner;
-            inserts.Add((i, w, version, now.UtcTicks, json, access, owner));
-            results[i] = new WriteResult(w.ResourceType, w.ResourceId, version, now, current is null || current.IsDeleted, w.IsDelete, json);
+            inserts.Add((w, next));
         }
 
         // Every retirement before any insertion: the new current version of a resource needs its old one no longer current.
         await ForKeysAsync("""UPDATE resources SET "IsCurrent" = FALSE WHERE "Key" IN """, retired, ct);
         foreach (var table in IndexTables) await ForKeysAsync($"""DELETE FROM {table} WHERE "ResourceKey" IN """, liveRetired, ct);
-        var keys = await InsertResourcesAsync(inserts.Select(x => (x.Write, x.Version, x.Ticks, x.Json, x.Access, x.Owner)).ToList(), ct);
+        var keys = await InsertResourcesAsync(inserts.Select(x => (x.Write, x.Next.Result.VersionId, x.Next.Ticks, x.Next.Result.Json, x.Next.Access, x.Next.Owner)).ToList(), ct);
         foreach (var x in inserts)
             if (!x.Write.IsDelete && x.Write.Index is not null)
                 await InsertIndexRowsAsync(keys[(x.Write.ResourceType, x.Write.ResourceId)], x.Write.ResourceType, x.Write.Index, ct);
@@ -224,6 +202,27 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
     }
 
     private sealed record CurrentRow(long Key, int VersionId, bool IsDeleted, long LastUpdated, string? Access, string? Owner);
+
+    /// <summary>
+    /// What one write stores, decided from the resource's current row (both write paths): the checks, the next version and
+    /// its time, the body, and the access facts and owner (a deletion marker keeps those of the version it deletes, so its
+    /// history entry is gated as that resource was). A delete of nothing is a no-op result.
+    /// </summary>
+    private sealed record NewVersion(WriteResult Result, long Ticks, string? Access, string? Owner)
+    {
+        public static NewVersion Of(ResourceWrite w, CurrentRow? current, Func<DateTimeOffset> clock)
+        {
+            Check(w, current);
+            if (w.IsDelete && (current is null || current.IsDeleted))
+                return new NewVersion(new WriteResult(w.ResourceType, w.ResourceId, current?.VersionId ?? 0,
+                    current is null ? DateTimeOffset.UtcNow : new DateTimeOffset(current.LastUpdated, TimeSpan.Zero), false, true, [], NoOp: true), 0, null, null);
+            var version = (current?.VersionId ?? 0) + 1;
+            var now = clock();
+            var json = w.Render?.Invoke(version, now) ?? [];
+            return new NewVersion(new WriteResult(w.ResourceType, w.ResourceId, version, now, current is null || current.IsDeleted, w.IsDelete, json),
+                now.UtcTicks, w.IsDelete ? current?.Access : w.Access, w.IsDelete ? current?.Owner : w.Owner);
+        }
+    }
 
     private static void Check(ResourceWrite w, CurrentRow? current)
     {
