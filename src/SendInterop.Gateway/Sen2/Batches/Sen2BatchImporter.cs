@@ -23,8 +23,9 @@ namespace SendInterop.Gateway.Sen2.Batches;
 /// <para>Profile validation: the resources are the mapper's own, built from values the SEN2 reader has already checked
 /// against the return's code lists, formats and identifier check characters. Their conformance to the SEND profiles is
 /// proven by the tests (every code of every list, through the Firely validator), so by default they are not validated
-/// again one by one, which would cost about 1 ms per resource, more than the rest of the import together
-/// (docs/performance.md, "SEN2 import rate"). <c>Sen2:ValidateMappedResources=true</c> validates them anyway.</para>
+/// again one by one, which would cost about 1 ms per validated resource (Patient, CarePlan, Condition), about as much as
+/// the rest of a record's import (docs/performance.md, "SEN2 import rate"). <c>Sen2:ValidateMappedResources=true</c>
+/// validates them anyway; the record-by-record path follows the same setting.</para>
 /// <para>Between the batch's look-up and its commit another system could create the same child, and the import would then
 /// create a second Patient for it; the window is the batch's mapping and preparation (well under a second). The record-by-
 /// record transaction looked the child up again just before its write, a narrower window of the same kind. The master child
