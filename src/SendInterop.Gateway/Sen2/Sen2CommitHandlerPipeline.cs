@@ -11,8 +11,8 @@ namespace SendInterop.Gateway.Sen2;
 /// batches wait: the import waits for the oldest beyond that, so a large file is not held in memory behind the handlers.
 /// </summary>
 /// <remarks>Crash-safe as <see cref="DeferredCommitWork"/>: the writes are durable before any handler sees them, and each
-/// handler repairs commits it never saw. Handlers never throw; they run on no request token, so committed records are
-/// never left half-way through linking when the client goes away.</remarks>
+/// handler repairs commits it never saw. Handlers are not meant to throw (one that does is logged and its chain goes on);
+/// they run on no request token, so committed records are never left half-way through linking when the client goes away.</remarks>
 public sealed partial class Sen2CommitHandlerPipeline(IEnumerable<IResourceCommitHandler> handlers, ILogger logger)
 {
     public const int MaxBatchesBehind = 2;
