@@ -30,6 +30,13 @@ namespace SendInterop.Domain.Indicators;
 /// </summary>
 public static class HierarchicalSuppression
 {
+    /// <summary>
+    /// Names the rules <see cref="Decide"/> applies. Decisions are stored under a hash that includes it
+    /// (Storage.Indicators.StoredDecisions), so changing the rules must change this, or decisions made by the old rules
+    /// would keep being served until the counts they were made from change.
+    /// </summary>
+    public const string Version = "hierarchical-suppression-2026-11-26";
+
     /// <param name="indicator">The indicator evaluated.</param>
     /// <param name="hierarchy">Regions and their LAs.</param>
     /// <param name="scope">What to decide: England (every group, then England), or one region (that group alone).</param>

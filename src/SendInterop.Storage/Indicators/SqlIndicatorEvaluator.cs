@@ -159,7 +159,6 @@ public sealed class SqlIndicatorEvaluator
         return ScopeCounts.From(used.ToDictionary(u => u.Key, u => u.Value.Indicators, StringComparer.Ordinal), indicators.Count, countedAt) with
         {
             QueryKey = tallied.Key,
-            Payloads = used.ToDictionary(u => u.Key, u => u.Value.Payload, StringComparer.Ordinal),
         };
     }
 
@@ -262,9 +261,9 @@ public sealed class SqlIndicatorEvaluator
         var n = query.Indicators.Count;
         if (counts.IsDecided(query, period, scope, hierarchy)) return;
         string? hash = null;
-        if (counts is { QueryKey: { } key, Payloads: { } payloads })
+        if (counts is { QueryKey: { } key })
         {
-            hash = StoredDecisions.HashOf(scope.Code, hierarchy, payloads);
+            hash = StoredDecisions.HashOf(scope.Code, hierarchy, counts.Leaves);
             if (await StoredDecisions.ReadAsync(contexts, key, scope.Code, hash, n, CancellationToken.None) is { } stored)
             {
                 for (var i = 0; i < n; i++) counts.Provide(query, i, period, scope, hierarchy, stored[i]);
@@ -313,10 +312,8 @@ public sealed class SqlIndicatorEvaluator
     {
         private readonly ConcurrentDictionary<SuppressionKey, Lazy<SuppressionDecisions>> _decided = new();
 
-        /// <summary>With stored tallies: the count query's key, and each leaf's counts as stored (what decisions are keyed by).</summary>
+        /// <summary>With stored tallies: the count query's key (decisions are stored under it).</summary>
         public string? QueryKey { get; init; }
-
-        public IReadOnlyDictionary<string, byte[]>? Payloads { get; init; }
 
         public bool IsDecided(IndicatorQuery query, ReportingPeriod period, ReportSubject scope, GeographyHierarchy hierarchy) =>
             query.Indicators.All(i => _decided.ContainsKey(new SuppressionKey(i, period, scope.Code, hierarchy)));

@@ -10,34 +10,51 @@ namespace SendInterop.Storage.Indicators;
 /// The suppression decided for a scope, kept beside the stored tallies (ind_decision). Deciding a region's suppression
 /// (<see cref="HierarchicalSuppression"/>: an attack on every cell of every LA, repeated after each cell withheld) costs
 /// more than reading its counts, and its answer depends only on the counts and on which group each LA is in, so it is
-/// kept under a hash of exactly those (<see cref="HashOf"/>) and reused by any report, replica or restart that reads the
-/// same counts. Counts that differ by one child give another hash, and the decisions are made again.
+/// kept under a hash of exactly those and the rules' version (<see cref="HashOf"/>) and reused by any report, replica or
+/// restart that reads the same counts. Counts that differ by one child give another hash, and the decisions are made again.
 /// </summary>
 internal static class StoredDecisions
 {
     private const string Table = IndicatorProjectionModel.DecisionTable;
-    private const string Format = "decisions-v1";
+    private const string Format = "decisions-v2";
 
     private const string UpsertSql =
         "INSERT INTO " + Table + " (query_key, scope, counts_hash, payload) VALUES ({0}, {1}, {2}, {3}) "
         + "ON CONFLICT (query_key, scope) DO UPDATE SET counts_hash = excluded.counts_hash, payload = excluded.payload";
 
     /// <summary>
-    /// What decisions over <paramref name="scope"/> are a function of: the scope, each leaf's group in the hierarchy and
-    /// the leaf's counts as stored (<see cref="LeafTallyCodec"/>), leaves in code order.
+    /// What decisions over <paramref name="scope"/> are a function of: the rules (<see cref="HierarchicalSuppression.Version"/>),
+    /// the scope, and per indicator each leaf's group in the hierarchy and its counts (total and strata), leaves in code order.
+    /// Not when the rows were projected: a child projected again unchanged gives the same hash, and nothing is decided again.
     /// </summary>
-    public static string HashOf(string scope, GeographyHierarchy hierarchy, IReadOnlyDictionary<string, byte[]> payloads)
+    public static string HashOf(string scope, GeographyHierarchy hierarchy, IReadOnlyList<SortedDictionary<string, LeafTally>> leaves)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(Format + "\n" + scope + "\n"));
-        foreach (var (leaf, payload) in payloads.OrderBy(p => p.Key, StringComparer.Ordinal))
+        var text = new StringBuilder(Format).Append('\n').Append(HierarchicalSuppression.Version).Append('\n').Append(scope).Append('\n');
+        foreach (var indicator in leaves)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(leaf + "\n" + hierarchy.GroupOf(leaf) + "\n" + payload.Length + "\n"));
-            hash.AppendData(payload);
+            text.Append("indicator\n");
+            foreach (var (leaf, tally) in indicator)
+            {
+                text.Append(leaf).Append('\n').Append(hierarchy.GroupOf(leaf)).Append('\n');
+                Counts(text, tally.Total);
+                foreach (var ((stratifier, stratum), counts) in tally.Strata)
+                {
+                    text.Append(stratifier).Append('\t').Append(stratum).Append('\t');
+                    Counts(text, counts);
+                }
+            }
+
+            hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
+            text.Clear();
         }
 
+        hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    private static void Counts(StringBuilder text, Tally tally) =>
+        text.AppendJoin(',', tally.Values).Append('\n');
 
     /// <summary>The decisions stored for the scope, per indicator, when they were made from counts with this hash; otherwise null.</summary>
     public static async Task<SuppressionDecisions[]?> ReadAsync(FhirDbContextFactory contexts, string key, string scope, string countsHash, int indicators,

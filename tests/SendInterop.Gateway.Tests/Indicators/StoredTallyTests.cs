@@ -141,6 +141,26 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
     }
 
     [Fact]
+    public async Task Suppression_is_not_decided_again_when_children_are_projected_again_unchanged()
+    {
+        // Re-projecting stamps the rows with a new time but changes no count: the decisions stored for the counts stand.
+        var tallied = Evaluator(tallies: true);
+        var period = Periods[0];
+        var northEast = SuppressionAttackTests.Regions[0];
+        var before = await ReportAsync(tallied, period, northEast);
+        var children = storage.Population.Where(c => IndicatorStorage.AllRows(c).Any(r => r.Strata.LaCode == "203")).Take(3).ToList();
+        await storage.Projection.ReplaceAsync(children, DateTimeOffset.UtcNow);
+        var (decided, counted) = (tallied.SuppressionDecisionsMade, tallied.LeavesCounted);
+
+        var after = await ReportAsync(tallied, period, northEast);
+
+        // The same figures and suppression; only the rows' newest projection time moved.
+        Assert.Equal(WithoutTimes(before), WithoutTimes(after));
+        Assert.True(tallied.LeavesCounted > counted, "the write was not seen: LA 203 was not counted again");
+        Assert.Equal(decided, tallied.SuppressionDecisionsMade);
+    }
+
+    [Fact]
     public async Task A_child_moving_to_another_LA_makes_both_LAs_count_again()
     {
         var tallied = Evaluator(tallies: true);
@@ -199,6 +219,9 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
     }
 
     /// <summary>Every catalogue indicator for the subject: figures, suppression and row times, as text to compare.</summary>
+    private static string WithoutTimes(string report) =>
+        string.Join("\n", report.Split('\n').Select(line => line[..line.LastIndexOf(" | ", StringComparison.Ordinal)]));
+
     private static async Task<string> ReportAsync(SqlIndicatorEvaluator evaluator, ReportingPeriod period, ReportSubject subject)
     {
         var results = await evaluator.EvaluateManyAsync(IndicatorCatalogue.All, period, subject, Hierarchy, _ => null);
