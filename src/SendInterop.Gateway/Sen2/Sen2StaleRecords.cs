@@ -1,8 +1,6 @@
 using Hl7.Fhir.Model;
 using SendInterop.Domain.Identifiers;
 using SendInterop.Domain.Sen2;
-using System.Runtime.CompilerServices;
-using SendInterop.Domain.Search;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage.Model;
@@ -25,13 +23,14 @@ namespace SendInterop.Gateway.Sen2;
 /// carries a <see cref="Sen2FhirUrls.RecordIdentifier"/> of this LA for one of the child's identifiers (the person tokens of
 /// the file's and the stored Patient's UPN, ULN and LA child id), and is owned by the importing organisation. Another
 /// system's records of the child carry no such key (or another owner) and stay. The look-up reads the index directly, one
-/// indexed search per type by the child's reference, paged to the end: the candidates are the importer's own resources,
-/// which the transaction may delete whatever the consent gate would show (a delete is decided by ownership), so there is
-/// no disclosure decision to make, and a resolver's match limit must not make a stale resource survive.
+/// statement per type by the child's reference (<see cref="IResourceStore.FindReferringAsync"/>), every match: a resolver's
+/// match limit must not make a stale resource survive. Nothing is disclosed by it; the transaction's delete then asks the
+/// gate whether the importer may see each one (a hidden one fails the record, 412), and the batch path does the same.
 /// </remarks>
-public sealed class Sen2StaleRecords(IResourceStore store, SearchRequestParser parser, FhirSerialization serialization)
+public sealed class Sen2StaleRecords(IResourceStore store, FhirSerialization serialization)
 {
-    private const int PageSize = 200;
+    /// <summary>The parameter every keyed type names the child by.</summary>
+    public const string SubjectParam = "subject";
 
     /// <summary>The types the import keys with a record identifier (the Patient is never deleted: other systems share it).</summary>
     public static readonly string[] KeyedTypes = ["ServiceRequest", "CarePlan", "Condition", "Encounter"];
@@ -46,18 +45,26 @@ public sealed class Sen2StaleRecords(IResourceStore store, SearchRequestParser p
     public async Task<IReadOnlyList<Bundle.EntryComponent>> FindAsync(
         ResourceRecord child, Bundle transaction, LaCode la, AccessSession access, CancellationToken ct)
     {
-        var owner = access.Requester?.OrganisationId;
         var candidates = new List<ResourceRecord>();
         foreach (var type in KeyedTypes)
-            await foreach (var match in OwnedByAsync(type, child.ResourceId, owner, ct)) candidates.Add(match);
-        return Select(child, transaction, la, owner, candidates);
+            candidates.AddRange((await store.FindReferringAsync(type, SubjectParam, "Patient", [child.ResourceId], ct)).Select(m => m.Record));
+        return Select(child, transaction, la, access.Requester?.OrganisationId, candidates).Select(DeleteEntry).ToList();
     }
+
+    /// <summary>The DELETE entry for a stale resource, expecting the version looked at.</summary>
+    private static Bundle.EntryComponent DeleteEntry(ResourceRecord stale) => new()
+    {
+        Request = new Bundle.RequestComponent
+        {
+            Method = Bundle.HTTPVerb.DELETE, Url = $"{stale.ResourceType}/{stale.ResourceId}", IfMatch = $"W/\"{stale.VersionId}\"",
+        },
+    };
 
     /// <summary>
     /// Which of <paramref name="candidates"/> (current resources of the <see cref="KeyedTypes"/> about the child, found by the
     /// caller) are stale: the importer's own, keyed by this LA for one of the child's identifiers, and not in the record.
     /// </summary>
-    public IReadOnlyList<Bundle.EntryComponent> Select(
+    public IReadOnlyList<ResourceRecord> Select(
         ResourceRecord child, Bundle transaction, LaCode la, string? owner, IEnumerable<ResourceRecord> candidates)
     {
         var current = new HashSet<string>(StringComparer.Ordinal);
@@ -69,7 +76,7 @@ public sealed class Sen2StaleRecords(IResourceStore store, SearchRequestParser p
         }
 
         var tokens = Tokens(identifiers);
-        var stale = new List<Bundle.EntryComponent>();
+        var stale = new List<ResourceRecord>();
         var storedTokensAdded = false;
         foreach (var match in candidates)
         {
@@ -85,37 +92,10 @@ public sealed class Sen2StaleRecords(IResourceStore store, SearchRequestParser p
             }
 
             if (!tokens.Contains(token)) continue;
-            stale.Add(new Bundle.EntryComponent
-            {
-                Request = new Bundle.RequestComponent
-                {
-                    Method = Bundle.HTTPVerb.DELETE, Url = $"{match.ResourceType}/{match.ResourceId}", IfMatch = $"W/\"{match.VersionId}\"",
-                },
-            });
+            stale.Add(match);
         }
 
         return stale;
-    }
-
-    /// <summary>The current resources of one type about the child that <paramref name="owner"/> owns.</summary>
-    private async IAsyncEnumerable<ResourceRecord> OwnedByAsync(string type, string patientId, string? owner,
-        [EnumeratorCancellation] CancellationToken ct)
-    {
-        if (owner is null) yield break;
-        // By the child's reference alone (a selective index); the key is checked on the few resources this returns. A
-        // system-only identifier criterion would match every SEN2 resource of the store.
-        var request = parser.Parse(type, [new("subject", "Patient/" + patientId)]);
-        if (request.Problems.Count > 0) throw new InvalidOperationException($"SEN2 stale look-up of {type}: " + string.Join(" ", request.Problems));
-        request.Count = PageSize;
-        request.SkipTotal = true;
-        while (true)
-        {
-            var page = await store.SearchAsync(request, ct);
-            foreach (var match in page.Matches)
-                if (!match.IsDeleted && string.Equals(match.Owner, owner, StringComparison.Ordinal)) yield return match;
-            if (page.NextCursor is null || page.Matches.Count == 0) yield break;
-            request.Cursor = page.NextCursor;
-        }
     }
 
     private static HashSet<string> Tokens(IEnumerable<Identifier> identifiers) =>

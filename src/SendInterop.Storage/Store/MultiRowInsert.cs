@@ -51,13 +51,21 @@ internal sealed class MultiRowInsert(DbConnection connection, DbTransaction tx, 
     {
         var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        var text = new System.Text.StringBuilder(insertInto).Append(" VALUES ");
+        cmd.CommandText = insertInto + " VALUES " + Values(cmd, rows, columns, "v");
+        return cmd;
+    }
+
+    /// <summary>"(@v0,@v1,...),(...)" for <paramref name="rows"/> rows of <paramref name="columns"/> values, each a parameter
+    /// added to <paramref name="cmd"/> in row order (values to be set by the caller).</summary>
+    public static string Values(DbCommand cmd, int rows, int columns, string prefix)
+    {
+        var text = new System.Text.StringBuilder();
         for (int r = 0; r < rows; r++)
         {
             text.Append(r == 0 ? "(" : ",(");
             for (int c = 0; c < columns; c++)
             {
-                var name = "@v" + (r * columns + c).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var name = "@" + prefix + (r * columns + c).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 text.Append(c == 0 ? "" : ",").Append(name);
                 var parameter = cmd.CreateParameter();
                 parameter.ParameterName = name;
@@ -66,8 +74,7 @@ internal sealed class MultiRowInsert(DbConnection connection, DbTransaction tx, 
             }
             text.Append(')');
         }
-        cmd.CommandText = text.ToString();
-        return cmd;
+        return text.ToString();
     }
 
     public async ValueTask DisposeAsync()

@@ -98,7 +98,7 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
         // Every retirement before any insertion: the new current version of a resource needs its old one no longer current.
         await ForKeysAsync("""UPDATE resources SET "IsCurrent" = FALSE WHERE "Key" IN """, retired, ct);
         foreach (var table in IndexTables) await ForKeysAsync($"""DELETE FROM {table} WHERE "ResourceKey" IN """, liveRetired, ct);
-        var keys = await InsertResourcesAsync(inserts.Select(x => (x.Write, x.Next.Result.VersionId, x.Next.Ticks, x.Next.Result.Json, x.Next.Access, x.Next.Owner)).ToList(), ct);
+        var keys = await InsertResourcesAsync(inserts, ct);
         foreach (var x in inserts)
             if (!x.Write.IsDelete && x.Write.Index is not null)
                 await InsertIndexRowsAsync(keys[(x.Write.ResourceType, x.Write.ResourceId)], x.Write.ResourceType, x.Write.Index, ct);
@@ -148,42 +148,29 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
     }
 
     /// <summary>New resource versions, many per statement; the key each was given, by type and id.</summary>
-    private async Task<Dictionary<(string, string), long>> InsertResourcesAsync(
-        IReadOnlyList<(ResourceWrite Write, int Version, long Ticks, byte[] Json, string? Access, string? Owner)> rows, CancellationToken ct)
+    private async Task<Dictionary<(string, string), long>> InsertResourcesAsync(IReadOnlyList<(ResourceWrite Write, NewVersion Next)> rows, CancellationToken ct)
     {
         var keys = new Dictionary<(string, string), long>();
         foreach (var block in rows.Chunk(ResourcesPerInsert))
         {
             await using var cmd = connection.CreateCommand();
             cmd.Transaction = transaction;
-            var text = new System.Text.StringBuilder("""INSERT INTO resources ("ResourceType", "ResourceId", "VersionId", "IsCurrent", "IsDeleted", "LastUpdated", "Method", "Json", "Access", "Owner") VALUES """);
+            cmd.CommandText = """INSERT INTO resources ("ResourceType", "ResourceId", "VersionId", "IsCurrent", "IsDeleted", "LastUpdated", "Method", "Json", "Access", "Owner") VALUES """
+                + MultiRowInsert.Values(cmd, block.Length, ResourceColumns, "r") + """ RETURNING "Key", "ResourceType", "ResourceId" """;
             for (int r = 0; r < block.Length; r++)
             {
-                var (w, version, ticks, json, access, owner) = block[r];
-                text.Append(r == 0 ? "(" : ",(");
-                object[] values = [w.ResourceType, w.ResourceId, version, TrueLiteral, w.IsDelete, ticks, w.Method, json, (object?)access ?? DBNull.Value, (object?)owner ?? DBNull.Value];
-                for (int c = 0; c < values.Length; c++)
-                {
-                    text.Append(c == 0 ? "" : ",");
-                    if (ReferenceEquals(values[c], TrueLiteral)) { text.Append("TRUE"); continue; }
-                    var name = "@r" + (r * values.Length + c).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    text.Append(name);
-                    var p = cmd.CreateParameter();
-                    p.ParameterName = name;
-                    p.Value = values[c];
-                    cmd.Parameters.Add(p);
-                }
-                text.Append(')');
+                var (w, next) = block[r];
+                object[] values = [w.ResourceType, w.ResourceId, next.Result.VersionId, true, w.IsDelete, next.Ticks, w.Method, next.Result.Json,
+                    (object?)next.Access ?? DBNull.Value, (object?)next.Owner ?? DBNull.Value];
+                for (int c = 0; c < ResourceColumns; c++) cmd.Parameters[r * ResourceColumns + c].Value = values[c];
             }
-            cmd.CommandText = text.Append(""" RETURNING "Key", "ResourceType", "ResourceId" """).ToString();
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) keys[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
         }
         return keys;
     }
 
-    private const int ResourcesPerInsert = 64;
-    private static readonly object TrueLiteral = new();
+    private const int ResourcesPerInsert = 64, ResourceColumns = 10;
 
     /// <summary>"(@p0,@p1,...)" with one parameter per value, added to <paramref name="cmd"/>.</summary>
     private static string List<T>(DbCommand cmd, string prefix, IReadOnlyList<T> values)
@@ -259,8 +246,7 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
     private async Task DeleteIndexRowsAsync(long key, CancellationToken ct)
     {
         await FlushIndexRowsAsync(ct);
-        _deleteIndex ??= new[] { "search_token", "search_string", "search_date", "search_reference", "search_quantity" }
-            .Select(t => Command($"""DELETE FROM {t} WHERE "ResourceKey" = @k""", "k")).ToArray();
+        _deleteIndex ??= IndexTables.Select(t => Command($"""DELETE FROM {t} WHERE "ResourceKey" = @k""", "k")).ToArray();
         foreach (var cmd in _deleteIndex)
         {
             cmd.Parameters[0].Value = key;

@@ -15,7 +15,7 @@ namespace SendInterop.Gateway.Sen2.Batches;
 /// </summary>
 public sealed class Sen2BatchLookup(IResourceStore store, DisclosureGate gate)
 {
-    private const string IdentifierParam = "identifier", SubjectParam = "subject";
+    private const string IdentifierParam = "identifier";
 
     public async Task<Sen2StoredRecords> FindAsync(IReadOnlyList<Sen2MappedRecord> records, AccessSession access, CancellationToken ct)
     {
@@ -43,7 +43,7 @@ public sealed class Sen2BatchLookup(IResourceStore store, DisclosureGate gate)
     {
         if (childIds.Count == 0) return;
         foreach (var type in Sen2StaleRecords.KeyedTypes)
-            foreach (var match in await store.FindReferringAsync(type, SubjectParam, "Patient", childIds, ct))
+            foreach (var match in await store.FindReferringAsync(type, Sen2StaleRecords.SubjectParam, "Patient", childIds, ct))
                 found.AddAboutChild(match.TargetId, match.Record);
     }
 

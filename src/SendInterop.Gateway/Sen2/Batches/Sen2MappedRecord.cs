@@ -10,16 +10,15 @@ public sealed class Sen2MappedRecord
     {
         Record = record;
         Transaction = transaction;
-        Patient = transaction.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Patient>().Single();
-        PatientIdentifiers = Patient.Identifier.Where(i => i.System is not null && i.Value is not null).Select(i => (i.System!, i.Value!)).ToList();
-        Keyed = transaction.Entry.Where(e => e.Resource is not Hl7.Fhir.Model.Patient)
+        var patient = transaction.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Patient>().Single();
+        PatientIdentifiers = patient.Identifier.Where(i => i.System is not null && i.Value is not null).Select(i => (i.System!, i.Value!)).ToList();
+        Keyed = transaction.Entry.Where(e => e.Resource is not Patient)
             .Select(e => (e.Resource!.TypeName, Key: Sen2RecordKey.ValueOf(e.Resource)))
             .Where(k => k.Key is not null).Select(k => (k.TypeName, k.Key!)).ToList();
     }
 
     public Sen2PersonRecord Record { get; }
     public Bundle Transaction { get; }
-    public Patient Patient { get; }
 
     /// <summary>The child's identifiers the Patient is found by (UPN, ULN, LA child id).</summary>
     public IReadOnlyList<(string System, string Value)> PatientIdentifiers { get; }

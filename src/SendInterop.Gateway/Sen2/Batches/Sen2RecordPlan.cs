@@ -94,13 +94,8 @@ public sealed class Sen2RecordPlan
 
         if (child is not null)
         {
-            var candidates = stored.AboutChild(child.ResourceId);
-            foreach (var stale in staleRecords.Select(child, mapped.Transaction, la, owner, candidates))
-            {
-                var parts = stale.Request!.Url!.Split('/');
-                var current = candidates.First(c => c.ResourceType == parts[0] && c.ResourceId == parts[1]);
-                writes.Add(new Sen2PlannedWrite(parts[0], parts[1], null, Fhir.Interactions.WriteInteractions.ParseETag(stale.Request.IfMatch!), Create: false, current));
-            }
+            foreach (var stale in staleRecords.Select(child, mapped.Transaction, la, owner, stored.AboutChild(child.ResourceId)))
+                writes.Add(new Sen2PlannedWrite(stale.ResourceType, stale.ResourceId, null, stale.VersionId, Create: false, stale));
         }
 
         var patientUrl = mapped.Transaction.Entry.First(e => e.Resource is Patient).FullUrl!;
