@@ -39,7 +39,17 @@ public sealed class UsedAssertionLedger(FhirDbContextFactory contexts)
     {
         await using var db = contexts.Create();
         if (Interlocked.Increment(ref _uses) % SweepEvery == 0)
-            await db.Database.ExecuteSqlRawAsync("DELETE FROM " + Table + " WHERE expires <= {0}", [now.ToUnixTimeMilliseconds()], ct);
+        {
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("DELETE FROM " + Table + " WHERE expires <= {0}", [now.ToUnixTimeMilliseconds()], ct);
+            }
+            catch (System.Data.Common.DbException)
+            {
+                // Housekeeping only (expired rows are refused anyway): a failed sweep must not fail the token request;
+                // the next one in SweepEvery tries again.
+            }
+        }
         var affected = await db.Database.ExecuteSqlRawAsync(UseSql, [clientId, jti, expires.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds()], ct);
         return affected == 1;
     }

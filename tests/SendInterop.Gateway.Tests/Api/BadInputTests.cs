@@ -115,6 +115,23 @@ public abstract class BadInputTests(GatewayFixture gateway)
     [Fact]
     public async Task Unknown_operation_is_404() => await ExpectAsync(HttpStatusCode.NotFound, new HttpRequestMessage(HttpMethod.Post, "Patient/$frobnicate") { Content = Body(Build.Patient()) });
 
+    [Theory]
+    [InlineData("AuditEvent?agent=%00")]
+    [InlineData("AuditEvent?agent=Organization/a%20b")]
+    public async Task A_bad_audit_agent_is_400(string url) => await ExpectAsync(HttpStatusCode.BadRequest, new HttpRequestMessage(HttpMethod.Get, url));
+
+    [Theory]
+    [InlineData("AuditEvent?date=9999-12-31T23:59:59.9999999Z")]
+    [InlineData("AuditEvent?date=le9999-12-31T23:59:59.9999999Z")]
+    [InlineData("AuditEvent?date=gt9999-12-31T23:59:59.9999999Z")]
+    public async Task An_audit_date_at_the_end_of_time_is_searched_not_a_server_error(string url)
+    {
+        var r = await _fhir.GetAsync(url);
+        var text = await r.Content.ReadAsStringAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.OK, $"{url} expected 200, got {(int)r.StatusCode}: {text}");
+        Assert.Contains("\"resourceType\":\"Bundle\"", text);
+    }
+
     [Fact]
     public async Task Bad_version_in_vread_is_400() => await ExpectAsync(HttpStatusCode.BadRequest, new HttpRequestMessage(HttpMethod.Get, "Patient/abc/_history/zero"));
 }

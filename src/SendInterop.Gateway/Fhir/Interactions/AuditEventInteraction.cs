@@ -92,6 +92,7 @@ public sealed class AuditEventInteraction(IAuditLogReader log, DisclosureGate ga
                     break;
                 case "agent":
                     organisation = v.StartsWith("Organization/", StringComparison.Ordinal) ? v["Organization/".Length..] : v;
+                    if (!ResourcePreparer.IsValidId(organisation)) throw FhirException.BadRequest($"'{v}' is not an Organization reference.");
                     break;
                 case "date":
                     var prefix = v.Length > 2 && char.IsAsciiLetterLower(v[0]) && char.IsAsciiLetterLower(v[1]) ? v[..2] : "eq";
@@ -99,7 +100,7 @@ public sealed class AuditEventInteraction(IAuditLogReader log, DisclosureGate ga
                     if (!FhirDateRange.TryParse(text, out var range)) throw FhirException.BadRequest($"date must be a FHIR date or instant, not '{v}'.");
                     var start = new DateTimeOffset(range.Start, TimeSpan.Zero);
                     // The range's end is inclusive; the audit query's upper bound is exclusive.
-                    var end = new DateTimeOffset(range.End, TimeSpan.Zero).AddTicks(1);
+                    var end = range.End == DateTime.MaxValue ? DateTimeOffset.MaxValue : new DateTimeOffset(range.End, TimeSpan.Zero).AddTicks(1);
                     switch (prefix)
                     {
                         case "ge": from = start; break;

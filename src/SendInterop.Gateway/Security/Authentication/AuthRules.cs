@@ -34,6 +34,8 @@ public static class AuthRules
     public const string AssertionLifetimeTooLong = "assertion-lifetime-too-long";
     public const string ReplayedJti = "replayed-jti";
     public const string ReplayCacheFull = "replay-cache-full";
+    /// <summary>The shared jti ledger could not be reached: nothing was used up, the client may send the assertion again.</summary>
+    public const string ReplayLedgerUnavailable = "replay-ledger-unavailable";
     public const string InvalidScope = "invalid-scope";
 
     /// <summary>The rule and a client-safe description for a token validation failure (never the token itself).</summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -86,12 +87,27 @@ public sealed class ClientAssertionValidator(ClientRegistry registry, JtiReplayC
             return new(client, false, AuthRules.AssertionLifetimeTooLong,
                 $"client_assertion's exp is more than {o.ClientAssertionMaxLifetime.TotalMinutes:0} minutes ahead.");
         var jti = jwt.Id;
-        if (string.IsNullOrEmpty(jti) || jti.Length > MaxJtiLength)
-            return new(client, false, AuthRules.AssertionInvalid, $"client_assertion needs a jti of 1-{MaxJtiLength} characters.");
+        // Printable only: a control character is no identifier, and a database refuses some (PostgreSQL, NUL).
+        if (string.IsNullOrEmpty(jti) || jti.Length > MaxJtiLength || jti.Any(char.IsControl))
+            return new(client, false, AuthRules.AssertionInvalid, $"client_assertion needs a jti of 1-{MaxJtiLength} printable characters.");
         // This process's memory first (a replay here costs no database round trip), then the ledger every replica shares.
         var outcome = replay.TryUse(client.ClientId, jti, expires + o.ClockSkew);
-        if (outcome == JtiReplayCache.Outcome.Accepted && !await ledger.TryUseAsync(client.ClientId, jti, expires + o.ClockSkew, now, ct))
-            outcome = JtiReplayCache.Outcome.Replayed;
+        if (outcome == JtiReplayCache.Outcome.Accepted)
+        {
+            bool first;
+            try
+            {
+                first = await ledger.TryUseAsync(client.ClientId, jti, expires + o.ClockSkew, now, ct);
+            }
+            catch (Exception ex) when (ex is DbException or TimeoutException)
+            {
+                // Not known whether another replica used it: refuse for now (503) without using it up here.
+                replay.Release(client.ClientId, jti);
+                return new(client, false, AuthRules.ReplayLedgerUnavailable, "The server cannot check the assertion right now; try again shortly with the same assertion.");
+            }
+
+            if (!first) outcome = JtiReplayCache.Outcome.Replayed;
+        }
         return outcome switch
         {
             JtiReplayCache.Outcome.Accepted => new(client, true, AuthRules.TokenIssued, ""),

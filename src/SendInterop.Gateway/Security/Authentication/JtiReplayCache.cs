@@ -34,6 +34,9 @@ public sealed class JtiReplayCache(IOptions<AuthOptions> options, TimeProvider t
         return _seen.TryUpdate(key, expires, until) && until <= now ? Outcome.Accepted : Outcome.Replayed;
     }
 
+    /// <summary>Forgets a use that could not be completed (the shared ledger was unreachable), so the jti is not burnt.</summary>
+    public void Release(string clientId, string jti) => _seen.TryRemove(clientId + "\n" + jti, out _);
+
     private bool Sweep(DateTimeOffset now)
     {
         lock (_sweepGate)

@@ -54,7 +54,7 @@ public static class TokenEndpoint
         var client = checkedAssertion.Client;
         if (!checkedAssertion.Valid || client is null)
         {
-            if (checkedAssertion.Rule == AuthRules.ReplayCacheFull)
+            if (checkedAssertion.Rule is AuthRules.ReplayCacheFull or AuthRules.ReplayLedgerUnavailable)
                 await RefuseAsync(context, audit, client, checkedAssertion.Rule, "temporarily_unavailable", checkedAssertion.Description, StatusCodes.Status503ServiceUnavailable);
             else
                 await RefuseAsync(context, audit, client, checkedAssertion.Rule, "invalid_client", checkedAssertion.Description);

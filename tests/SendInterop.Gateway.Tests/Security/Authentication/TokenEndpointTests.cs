@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
@@ -99,6 +100,46 @@ public sealed class TokenEndpointTests(AuthGateway gateway) : IClassFixture<Auth
         // The same jti in a freshly signed assertion is a replay too.
         var jti = Jws.Payload(assertion)["jti"]!.GetValue<string>();
         await AssertRefusedAsync(TokenRequests.Form(client.Assertion(TokenUrl, jti: jti)), "invalid_client", AuthRules.ReplayedJti, client.ClientId);
+    }
+
+    [Fact]
+    public async Task A_jti_with_a_control_character_is_refused_as_invalid()
+    {
+        var client = TestClient.Es384();
+        TokenRequests.Register(gateway, client.Registration());
+        await AssertRefusedAsync(TokenRequests.Form(client.Assertion(TokenUrl, jti: "a\u0000b")), "invalid_client", AuthRules.AssertionInvalid, client.ClientId);
+    }
+
+    [Fact]
+    public async Task When_the_shared_jti_ledger_cannot_be_reached_the_answer_is_503_and_the_assertion_is_not_used_up()
+    {
+        var client = TestClient.Es384();
+        TokenRequests.Register(gateway, client.Registration());
+        var assertion = client.Assertion(TokenUrl);
+        var contexts = gateway.Services.GetRequiredService<SendInterop.Storage.Store.FhirDbContextFactory>();
+        async Task Sql(string text)
+        {
+            await using var db = contexts.Create();
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, text);
+        }
+
+        var before = gateway.Audit.Records.Count;
+        await Sql("ALTER TABLE auth_used_assertion RENAME TO auth_used_assertion_away");
+        try
+        {
+            var (status, body) = await TokenRequests.PostAsync(_http, TokenUrl, TokenRequests.Form(assertion));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            Assert.Equal("temporarily_unavailable", body["error"]!.GetValue<string>());
+            Assert.Contains(gateway.Audit.Records.Skip(before), r => r.Rule == AuthRules.ReplayLedgerUnavailable && r.ClientId == client.ClientId);
+        }
+        finally
+        {
+            await Sql("ALTER TABLE auth_used_assertion_away RENAME TO auth_used_assertion");
+        }
+
+        // Nothing was used up: the same assertion gets its token once the ledger is back, and only once.
+        Assert.Equal(HttpStatusCode.OK, (await TokenRequests.PostAsync(_http, TokenUrl, TokenRequests.Form(assertion))).Status);
+        await AssertRefusedAsync(TokenRequests.Form(assertion), "invalid_client", AuthRules.ReplayedJti, client.ClientId, assertion);
     }
 
     [Fact]
