@@ -485,6 +485,9 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             LogBatchFailed(ex, batch.Count);
             if (_journal is null)
                 foreach (var p in batch) p.Done.TrySetException(new AuditLogUnavailableException("The audit entry could not be stored.", ex));
+            // Whatever escaped may have come after the commit: the retry first asks the journal's applied offset whether
+            // the batch is already in the chain, rather than writing it a second time.
+            else _commitUncertain = true;
             return false;
         }
     }

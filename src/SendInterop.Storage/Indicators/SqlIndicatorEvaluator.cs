@@ -235,7 +235,7 @@ public sealed class SqlIndicatorEvaluator
         asked[key] = report;
     }
 
-    /// <summary>How many (count query, scope) pairs <see cref="RefreshStaleAsync"/> keeps current: ~12 statements for the catalogue, times the scopes and periods in use.</summary>
+    /// <summary>How many (count query, scope) pairs <see cref="RefreshStaleAsync"/> keeps current: one per count statement of the catalogue, times the scopes and periods in use.</summary>
     public const int RememberedReports = 512;
 
     /// <summary>A report asked for: its count query, the scope its suppression is decided over, and the geography.</summary>

@@ -27,7 +27,7 @@ internal sealed record LeafCounts(long Writes, long CountedAt, LeafTally[] Indic
 /// <remarks>
 /// Keyed by <see cref="KeyOf"/>: the query's SQL over every leaf and its period parameters, so a change of catalogue,
 /// period, provider or payload format is a different key and never reads another's counts. Rows of keys no longer
-/// asked for stay until <see cref="IndicatorProjectionStore.ClearAsync"/>; each is a few kilobytes per LA.
+/// asked for stay until <see cref="IndicatorProjectionStore.ClearAsync"/> (one row per LA each; their size was not measured).
 /// </remarks>
 internal static class StoredTallies
 {

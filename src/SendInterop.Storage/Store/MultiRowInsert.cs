@@ -4,10 +4,10 @@ namespace SendInterop.Storage.Store;
 
 /// <summary>
 /// Inserts rows into one table <see cref="RowsPerStatement"/> at a time: one prepared multi-row statement, re-executed with
-/// new values for each full block, and one statement for the rows left at the end. Why: executing a statement per row
-/// (binding, stepping, resetting through the provider, and on PostgreSQL a round trip) was about half of indexing an audit
-/// chunk in a profile under a read load, and the largest single item of a bulk import's writes; the B-tree insertions
-/// themselves are the same. Plain SQL, the same on SQLite and PostgreSQL.
+/// new values for each full block, and one statement for the rows left at the end. Why: a statement per row costs its
+/// binding, stepping and resetting through the provider, and on PostgreSQL a round trip; a bulk import's index rows were
+/// the largest part of its writes (docs/performance.md, "SEN2 import rate"). The B-tree insertions themselves are the
+/// same. Plain SQL, the same on SQLite and PostgreSQL.
 /// </summary>
 internal sealed class MultiRowInsert(DbConnection connection, DbTransaction tx, string insertInto, int columns) : IAsyncDisposable
 {
