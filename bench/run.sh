@@ -15,6 +15,13 @@
 #                                     16/64 workers x 15 s, gate,bypass,gate,bypass (~7 minutes); --full 10,000
 #                                     children, 16/64 x 60 s
 #   bench/run.sh --gate-order gate,bypass,gate    the order (and number) of the gate scenario's rounds
+#   bench/run.sh --gate-build DIR     run the gate rounds' "gate" build from DIR (a `dotnet build -o DIR` of another
+#                                     checkout of the gateway), so a change can be measured against the bypass build
+#                                     of this checkout in the same run; seeding and the other scenarios use it too
+#   bench/run.sh --trace-rounds 1,2 [--trace-delay 29]   a sampled thread-time profile (dotnet-trace, 8 s, speedscope
+#                                     JSON in the results dir) of these gate rounds' gateway, starting DELAY seconds
+#                                     after the round's gateway is ready (--medium: about 14 lands in the 16-worker
+#                                     read, 29 in the 64-worker read); read it with bench/speedscope-top.py --cpu
 #   bench/run.sh --url http://127.0.0.1:8080/fhir   use a gateway that is already running (not started here); give
 #                                     the driver a token in SENDINTEROP_BENCH_TOKEN (or a command printing one in
 #                                     SENDINTEROP_BENCH_TOKEN_COMMAND); not for the gate scenario
@@ -38,18 +45,21 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-full=0 medium=0 scenarios="crud,import,read,search,create,create-send" gateway_url="" bundles="" out="" extra=() gate_order=""
+full=0 medium=0 scenarios="crud,import,read,search,create,create-send" gateway_url="" bundles="" out="" extra=() gate_order="" gate_build="" trace_rounds="" trace_delay=29
 while [ $# -gt 0 ]; do
   case $1 in
     --full) full=1 ;;
     --medium) medium=1 ;;
     --scenarios) scenarios=$2; shift ;;
     --gate-order) gate_order=$2; shift ;;
+    --gate-build) gate_build=$(cd "$2" && pwd); shift ;;
+    --trace-rounds) trace_rounds=$2; shift ;;
+    --trace-delay) trace_delay=$2; shift ;;
     --url) gateway_url=${2%/}; shift ;;
     --bundles) bundles=$2; shift ;;
     --out) out=$2; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -123,7 +133,7 @@ declare -A gateway_dir=()
 if [ -z "$gateway_url" ]; then
   gateway_dir[gate]="$tmp/gateway-build"
   mkdir -p "${gateway_dir[gate]}"
-  cp -a src/SendInterop.Gateway/bin/Release/net10.0/. "${gateway_dir[gate]}/"
+  cp -a "${gate_build:-src/SendInterop.Gateway/bin/Release/net10.0}/." "${gateway_dir[gate]}/"
 fi
 if [ "$run_gate" -eq 1 ]; then
   # The benchmark-only build: authenticated, then served without scopes, gate or decision audit (SENDINTEROP_GATE_BYPASS).
@@ -247,7 +257,7 @@ summary="$out/summary.md"
 {
   echo "# SendInterop benchmark $stamp ($([ "$full" -eq 1 ] && echo full || { [ "$medium" -eq 1 ] && echo medium; } || echo smoke))"
   echo
-  echo "Gateway $gateway_url (SQLite, fresh file unless --url), baseline $baseline_url; $(nproc) cores shared by server and driver; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
+  echo "Gateway $gateway_url (SQLite, fresh file unless --url), baseline $baseline_url; $(nproc) cores shared by server and driver; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)${gate_build:+; gate build from $gate_build}."
   echo
 } >"$summary"
 
@@ -281,9 +291,14 @@ if [ "$run_gate" -eq 1 ]; then
         stop_gateway
         echo "run.sh: gate round $round: $b build" >&2
         start_gateway "$b" "gateway-$round-$b"
+        if [[ ",$trace_rounds," == *",$round,"* ]]; then
+          # In the background, so the driver starts at once; the trace covers seconds DELAY to DELAY+8 of the round.
+          (sleep "$trace_delay"; "${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}" collect -p "$gw_pid" --profile dotnet-sampled-thread-time \
+            --duration 00:00:00:08 --format speedscope -o "$out/trace-$round-$b.nettrace" >"$out/trace-$round-$b.log" 2>&1) &
+        fi
         ok=1
         driver_as bench-la-926 gate --url "$gateway_url" --build "$b" --round "$round" --ids "$ids" \
-          --audit-db "$tmp/fhir-audit.db" "${gate_args[@]}" --out "$out/gate-$round-$b.json" "${extra[@]}" | tee -a "$summary" || ok=0
+          --audit-db "$tmp/fhir-audit.db" --gateway-pid "$gw_pid" "${gate_args[@]}" --out "$out/gate-$round-$b.json" "${extra[@]}" | tee -a "$summary" || ok=0
         echo >>"$summary"
         if kill -0 "$gw_pid" 2>/dev/null; then break; fi
         # The gateway went away during the round (on a shared machine, e.g. someone's pkill): its numbers are void.

@@ -41,10 +41,12 @@ public static class GateReport
         sb.AppendLine();
         sb.AppendLine($"Builds in the order run: {order}. Throughput is the mean over each build's rounds; latencies are the mean of the rounds' percentiles; " +
                       "the audit growth is counted over every request of the run (drain included). " +
+                      "Gateway CPU per request is the gateway process's user + system time over the measured window divided by the requests sent in it " +
+                      "(mean of the rounds): what a request costs, less sensitive to how fast the shared machine ran in a round than throughput is. " +
                       $"Target (issue #3): at most {F(MaxLoss * 100, "0")} % throughput loss.");
         sb.AppendLine();
-        sb.AppendLine("| workload | workers | gate req/s (rounds) | bypass req/s (rounds) | gate / bypass | throughput loss | gate p50 / p99 ms | bypass p50 / p99 ms | errors gate / bypass | audit per request (gate) | audit per request (bypass) |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| workload | workers | gate req/s (rounds) | bypass req/s (rounds) | gate / bypass | throughput loss | gate p50 / p99 ms | bypass p50 / p99 ms | gateway CPU µs / request, gate / bypass (ratio) | errors gate / bypass | audit per request (gate) | audit per request (bypass) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var g in groups)
         {
             var gate = g.Where(r => r.Build == "gate").OrderBy(r => r.Round).ToList();
@@ -56,7 +58,7 @@ public static class GateReport
             var loss = 1 - ratio;
             worstLoss = Math.Max(worstLoss ?? double.MinValue, loss);
             sb.AppendLine($"| {Workload(g.Key.Scenario)} | {g.Key.Workers} | {F(gRps)} ({Join(gate)}) | {F(bRps)} ({Join(bypass)}) | {F(ratio, "0.000")} | " +
-                          $"{F(loss * 100, "0.0")} % | {Latency(gate)} | {Latency(bypass)} | {Errors(gate)} / {Errors(bypass)} | {Audit(gate)} | {Audit(bypass)} |");
+                          $"{F(loss * 100, "0.0")} % | {Latency(gate)} | {Latency(bypass)} | {Cpu(gate, bypass)} | {Errors(gate)} / {Errors(bypass)} | {Audit(gate)} | {Audit(bypass)} |");
         }
         sb.AppendLine();
         if (worstLoss is { } w)
@@ -81,6 +83,15 @@ public static class GateReport
     {
         var stats = runs.Select(r => r.ByMethod.GetValueOrDefault("GET")).OfType<LatencyStats>().Where(s => s.Count > 0).ToList();
         return stats.Count == 0 ? "" : $"{F(stats.Average(s => s.P50Ms), "0.00")} / {F(stats.Average(s => s.P99Ms), "0.00")}";
+    }
+
+    /// <summary>Mean gateway CPU per request of each build and gate / bypass; "n/a" when either build was not measured.</summary>
+    private static string Cpu(List<RunResult> gate, List<RunResult> bypass)
+    {
+        var g = gate.Where(r => r.GatewayCpuUsPerRequest is not null).Select(r => r.GatewayCpuUsPerRequest!.Value).ToList();
+        var b = bypass.Where(r => r.GatewayCpuUsPerRequest is not null).Select(r => r.GatewayCpuUsPerRequest!.Value).ToList();
+        if (g.Count == 0 || b.Count == 0 || b.Average() <= 0) return "n/a";
+        return $"{F(g.Average(), "0")} / {F(b.Average(), "0")} ({F(g.Average() / b.Average(), "0.00")})";
     }
 
     private static string Errors(List<RunResult> runs) => F(runs.Average(r => r.ErrorRate) * 100, "0.00") + " %";

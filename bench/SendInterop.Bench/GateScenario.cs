@@ -200,10 +200,12 @@ public sealed partial class Scenarios
                 ClearSamples(fhir);
                 var before = await AuditSnapshot();
                 var load0 = LoadAverage();
+                var cpu0 = GatewayCpuTicks();
                 var sent0 = fhir.Sent;
                 Log($"gate {workload} ({o.Build}, round {o.Round}): {workers} workers, {o.DurationS}s");
                 var run = await ClosedLoop(workers, o.DurationS, (r, w) => GateLoop(workload, children, observations, r, w));
                 var sent = fhir.Sent - sent0;
+                var cpu1 = GatewayCpuTicks(); // before the drain below: the window's requests, not the audit's catch-up after them
                 await Task.Delay(250); // the audit journal's last batch commits within a few ms of the last answer
                 var after = await AuditSnapshot();
                 var res = Result("gate-" + workload, o.Url, workers, run);
@@ -211,6 +213,7 @@ public sealed partial class Scenarios
                 res.Round = o.Round;
                 res.SentRequests = sent;
                 res.LoadAverage = $"{load0} → {LoadAverage()}";
+                if (cpu0 is { } c0 && cpu1 is { } c1 && sent > 0) res.GatewayCpuUsPerRequest = Math.Round((c1 - c0) * 1e6 / ClockTicksPerSecond / sent, 1);
                 if (before is { } b && after is { } a && sent > 0)
                 {
                     res.AuditRowsPerRequest = Math.Round((double)(a.Rows - b.Rows) / sent, 3);
@@ -218,6 +221,7 @@ public sealed partial class Scenarios
                     res.AuditDbBytesPerRequest = Math.Round((double)(a.DbBytes - b.DbBytes) / sent, 1);
                 }
                 Log($"gate {workload} ({o.Build}), {workers} workers: {res.Rps} req/s, error rate {res.ErrorRate:P2}" +
+                    (res.GatewayCpuUsPerRequest is { } us ? $", gateway CPU {us} µs per request" : "") +
                     (res.AuditRowsPerRequest is { } rows ? $", audit {rows} rows and {res.AuditDbBytesPerRequest} bytes per request" : ""));
                 results.Add(res);
             }
@@ -324,6 +328,26 @@ public sealed partial class Scenarios
         {
             if (!_auditWarned) Log($"audit size not measured ({o.AuditDb}): {ex.Message}");
             _auditWarned = true;
+            return null;
+        }
+    }
+
+    /// <summary>Clock ticks per second of /proc/PID/stat's times (USER_HZ: 100 on Linux, whatever the kernel's HZ).</summary>
+    private const double ClockTicksPerSecond = 100;
+
+    /// <summary>The gateway's user + system CPU time so far, in clock ticks (fields 14 and 15 of /proc/PID/stat); null without --gateway-pid.</summary>
+    private long? GatewayCpuTicks()
+    {
+        if (o.GatewayPid is not { } pid) return null;
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
             return null;
         }
     }

@@ -32,6 +32,8 @@ public sealed class Options
     public int ChildrenPerBundle { get; set; } = 10;
     public string? Ids { get; set; }
     public string? AuditDb { get; set; }
+    /// <summary>The gateway's process id (Linux): its CPU time per request is measured from /proc (--gateway-pid).</summary>
+    public int? GatewayPid { get; set; }
     public string Build { get; set; } = "gate";
     public int Round { get; set; } = 1;
     public string[] Workloads { get; set; } = ["read", "search"];
@@ -97,6 +99,7 @@ gate scenario options
   --workloads LIST      gate: read,search (default both)
   --audit-db FILE       gate: the gateway's SQLite audit database (fhir-audit.db); its rows and pages are
                         read with the sqlite3 command before and after each run (per-request growth)
+  --gateway-pid PID     gate: the gateway's process (Linux); its CPU time per request is read from /proc
 """;
 
     public static Options Parse(string[] args)
@@ -138,6 +141,7 @@ gate scenario options
                 case "--children-per-bundle": o.ChildrenPerBundle = I(); break;
                 case "--ids": o.Ids = Next(); break;
                 case "--audit-db": o.AuditDb = Next(); break;
+                case "--gateway-pid": o.GatewayPid = I(); break;
                 case "--build": o.Build = Next(); break;
                 case "--round": o.Round = I(); break;
                 case "--workloads":

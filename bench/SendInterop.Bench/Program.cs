@@ -154,13 +154,14 @@ namespace SendInterop.Bench
 
         private static void RenderGate(StringBuilder sb, Report report)
         {
-            sb.AppendLine("| workload | build | round | workers | seconds | requests | req/s | error rate | GET p50 / p95 / p99 | audit rows / request | audit bytes / request (payload; database) | load average |");
-            sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            sb.AppendLine("| workload | build | round | workers | seconds | requests | req/s | error rate | GET p50 / p95 / p99 | gateway CPU µs / request | audit rows / request | audit bytes / request (payload; database) | load average |");
+            sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
             foreach (var r in report.Runs)
             {
                 var s = r.ByMethod.GetValueOrDefault("GET");
                 sb.AppendLine($"| {r.Scenario} | {r.Build} | {r.Round} | {r.Workers} | {F(r.DurationS, "0")} | {r.Requests} | {F(r.Rps)} | {F(r.ErrorRate * 100, "0.00")} % | " +
                               (s is { Count: > 0 } ? $"{F(s.P50Ms, "0.00")} / {F(s.P95Ms, "0.00")} / {F(s.P99Ms, "0.00")}" : "") + " | " +
+                              (r.GatewayCpuUsPerRequest is { } us ? F(us, "0") : "n/a") + " | " +
                               (r.AuditRowsPerRequest is { } rows ? $"{F(rows, "0.000")} | {F(r.AuditPayloadBytesPerRequest ?? 0, "0")}; {F(r.AuditDbBytesPerRequest ?? 0, "0")} |" : "n/a | n/a |") +
                               $" {r.LoadAverage} |");
             }

@@ -42,6 +42,11 @@ public sealed class RunResult
     public double? AuditPayloadBytesPerRequest { get; set; }
     /// <summary>Growth of the audit database (pages × page size, WAL included) per request.</summary>
     public double? AuditDbBytesPerRequest { get; set; }
+    /// <summary>
+    /// The gateway process's CPU time (user + system, from /proc/PID/stat) per request sent, in microseconds: what a
+    /// request costs the gateway, independent of how fast the shared machine happened to run during the round.
+    /// </summary>
+    public double? GatewayCpuUsPerRequest { get; set; }
     /// <summary>The machine's 1-minute load average at the start and at the end of the run (other work on the cores).</summary>
     public string? LoadAverage { get; set; }
     public List<string> ErrorSamples { get; set; } = new();
