@@ -120,6 +120,16 @@ public sealed class BolaTests(ConsentGateway gateway)
         AssertNoAData(a, r, what);
     }
 
+    /// <summary>
+    /// The answer to a write on A's id is the answer to the same write on an id never used (status and body, the id
+    /// itself aside): anything else would tell B that the id is taken.
+    /// </summary>
+    private static void AssertAnswersAsNeverUsed(Reply hidden, string hiddenId, Reply unused, string unusedId, string what)
+    {
+        Assert.True(hidden.Status == unused.Status, $"{what}: {(int)hidden.Status} on A's id, {(int)unused.Status} on an unused id ({unused})");
+        Assert.Equal(unused.Body.Replace(unusedId, "{id}", StringComparison.Ordinal), hidden.Body.Replace(hiddenId, "{id}", StringComparison.Ordinal));
+    }
+
     private async Task AssertAUnchangedAsync(AData a)
     {
         foreach (var s in a.All)
@@ -268,6 +278,12 @@ public sealed class BolaTests(ConsentGateway gateway)
             // The current version number is not revealed by a different answer to a right or wrong If-Match.
             Assert.Equal(right.Status, wrong.Status);
             Assert.Equal(right.Body, wrong.Body);
+            // Nor is the id's existence: each answer is the one a never-used id of the type gets (ADR 3), text included.
+            var unused = Guid.NewGuid().ToString("N");
+            var freshBody = WithId(BsBody(a, s), unused);
+            AssertAnswersAsNeverUsed(right, s.Id, await _b.SendAs(HttpMethod.Put, $"{s.Type}/{unused}", content: Body(freshBody),
+                tweak: m => m.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\"", true))), unused, $"PUT {s.Path} If-Match 1");
+            AssertAnswersAsNeverUsed(plain, s.Id, await _b.SendAs(HttpMethod.Put, $"{s.Type}/{unused}", content: Body(freshBody)), unused, $"PUT {s.Path}");
         }
         await AssertAUnchangedAsync(a);
     }
@@ -298,6 +314,9 @@ public sealed class BolaTests(ConsentGateway gateway)
             AssertRefusedWrite(a, withIfMatch, $"PATCH {target.Path} If-Match");
             Assert.Equal(hit.Status, miss.Status);
             Assert.Equal(hit.Body, miss.Body);
+            var unused = Guid.NewGuid().ToString("N");
+            AssertAnswersAsNeverUsed(hit, target.Id, await _b.SendAs(HttpMethod.Patch, $"{target.Type}/{unused}",
+                content: new StringContent(Doc(value), Encoding.UTF8, JsonPatch)), unused, $"PATCH {target.Path}");
         }
         await AssertAUnchangedAsync(a);
     }
