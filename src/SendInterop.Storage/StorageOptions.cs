@@ -20,4 +20,13 @@ public sealed class StorageOptions
     /// (<see cref="Indicators.StoredTallies"/>); false counts every report's whole scope from the projection rows.
     /// </summary>
     public bool IndicatorTallies { get; set; } = true;
+
+    /// <summary>
+    /// Most count queries whose stored tallies (and suppression decisions) are kept (<see cref="Indicators.StoredTallies"/>):
+    /// every distinct period asked for is a new query, so without a bound a client walking through periods would grow the
+    /// tables without end. The least recently counted queries go first; one asked again is counted again. Default
+    /// <see cref="Indicators.StoredTallies.DefaultMaxQueries"/>, twice what the background refresh keeps current, so the
+    /// refresh never evicts what it is about to refresh.
+    /// </summary>
+    public int IndicatorStoredQueries { get; set; } = Indicators.StoredTallies.DefaultMaxQueries;
 }

@@ -45,6 +45,7 @@ public sealed class SqlIndicatorEvaluator
     private readonly TimeProvider clock;
     private readonly VersionedCountCache<ScopeCounts> cache;
     private readonly bool storedTallies;
+    private readonly int storedQueries;
     private readonly ConcurrentDictionary<string, AskedReport> asked = new(StringComparer.Ordinal);
     private long countQueries;
     private long leavesCounted;
@@ -55,6 +56,7 @@ public sealed class SqlIndicatorEvaluator
         this.contexts = contexts;
         this.clock = clock;
         storedTallies = options.IndicatorTallies;
+        storedQueries = Math.Max(1, options.IndicatorStoredQueries);
         cache = new VersionedCountCache<ScopeCounts>(options.IndicatorCacheTallies, c => c.Tallies);
     }
 
@@ -182,7 +184,7 @@ public sealed class SqlIndicatorEvaluator
         }
 
         // Counted over every row, a leaf no counter names (rows a writer put in without counting them) is reported, not stored.
-        await StoredTallies.WriteAsync(contexts, tallied.Key, fresh, CancellationToken.None);
+        await StoredTallies.WriteAsync(contexts, tallied.Key, fresh, storedQueries, CancellationToken.None);
         return counted;
     }
 

@@ -26,12 +26,16 @@ internal sealed record LeafCounts(long Writes, long CountedAt, LeafTally[] Indic
 /// </summary>
 /// <remarks>
 /// Keyed by <see cref="KeyOf"/>: the query's SQL over every leaf and its period parameters, so a change of catalogue,
-/// period, provider or payload format is a different key and never reads another's counts. Rows of keys no longer
-/// asked for stay until <see cref="IndicatorProjectionStore.ClearAsync"/> (one row per LA each; their size was not measured).
+/// period, provider or payload format is a different key and never reads another's counts. Each key is one row per LA;
+/// at most <see cref="StorageOptions.IndicatorStoredQueries"/> keys are kept (<see cref="PruneAsync"/>), so asking for
+/// ever new periods cannot grow the table (or ind_decision beside it) without end.
 /// </remarks>
 internal static class StoredTallies
 {
     private const string Table = IndicatorProjectionModel.TallyTable;
+
+    /// <summary>Count queries kept by default: twice <see cref="SqlIndicatorEvaluator.RememberedReports"/>, the most the background refresh keeps current.</summary>
+    public const int DefaultMaxQueries = 2 * SqlIndicatorEvaluator.RememberedReports;
 
     /// <summary>Never replaces a tally with one counted at an older counter (a slower concurrent request, another replica).</summary>
     private const string UpsertSql =
@@ -69,14 +73,39 @@ internal static class StoredTallies
             .ToDictionaryAsync(t => t.Leaf, t => t.Writes, StringComparer.Ordinal, ct);
     }
 
-    /// <summary>Stores freshly counted leaves in one transaction.</summary>
-    public static async Task WriteAsync(FhirDbContextFactory contexts, string key, IReadOnlyDictionary<string, LeafCounts> counted, CancellationToken ct)
+    /// <summary>
+    /// Stores freshly counted leaves in one transaction. When that adds a query not stored before, the stored queries are
+    /// pruned to <paramref name="maxQueries"/> in the same transaction (<see cref="PruneAsync"/>).
+    /// </summary>
+    public static async Task WriteAsync(FhirDbContextFactory contexts, string key, IReadOnlyDictionary<string, LeafCounts> counted, int maxQueries,
+        CancellationToken ct)
     {
         if (counted.Count == 0) return;
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var known = await db.IndicatorTallies.AnyAsync(t => t.QueryKey == key, ct);
         foreach (var (leaf, counts) in counted.OrderBy(c => c.Key, StringComparer.Ordinal))
             await db.Database.ExecuteSqlRawAsync(UpsertSql, [key, leaf, counts.Writes, counts.CountedAt, counts.Payload], ct);
+        if (!known) await PruneAsync(db, maxQueries, ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Keeps the <paramref name="maxQueries"/> queries counted most recently (by their newest leaf) and deletes the
+    /// others' tallies, then every stored decision whose query has no tallies left. Eviction costs only a recount: a
+    /// query asked again is counted from the projection rows and stored anew. Runs only when a new query is stored, so
+    /// its scan of the keys is not paid by reports of queries already kept.
+    /// </summary>
+    private static async Task PruneAsync(FhirDbContext db, int maxQueries, CancellationToken ct)
+    {
+        var evicted = await db.IndicatorTallies.GroupBy(t => t.QueryKey)
+            .Select(g => new { Key = g.Key, Newest = g.Max(t => t.CountedAt) })
+            .OrderByDescending(g => g.Newest).ThenBy(g => g.Key)
+            .Skip(maxQueries).Select(g => g.Key).ToListAsync(ct);
+        if (evicted.Count == 0) return;
+        await db.IndicatorTallies.Where(t => evicted.Contains(t.QueryKey)).ExecuteDeleteAsync(ct);
+        // Decisions are stored after their query's tallies, so one may outlive an eviction that ran in between: every
+        // decision without tallies goes, not only those of the keys evicted now.
+        await db.IndicatorDecisions.Where(d => !db.IndicatorTallies.Any(t => t.QueryKey == d.QueryKey)).ExecuteDeleteAsync(ct);
     }
 }

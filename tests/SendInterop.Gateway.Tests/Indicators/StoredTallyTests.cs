@@ -218,6 +218,38 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
         Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, ReportSubject.England), await ReportAsync(tallied, period, ReportSubject.England));
     }
 
+    [Fact]
+    public async Task At_most_the_configured_count_queries_stay_stored_and_an_evicted_one_is_counted_again_when_asked()
+    {
+        // Three periods no other test asks for, and room for two periods' count queries: asking through periods (a client
+        // walking a date range) must not grow ind_tally and ind_decision without end.
+        ReportingPeriod[] periods =
+        [
+            new(new DateOnly(2019, 1, 1), new DateOnly(2019, 12, 31), new DateOnly(2020, 1, 16)),
+            new(new DateOnly(2020, 1, 1), new DateOnly(2020, 12, 31), new DateOnly(2021, 1, 21)),
+            new(new DateOnly(2021, 1, 1), new DateOnly(2021, 12, 31), new DateOnly(2022, 1, 20)),
+        ];
+        var limited = new SqlIndicatorEvaluator(storage.Contexts,
+            new StorageOptions { IndicatorCacheTallies = 0, IndicatorTallies = true, IndicatorStoredQueries = 2 * Groups }, TimeProvider.System);
+        foreach (var period in periods) await ReportAsync(limited, period, ReportSubject.England);
+
+        await using (var db = storage.Contexts.Create())
+        {
+            Assert.Equal(2 * Groups, await db.IndicatorTallies.Select(t => t.QueryKey).Distinct().CountAsync());
+            Assert.Equal(0, await db.IndicatorDecisions.CountAsync(d => !db.IndicatorTallies.Any(t => t.QueryKey == d.QueryKey)));
+            Assert.True(await db.IndicatorDecisions.AnyAsync(), "no decision was stored: the check above proves nothing");
+        }
+
+        // The newest period is still stored: read, not counted.
+        var queries = limited.CountQueries;
+        Assert.Equal(await ReportAsync(Evaluator(tallies: false), periods[2], ReportSubject.England), await ReportAsync(limited, periods[2], ReportSubject.England));
+        Assert.Equal(queries, limited.CountQueries);
+
+        // The oldest was evicted: counted again from the rows, and the same as a full count.
+        Assert.Equal(await ReportAsync(Evaluator(tallies: false), periods[0], ReportSubject.England), await ReportAsync(limited, periods[0], ReportSubject.England));
+        Assert.Equal(queries + Groups, limited.CountQueries);
+    }
+
     /// <summary>Every catalogue indicator for the subject: figures, suppression and row times, as text to compare.</summary>
     private static string WithoutTimes(string report) =>
         string.Join("\n", report.Split('\n').Select(line => line[..line.LastIndexOf(" | ", StringComparison.Ordinal)]));
