@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SendInterop.Domain.Indicators;
 using SendInterop.Storage.Store;
 
@@ -36,7 +38,7 @@ public sealed record IndicatorSubjects(IReadOnlyDictionary<PopulationKind, IRead
 /// another LA of the same region, or the same LA again, reuses them and only sums its own leaves and re-decides
 /// suppression. Any projection write moves the version, so the next request counts again.
 /// </remarks>
-public sealed class SqlIndicatorEvaluator
+public sealed partial class SqlIndicatorEvaluator
 {
     /// <summary>Default bound of the count cache, in tallies (one per LA, stratum and indicator; about 200 bytes each, so ~60 MB).</summary>
     public const long DefaultCacheTallies = 300_000;
@@ -51,8 +53,11 @@ public sealed class SqlIndicatorEvaluator
     private long leavesCounted;
     private long suppressionDecisions;
 
-    public SqlIndicatorEvaluator(FhirDbContextFactory contexts, StorageOptions options, TimeProvider clock)
+    private readonly ILogger logger;
+
+    public SqlIndicatorEvaluator(FhirDbContextFactory contexts, StorageOptions options, TimeProvider clock, ILogger<SqlIndicatorEvaluator>? logger = null)
     {
+        this.logger = logger ?? NullLogger<SqlIndicatorEvaluator>.Instance;
         this.contexts = contexts;
         this.clock = clock;
         storedTallies = options.IndicatorTallies;
@@ -184,7 +189,7 @@ public sealed class SqlIndicatorEvaluator
         }
 
         // Counted over every row, a leaf no counter names (rows a writer put in without counting them) is reported, not stored.
-        await StoredTallies.WriteAsync(contexts, tallied.Key, fresh, storedQueries, CancellationToken.None);
+        await TryStoreAsync("tallies", () => StoredTallies.WriteAsync(contexts, tallied.Key, fresh, storedQueries, CancellationToken.None));
         return counted;
     }
 
@@ -276,8 +281,28 @@ public sealed class SqlIndicatorEvaluator
         var decided = new SuppressionDecisions[n];
         Parallel.For(0, n, i => decided[i] = counts.Suppression(query, i, period, scope, hierarchy));
         Interlocked.Add(ref suppressionDecisions, n);
-        if (hash is not null) await StoredDecisions.WriteAsync(contexts, counts.QueryKey!, scope.Code, hash, decided, CancellationToken.None);
+        if (hash is not null) await TryStoreAsync("suppression decisions", () => StoredDecisions.WriteAsync(contexts, counts.QueryKey!, scope.Code, hash, decided, CancellationToken.None));
     }
+
+    /// <summary>
+    /// Stores what a report computed for the next ones (tallies, decisions): a cache, so a failure (the SQLite writer
+    /// busy past its timeout under an import, a PostgreSQL failover) is logged and the report is answered from what it
+    /// computed; the next report computes and tries again. Without this a dashboard read failed whenever the write did.
+    /// </summary>
+    private async Task TryStoreAsync(string what, Func<Task> store)
+    {
+        try
+        {
+            await store();
+        }
+        catch (DbException ex)
+        {
+            LogStoreFailed(ex, what);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Indicator {What} could not be stored; the report is answered from what it counted, and the next one counts again")]
+    private partial void LogStoreFailed(Exception ex, string what);
 
     /// <summary>Runs a count query; per leaf that has rows, each indicator's tallies.</summary>
     private async Task<Dictionary<string, LeafTally[]>> CountLeavesAsync(IndicatorQuery query)

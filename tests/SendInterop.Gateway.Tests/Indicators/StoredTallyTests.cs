@@ -250,6 +250,52 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
         Assert.Equal(queries + Groups, limited.CountQueries);
     }
 
+    [Fact]
+    public async Task A_report_whose_tallies_cannot_be_stored_is_still_answered_and_the_next_one_counts_again()
+    {
+        // The store is a cache: a write refused under the report (the SQLite writer busy past its timeout during an
+        // import, a failover) must not fail the read. Here the database refuses every new tally and decision row.
+        var period = new ReportingPeriod(new DateOnly(2018, 1, 1), new DateOnly(2018, 12, 31), new DateOnly(2019, 1, 17));
+        var postgres = storage.Contexts.Provider == StorageProvider.Postgres;
+        string[] refuse = postgres
+            ?
+            [
+                "CREATE OR REPLACE FUNCTION test_refuse_row() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER test_refuse_tally BEFORE INSERT ON ind_tally FOR EACH ROW EXECUTE FUNCTION test_refuse_row()",
+                "CREATE TRIGGER test_refuse_decision BEFORE INSERT ON ind_decision FOR EACH ROW EXECUTE FUNCTION test_refuse_row()",
+            ]
+            :
+            [
+                "CREATE TRIGGER test_refuse_tally BEFORE INSERT ON ind_tally BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                "CREATE TRIGGER test_refuse_decision BEFORE INSERT ON ind_decision BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+            ];
+        string[] allow = postgres
+            ? ["DROP TRIGGER test_refuse_tally ON ind_tally", "DROP TRIGGER test_refuse_decision ON ind_decision"]
+            : ["DROP TRIGGER test_refuse_tally", "DROP TRIGGER test_refuse_decision"];
+        var tallied = Evaluator(tallies: true);
+        await using (var db = storage.Contexts.Create())
+        {
+            foreach (var sql in refuse) await db.Database.ExecuteSqlRawAsync(sql);
+        }
+
+        string refused;
+        try
+        {
+            refused = await ReportAsync(tallied, period, ReportSubject.England);
+        }
+        finally
+        {
+            await using var db = storage.Contexts.Create();
+            foreach (var sql in allow) await db.Database.ExecuteSqlRawAsync(sql);
+        }
+
+        Assert.Equal(await ReportAsync(Evaluator(tallies: false), period, ReportSubject.England), refused);
+        // Nothing was stored, so the next report counts (and stores) again.
+        var queries = tallied.CountQueries;
+        Assert.Equal(refused, await ReportAsync(tallied, period, ReportSubject.England));
+        Assert.Equal(queries + Groups, tallied.CountQueries);
+    }
+
     /// <summary>Every catalogue indicator for the subject: figures, suppression and row times, as text to compare.</summary>
     private static string WithoutTimes(string report) =>
         string.Join("\n", report.Split('\n').Select(line => line[..line.LastIndexOf(" | ", StringComparison.Ordinal)]));
