@@ -6,6 +6,7 @@ using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Fhir.Interactions;
 using SendInterop.Gateway.Fhir.Patch;
+using SendInterop.Gateway.Fhir.Search;
 using SendInterop.Gateway.Fhir.Validation;
 using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage;
@@ -39,6 +40,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSingleton<WriteInteractions>();
         services.AddSingleton<WriteTargets>();
         services.AddSingleton<SearchInteraction>();
+        services.AddSearchCursorSeal(config);
         services.AddSingleton<HistoryInteraction>();
         services.AddSingleton<OperationInteractions>();
         services.AddSingleton<Identity.PatientMatchIndex>();

@@ -18,7 +18,7 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// </summary>
 public sealed class SearchInteraction(
     SearchRequestParser parser, IResourceStore store, DisclosureGate gate, ChainedCriteriaGate chains,
-    Microsoft.Extensions.Options.IOptions<AccessOptions> access, Identity.LinkedIdentifierSearch linked)
+    Microsoft.Extensions.Options.IOptions<AccessOptions> access, Identity.LinkedIdentifierSearch linked, Search.SearchCursorSeal cursors)
 {
     /// <summary>Store round trips spent refilling one page after the gate withheld matches; a shorter page links on.</summary>
     private const int MaxRefills = 20;
@@ -36,6 +36,8 @@ public sealed class SearchInteraction(
             throw new FhirException(400, OperationOutcome.IssueType.NotSupported, string.Join(" ", search.Refusals));
         if (search.Problems.Count > 0 && request.StrictHandling)
             throw new FhirException(400, OperationOutcome.IssueType.NotSupported, string.Join(" ", search.Problems));
+        // Links carry sealed cursors only (SearchCursorSeal): the store sees its own cursor, the client never does.
+        if (search.Cursor is { } sealedCursor) search.Cursor = cursors.Open(sealedCursor);
 
         var session = request.Access;
         int? total;
@@ -68,8 +70,8 @@ public sealed class SearchInteraction(
         var body = new BundleBody { Type = Bundle.BundleType.Searchset, Total = total };
         var self = SelfLink(request.BaseUrl, type, request.Url.Query);
         body.Links.Add(("self", self));
-        if (next is not null) body.Links.Add(("next", WithCursor(request.BaseUrl, type, request.Url.Query, next)));
-        if (previous is not null) body.Links.Add(("previous", WithCursor(request.BaseUrl, type, request.Url.Query, previous)));
+        if (next is not null) body.Links.Add(("next", WithCursor(request.BaseUrl, type, request.Url.Query, cursors.Seal(next))));
+        if (previous is not null) body.Links.Add(("previous", WithCursor(request.BaseUrl, type, request.Url.Query, cursors.Seal(previous))));
 
         foreach (var m in matches) body.Entries.Add(Entry(request.BaseUrl, m, Bundle.SearchEntryMode.Match));
         if (search.Summary != SummaryMode.Count)
