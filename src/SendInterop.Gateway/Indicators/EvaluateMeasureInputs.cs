@@ -102,12 +102,22 @@ public sealed class EvaluateMeasureInputs
         if (dateTime && !FhirDateTime.IsValidValue(text))
             throw FhirException.BadRequest($"{name} '{text}' is not a FHIR date or dateTime (yyyy, yyyy-MM, yyyy-MM-dd or yyyy-MM-ddThh:mm:ss+zz:zz).");
         var value = dateTime ? text[..10] : text;
-        if (value.Length == 10 && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return day;
+        // Every form within the same years: periods reach back a SEN2 year (and its comparators) from their dates, so a
+        // date in year 1 built year 0 and failed the report with a 500.
+        if (value.Length == 10 && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            return InRange(day, text, name);
         if (value.Length == 7 && DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month))
             // The month's last day from its length: adding a month overflows in December 9999.
-            return last ? new DateOnly(month.Year, month.Month, DateTime.DaysInMonth(month.Year, month.Month)) : month;
-        if (value.Length == 4 && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 1900 and <= 2200)
-            return last ? new DateOnly(year, 12, 31) : new DateOnly(year, 1, 1);
+            return InRange(last ? new DateOnly(month.Year, month.Month, DateTime.DaysInMonth(month.Year, month.Month)) : month, text, name);
+        if (value.Length == 4 && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var year))
+            return InRange(year is >= MinYear and <= MaxYear ? (last ? new DateOnly(year, 12, 31) : new DateOnly(year, 1, 1)) : DateOnly.MinValue, text, name);
         throw FhirException.BadRequest($"{name} '{text}' is not a FHIR date (yyyy, yyyy-MM or yyyy-MM-dd).");
     }
+
+    /// <summary>The years a period, reference date or comparator may lie in.</summary>
+    private const int MinYear = 1900, MaxYear = 2200;
+
+    private static DateOnly InRange(DateOnly day, string text, string name) => day.Year is >= MinYear and <= MaxYear
+        ? day
+        : throw FhirException.BadRequest($"{name} '{text}' is outside the years {MinYear}-{MaxYear} that indicators are reported for.");
 }

@@ -82,9 +82,12 @@ public sealed class Sen2UploadReader : IAsyncDisposable
         {
             failure = new Sen2UploadAbortedException(Sen2UploadFailure.TooLarge);
         }
-        catch (Exception ex) when (ex is IOException or BadHttpRequestException or OperationCanceledException or InvalidDataException)
+        catch (Exception)
         {
-            // A client that went away, a broken chunked body or a bad gzip stream: the file ends where the bytes did.
+            // A client that went away, a broken chunked body, a bad gzip (InvalidDataException) or Brotli
+            // (InvalidOperationException) stream, or anything else the body stream throws: the file ends where the bytes
+            // did. Whatever it was, the pipe below must be completed, or the reader waits for bytes forever while the
+            // LA's import lock is held (a Brotli body that was not Brotli hung the import and locked the LA out).
             failure = new Sen2UploadAbortedException(Sen2UploadFailure.BrokenOff);
         }
 

@@ -40,6 +40,63 @@ public abstract class BadInputTests(GatewayFixture gateway)
     public async Task Xml_with_a_dtd_is_refused() =>
         await ExpectAsync(HttpStatusCode.BadRequest, Post("Patient", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e \"boom\">]><Patient xmlns=\"http://hl7.org/fhir\"><id value=\"&e;\"/></Patient>", "application/fhir+xml"));
 
+    /// <summary>FHIR XML nested <paramref name="levels"/> extensions deep.</summary>
+    private static string NestedXml(int levels)
+    {
+        var xml = new StringBuilder("<Basic xmlns=\"http://hl7.org/fhir\">");
+        for (var i = 0; i < levels; i++) xml.Append("<extension url=\"http://example.org/x\">");
+        xml.Append("<valueString value=\"x\"/>");
+        for (var i = 0; i < levels; i++) xml.Append("</extension>");
+        return xml.Append("<code><text value=\"x\"/></code></Basic>").ToString();
+    }
+
+    [Theory]
+    [InlineData(10_000)] // overflowed the parser's stack and took the process down
+    [InlineData(1_000)] // a 500 from the JSON writer
+    [InlineData(100)] // stored, then every read, patch and $validate of it was a 500 (deeper than stored JSON is read)
+    public async Task Deeply_nested_xml_is_refused_and_the_gateway_stays_up(int levels)
+    {
+        await ExpectAsync(HttpStatusCode.BadRequest, Post("Basic", NestedXml(levels), "application/fhir+xml"));
+        Assert.Equal(HttpStatusCode.OK, (await _fhir.GetAsync("metadata")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Nested_xml_within_the_limit_is_stored_and_read_back_in_both_formats()
+    {
+        var r = await _fhir.SendAsync(Post("Basic", NestedXml(20), "application/fhir+xml"));
+        Assert.True(r.StatusCode == HttpStatusCode.Created, await r.Content.ReadAsStringAsync());
+        var id = System.Text.Json.Nodes.JsonNode.Parse(await r.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await _fhir.GetAsync($"Basic/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _fhir.GetAsync($"Basic/{id}?_format=xml")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_what_its_content_encoding_says_is_400()
+    {
+        foreach (var encoding in new[] { "br", "gzip", "deflate" })
+        {
+            var request = Post("Basic", "{\"resourceType\":\"Basic\",\"code\":{\"text\":\"x\"}}");
+            request.Content!.Headers.ContentEncoding.Add(encoding);
+            await ExpectAsync(HttpStatusCode.BadRequest, request);
+        }
+    }
+
+    [Theory]
+    [InlineData("birthdate=2026-13-45")]
+    [InlineData("birthdate=ap9999")]
+    [InlineData("_lastUpdated=2026-13-45")]
+    public async Task A_scope_constraint_the_store_cannot_search_by_grants_nothing_instead_of_a_500(string constraint)
+    {
+        var id = await _fhir.CreateAsync("Patient", Build.Patient());
+        var constrained = gateway.Fhir(new TokenSpec(Scope: $"system/Patient.rs?{constraint}"));
+        foreach (var url in new[] { $"Patient/{id}", $"Patient/{id}/_history" })
+        {
+            var r = await constrained.GetAsync(url);
+            Assert.True((int)r.StatusCode is >= 400 and < 500 or 200, $"GET {url} with ?{constraint}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+            Assert.DoesNotContain(id, r.StatusCode == HttpStatusCode.OK && url.EndsWith("_history", StringComparison.Ordinal) ? await r.Content.ReadAsStringAsync() : "", StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Unknown_resource_type_is_404() => await ExpectAsync(HttpStatusCode.NotFound, new HttpRequestMessage(HttpMethod.Get, "Unicorn/1"));
 

@@ -169,6 +169,10 @@ public sealed class IndicatorApiTests(IndicatorGateway gateway) : IClassFixture<
     [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?periodStart=2024-12-31&periodEnd=2024-01-01", HttpStatusCode.BadRequest)]
     [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?periodStart=2024&periodEnd=2024&referenceDate=2024-06-01", HttpStatusCode.BadRequest)]
     [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?sen2Year=twenty", HttpStatusCode.BadRequest)]
+    // Year 1 in any form built a comparator in year 0 (a 500 before the date range was checked for every form).
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?periodStart=0001-01-01&periodEnd=0001-01-01", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?periodStart=0001-01&periodEnd=0001-12", HttpStatusCode.BadRequest)]
+    [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?periodStart=2024-01-01&periodEnd=2024-12-31&referenceDate=0001-12-31", HttpStatusCode.BadRequest)]
     [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?sen2Year=2025&periodStart=2024", HttpStatusCode.BadRequest)]
     [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?sen2Year=2025&subject=Organization/school-1", HttpStatusCode.BadRequest)]
     [InlineData("Measure/ehc-plans-in-place/$evaluate-measure?sen2Year=2025&subject=Wessex", HttpStatusCode.BadRequest)]

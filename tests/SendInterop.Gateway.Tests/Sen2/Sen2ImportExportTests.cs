@@ -212,6 +212,25 @@ public abstract class Sen2ImportExportTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_body_that_is_not_brotli_though_it_says_so_ends_the_import_with_a_4xx_and_frees_the_LA()
+    {
+        // It hung for ever before (the upload pump did not complete its pipe on the decoder's exception), holding the
+        // LA's import lock, so every later import of the LA was a 409 until a restart.
+        const string la = "873";
+        var client = gateway.Fhir(La(la));
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var content = new StringContent(Header(la), Encoding.UTF8, "application/xml");
+            content.Headers.ContentEncoding.Add("br");
+            var response = await client.PostAsync(Sen2ImportOperation.Name, content).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        var (status, body) = await ImportAsync(client, Return(la, Refused(Child(la))));
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+    }
+
+    [Fact]
     public async Task A_truncated_file_keeps_its_complete_records_and_nothing_of_the_cut_one()
     {
         const string la = "926";

@@ -112,6 +112,12 @@ public sealed class FhirHttpHandler(
         {
             throw TooLarge(limit);
         }
+        catch (InvalidOperationException ex)
+        {
+            // Copying the body is plain I/O; what throws this here is the request decompression's decoder on a body that
+            // is not what its Content-Encoding says (Brotli; a bad gzip or deflate stream throws InvalidDataException).
+            throw FhirException.BadRequest("The request body could not be decompressed: " + ex.Message, OperationOutcome.IssueType.Structure);
+        }
         if (buffer.Length > limit) throw TooLarge(limit);
         return buffer.ToArray();
     }

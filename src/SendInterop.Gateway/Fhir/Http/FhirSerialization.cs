@@ -56,9 +56,14 @@ public sealed class FhirSerialization
                 DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true,
                 MaxCharactersFromEntities = 0, Async = false,
             };
+            CheckXmlDepth(body, settings);
             using var stream = new MemoryStream(body);
             using var reader = XmlReader.Create(stream, settings);
-            return _xml.DeserializeResource(reader);
+            var resource = _xml.DeserializeResource(reader);
+            // Stored as JSON, where a FHIR level is up to two JSON levels (an array and its object): a resource read back
+            // must fit the JSON limit every stored resource is parsed with, as one posted as JSON does.
+            JsonShapeGuard.Check(ToJsonBytes(resource), MaxDepth, int.MaxValue);
+            return resource;
         }
         catch (DeserializationFailedException ex)
         {
@@ -69,6 +74,21 @@ public sealed class FhirSerialization
         catch (Exception ex) when (ex is XmlException or FormatException or InvalidOperationException or ArgumentException or NotSupportedException)
         {
             throw FhirException.BadRequest("The request body is not valid FHIR XML: " + ex.Message, OperationOutcome.IssueType.Structure);
+        }
+    }
+
+    /// <summary>
+    /// Refuses XML nested deeper than <see cref="MaxDepth"/> in one streaming pass, before Firely's recursive reader sees
+    /// it: ten thousand nested extensions overflowed its stack and took the process down.
+    /// </summary>
+    private static void CheckXmlDepth(byte[] body, XmlReaderSettings settings)
+    {
+        using var stream = new MemoryStream(body);
+        using var reader = XmlReader.Create(stream, settings);
+        while (reader.Read())
+        {
+            if (reader.Depth > MaxDepth)
+                throw FhirException.BadRequest($"The XML body is nested deeper than {MaxDepth} levels; no FHIR resource needs that.", OperationOutcome.IssueType.TooCostly);
         }
     }
 

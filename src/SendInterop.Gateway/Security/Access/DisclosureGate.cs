@@ -61,7 +61,15 @@ public sealed class DisclosureGate(
             var request = parser.Parse(type, query);
             if (request.Problems.Count > 0 || request.Refusals.Count > 0) continue; // a constraint we cannot evaluate grants nothing
             request.Count = 1;
-            if ((await store.SearchAsync(request, ct)).Matches.Count > 0) return true;
+            try
+            {
+                if ((await store.SearchAsync(request, ct)).Matches.Count > 0) return true;
+            }
+            catch (SendInterop.Storage.Search.SearchValueException)
+            {
+                // A value the parser took but the store cannot search by (birthdate=2026-13-45, an approximate date out
+                // of range): like a constraint that cannot be evaluated, it grants nothing (it was a 500 on reads).
+            }
         }
         return false;
     }
