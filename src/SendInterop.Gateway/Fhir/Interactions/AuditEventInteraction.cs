@@ -14,6 +14,12 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// "Who has seen my record": <c>AuditEvent?patient=X</c>. Every entry passes the consent gate like any resource: an
 /// organisation sees its own accesses; a child or parent (subject-access, patient in context) sees the accesses to
 /// their record, redacted to their own entity so other children named in the same event are not disclosed.
+/// <para>
+/// Denials are shown only to the child's side (subject access): an entry that refused an organisation something names
+/// what was refused and why (the resources, the child, a sensitivity rule, the Consent that refused it), and even its
+/// bare existence after a search that came back short says that hidden matches exist. So for the requester it would
+/// undo the gate; it stays in the log, hash-chained and verified, for the child and for information governance.
+/// </para>
 /// </summary>
 public sealed class AuditEventInteraction(IAuditLogReader log, DisclosureGate gate, OrganisationDirectory organisations, FhirSerialization serialization)
 {
@@ -25,7 +31,7 @@ public sealed class AuditEventInteraction(IAuditLogReader log, DisclosureGate ga
         var entry = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ? await log.ReadAsync(sequence, ct) : null;
         if (entry is null) throw FhirException.NotFound($"AuditEvent/{id} does not exist.");
         var child = access.Requester?.PatientContext is { } p && entry.PatientIds.Contains(p) ? p : entry.PatientIds.FirstOrDefault();
-        if (!await gate.PermitsFactsAsync(access, Facts(entry, child), grant, ct))
+        if (HiddenDenial(access, entry) || !await gate.PermitsFactsAsync(access, Facts(entry, child), grant, ct))
             throw gate.HiddenReadStatus == 403
                 ? new FhirException(403, OperationOutcome.IssueType.Forbidden, $"You may not see AuditEvent/{id}.")
                 : FhirException.NotFound($"AuditEvent/{id} does not exist.");
@@ -44,7 +50,7 @@ public sealed class AuditEventInteraction(IAuditLogReader log, DisclosureGate ga
             var page = await log.SearchAsync(query with { Count = count - collected.Count, Cursor = next }, ct);
             if (access.IsInternal) total = (int)Math.Min(page.Total, int.MaxValue);
             foreach (var e in page.Entries)
-                if (await gate.PermitsFactsAsync(access, Facts(e, query.PatientId ?? e.PatientIds.FirstOrDefault()), grant, ct)) collected.Add(e);
+                if (!HiddenDenial(access, e) && await gate.PermitsFactsAsync(access, Facts(e, query.PatientId ?? e.PatientIds.FirstOrDefault()), grant, ct)) collected.Add(e);
             next = page.NextCursor;
             if (collected.Count >= count || next is null) break;
         }
@@ -57,6 +63,10 @@ public sealed class AuditEventInteraction(IAuditLogReader log, DisclosureGate ga
             body.Entries.Add(new BundleBodyEntry { FullUrl = $"{request.BaseUrl}/{Type}/{e.Sequence}", Json = View(access, e), SearchMode = Bundle.SearchEntryMode.Match });
         return new FhirResponse { Bundle = body };
     }
+
+    /// <summary>A denial, to anyone but the child's side (see the class remarks): treated as if it did not exist.</summary>
+    private static bool HiddenDenial(AccessSession access, AuditLogEntry e) =>
+        e.Decision == Domain.Audit.AuditDecision.Deny && !access.IsInternal && access.Requester?.Purpose != PurposesOfUse.SubjectAccess;
 
     private ResourceFacts Facts(AuditLogEntry e, string? child) => new(
         Type, e.Sequence.ToString(CultureInfo.InvariantCulture), e.OrganisationId, organisations.AgencyOf(e.OrganisationId),
