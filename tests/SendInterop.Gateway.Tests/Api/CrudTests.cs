@@ -163,6 +163,29 @@ public abstract class CrudTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Conditional_create_shows_the_existing_resource_only_to_a_client_that_may_read_it()
+    {
+        // A create-only client learns that the record exists (what conditional create must tell it), never its content: otherwise If-None-Exist would read, one probe at a time, anything the gate lets it see.
+        var ods = "SCOPE" + Unique();
+        await _fhir.CreateAsync("Organization", Build.Organization("Trust with a secret name", ods));
+        HttpRequestMessage Probe()
+        {
+            var post = new HttpRequestMessage(HttpMethod.Post, "Organization") { Content = Body(Build.Organization("Probe", ods)) };
+            post.Headers.Add("If-None-Exist", $"identifier=https://fhir.nhs.uk/Id/ods-organization-code|{ods}");
+            return post;
+        }
+
+        var createOnly = await gateway.Fhir(new TokenSpec(Scope: "system/Organization.c")).SendAsync(Probe());
+        var text = await createOnly.Content.ReadAsStringAsync();
+        Assert.True(createOnly.StatusCode == HttpStatusCode.OK, $"{(int)createOnly.StatusCode}: {text}");
+        Assert.DoesNotContain("secret name", text, StringComparison.Ordinal);
+
+        var reader = await gateway.Fhir(new TokenSpec(Scope: "system/Organization.cr")).SendAsync(Probe());
+        Assert.Equal(HttpStatusCode.OK, reader.StatusCode);
+        Assert.Contains("secret name", await reader.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Conditional_creates_racing_on_the_same_identifier_create_one_resource()
     {
         var ods = "RACE" + Unique();

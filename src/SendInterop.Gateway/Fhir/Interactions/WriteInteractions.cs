@@ -20,7 +20,8 @@ public sealed class WriteInteractions(
     WriteTargets writeTargets,
     IEnumerable<IResourceWriteObserver> observers,
     IEnumerable<IResourceCommitHandler> commitHandlers,
-    IOptions<FhirApiOptions> options)
+    IOptions<FhirApiOptions> options,
+    Security.Access.DisclosureGate gate)
 {
     public async Task<FhirResponse> CreateAsync(FhirRequest request, CancellationToken ct)
     {
@@ -33,7 +34,21 @@ public sealed class WriteInteractions(
             var matches = await conditional.ResolveAsync(type, criteria, request.Access, ct);
             if (matches.Count > 1)
                 throw FhirException.PreconditionFailed($"If-None-Exist matched {matches.Count} or more {type} resources; make the criteria specific to one.");
-            if (matches.Count == 1) return Respond(request, ReadInteractions.FromRecord(matches[0]), created: false);
+            if (matches.Count == 1)
+            {
+                // The match's body only to a requester who may read it (its read scope, constraints, patient context):
+                // a create-only client learns that the record exists, as conditional create must tell it,
+                // not its content (it could read anything the gate shows it by probing with If-None-Exist).
+                var found = ReadInteractions.FromRecord(matches[0]);
+                var readGrant = request.Access.ScopeFor(type, Domain.Access.SmartPermissions.Read);
+                if (!request.Access.IsInternal && (readGrant is null || !await gate.PermitsWithinScopeAsync(request.Access, matches[0], readGrant, ct)))
+                    return Respond(request, new FhirResponse
+                    {
+                        Status = found.Status, VersionId = found.VersionId, LastModified = found.LastModified,
+                        ResourceType = found.ResourceType, ResourceId = found.ResourceId,
+                    }, created: false);
+                return Respond(request, found, created: false);
+            }
         }
         // A client id on POST is ignored, as R4 requires: the server assigns ids on create.
         var prepared = await preparer.PrepareAsync(resource, ResourcePreparer.NewId(), request.Access, ct);
