@@ -74,17 +74,26 @@ public sealed class PatientMatchOperation(
             throw FhirException.Unprocessable($"Patient/$match needs at least {MatchMinimum}.");
 
         var index = await matchIndex.GetAsync(ct);
-        var scores = index.Match(probe, MatchCandidates, onlyCertain ? MatchBand.AutoLink : MatchBand.Review);
+        // The twin guard runs over the candidates the requester may see only: over all of them, a hidden twin turned
+        // a visible record's "certain" into "possible", telling the requester that a record it may not see exists.
+        var scores = index.Match(probe, MatchCandidates, onlyCertain ? MatchBand.AutoLink : MatchBand.Review, ambiguityGuard: false);
         var session = request.Access;
-        var entries = new List<BundleBodyEntry>(count);
+        var visible = new List<(PairScore Score, Storage.Model.ResourceRecord Record)>();
         foreach (var score in scores)
         {
-            if (entries.Count >= count) break;
-            var grade = Grade(score);
-            if (grade is null || onlyCertain && grade != "certain") continue;
             var record = await store.ReadAsync("Patient", score.RightId, ct);
             if (record is null || record.IsDeleted) continue; // the index lags a delete by one match at most
             if (!await gate.PermitsWithinScopeAsync(session, record, grant, ct)) continue;
+            visible.Add((score, record));
+        }
+        var guarded = index.GuardAmbiguity(probe, visible.Select(v => v.Score).ToList());
+        var entries = new List<BundleBodyEntry>(count);
+        for (var i = 0; i < visible.Count; i++)
+        {
+            if (entries.Count >= count) break;
+            var (score, record) = (guarded[i], visible[i].Record);
+            var grade = Grade(score);
+            if (grade is null || onlyCertain && grade != "certain") continue;
             entries.Add(new BundleBodyEntry
             {
                 FullUrl = $"{request.BaseUrl}/Patient/{record.ResourceId}",

@@ -89,8 +89,12 @@ public sealed class LinkageIndex
     /// sharing a blocking key, scored, kept when at least <paramref name="minimumBand"/>, at most
     /// <paramref name="maxResults"/>. Each result carries its full explanation.
     /// </summary>
+    /// <param name="ambiguityGuard">
+    /// False leaves the twin guard to the caller (<see cref="GuardAmbiguity"/>), to apply over the candidates it may
+    /// disclose: applied over all of them, a hidden twin changes the grade of a visible record.
+    /// </param>
     public IReadOnlyList<PairScore> Match(LinkageRecord candidate, int maxResults = 10, MatchBand minimumBand = MatchBand.Review,
-        bool includeValues = false)
+        bool includeValues = false, bool ambiguityGuard = true)
     {
         var probe = PreparedRecord.From(candidate, -1);
         _lock.EnterReadLock();
@@ -127,30 +131,60 @@ public sealed class LinkageIndex
             {
                 results.Add(scorer.Explain(probe, _records[found[k].Index], includeValues));
             }
-            // No given name and auto-links to two records that must stay apart (twin A and twin B): ambiguous.
-            var autoLinked = new List<int>();
-            for (var k = 0; k < results.Count; k++)
+            if (ambiguityGuard)
             {
-                if (results[k].Band == MatchBand.AutoLink)
-                {
-                    autoLinked.Add(found[k].Index);
-                }
-            }
-            if (autoLinked.Count > 1 && probe.Given is null && Clustering.AmbiguityGuard.HasConflict(_records, autoLinked, scorer))
-            {
-                for (var k = 0; k < results.Count; k++)
-                {
-                    if (results[k].Band == MatchBand.AutoLink)
-                    {
-                        results[k] = results[k] with { Band = MatchBand.Review, Rules = [.. results[k].Rules, Clustering.AmbiguityGuard.Rule] };
-                    }
-                }
+                Demote(probe, results, results.Select((_, k) => found[k].Index).ToList(), scorer);
             }
             return results;
         }
         finally
         {
             _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// The twin guard over <paramref name="scores"/> only (scores of <paramref name="candidate"/> from
+    /// <see cref="Match"/> without the guard, reduced to those the caller may disclose): when the probe has no given name
+    /// and auto-links to two of them that must stay apart, both are demoted to review. Records no longer indexed are passed over.
+    /// </summary>
+    public IReadOnlyList<PairScore> GuardAmbiguity(LinkageRecord candidate, IReadOnlyList<PairScore> scores)
+    {
+        var probe = PreparedRecord.From(candidate, -1);
+        _lock.EnterReadLock();
+        try
+        {
+            var results = scores.ToList();
+            var indices = results.Select(s => _byId.TryGetValue(s.RightId, out var i) ? i : -1).ToList();
+            Demote(probe, results, indices, Scorer());
+            return results;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>No given name and auto-links to two records that must stay apart (twin A and twin B): ambiguous, so review.</summary>
+    private void Demote(PreparedRecord probe, List<PairScore> results, IReadOnlyList<int> indices, PairScorer scorer)
+    {
+        var autoLinked = new List<int>();
+        for (var k = 0; k < results.Count; k++)
+        {
+            if (results[k].Band == MatchBand.AutoLink && indices[k] >= 0)
+            {
+                autoLinked.Add(indices[k]);
+            }
+        }
+        if (autoLinked.Count > 1 && probe.Given is null && Clustering.AmbiguityGuard.HasConflict(_records, autoLinked, scorer))
+        {
+            for (var k = 0; k < results.Count; k++)
+            {
+                if (results[k].Band == MatchBand.AutoLink)
+                {
+                    results[k] = results[k] with { Band = MatchBand.Review, Rules = [.. results[k].Rules, Clustering.AmbiguityGuard.Rule] };
+                }
+            }
         }
     }
 
