@@ -26,7 +26,7 @@ public sealed partial class FhirErrorHandler(FhirResponseWriter writer, ILogger<
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, Outcome(OperationOutcome.IssueType.Timeout, "The client closed the request.")),
             _ => (500, Outcome(OperationOutcome.IssueType.Exception, $"An internal error occurred; quote correlation id {context.TraceIdentifier} to the service desk.")),
         };
-        if (status >= 500) LogUnhandled(logger, exception.GetType().Name, context.TraceIdentifier, exception);
+        if (status >= 500) LogUnhandled(logger, exception.GetType().Name, context.TraceIdentifier, Hosting.ScrubbedException.Of(exception));
         if (context.Response.HasStarted) return true;
         context.Response.Clear();
         await writer.WriteAsync(context, new FhirResponse { Status = status, Resource = outcome }, FhirFormats.ForResponse(context.Request), ElementFilter.None);
@@ -38,7 +38,7 @@ public sealed partial class FhirErrorHandler(FhirResponseWriter writer, ILogger<
         Issue = [new() { Severity = OperationOutcome.IssueSeverity.Error, Code = code, Diagnostics = message }],
     };
 
-    // Only the exception type and correlation id are logged as fields; exception messages from our code never carry personal data.
+    // The exception type, correlation id and stack trace are logged; not the message, which may quote request data (ScrubbedException).
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} in FHIR request {CorrelationId}")]
     private static partial void LogUnhandled(ILogger logger, string exceptionType, string correlationId, Exception exception);
 }

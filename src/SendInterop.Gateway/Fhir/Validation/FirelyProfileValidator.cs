@@ -135,7 +135,7 @@ public sealed partial class FirelyProfileValidator : IProfileValidator, IDisposa
         {
             // A validator bug or a conformance resource it cannot compile must reach the caller as an outcome (the
             // write is refused), not as a 500 that hides which resource triggered it.
-            LogValidatorFailed(ex, resource.TypeName, target ?? "(core type)");
+            LogValidatorFailed(Hosting.ScrubbedException.Of(ex), resource.TypeName, target ?? "(core type)");
             outcome.Issue.Add(new OperationOutcome.IssueComponent
             {
                 Severity = OperationOutcome.IssueSeverity.Fatal,
