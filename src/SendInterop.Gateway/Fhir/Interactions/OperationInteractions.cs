@@ -55,6 +55,7 @@ public sealed class OperationInteractions(
             var profileValue = parameters.Get("profile").FirstOrDefault()?.Value;
             profile ??= (profileValue as FhirUri)?.Value ?? (profileValue as Canonical)?.Value;
         }
+        var supplied = resource is not null;
         if (resource is null && request.Url.Id is not null && request.Method == "GET")
         {
             // Validating a stored resource reads it: the read scope and the consent gate apply as to a read.
@@ -66,7 +67,7 @@ public sealed class OperationInteractions(
             resource = serialization.ParseStored(record.Json);
         }
         // Validating a supplied resource discloses nothing stored, but it is a writer's tool: it needs a write scope.
-        if (resource is not null && request.Access.ScopeFor(type, Domain.Access.SmartPermissions.Create) is null && request.Access.ScopeFor(type, Domain.Access.SmartPermissions.Update) is null)
+        if (supplied && request.Access.ScopeFor(type, Domain.Access.SmartPermissions.Create) is null && request.Access.ScopeFor(type, Domain.Access.SmartPermissions.Update) is null)
             request.Access.RequireScope(type, Domain.Access.SmartPermissions.Create);
         if (resource is null) throw FhirException.BadRequest("$validate needs a resource: in the body, as Parameters.resource, or GET on an instance.", OperationOutcome.IssueType.Required);
         if (resource.TypeName != type) throw FhirException.BadRequest($"The resource is a {resource.TypeName} but $validate was called on {type}.");

@@ -38,7 +38,7 @@ public sealed class ScopeMatrixTests(ConsentGateway gateway)
     {
         ["read"] = 'r', ["search"] = 's', ["create"] = 'c', ["update"] = 'u', ["update-as-create"] = 'u', ["patch"] = 'u',
         ["delete"] = 'd', ["history-instance"] = 'r', ["history-type"] = 's', ["batch-read"] = 'r', ["transaction-update"] = 'u',
-        ["include"] = 's',
+        ["include"] = 's', ["validate-instance"] = 'r',
     };
 
     private static readonly string[] Types = ["Patient", "Observation", "CarePlan"];
@@ -193,6 +193,15 @@ public sealed class ScopeMatrixTests(ConsentGateway gateway)
                 }
                 AssertStatus(r, HttpStatusCode.NoContent, what);
                 AssertStatus(after, HttpStatusCode.Gone, what + " (gone)");
+                break;
+            }
+            case "validate-instance":
+            {
+                // Validating a stored resource is a read of it (ADR 3): the read scope, not a write scope.
+                var r = await client.GetAs($"{type}/{id}/$validate");
+                if (!allowed) { AssertForbidden(r, what); break; }
+                AssertStatus(r, HttpStatusCode.OK, what);
+                Assert.Equal("OperationOutcome", r.Json["resourceType"]!.GetValue<string>());
                 break;
             }
             case "history-instance":
