@@ -44,10 +44,8 @@ public sealed partial class MasterChildIndex(
     GatewayWrites writes,
     TimeProvider clock,
     ILogger<MasterChildIndex> logger,
-    Microsoft.Extensions.Options.IOptions<Security.Access.AccessOptions> access) : IResourceCommitHandler
+    Security.Access.DisclosureGate gate) : IResourceCommitHandler
 {
-    private readonly Domain.Access.Gate.SharingAgreements _agreements = Security.Access.AccessOptionsMapping.ToAgreements(access.Value);
-
     /// <summary>Candidates asked of the linkage index per new Patient; review Tasks opened at most per Patient.</summary>
     private const int Candidates = 20, MaxReviewTasks = 3, PageSize = 500;
 
@@ -270,16 +268,15 @@ public sealed partial class MasterChildIndex(
     /// <summary>
     /// Whether a review Task owned by <paramref name="owner"/> may name the stored Patient: the Task, with the engine's
     /// explanation (which fields agreed), is that organisation's to read, so naming another organisation's child there
-    /// would let anyone who can create a Patient test guessed demographics against every organisation's children. Only
-    /// its own records, or those of an organisation a Tier 1 agreement joins it with for direct care (partners for whom
-    /// a child's existence is no secret, ADR 3), are named. Other pairs stay unlinked (a new master): the safe side for
-    /// identity; reviewing them needs a steward who may see both, which the gateway does not have yet.
+    /// would let anyone who can create a Patient test guessed demographics against every organisation's children. The
+    /// rule is the gate's (<see cref="Security.Access.DisclosureGate.OrganisationMayKnowOf"/>). Other pairs stay unlinked
+    /// (a new master): the safe side for identity; reviewing them needs a steward who may see both, which the gateway
+    /// does not have yet.
     /// </summary>
     private async Task<bool> OwnerMayKnowOfAsync(string? owner, string patientId, CancellationToken ct)
     {
         if (owner is null) return true; // the gateway's own record: its Tasks are internal
-        var other = (await store.ReadAsync("Patient", patientId, ct))?.Owner;
-        return other == owner || _agreements.Tier1Covers(owner, other, Domain.Access.Gate.PurposesOfUse.DirectCare);
+        return gate.OrganisationMayKnowOf(owner, (await store.ReadAsync("Patient", patientId, ct))?.Owner);
     }
 
     /// <summary>Whether the master has a member with a verified NHS number other than <paramref name="nhs"/>.</summary>

@@ -83,7 +83,15 @@ public sealed class PatientMatchOperation(
         {
             var record = await store.ReadAsync("Patient", score.RightId, ct);
             if (record is null || record.IsDeleted) continue; // the index lags a delete by one match at most
-            if (!await gate.PermitsWithinScopeAsync(session, record, grant, ct)) continue;
+            // A withheld candidate is recorded (a denial, audited); a permitted one only once it is returned below, so the
+            // audit does not name candidates past count or below the grade asked for as disclosed.
+            var permitted = (grant is not { Unconstrained: false } || await gate.MatchesScopeConstraintsAsync("Patient", record.ResourceId, grant, ct))
+                && await gate.IsPermittedAsync(session, record, grant, ct);
+            if (!permitted)
+            {
+                await gate.PermitsWithinScopeAsync(session, record, grant, ct);
+                continue;
+            }
             visible.Add((score, record));
         }
         var guarded = index.GuardAmbiguity(probe, visible.Select(v => v.Score).ToList());
@@ -94,6 +102,7 @@ public sealed class PatientMatchOperation(
             var (score, record) = (guarded[i], visible[i].Record);
             var grade = Grade(score);
             if (grade is null || onlyCertain && grade != "certain") continue;
+            if (!await gate.PermitsAsync(session, record, grant, ct)) continue; // decided above: recorded for the audit now
             entries.Add(new BundleBodyEntry
             {
                 FullUrl = $"{request.BaseUrl}/Patient/{record.ResourceId}",

@@ -110,14 +110,16 @@ public sealed class EvaluateMeasureInputs
             // The month's last day from its length: adding a month overflows in December 9999.
             return InRange(last ? new DateOnly(month.Year, month.Month, DateTime.DaysInMonth(month.Year, month.Month)) : month, text, name);
         if (value.Length == 4 && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var year))
-            return InRange(year is >= MinYear and <= MaxYear ? (last ? new DateOnly(year, 12, 31) : new DateOnly(year, 1, 1)) : DateOnly.MinValue, text, name);
+            return year is >= MinYear and <= MaxYear ? (last ? new DateOnly(year, 12, 31) : new DateOnly(year, 1, 1)) : throw OutOfRange(text, name);
         throw FhirException.BadRequest($"{name} '{text}' is not a FHIR date (yyyy, yyyy-MM or yyyy-MM-dd).");
     }
 
     /// <summary>The years a period, reference date or comparator may lie in.</summary>
     private const int MinYear = 1900, MaxYear = 2200;
 
-    private static DateOnly InRange(DateOnly day, string text, string name) => day.Year is >= MinYear and <= MaxYear
-        ? day
-        : throw FhirException.BadRequest($"{name} '{text}' is outside the years {MinYear}-{MaxYear} that indicators are reported for.");
+    private static DateOnly InRange(DateOnly day, string text, string name) =>
+        day.Year is >= MinYear and <= MaxYear ? day : throw OutOfRange(text, name);
+
+    private static FhirException OutOfRange(string text, string name) =>
+        FhirException.BadRequest($"{name} '{text}' is outside the years {MinYear}-{MaxYear} that indicators are reported for.");
 }

@@ -45,6 +45,8 @@ public sealed class Sen2StaleRecords(IResourceStore store, FhirSerialization ser
     public async Task<IReadOnlyList<Bundle.EntryComponent>> FindAsync(
         ResourceRecord child, Bundle transaction, LaCode la, AccessSession access, CancellationToken ct)
     {
+        // Only the importer's own resources can be stale: without an organisation there is nothing to look up.
+        if (access.Requester?.OrganisationId is null) return [];
         var candidates = new List<ResourceRecord>();
         foreach (var type in KeyedTypes)
             candidates.AddRange((await store.FindReferringAsync(type, SubjectParam, "Patient", [child.ResourceId], ct)).Select(m => m.Record));

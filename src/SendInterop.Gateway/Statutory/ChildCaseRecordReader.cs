@@ -79,11 +79,11 @@ public sealed class ChildCaseRecordReader(IResourceStore store, SearchRequestPar
         // slice); the criteria the single-child read gives as search parameters (a process-step code, the annual-review
         // type) are the same tests made on the parsed resources.
         var ids = children.Select(c => c.PatientId).ToList();
-        var tasks = await ReferringAsync("Task", ids, _ => true, ct);
-        var requests = await ReferringAsync("ServiceRequest", ids, r => HasCode(((ServiceRequest)r).Code, null), ct);
-        var plans = await ReferringAsync("CarePlan", ids, _ => true, ct);
-        var reviews = await ReferringAsync("Encounter", ids, r => ((Encounter)r).Type.Any(t => HasCode(t, EhcRecordVocabulary.AnnualReview)), ct);
-        if (new[] { tasks, requests, plans, reviews }.Any(found => found.Count >= MaxPerType)) return null;
+        if (await ReferringAsync("Task", ids, _ => true, ct) is not { } tasks
+            || await ReferringAsync("ServiceRequest", ids, r => HasCode(((ServiceRequest)r).Code, null), ct) is not { } requests
+            || await ReferringAsync("CarePlan", ids, _ => true, ct) is not { } plans
+            || await ReferringAsync("Encounter", ids, r => ((Encounter)r).Type.Any(t => HasCode(t, EhcRecordVocabulary.AnnualReview)), ct) is not { } reviews)
+            return null;
 
         var bySubject = new Dictionary<string, List<StoredResource>>(StringComparer.Ordinal);
         foreach (var resource in tasks.Concat(requests).Concat(plans).Concat(reviews))
@@ -139,13 +139,18 @@ public sealed class ChildCaseRecordReader(IResourceStore store, SearchRequestPar
         return id.Contains('/', StringComparison.Ordinal) ? null : id;
     }
 
-    /// <summary>The current resources of a type whose subject is one of the children, that pass <paramref name="keep"/>.</summary>
-    private async Task<List<StoredResource>> ReferringAsync(string type, IReadOnlyCollection<string> patientIds, Func<Resource, bool> keep, CancellationToken ct)
+    /// <summary>
+    /// The current resources of a type whose subject is one of the children, that pass <paramref name="keep"/>; null when
+    /// they are <see cref="MaxPerType"/> or more, before any is parsed (the caller reads child by child then).
+    /// </summary>
+    private async Task<List<StoredResource>?> ReferringAsync(string type, IReadOnlyCollection<string> patientIds, Func<Resource, bool> keep, CancellationToken ct)
     {
+        var matches = await store.FindReferringAsync(type, "subject", "Patient", patientIds, ct);
+        if (matches.Count >= MaxPerType) return null;
         var found = new List<StoredResource>();
         var seen = new HashSet<long>();
         // In key order, as the search pages them.
-        foreach (var match in (await store.FindReferringAsync(type, "subject", "Patient", patientIds, ct)).OrderBy(m => m.Record.Key))
+        foreach (var match in matches.OrderBy(m => m.Record.Key))
         {
             if (!seen.Add(match.Record.Key)) continue;
             var resource = serialization.ParseStored(match.Record.Json);

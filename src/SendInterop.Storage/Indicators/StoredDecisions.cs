@@ -30,7 +30,9 @@ internal static class StoredDecisions
     public static string HashOf(string scope, GeographyHierarchy hierarchy, IReadOnlyList<SortedDictionary<string, LeafTally>> leaves)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var text = new StringBuilder(Format).Append('\n').Append(HierarchicalSuppression.Version).Append('\n').Append(scope).Append('\n');
+        // The header, then each indicator as it is written out (the same bytes as one buffer: SHA-256 is incremental).
+        hash.AppendData(Encoding.UTF8.GetBytes($"{Format}\n{HierarchicalSuppression.Version}\n{scope}\n"));
+        var text = new StringBuilder();
         foreach (var indicator in leaves)
         {
             text.Append("indicator\n");
@@ -49,7 +51,6 @@ internal static class StoredDecisions
             text.Clear();
         }
 
-        hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

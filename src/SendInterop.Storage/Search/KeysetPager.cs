@@ -17,6 +17,9 @@ public sealed class KeysetPager(FhirDbContext db)
 {
     private sealed record Cursor(bool Backward, string Value, long Key);
 
+    /// <summary>What a client is told about a cursor that is not one of ours (the gateway's seal says the same).</summary>
+    public const string InvalidCursorMessage = "The paging cursor is not valid; follow the next/previous links exactly as returned.";
+
     public async Task<(List<ResourceRecord> Page, string? Next, string? Previous)> PageAsync(
         IQueryable<ResourceRecord> query, string resourceType, SortField? sort, int count, string? cursorText, CancellationToken ct)
     {
@@ -89,7 +92,7 @@ public sealed class KeysetPager(FhirDbContext db)
                 return new Cursor(parts[0] == "b", parts[2], key);
         }
         catch (FormatException) { }
-        throw new SearchValueException("The paging cursor is not valid; follow the next/previous links exactly as returned.");
+        throw new SearchValueException(InvalidCursorMessage);
     }
 
     /// <summary>A sort expression over a resource row with its keyset comparison, for long or string values.</summary>
@@ -111,7 +114,7 @@ public sealed class KeysetPager(FhirDbContext db)
         public override Expression<Func<ResourceRecord, bool>> After(string value, long key, bool desc)
         {
             if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
-                throw new SearchValueException("The paging cursor is not valid; follow the next/previous links exactly as returned.");
+                throw new SearchValueException(InvalidCursorMessage);
             var r = selector.Parameters[0];
             var s = selector.Body;
             var vc = Captured(v);

@@ -296,9 +296,11 @@ public abstract class StoredTallyTests(IndicatorStorage storage)
         Assert.Equal(queries + Groups, tallied.CountQueries);
     }
 
-    /// <summary>Every catalogue indicator for the subject: figures, suppression and row times, as text to compare.</summary>
+    /// <summary>A report as <see cref="ReportAsync"/> gives it, without each line's row times.</summary>
     private static string WithoutTimes(string report) =>
         string.Join("\n", report.Split('\n').Select(line => line[..line.LastIndexOf(" | ", StringComparison.Ordinal)]));
+
+    /// <summary>Every catalogue indicator for the subject: figures, suppression and row times, as text to compare.</summary>
 
     private static async Task<string> ReportAsync(SqlIndicatorEvaluator evaluator, ReportingPeriod period, ReportSubject subject)
     {

@@ -1,10 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
-using Microsoft.Extensions.Options;
 using SendInterop.Gateway.Fhir.Errors;
-using SendInterop.Gateway.Security.Authentication;
 
 namespace SendInterop.Gateway.Fhir.Search;
 
@@ -36,39 +32,7 @@ public sealed class SearchCursorSeal(IDataProtectionProvider provider)
         }
         catch (CryptographicException)
         {
-            throw FhirException.BadRequest("The paging cursor is not valid; follow the next/previous links exactly as returned.");
+            throw FhirException.BadRequest(Storage.Search.KeysetPager.InvalidCursorMessage);
         }
-    }
-}
-
-/// <summary>Bound from configuration section "DataProtection".</summary>
-public sealed class CursorKeyOptions
-{
-    public const string Section = "DataProtection";
-
-    /// <summary>
-    /// Where the keys that seal paging cursors are kept. Replicas behind one load balancer must share it (as they share
-    /// the signing key file), or a link one replica wrote is refused by another. Default: a folder beside the signing key file.
-    /// </summary>
-    public string? KeysDirectory { get; set; }
-
-    public const string DefaultFolderName = "sendinterop-cursor-keys";
-}
-
-public static class SearchCursorSealExtensions
-{
-    /// <summary>Data Protection for the cursor seal, its keys in <see cref="CursorKeyOptions.KeysDirectory"/> (needs <see cref="AuthFiles"/>).</summary>
-    public static IServiceCollection AddSearchCursorSeal(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<CursorKeyOptions>().Bind(configuration.GetSection(CursorKeyOptions.Section));
-        // One application name for every replica and build, so their protectors agree.
-        services.AddDataProtection().SetApplicationName("SendInterop");
-        services.AddOptions<KeyManagementOptions>().Configure<AuthFiles, IOptions<CursorKeyOptions>, ILoggerFactory>((o, files, keys, logs) =>
-        {
-            var directory = keys.Value.KeysDirectory ?? Path.Combine(Path.GetDirectoryName(files.SigningKeyFile)!, CursorKeyOptions.DefaultFolderName);
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(directory), logs);
-        });
-        services.AddSingleton<SearchCursorSeal>();
-        return services;
     }
 }

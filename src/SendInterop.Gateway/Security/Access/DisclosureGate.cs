@@ -139,6 +139,15 @@ public sealed class DisclosureGate(
         return (await DecideAsync(session, facts, grant: null, ct, row.Key)).Permitted;
     }
 
+    /// <summary>
+    /// Whether gateway-made data owned by <paramref name="organisation"/> may name a record <paramref name="owner"/> holds
+    /// (an identity review Task naming the existing record a new one resembles): its own records, or a Tier 1 partner's
+    /// for direct care, the partners for whom a child's existence is no secret (as in <see cref="MayKnowExistsAsync"/>).
+    /// No requester is involved, so nothing is decided for the audit: the data named is disclosed later, through the gate.
+    /// </summary>
+    public bool OrganisationMayKnowOf(string organisation, string? owner) =>
+        owner == organisation || _agreements.Tier1Covers(organisation, owner, PurposesOfUse.DirectCare);
+
     /// <summary>A scope refusal of one resource (patient context or constraint not met).</summary>
     private static readonly GateDecision ScopeDeny = new(Verdict.Deny, GateRules.Scopes);
 

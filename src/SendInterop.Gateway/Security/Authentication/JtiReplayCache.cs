@@ -25,7 +25,7 @@ public sealed class JtiReplayCache(IOptions<AuthOptions> options, TimeProvider t
     /// <param name="expires">The assertion's exp (plus skew): the jti is remembered until then.</param>
     public Outcome TryUse(string clientId, string jti, DateTimeOffset expires)
     {
-        var key = clientId + "\n" + jti;
+        var key = Key(clientId, jti);
         var now = time.GetUtcNow();
         if (_seen.TryGetValue(key, out var until) && until > now) return Outcome.Replayed;
         if (_seen.Count >= options.Value.ReplayCacheCapacity && !Sweep(now)) return Outcome.Full;
@@ -35,7 +35,10 @@ public sealed class JtiReplayCache(IOptions<AuthOptions> options, TimeProvider t
     }
 
     /// <summary>Forgets a use that could not be completed (the shared ledger was unreachable), so the jti is not burnt.</summary>
-    public void Release(string clientId, string jti) => _seen.TryRemove(clientId + "\n" + jti, out _);
+    public void Release(string clientId, string jti) => _seen.TryRemove(Key(clientId, jti), out _);
+
+    /// <summary>A jti is unique per client (RFC 7523): the two together are what is remembered.</summary>
+    private static string Key(string clientId, string jti) => clientId + "\n" + jti;
 
     private bool Sweep(DateTimeOffset now)
     {

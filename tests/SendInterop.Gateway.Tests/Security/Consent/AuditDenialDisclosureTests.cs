@@ -27,6 +27,16 @@ public sealed class AuditDenialDisclosureTests(ConsentGateway gateway)
         Assert.Equal(0, search["total"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.OK, (await outsider.GetAsync($"Observation/{own}")).StatusCode);
 
+        // The controls first (so the denial is known to be in the log when the checks below look for it): its own
+        // permitted accesses are still its to see,
+        Assert.Contains(own, (await outsider.SearchAsync($"AuditEvent?agent=Organization/{Outsider}&_count=100")).ToJsonString(), StringComparison.Ordinal);
+
+        // and the child's side (subject access) sees that the outsider was refused.
+        var app = gateway.As(SubjectAccessApp, scope: "patient/*.rs", purposes: PurposesOfUse.SubjectAccess, patient: child);
+        var mine = await app.GetAs($"AuditEvent?patient=Patient/{child}", PurposesOfUse.SubjectAccess);
+        Assert.True(mine.Status == HttpStatusCode.OK, $"{mine}");
+        Assert.Contains($"Organization/{Outsider}", mine.Body, StringComparison.Ordinal);
+
         foreach (var query in new[] { $"AuditEvent?agent=Organization/{Outsider}&_count=100", $"AuditEvent?patient=Patient/{child}", $"AuditEvent?entity=Patient/{child}" })
         {
             var bundle = await outsider.SearchAsync(query);
@@ -36,13 +46,5 @@ public sealed class AuditDenialDisclosureTests(ConsentGateway gateway)
             Assert.DoesNotContain(child, text, StringComparison.Ordinal);
             Assert.DoesNotContain("\"deny\"", text, StringComparison.Ordinal);
         }
-        // Its own permitted accesses are still its to see.
-        Assert.Contains(own, (await outsider.SearchAsync($"AuditEvent?agent=Organization/{Outsider}&_count=100")).ToJsonString(), StringComparison.Ordinal);
-
-        // The child's side (subject access) sees that the outsider was refused.
-        var app = gateway.As(SubjectAccessApp, scope: "patient/*.rs", purposes: PurposesOfUse.SubjectAccess, patient: child);
-        var mine = await app.GetAs($"AuditEvent?patient=Patient/{child}", PurposesOfUse.SubjectAccess);
-        Assert.True(mine.Status == HttpStatusCode.OK, $"{mine}");
-        Assert.Contains($"Organization/{Outsider}", mine.Body, StringComparison.Ordinal);
     }
 }

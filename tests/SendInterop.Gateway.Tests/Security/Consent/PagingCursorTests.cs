@@ -91,10 +91,10 @@ public sealed class PagingCursorTests(ConsentGateway gateway)
             Assert.DoesNotContain(family, decoded, StringComparison.OrdinalIgnoreCase);
         }
 
-        // A previous link walks back over the same visible matches.
-        var last = await _outsider.SearchAsync($"Patient?family={family}&_sort={sort}&_count=2");
-        var back = last.Link("next") is { } next ? await _outsider.SearchAsync(next) : null;
-        if (back?.Link("previous") is { } previous)
-            Assert.Equal(last.MatchIds("Patient"), (await _outsider.SearchAsync(previous)).MatchIds("Patient"));
+        // A previous link walks back over the same visible matches (three visible, two a page: both links must exist).
+        var first = await _outsider.SearchAsync($"Patient?family={family}&_sort={sort}&_count=2");
+        var second = await _outsider.SearchAsync(first.Link("next") ?? throw new Xunit.Sdk.XunitException("no next link after 2 of 3 visible matches"));
+        var previous = second.Link("previous") ?? throw new Xunit.Sdk.XunitException("no previous link on the second page");
+        Assert.Equal(first.MatchIds("Patient"), (await _outsider.SearchAsync(previous)).MatchIds("Patient"));
     }
 }
