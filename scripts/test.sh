@@ -148,6 +148,29 @@ if [ "$files" -eq 0 ] || [ "$trx_ran" -eq 0 ]; then
 fi
 if [ -n "${TEST_RESULTS_DIR:-}" ]; then echo "test.sh: results kept in $results"; fi
 
+# ---- the failed tests by name, just above the summary line, so a log's tail says which ones ----------
+# (a trx UnitTestResult with outcome="Failed", then the first lines of its ErrorInfo message)
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  awk '
+    function text(s) {
+      gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&amp;/, "\\&", s)
+      return s
+    }
+    /<UnitTestResult / && /outcome="Failed"/ {
+      name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+      print "test.sh: FAILED " text(name); want = 1; next
+    }
+    want && /<Message>/ { inmsg = 1; shown = 0; sub(/.*<Message>/, "") }
+    inmsg {
+      done = sub(/<\/Message>.*/, "")
+      if (shown < 6) { print "test.sh:     " text($0); shown++ }
+      if (done) { inmsg = 0; want = 0 }
+    }
+  ' "$trx" || true
+done
+shopt -u nullglob
+
 line="$passed passed, $failed failed"
 if [ "$skipped" -gt 0 ]; then line="$line, $skipped skipped"; fi
 echo "$line"
