@@ -36,6 +36,8 @@ public sealed class SearchRequest
     public string? Cursor { get; set; }
     /// <summary>Do not count the matches (the caller counts them itself, e.g. through the consent gate).</summary>
     public bool SkipTotal { get; set; }
+    /// <summary>The client asked for no Bundle.total (<c>_total=none</c>): a search need not count its matches.</summary>
+    public bool OmitTotal { get; set; }
     /// <summary>Parameters we did not understand, with the reason, reported in an OperationOutcome (or rejected when strict).</summary>
     public List<string> Problems { get; } = [];
     /// <summary>

@@ -8,7 +8,7 @@ namespace SendInterop.Domain.Search;
 /// </summary>
 public sealed class SearchRequestParser(SearchParameterRegistry registry)
 {
-    private static readonly HashSet<string> Ignored = ["_format", "_pretty", "_total"];
+    private static readonly HashSet<string> Ignored = ["_format", "_pretty"];
 
     /// <summary>
     /// Reverse chaining is not implemented. It would select resources by properties of other resources, which the consent
@@ -48,6 +48,11 @@ public sealed class SearchRequestParser(SearchParameterRegistry registry)
                 case "_summary":
                     if (Enum.TryParse<SummaryMode>(value, ignoreCase: true, out var summary)) request.Summary = summary;
                     else request.Problems.Add($"_summary must be one of true, false, count, data, text, not '{value}'.");
+                    continue;
+                case "_total":
+                    // estimate and accurate are answered alike (an accurate count, or none beyond the server's limits).
+                    if (value is "none") request.OmitTotal = request.SkipTotal = true;
+                    else if (value is not ("estimate" or "accurate")) request.Problems.Add($"_total must be one of none, estimate, accurate, not '{value}'.");
                     continue;
                 case "_elements":
                     request.Elements = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

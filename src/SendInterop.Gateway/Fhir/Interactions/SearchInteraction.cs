@@ -23,6 +23,8 @@ public sealed class SearchInteraction(
     /// <summary>Store round trips spent refilling one page after the gate withheld matches; a shorter page links on.</summary>
     private const int MaxRefills = 20;
     private const int LookaheadBatch = 20;
+    /// <summary>Access rows read per statement while counting Bundle.total through the gate.</summary>
+    private const int TotalBatch = 2_000;
 
     public async Task<FhirResponse> SearchAsync(FhirRequest request, ScopeGrant? grant, CancellationToken ct)
     {
@@ -59,7 +61,7 @@ public sealed class SearchInteraction(
                 (matches, next, previous) = pageWanted ? await GatedPageAsync(session, search, grant, ct) : ([], null, null);
                 // A first page with nothing permitted beyond it has seen (and decided) every match: its size is the
                 // total, without scanning the matches again. Otherwise every match is counted through the gate.
-                total = pageWanted && firstPage && next is null ? matches.Count : await GatedTotalAsync(session, search, grant, ct);
+                total = pageWanted && firstPage && next is null && !search.OmitTotal ? matches.Count : await GatedTotalAsync(session, search, grant, ct);
             }
         }
         catch (SearchValueException ex)
@@ -137,13 +139,33 @@ public sealed class SearchInteraction(
         return query.Concat(grant.ConstraintSets[0].Select(c => new KeyValuePair<string, string>(c.Parameter, c.Value))).ToList();
     }
 
-    /// <summary>Bundle.total counts only what the requester may see; with more matches than we count, it is left out.</summary>
+    /// <summary>
+    /// Bundle.total counts only what the requester may see, walking every match through the gate in key order. Whether it
+    /// is given depends on nothing the requester could move with writes of its own: it is left out when more than
+    /// <see cref="AccessOptions.MaxGatedTotal"/> matches are permitted, or when more than
+    /// <see cref="AccessOptions.MaxGatedTotalScan"/> other organisations' matches would have to be decided. (A threshold
+    /// over all matches, hidden ones included, let a client that created enough matching resources of its own find the
+    /// point where the total vanished, and so count, or detect one by one, the matches hidden from it.)
+    /// </summary>
     private async Task<int?> GatedTotalAsync(AccessSession session, SearchRequest search, ScopeGrant? grant, CancellationToken ct)
     {
-        var limit = access.Value.MaxGatedTotal;
-        var rows = await store.MatchAccessAsync(search, limit + 1, ct);
-        if (rows.Count > limit) return null;
-        return await gate.CountPermittedAsync(session, rows, grant, ct);
+        if (search.OmitTotal) return null;
+        var options = access.Value;
+        var own = session.Requester?.OrganisationId;
+        var permitted = 0;
+        long othersDecided = 0;
+        var after = long.MinValue;
+        while (true)
+        {
+            var rows = await store.MatchAccessAfterAsync(search, after, TotalBatch, ct);
+            foreach (var row in rows)
+                if (!string.Equals(row.Owner, own, StringComparison.Ordinal)) othersDecided++;
+            if (othersDecided > options.MaxGatedTotalScan) return null;
+            permitted += await gate.CountPermittedAsync(session, rows, grant, ct);
+            if (permitted > options.MaxGatedTotal) return null;
+            if (rows.Count < TotalBatch) return permitted;
+            after = rows[^1].Key;
+        }
     }
 
     /// <summary>

@@ -37,8 +37,15 @@ public sealed class AccessOptions
     /// <summary>How often the store's changes are read to drop the contexts another replica's writes changed.</summary>
     public int ChildContextPollMilliseconds { get; set; } = 1000;
 
-    /// <summary>The most matches a filtered search counts through the gate for Bundle.total; beyond it total is omitted.</summary>
+    /// <summary>The most permitted matches a filtered search counts for Bundle.total; beyond it total is omitted.</summary>
     public int MaxGatedTotal { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most matches owned by other organisations that counting Bundle.total decides through the gate; beyond it total is
+    /// omitted. It bounds the work of a count over a wide, mostly hidden result. It counts only other organisations'
+    /// matches so that a client cannot reach it by creating matching resources of its own.
+    /// </summary>
+    public int MaxGatedTotalScan { get; set; } = 1_000_000;
 
     /// <summary>
     /// The most target resources one chained criterion may reach among those the requester may see (each is decided by the
