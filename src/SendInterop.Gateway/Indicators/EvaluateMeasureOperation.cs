@@ -18,7 +18,8 @@ namespace SendInterop.Gateway.Indicators;
 /// the geography (<see cref="HierarchicalSuppression"/>), with when it was computed, the projection's freshness and the DfE
 /// comparators. Any authenticated client with <c>system/Measure.rs</c> may ask: nothing in it identifies a child.</item>
 /// <item><b>subject-list</b>: the children counted, as contained Lists of Patient references per population. Needs the
-/// Patient read scope too, and every child passes through the consent gate: a child the requester may not see is left
+/// Patient read scope too, and every child passes through the consent gate, with the record that put it in the population
+/// (<see cref="VisibleSubjectsAsync"/>): a child the requester may not see, or may see only beside hidden records, is left
 /// out, silently, and each population's count is the number of children listed, never the aggregate (an aggregate
 /// beside a shorter list would reveal how many are hidden, and could undo suppression). No score, no strata.</item>
 /// </list>
@@ -37,7 +38,8 @@ public sealed class EvaluateMeasureOperation(
     public const string Name = "$evaluate-measure";
 
     public const string SubjectListMeaning =
-        "Each list holds the children counted in that population whom this requester may see (consent gate applied); hidden children are left out "
+        "Each list holds the children counted in that population whom this requester may see, and only through a counted record it may see too "
+        + "(the request, plan, goal or episode of care; consent gate applied); hidden children are left out "
         + "and each count is the number of children listed, not the aggregate. Populations count records (requests, plans...), lists name children: "
         + "a child with two plans is listed once. Use reportType=summary for the aggregate (small-number suppression applied).";
 
@@ -98,15 +100,7 @@ public sealed class EvaluateMeasureOperation(
         ReportSubject subject, CancellationToken ct)
     {
         var counted = await evaluator.SubjectsAsync(indicator, period, subject, ct);
-        var visible = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var childId in counted.ChildIds.Values.SelectMany(ids => ids).Distinct(StringComparer.Ordinal))
-        {
-            var record = await store.ReadAsync("Patient", childId, ct);
-            if (record is null || record.IsDeleted) continue;
-            if (await gate.PermitsWithinScopeAsync(access, record, grant, ct)) visible.Add(childId);
-        }
-
-        var lists = counted.ChildIds.ToDictionary(kv => kv.Key, kv => kv.Value.Where(visible.Contains).ToList());
+        var lists = await VisibleSubjectsAsync(access, grant, counted, ct);
         var counts = lists.ToDictionary(kv => kv.Key, kv => kv.Value.Count);
         var now = clock.GetUtcNow();
         var report = IndicatorEvaluator.ToMeasureReport(new IndicatorResult(indicator, period, subject, new PopulationResult(counts, null), []), now);
@@ -124,6 +118,60 @@ public sealed class EvaluateMeasureOperation(
         report.Extension.Add(new Extension(IndicatorReportExtensions.SubjectListScope, new FhirString(SubjectListMeaning)));
         IndicatorReportExtensions.AddFreshness(report, now, null, null, await LastRebuildAsync(ct));
         return report;
+    }
+
+    /// <summary>
+    /// The children of each population the requester may be told of. Listing a child in a population says the child has a
+    /// row there (a request, a plan, a goal, a wait for a health service), so a child is listed only when the gate lets the
+    /// requester see both the child's Patient and the resource one of those rows is about (its source), within the read
+    /// scope of that resource's type. A source the requester may not see, or a row without a resource reference as its
+    /// source, lists nobody: a hidden CAMHS episode of care must not surface as a name in "health waits".
+    /// </summary>
+    private async Task<Dictionary<PopulationKind, List<string>>> VisibleSubjectsAsync(AccessSession access, ScopeGrant? patientGrant,
+        IndicatorSubjects counted, CancellationToken ct)
+    {
+        var children = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var sources = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var lists = new Dictionary<PopulationKind, List<string>>();
+        foreach (var (kind, rows) in counted.Rows)
+        {
+            var listed = new List<string>();
+            foreach (var row in rows)
+            {
+                if (listed.Count > 0 && listed[^1] == row.ChildId) continue; // rows come ordered by child: listed once
+                if (!await CachedAsync(children, row.ChildId, () => ReadPermittedAsync(access, "Patient", row.ChildId, patientGrant, ct))) continue;
+                var source = SourceOf(row.RowId);
+                if (source is null || !await CachedAsync(sources, source.Value.Type + "/" + source.Value.Id,
+                        () => ReadPermittedAsync(access, source.Value.Type, source.Value.Id, access.ScopeFor(source.Value.Type, SmartPermissions.Read), ct))) continue;
+                listed.Add(row.ChildId);
+            }
+            lists[kind] = listed;
+        }
+
+        return lists;
+    }
+
+    private static async Task<bool> CachedAsync(Dictionary<string, bool> decided, string key, Func<Task<bool>> decide)
+    {
+        if (!decided.TryGetValue(key, out var permitted)) decided[key] = permitted = await decide();
+        return permitted;
+    }
+
+    private async Task<bool> ReadPermittedAsync(AccessSession access, string type, string id, ScopeGrant? grant, CancellationToken ct)
+    {
+        if (grant is null) return false;
+        var record = await store.ReadAsync(type, id, ct);
+        return record is { IsDeleted: false } && await gate.PermitsWithinScopeAsync(access, record, grant, ct);
+    }
+
+    /// <summary>The resource a projection row is about: its row id up to any <c>#key</c>, when that is a <c>Type/id</c> reference.</summary>
+    private static (string Type, string Id)? SourceOf(string rowId)
+    {
+        var reference = rowId.Split('#', 2)[0];
+        var slash = reference.IndexOf('/');
+        if (slash <= 0 || slash == reference.Length - 1 || reference.IndexOf('/', slash + 1) >= 0) return null;
+        var type = reference[..slash];
+        return ModelInfo.IsKnownResource(type) ? (type, reference[(slash + 1)..]) : null;
     }
 
     private async Task<DateTimeOffset?> LastRebuildAsync(CancellationToken ct) =>

@@ -157,13 +157,13 @@ public sealed class IndicatorQuery
         return sql.ToString();
     }
 
-    /// <summary>The subject-list query: (population code, child id) for every child with a row in each population (total only).</summary>
+    /// <summary>The subject-list query: (population code, child id, row id) for every row in each population (total only).</summary>
     public string SubjectListSql()
     {
         var sql = new StringBuilder(Cte());
-        sql.Append("SELECT DISTINCT '").Append(PopulationKinds.Code(PopulationKind.InitialPopulation)).Append("' AS population, child_id FROM r2");
+        sql.Append("SELECT DISTINCT '").Append(PopulationKinds.Code(PopulationKind.InitialPopulation)).Append("' AS population, child_id, row_id FROM r2");
         foreach (var kind in CountedKinds)
-            sql.Append("\nUNION ALL SELECT DISTINCT '").Append(PopulationKinds.Code(kind)).Append("', child_id FROM r2 WHERE ").Append(Member(kind, 0));
+            sql.Append("\nUNION ALL SELECT DISTINCT '").Append(PopulationKinds.Code(kind)).Append("', child_id, row_id FROM r2 WHERE ").Append(Member(kind, 0));
         return sql.ToString();
     }
 
@@ -184,7 +184,7 @@ public sealed class IndicatorQuery
         var table = PredicateSql.Table(kind);
         var initial = First.Population(PopulationKind.InitialPopulation)!;
         var cease = kind == RowKind.Plan ? "COALESCE(cease_reason, 'not-recorded')" : "'not-recorded'";
-        var sql = new StringBuilder("SELECT child_id, computed_at, " + AgeSql + " AS age, "
+        var sql = new StringBuilder("SELECT child_id, row_id, computed_at, " + AgeSql + " AS age, "
             + "primary_need AS s_need, setting_type AS s_setting, sex AS s_sex, ethnicity AS s_eth, COALESCE(la_code, 'unknown') AS s_la, "
             + cease + " AS s_cease");
         for (var i = 0; i < _indicators.Count; i++)

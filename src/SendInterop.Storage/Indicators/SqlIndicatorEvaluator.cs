@@ -19,8 +19,19 @@ namespace SendInterop.Storage.Indicators;
 public sealed record SqlIndicatorResult(IndicatorResult Result, SuppressionDecisions Suppression, DateTimeOffset? OldestRow, DateTimeOffset? NewestRow,
     DateTimeOffset CountedAt);
 
-/// <summary>The children counted in each population of an indicator (subject-list), before any consent decision.</summary>
-public sealed record IndicatorSubjects(IReadOnlyDictionary<PopulationKind, IReadOnlyList<string>> ChildIds);
+/// <summary>
+/// The rows counted in each population of an indicator (subject-list), before any consent decision: each names the child
+/// and the row's source (<see cref="IndicatorRowEntity.RowId"/>: the request, plan, goal or episode of care it is about).
+/// </summary>
+public sealed record IndicatorSubjects(IReadOnlyDictionary<PopulationKind, IReadOnlyList<CountedRow>> Rows)
+{
+    /// <summary>The children counted in each population, each once, in ordinal order.</summary>
+    public IReadOnlyDictionary<PopulationKind, IReadOnlyList<string>> ChildIds =>
+        Rows.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.Select(r => r.ChildId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+}
+
+/// <summary>One projection row of a population: the child (Patient id) and the row id (a resource reference, perhaps with a #key).</summary>
+public sealed record CountedRow(string ChildId, string RowId);
 
 /// <summary>
 /// Evaluates catalogue indicators with one set-based query each over the projection tables (<see cref="IndicatorQuery"/>):
@@ -406,17 +417,18 @@ public sealed partial class SqlIndicatorEvaluator
     public async Task<IndicatorSubjects> SubjectsAsync(IndicatorDefinition indicator, ReportingPeriod period, ReportSubject subject, CancellationToken ct = default)
     {
         var query = new IndicatorQuery(indicator, period, subject);
-        var lists = new Dictionary<PopulationKind, List<string>> { [PopulationKind.InitialPopulation] = [] };
+        var lists = new Dictionary<PopulationKind, List<CountedRow>> { [PopulationKind.InitialPopulation] = [] };
         foreach (var kind in query.CountedKinds) lists[kind] = [];
         await using var db = contexts.Create();
         await using var command = await CommandAsync(db, query.SubjectListSql(), query.Parameters, ct);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            if (PopulationKinds.FromCode(reader.GetString(0)) is { } kind) lists[kind].Add(reader.GetString(1));
+            if (PopulationKinds.FromCode(reader.GetString(0)) is { } kind) lists[kind].Add(new CountedRow(reader.GetString(1), reader.GetString(2)));
         }
 
-        return new IndicatorSubjects(lists.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.Order(StringComparer.Ordinal).ToList()));
+        return new IndicatorSubjects(lists.ToDictionary(kv => kv.Key,
+            kv => (IReadOnlyList<CountedRow>)kv.Value.OrderBy(r => r.ChildId, StringComparer.Ordinal).ThenBy(r => r.RowId, StringComparer.Ordinal).ToList()));
     }
 
     private static Dictionary<PopulationKind, int> Counts(IndicatorQuery query, int i, Tally tally)

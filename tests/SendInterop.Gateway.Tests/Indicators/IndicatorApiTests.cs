@@ -6,6 +6,7 @@ using Task = System.Threading.Tasks.Task;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SendInterop.Gateway.Tests.Infrastructure;
+using SendInterop.Gateway.Tests.Security.Consent;
 using SendInterop.Storage.Indicators;
 using SendInterop.Storage.Store;
 
@@ -150,6 +151,56 @@ public sealed class IndicatorApiTests(IndicatorGateway gateway) : IClassFixture<
         var measureOnly = await gateway.Fhir(MeasureOnly).GetAsync($"Measure/{PlansInPlace}/$evaluate-measure?sen2Year=2025&subject=821&reportType=subject-list");
         Assert.Equal(HttpStatusCode.Forbidden, measureOnly.StatusCode);
     }
+
+    [Fact]
+    public async Task Subject_list_names_a_child_only_through_a_counted_record_the_requester_may_see()
+    {
+        // Two children of LA 908's, both visible to it. Each waited for an NHS service: one in an episode of care the LA
+        // holds, one in an episode held by an organisation outside every agreement (written in a break-glass window, so
+        // hidden from the LA). Listing the second child under "health waits" would tell the LA of a health episode it may
+        // not see; the summary still counts both.
+        var fhir = gateway.Fhir();
+        await PutAsync(fhir, IndicatorGateway.La("908", "Cornwall Council"));
+        await AddChildWithPlanAsync(fhir, "908", "wv0", "2024-01-10");
+        await AddChildWithPlanAsync(fhir, "908", "wh0", "2024-01-11");
+        await PutAsync(fhir, Episode("ep-wv0", "wv0"));
+        var outsider = gateway.Fhir(new TokenSpec(Organisation: "ods-ZZZ", Agency: "health", ClientId: "waits-outsider-break-glass"));
+        var hidden = await outsider.SendAs(HttpMethod.Put, "EpisodeOfCare/ep-wh0", "safeguarding", "urgent safeguarding referral", FhirHttp.Body(Episode("ep-wh0", "wh0")));
+        Assert.True(hidden.Status == HttpStatusCode.Created, $"the outsider's episode: {hidden}");
+        Assert.Equal(HttpStatusCode.NotFound, (await fhir.GetAsync("EpisodeOfCare/ep-wh0")).StatusCode); // hidden from the LA
+
+        var contexts = gateway.Services.GetRequiredService<FhirDbContextFactory>();
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            await using (var db = contexts.Create())
+                if (await db.IndicatorWaits.CountAsync(w => w.LaCode == "908") == 2) break;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the two waits were not projected");
+            await Task.Delay(50);
+        }
+
+        const string Waits = "health-wait-mean-weeks";
+        var list = await (await fhir.GetAsync($"Measure/{Waits}/$evaluate-measure?periodStart=2024-01-01&periodEnd=2024-12-31&subject=908&reportType=subject-list")).JsonAsync();
+        Assert.Equal(["Patient/wv0"], Listed(list));
+        Assert.Equal(1, list["group"]![0]!["population"]![0]!["count"]!.GetValue<int>());
+        // Both children are in the plans list: there, the plans the LA holds are the counted records.
+        var plans = await (await fhir.GetAsync($"Measure/{PlansInPlace}/$evaluate-measure?sen2Year=2025&subject=908&reportType=subject-list")).JsonAsync();
+        Assert.Equal(["Patient/wh0", "Patient/wv0"], Listed(plans).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>An NHS episode of care: waitlisted on 1 February 2024, first contact on 15 March 2024.</summary>
+    private static EpisodeOfCare Episode(string id, string patientId) => new()
+    {
+        Id = id,
+        Status = EpisodeOfCare.EpisodeOfCareStatus.Active,
+        Patient = new ResourceReference("Patient/" + patientId),
+        StatusHistory =
+        [
+            new EpisodeOfCare.StatusHistoryComponent { Status = EpisodeOfCare.EpisodeOfCareStatus.Waitlist, Period = new Period { Start = "2024-02-01", End = "2024-03-15" } },
+            new EpisodeOfCare.StatusHistoryComponent { Status = EpisodeOfCare.EpisodeOfCareStatus.Active, Period = new Period { Start = "2024-03-15" } },
+        ],
+        Period = new Period { Start = "2024-02-01" },
+    };
 
     [Fact]
     public async Task Measure_scope_is_required()
