@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
@@ -14,7 +14,7 @@ namespace SendInterop.Gateway.Tests.Audit;
 /// entries it has only journalled (the batch window is stretched to a minute, so none of them is committed yet), is
 /// killed with SIGKILL, and is started again: every read it answered is then in the hash chain, exactly once.
 /// </summary>
-public sealed class AuditJournalCrashTests
+public sealed partial class AuditJournalCrashTests
 {
     private const int Reads = 60;
 
@@ -24,13 +24,12 @@ public sealed class AuditJournalCrashTests
         var directory = Directory.CreateTempSubdirectory("sendinterop-crash-").FullName;
         try
         {
-            var port = FreePort();
-            var first = Start(directory, port, batchWindowMs: 60_000);
+            var (first, firstAddress) = Start(directory, batchWindowMs: 60_000);
             string patientId;
             string[] crashed;
             try
             {
-                using var http = await ReadyClientAsync(port, first);
+                using var http = await ReadyClientAsync(firstAddress, first);
                 patientId = await CreatePatientAsync(http);
                 for (int i = 0; i < Reads; i++)
                 {
@@ -48,10 +47,10 @@ public sealed class AuditJournalCrashTests
                 await first.WaitForExitAsync();
             }
 
-            var second = Start(directory, port, batchWindowMs: null);
+            var (second, secondAddress) = Start(directory, batchWindowMs: null);
             try
             {
-                using var http = await ReadyClientAsync(port, second); // ready once the journal is replayed
+                using var http = await ReadyClientAsync(secondAddress, second); // ready once the journal is replayed
                 Assert.Equal(Reads, CountReads(directory, patientId));
                 Assert.Empty(crashed.Intersect(Segments(directory))); // replayed, then deleted
                 using var verify = await http.GetAsync("/fhir/AuditEvent/$verify");
@@ -90,7 +89,12 @@ public sealed class AuditJournalCrashTests
         return count;
     }
 
-    private static Process Start(string directory, int port, int? batchWindowMs)
+    /// <summary>
+    /// Starts the gateway on a port of its own choosing (port 0) and returns, with the process, the address it reports
+    /// listening on. (A port found free beforehand could be taken by another socket of this busy test process before the
+    /// child bound it.)
+    /// </summary>
+    private static (Process Process, Task<Uri> Address) Start(string directory, int? batchWindowMs)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -100,25 +104,38 @@ public sealed class AuditJournalCrashTests
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SendInterop.Gateway.dll"));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // the dev-token endpoint
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["ConnectionStrings__Fhir"] = $"Data Source={Path.Combine(directory, "fhir.db")}";
         start.Environment["Auth__SigningKeyFile"] = Path.Combine(directory, "signing-keys.json");
         start.Environment["DemoData__Children"] = "0";
         if (batchWindowMs is { } ms) start.Environment["Audit__JournalBatchWindowMs"] = ms.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(start)!;
-        // Drained so a chatty log can never block the child on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
+        var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Drained so a chatty log can never block the child on a full pipe; the hosting log line names the address.
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && ListeningOn().Match(line) is { Success: true } m) address.TrySetResult(new Uri(m.Groups[1].Value));
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return process;
+        return (process, address.Task);
     }
 
-    /// <summary>Waits for /health/ready, then returns a client carrying a Development token for la-926.</summary>
-    private static async Task<HttpClient> ReadyClientAsync(int port, Process process)
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:[0-9]+)")]
+    private static partial Regex ListeningOn();
+
+    /// <summary>Waits for the listening address and /health/ready, then returns a client carrying a Development token for la-926.</summary>
+    private static async Task<HttpClient> ReadyClientAsync(Task<Uri> address, Process process)
     {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (!address.IsCompleted)
+        {
+            Assert.False(process.HasExited, $"the gateway exited with {(process.HasExited ? process.ExitCode : 0)}");
+            Assert.True(DateTime.UtcNow < deadline, "the gateway did not report a listening address within 120 s");
+            await Task.WhenAny(address, Task.Delay(250));
+        }
+        var http = new HttpClient { BaseAddress = await address, Timeout = TimeSpan.FromSeconds(30) };
         while (true)
         {
             Assert.False(process.HasExited, $"the gateway exited with {(process.HasExited ? process.ExitCode : 0)}");
@@ -146,10 +163,4 @@ public sealed class AuditJournalCrashTests
         return JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -26,8 +26,10 @@ public sealed class GracefulShutdownTests
             }).ToArray());
             var bundle = new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries }.ToJsonString();
 
+            using var arrival = new RequestArrival(gateway.FhirBase.Port, "POST");
             var inFlight = http.PostAsync("", FhirHttp.Body(bundle));
-            await Task.Delay(300); // the request is being processed
+            // Stopped once the gateway has begun the request (a fixed delay raced the request's arrival on a busy machine).
+            await arrival.Arrived.WaitAsync(TimeSpan.FromSeconds(60));
             gateway.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
 
             var response = await inFlight;

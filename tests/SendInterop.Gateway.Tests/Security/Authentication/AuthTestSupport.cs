@@ -203,9 +203,15 @@ public static class TokenRequests
         return new FormUrlEncodedContent(fields);
     }
 
-    /// <summary>Writes (replaces) the registry file the gateway reads.</summary>
-    public static void Register(GatewayFixture fixture, params ClientRegistration[] clients) =>
+    /// <summary>
+    /// Writes (replaces) the registry file the gateway reads, and has the gateway read it now: a rewrite of the same length
+    /// within one file-system timestamp tick looks unchanged to the file watch (modification time and length).
+    /// </summary>
+    public static void Register(GatewayFixture fixture, params ClientRegistration[] clients)
+    {
         File.WriteAllText(fixture.ClientRegistryFile, JsonSerializer.Serialize(new ClientRegistryDocument { Clients = clients.ToList() }, JwkSet.JsonOptions));
+        (fixture.Services.GetService(typeof(ClientRegistry)) as ClientRegistry)?.Reload();
+    }
 
     public static async Task<(HttpStatusCode Status, JsonObject Body)> PostAsync(HttpClient http, string tokenUrl, HttpContent form)
     {

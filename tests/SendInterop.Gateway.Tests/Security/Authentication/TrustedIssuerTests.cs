@@ -25,6 +25,10 @@ public sealed class TrustedIssuerTests : IAsyncLifetime
     {
         await _remote.InitializeAsync();
         _remote.TokenFor(); // creates the remote gateway's key
+        // The first JWKS request warms the remote gateway (routing, JIT) here, outside the trusting gateway's 5 s
+        // fetch timeout: a cold first fetch on a busy machine timed out, and the token was refused.
+        using (var warm = new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
+            (await warm.GetAsync(_remote.GatewayBase + "/.well-known/jwks.json")).EnsureSuccessStatusCode();
         File.WriteAllText(_jwksFile, JsonSerializer.Serialize(new JwkSet { Keys = [_fileKey.ToPublic()] }, JwkSet.JsonOptions));
         _gateway = new TrustingGateway(new()
         {
