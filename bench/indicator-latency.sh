@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Write-to-figure latency of the indicators (issue #5 point 5; docs/performance.md "Indicator freshness after a write"):
+# builds Release, starts the gateway on a fresh SQLite database with its default indicator settings (change events
+# gathered for Indicators:ChangeBatchWindow, 100 ms), registers an LA client, takes a token from the token endpoint and
+# runs bench/indicator-latency.py: each round writes a child and an issued plan, then polls the LA's summary until it
+# counts the plan. The same run measures the baseline, one report's round trip on an unchanged record.
+#
+#   bench/indicator-latency.sh [--rounds 30] [--out DIR]
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+rounds=30 out="" la=926
+while [ $# -gt 0 ]; do
+  case $1 in
+    --rounds) rounds=$2; shift ;;
+    --out) out=$2; shift ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "indicator-latency.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+stamp=$(date -u +%Y%m%d-%H%M%S)
+out=${out:-bench/results/indicator-latency-$stamp}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sendinterop-latency.XXXXXX")
+gw_pid=""
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ -n "$gw_pid" ] && kill -0 "$gw_pid" 2>/dev/null; then
+    kill -TERM -- "-$gw_pid" 2>/dev/null || kill -TERM "$gw_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$gw_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$gw_pid" 2>/dev/null || true
+  fi
+  cp "$tmp"/*.log "$out"/ 2>/dev/null || true
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "indicator-latency.sh: interrupted" >&2; exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
+    port_in_use "$p" || { echo "$p"; return 0; }
+  done
+  echo "indicator-latency.sh: no free port" >&2; return 1
+}
+
+echo "indicator-latency.sh: building Release" >&2
+for p in src/SendInterop.Gateway tools/SendInterop.Cli; do
+  dotnet build "$p" -c Release -v quiet -nologo >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 1; }
+done
+mkdir -p "$tmp/gateway-build"
+cp -a src/SendInterop.Gateway/bin/Release/net10.0/. "$tmp/gateway-build/"
+cli() { dotnet run --project tools/SendInterop.Cli -c Release --no-build -- "$@"; }
+
+auth="$tmp/auth"
+mkdir -p "$auth"
+cli register --client-id bench-la-$la --org la-$la --agency education --scopes "system/*.cruds" \
+  --purposes "direct-care ehc-assessment ehc-review" --registry "$auth/clients.json" --key-out "$auth/bench-la-$la.jwk" >/dev/null
+
+port=$(free_port)
+gw_root="http://127.0.0.1:$port"
+(cd "$tmp/gateway-build" && exec env ASPNETCORE_ENVIRONMENT=Production Storage__Provider=Sqlite \
+  ConnectionStrings__Fhir="Data Source=$tmp/fhir.db" DemoData__Enabled=false Logging__LogLevel__Default=Warning \
+  Auth__SigningKeyFile="$auth/signing-keys.json" Auth__ClientRegistryFile="$auth/clients.json" Auth__AccessTokenLifetime=00:15:00 \
+  Auth__Issuer="$gw_root" Access__Organisations__0__Id=la-$la Access__Organisations__0__Agency=education \
+  setsid ./SendInterop.Gateway --urls "$gw_root") >"$tmp/gateway.log" 2>&1 &
+gw_pid=$!
+for _ in $(seq 1 480); do
+  curl -fsS "$gw_root/health/ready" >/dev/null 2>&1 && break
+  kill -0 "$gw_pid" 2>/dev/null || { tail -n 40 "$tmp/gateway.log" >&2; exit 1; }
+  sleep 0.5
+done
+tok=$(cli token --client-id bench-la-$la --key "$auth/bench-la-$la.jwk" --url "$gw_root")
+
+summary="$out/summary.md"
+{
+  echo "# Indicator write-to-figure latency $stamp: $rounds rounds, SQLite"
+  echo
+  echo "$(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown) (working tree may differ)."
+  echo
+  python3 bench/indicator-latency.py --url "$gw_root/fhir" --token "$tok" --la "$la" --rounds "$rounds"
+  echo
+  echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."
+} >"$summary"
+cat "$summary" >&2
+echo "indicator-latency.sh: results in $out" >&2
