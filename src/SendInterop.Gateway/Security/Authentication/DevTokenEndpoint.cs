@@ -27,10 +27,11 @@ public static class DevTokenEndpoint
         [PurposesOfUse.DirectCare, PurposesOfUse.EhcAssessment, PurposesOfUse.EhcReview, PurposesOfUse.Safeguarding, PurposesOfUse.SubjectAccess];
 
     public static async Task<IResult> HandleAsync(HttpContext context, AccessTokenIssuer issuer, AuthAudit audit,
-        string organisation, string? agency = null, string? scope = null, string? purposes = null, string? role = null, string? patient = null)
+        string? organisation = null, string? agency = null, string? scope = null, string? purposes = null, string? role = null, string? patient = null)
     {
         context.Response.Headers[Header] = HeaderValue;
-        if (!DemoOrganisations.TryGetValue(organisation, out var defaultAgency))
+        // Optional to the binder, required here: a missing parameter is the client's 400, not a binding exception.
+        if (organisation is null || !DemoOrganisations.TryGetValue(organisation, out var defaultAgency))
             return Problem($"organisation must be a demo organisation: {string.Join(", ", DemoOrganisations.Keys)}.");
         agency ??= defaultAgency;
         var allowedAgencies = organisation.StartsWith("la-", StringComparison.Ordinal) ? new[] { Agencies.Education, Agencies.SocialCare } : [defaultAgency];
