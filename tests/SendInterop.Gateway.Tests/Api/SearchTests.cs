@@ -308,6 +308,26 @@ public abstract class SearchTests(GatewayFixture gateway)
         var next = await _fhir.SearchAsync(page.Link("next")!);
         Assert.Single(next["entry"]!.AsArray());
     }
+
+    [Fact]
+    public async Task History_page_links_are_sealed_and_a_made_up_or_borrowed_page_is_refused()
+    {
+        await _fhir.CreateAsync("Organization", Build.Organization("Sealed history " + Unique()));
+        await _fhir.CreateAsync("Organization", Build.Organization("Sealed history " + Unique()));
+        var next = (await _fhir.SearchAsync("Organization/_history?_count=1")).Link("next")!;
+        var page = Uri.UnescapeDataString(next[(next.IndexOf("_page=", StringComparison.Ordinal) + "_page=".Length)..].Split('&')[0]);
+        // The boundary was a store key, possibly a withheld version's: sealed, it is no number.
+        Assert.False(long.TryParse(page, out _), $"_page={page}");
+
+        var search = (await _fhir.SearchAsync("Organization?_count=1")).Link("next")!;
+        var searchCursor = search[(search.IndexOf("_cursor=", StringComparison.Ordinal) + "_cursor=".Length)..].Split('&')[0];
+        foreach (var bad in new[] { "12345", "not-a-cursor", searchCursor })
+        {
+            var r = await _fhir.GetAsync($"Organization/_history?_count=1&_page={bad}");
+            Assert.True(r.StatusCode == HttpStatusCode.BadRequest, $"_page={bad} gave {(int)r.StatusCode}");
+            Assert.Contains("_page", (await r.JsonAsync()).Issues());
+        }
+    }
 }
 
 [Collection("sqlite")] public sealed class SqliteSearchTests(SqliteGateway g) : SearchTests(g), IClassFixture<SqliteGateway>;

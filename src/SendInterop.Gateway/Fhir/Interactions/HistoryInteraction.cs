@@ -10,11 +10,12 @@ using SendInterop.Storage.Store;
 namespace SendInterop.Gateway.Fhir.Interactions;
 
 /// <summary>
-/// Instance, type and system history, newest first, paged by a keyset cursor (_page). Every entry passes the consent
-/// gate; withheld versions are skipped and the page refilled. A filtered history carries no total: counting every
+/// Instance, type and system history, newest first, paged by a keyset cursor (_page, sealed like search cursors: the
+/// boundary may be a withheld version's store key). Every entry passes the consent gate; withheld versions are skipped
+/// and the page refilled. A filtered history carries no total: counting every
 /// version through the gate would cost a scan of the whole history, and a total of the unfiltered rows would leak.
 /// </summary>
-public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate, ReadInteractions reads)
+public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate, ReadInteractions reads, Search.SearchCursorSeal cursors)
 {
     private const int MaxRefills = 20;
 
@@ -37,8 +38,7 @@ public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate
                     since = new DateTimeOffset(r.Start, TimeSpan.Zero);
                     break;
                 case "_page":
-                    if (!long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var b)) throw FhirException.BadRequest("The _page cursor is not valid; follow the next link as returned.");
-                    before = b;
+                    before = cursors.OpenHistoryPage(v);
                     break;
                 case "_format": break;
                 default:
@@ -58,7 +58,7 @@ public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate
         var baseQuery = url.Query.Where(kv => kv.Key is not "_page").ToList();
         body.Links.Add(("self", $"{request.BaseUrl}/{path}{SearchInteraction.QueryString(url.Query)}"));
         if (nextKey is { } next)
-            body.Links.Add(("next", $"{request.BaseUrl}/{path}{SearchInteraction.QueryString(baseQuery.Append(new("_page", next.ToString(CultureInfo.InvariantCulture))))}"));
+            body.Links.Add(("next", $"{request.BaseUrl}/{path}{SearchInteraction.QueryString(baseQuery.Append(new("_page", cursors.SealHistoryPage(next))))}"));
         foreach (var r in entries)
         {
             var lastModified = new DateTimeOffset(r.LastUpdated, TimeSpan.Zero);

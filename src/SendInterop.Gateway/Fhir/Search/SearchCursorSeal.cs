@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using SendInterop.Gateway.Fhir.Errors;
@@ -20,8 +21,29 @@ public sealed class SearchCursorSeal(IDataProtectionProvider provider)
 
     private readonly IDataProtector _protector = provider.CreateProtector(Purpose);
 
+    /// <summary>History's <c>_page</c>: the store key of the last version examined, which under the gate may be a hidden one's.</summary>
+    private readonly IDataProtector _historyPages = provider.CreateProtector(Purpose, "history-page");
+
+    public const string InvalidHistoryPageMessage = "The _page cursor is not valid; follow the next link as returned.";
+
     /// <summary>The cursor as it goes into a link (URL-safe base64).</summary>
     public string Seal(string cursor) => _protector.Protect(cursor);
+
+    /// <summary>A history page boundary (a store key) as it goes into a <c>_page</c> link: sealed, as search cursors are.</summary>
+    public string SealHistoryPage(long beforeKey) => _historyPages.Protect(beforeKey.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The store key from a history link's <c>_page</c>; a 400 when it was not sealed here for history.</summary>
+    public long OpenHistoryPage(string sealedPage)
+    {
+        try
+        {
+            if (long.TryParse(_historyPages.Unprotect(sealedPage), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key)) return key;
+        }
+        catch (CryptographicException)
+        {
+        }
+        throw FhirException.BadRequest(InvalidHistoryPageMessage);
+    }
 
     /// <summary>The store's cursor from a link's <c>_cursor</c>; a 400 when it was not sealed here (edited, made up, or from keys since removed).</summary>
     public string Open(string sealedCursor)
