@@ -34,7 +34,9 @@ public static class AuditEndpoints
 
     /// <summary>
     /// Needs a system/ or user/ scope that grants reading AuditEvent (the result describes the whole log, not one
-    /// child's record, so a patient/ scope is not enough); the attempt is audited either way.
+    /// child's record, so a patient/ scope is not enough) and a role of <see cref="AuditVerifyOptions"/> (the count of
+    /// entries and the head say how much every organisation on the gateway has done, which an ordinary client with
+    /// <c>system/*.rs</c> must not learn); the attempt is audited either way.
     /// <para>
     /// 200 with an information issue when the chain is intact. When it is broken: 409 Conflict with an error issue
     /// naming the first broken entry. Not 200, so a monitoring probe sees the failure from the status alone; not 500,
@@ -42,13 +44,15 @@ public static class AuditEndpoints
     /// because the stored state of the log conflicts with its own hash chain.
     /// </para>
     /// </summary>
-    private static async System.Threading.Tasks.Task VerifyAsync(HttpContext context, IAuditLogReader reader, IAuditSink audit, FhirResponseWriter writer)
+    private static async System.Threading.Tasks.Task VerifyAsync(HttpContext context, IAuditLogReader reader, IAuditSink audit, FhirResponseWriter writer,
+        Microsoft.Extensions.Options.IOptions<AuditVerifyOptions> options)
     {
         var format = FhirFormats.ForResponse(context.Request);
         var filter = ElementFilter.From(context.Request.Query);
         var client = context.GetAuthenticatedClient();
         var grant = client is null ? null : Security.Access.ScopeGrant.For(client.Scopes, "AuditEvent", SmartPermissions.Read);
-        var permitted = grant is { PatientOnly: false, Unconstrained: true };
+        var roles = options.Value.EffectiveRoles;
+        var permitted = grant is { PatientOnly: false, Unconstrained: true } && client!.Role is { } role && roles.Contains(role, StringComparer.Ordinal);
         await audit.AppendAsync(new AuditRecord(
             DateTimeOffset.UtcNow, AuditAction.Execute, "operation", permitted ? AuditDecision.Permit : AuditDecision.Deny,
             permitted ? VerifyRule : GateRules.Scopes, null, client?.ClientId, client?.Organisation, client?.Agency, client?.Role,
@@ -56,7 +60,8 @@ public static class AuditEndpoints
             context.RequestAborted);
         if (!permitted)
         {
-            var refused = OperationOutcomes.Error("Verifying the audit log needs a system/ or user/ scope that grants reading AuditEvent, e.g. system/AuditEvent.r.",
+            var refused = OperationOutcomes.Error(
+                $"Verifying the audit log needs a system/ or user/ scope that grants reading AuditEvent (e.g. system/AuditEvent.r) and the role {string.Join(" or ", roles)}.",
                 OperationOutcome.IssueType.Forbidden);
             await writer.WriteAsync(context, FhirResponse.Of(new OperationOutcome { Issue = [refused] }, StatusCodes.Status403Forbidden), format, filter);
             return;

@@ -28,6 +28,7 @@ public static class AuditTrailExtensions
             journal: acknowledge == "journal", journalDirectory: builder.Configuration["Audit:JournalDirectory"],
             journalBatchWindow: window is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
         builder.Services.AddHostedService<AuditTrailHostedService>();
+        builder.Services.AddOptions<AuditVerifyOptions>().Bind(builder.Configuration.GetSection(AuditVerifyOptions.Section));
         return builder;
     }
 }

@@ -148,7 +148,7 @@ public sealed partial class AuditJournalCrashTests
             Assert.True(DateTime.UtcNow < deadline, "the gateway did not become ready within 120 s");
             await Task.Delay(250);
         }
-        using var token = await http.PostAsync("/auth/dev-token?organisation=la-926", null);
+        using var token = await http.PostAsync("/auth/dev-token?organisation=la-926&role=ig-lead", null); // ig-lead: $verify
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
         var accessToken = JsonNode.Parse(await token.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);

@@ -8,7 +8,7 @@ namespace SendInterop.Gateway.Tests.Audit;
 
 /// <summary>
 /// <c>GET /fhir/AuditEvent/$verify</c>: 200 and the head when the chain is intact, 409 naming the first broken entry
-/// once it is not, and nothing without a token. Each class has its own gateway (the tamper test breaks its log for good).
+/// once it is not, and nothing without a token, an AuditEvent read scope and the information-governance role. Each class has its own gateway (the tamper test breaks its log for good).
 /// </summary>
 public abstract class AuditVerifyEndpointTests(GatewayFixture gateway)
 {
@@ -17,7 +17,7 @@ public abstract class AuditVerifyEndpointTests(GatewayFixture gateway)
     {
         var sink = gateway.Services.GetRequiredService<IAuditSink>();
         for (int i = 0; i < 5; i++) await sink.AppendAsync(AuditRecords.Record());
-        var fhir = gateway.Fhir();
+        var fhir = gateway.Fhir(new TokenSpec(Role: "ig-lead"));
 
         var ok = await fhir.GetAsync("AuditEvent/$verify");
         var okBody = await ok.JsonAsync();
@@ -50,13 +50,16 @@ public abstract class AuditVerifyEndpointTests(GatewayFixture gateway)
     }
 
     [Theory]
-    [InlineData("system/CarePlan.rs")]
-    [InlineData("patient/AuditEvent.rs")]
-    [InlineData("system/AuditEvent.rs?patient=Patient/x")]
-    public async Task Verify_needs_an_unconstrained_system_or_user_scope_on_AuditEvent_and_the_refusal_is_audited(string scope)
+    [InlineData("system/CarePlan.rs", "ig-lead")]
+    [InlineData("patient/AuditEvent.rs", "ig-lead")]
+    [InlineData("system/AuditEvent.rs?patient=Patient/x", "ig-lead")]
+    // The scope without the role: the entry count and head would tell any client how busy every organisation is.
+    [InlineData("system/AuditEvent.rs", null)]
+    [InlineData("system/*.rs", "sen-caseworker")]
+    public async Task Verify_needs_an_unconstrained_system_or_user_scope_on_AuditEvent_and_the_ig_role_and_the_refusal_is_audited(string scope, string? role)
     {
         var client = "verify-" + Guid.NewGuid().ToString("N")[..8];
-        var r = await gateway.Fhir(new TokenSpec(Scope: scope, ClientId: client, Patient: "x")).GetAsync("AuditEvent/$verify");
+        var r = await gateway.Fhir(new TokenSpec(Scope: scope, ClientId: client, Patient: "x", Role: role)).GetAsync("AuditEvent/$verify");
         Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
         Assert.Equal("OperationOutcome", (await r.JsonAsync())["resourceType"]!.GetValue<string>());
         var audited = await gateway.Services.GetRequiredService<IAuditLogReader>().SearchAsync(new AuditLogQuery(ClientId: client));
