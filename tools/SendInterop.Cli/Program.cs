@@ -25,7 +25,7 @@ public static class Program
         Option<string> agency = new("--agency") { Description = "education, social-care or health", Required = true };
         Option<string> scopes = new("--scopes") { Description = "SMART v2 scopes the client may get, space-separated (e.g. \"system/*.rs\")", Required = true };
         Option<string> purposes = new("--purposes") { Description = "Purposes of use the client may claim (e.g. \"ehc-assessment direct-care\")", Required = true };
-        Option<string?> role = new("--role") { Description = "Optional role (e.g. sen-caseworker, senco, clinician)" };
+        Option<string?> role = new("--role") { Description = "Optional role (e.g. sen-caseworker, senco, clinician; ig-lead may run AuditEvent/$verify)" };
         Option<string?> name = new("--name") { Description = "A display name (default: the client id)" };
         Option<string> registry = new("--registry") { Description = "The gateway's client registry file (Auth:ClientRegistryFile)", Required = true };
         Option<string> keyOut = new("--key-out") { Description = "Where to write the private key (JWK, mode 600)", Required = true };
