@@ -192,8 +192,10 @@ public sealed partial class IndicatorProjectionWorker(
                 await projector.ProjectAsync(batch, ct);
                 seen.UnionWith(batch);
                 after = batch[^1];
-                // Keep near-real-time updates flowing during a long rebuild.
+                // Keep near-real-time updates flowing during a long rebuild. The children they project are current
+                // too: one created after the scan passed its id must not be removed as unseen below.
                 Drain();
+                seen.UnionWith(_pending);
                 await ApplyPendingAsync(ct);
             }
 

@@ -209,9 +209,13 @@ public static class TokenRequests
     /// </summary>
     public static void Register(GatewayFixture fixture, params ClientRegistration[] clients)
     {
-        File.WriteAllText(fixture.ClientRegistryFile, JsonSerializer.Serialize(new ClientRegistryDocument { Clients = clients.ToList() }, JwkSet.JsonOptions));
+        WriteRegistry(fixture, clients);
         (fixture.Services.GetService(typeof(ClientRegistry)) as ClientRegistry)?.Reload();
     }
+
+    /// <summary>Writes (replaces) the registry file only: for the test of the gateway's own file watch.</summary>
+    public static void WriteRegistry(GatewayFixture fixture, params ClientRegistration[] clients) =>
+        File.WriteAllText(fixture.ClientRegistryFile, JsonSerializer.Serialize(new ClientRegistryDocument { Clients = clients.ToList() }, JwkSet.JsonOptions));
 
     public static async Task<(HttpStatusCode Status, JsonObject Body)> PostAsync(HttpClient http, string tokenUrl, HttpContent form)
     {

@@ -285,9 +285,11 @@ public sealed class TokenEndpointTests(AuthGateway gateway) : IClassFixture<Auth
     public async Task Registry_file_changes_apply_without_a_restart()
     {
         var client = TestClient.Es384();
-        TokenRequests.Register(gateway);
+        // The file alone, no reload: the gateway must notice (the two documents differ in length, so within one
+        // timestamp tick too).
+        TokenRequests.WriteRegistry(gateway);
         await AssertRefusedAsync(TokenRequests.Form(client.Assertion(TokenUrl)), "invalid_client", AuthRules.UnknownClient, null);
-        TokenRequests.Register(gateway, client.Registration());
+        TokenRequests.WriteRegistry(gateway, client.Registration());
         var (status, _) = await TokenRequests.PostAsync(_http, TokenUrl, TokenRequests.Form(client.Assertion(TokenUrl)));
         Assert.Equal(HttpStatusCode.OK, status);
     }
