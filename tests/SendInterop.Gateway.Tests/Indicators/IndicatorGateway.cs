@@ -10,30 +10,19 @@ namespace SendInterop.Gateway.Tests.Indicators;
 /// The gateway on SQLite with the indicator projection fed by change events (a short batch window), and the DfE release
 /// from ../shared when this checkout has it (comparators). Builds small child records over HTTP.
 /// </summary>
-public sealed class IndicatorGateway : GatewayFixture
+public sealed class IndicatorGateway() : SqliteGatewayFixture("sendinterop-indicators-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-indicators-").FullName;
-
     /// <summary>The DfE release directory when present beside the repository (the shared workspace), else null.</summary>
     public static string? DfeRelease { get; } = FindRelease();
 
-    protected override Dictionary<string, string?> Settings() => new()
+    protected override Dictionary<string, string?> MoreSettings() => new()
     {
-        ["Storage:Provider"] = "Sqlite",
-        ["ConnectionStrings:Fhir"] = $"Data Source={Path.Combine(_dir, "fhir.db")}",
         ["Indicators:ChangeBatchWindow"] = "00:00:00.020",
         ["Indicators:TallyRefreshInterval"] = "00:00:00.200",
         ["Indicators:DfeReleaseDirectory"] = DfeRelease,
         // The indicator data is loaded with its own ids (PUT): the deployment option for bulk loads (ADR 3).
         ["Access:ClientAssignedIds"] = "Any",
     };
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
 
     public static Organization La(string code, string name) => new()
     {

@@ -8,16 +8,12 @@ namespace SendInterop.Gateway.Tests.Infrastructure;
 /// The gateway on SQLite with the stricter settings a council may configure (If-Match required, small body,
 /// Bundle and chain limits), and every log line captured at Debug level so tests can check what reaches the logs.
 /// </summary>
-public sealed class ConfiguredGateway : GatewayFixture
+public sealed class ConfiguredGateway() : SqliteGatewayFixture("sendinterop-configured-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-configured-").FullName;
-
     public ConcurrentQueue<string> Logs { get; } = new();
 
-    protected override Dictionary<string, string?> Settings() => new()
+    protected override Dictionary<string, string?> MoreSettings() => new()
     {
-        ["Storage:Provider"] = "Sqlite",
-        ["ConnectionStrings:Fhir"] = $"Data Source={Path.Combine(_dir, "fhir.db")}",
         ["Fhir:RequireIfMatch"] = "true",
         ["Fhir:MaxRequestBodyBytes"] = "65536",
         ["Fhir:MaxBundleEntries"] = "10",
@@ -32,12 +28,5 @@ public sealed class ConfiguredGateway : GatewayFixture
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Debug");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Debug");
         builder.ConfigureLogging(l => l.AddProvider(new CapturingLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Debug));
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 }

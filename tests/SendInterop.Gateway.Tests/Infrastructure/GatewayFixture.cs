@@ -80,23 +80,36 @@ public abstract class GatewayFixture : WebApplicationFactory<Program>, IAsyncLif
     }
 }
 
-public sealed class SqliteGateway : GatewayFixture
+/// <summary>
+/// The gateway on a SQLite database of its own, in a temporary folder removed at the end. A fixture that needs settings
+/// of its own adds them in <see cref="MoreSettings"/>.
+/// </summary>
+public abstract class SqliteGatewayFixture(string folderPrefix) : GatewayFixture
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-test-").FullName;
+    protected string DataDirectory { get; } = Directory.CreateTempSubdirectory(folderPrefix).FullName;
 
-    protected override Dictionary<string, string?> Settings() => new()
+    protected sealed override Dictionary<string, string?> Settings()
     {
-        ["Storage:Provider"] = "Sqlite",
-        ["ConnectionStrings:Fhir"] = $"Data Source={Path.Combine(_dir, "fhir.db")}",
-    };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Sqlite",
+            ["ConnectionStrings:Fhir"] = $"Data Source={Path.Combine(DataDirectory, "fhir.db")}",
+        };
+        foreach (var (key, value) in MoreSettings()) settings[key] = value;
+        return settings;
+    }
+
+    protected virtual Dictionary<string, string?> MoreSettings() => [];
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }
+
+public sealed class SqliteGateway() : SqliteGatewayFixture("sendinterop-test-");
 
 /// <summary>
 /// A real PostgreSQL: scripts/test.sh starts a throwaway server and sets SENDINTEROP_TEST_POSTGRES. Without it

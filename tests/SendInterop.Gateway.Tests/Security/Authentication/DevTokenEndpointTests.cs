@@ -43,14 +43,10 @@ public sealed class DevTokenEndpointTests(DevelopmentGateway gateway) : IClassFi
 }
 
 /// <summary>The gateway on its own SQLite database in the Development environment (where the dev-token shortcut is mapped).</summary>
-public sealed class DevelopmentGateway : GatewayFixture
+public sealed class DevelopmentGateway() : SqliteGatewayFixture("sendinterop-development-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-development-").FullName;
-
-    protected override Dictionary<string, string?> Settings() => new()
+    protected override Dictionary<string, string?> MoreSettings() => new()
     {
-        ["Storage:Provider"] = "Sqlite",
-        ["ConnectionStrings:Fhir"] = $"Data Source={Path.Combine(_dir, "fhir.db")}",
         ["DemoData:Enabled"] = "false",
     };
 
@@ -58,12 +54,5 @@ public sealed class DevelopmentGateway : GatewayFixture
     {
         base.ConfigureWebHost(builder);
         builder.UseEnvironment("Development");
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 }

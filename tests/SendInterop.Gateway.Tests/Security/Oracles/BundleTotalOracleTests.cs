@@ -95,22 +95,11 @@ public sealed class BundleTotalOracleTests(TotalLimitGateway gateway) : IClassFi
 }
 
 /// <summary>The gateway on its own SQLite database with Bundle.total's counting limits made small enough to reach.</summary>
-public sealed class TotalLimitGateway : GatewayFixture
+public sealed class TotalLimitGateway() : SqliteGatewayFixture("sendinterop-total-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-total-").FullName;
-
-    protected override Dictionary<string, string?> Settings() => new()
+    protected override Dictionary<string, string?> MoreSettings() => new()
     {
-        ["Storage:Provider"] = "Sqlite",
-        ["ConnectionStrings:Fhir"] = $"Data Source={Path.Combine(_dir, "fhir.db")}",
         ["Access:MaxGatedTotal"] = "5",
         ["Access:MaxGatedTotalScan"] = "3",
     };
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
 }
