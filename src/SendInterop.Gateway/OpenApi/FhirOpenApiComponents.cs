@@ -35,6 +35,7 @@ internal static class FhirOpenApiComponents
         public const string Since = "_since";
         public const string Sort = "_sort";
         public const string Summary = "_summary";
+        public const string Total = "_total";
         public const string Elements = "_elements";
         public const string Include = "_include";
         public const string RevInclude = "_revinclude";
@@ -238,6 +239,10 @@ internal static class FhirOpenApiComponents
         yield return (Parameters.Summary, Query("_summary",
             "Return a summary: true (summary elements), text, data (no text), count (total only) or false.",
             new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["true", "text", "data", "count", "false"] }));
+        yield return (Parameters.Total, Query("_total",
+            "Bundle.total: none leaves it out (the search need not count); estimate and accurate count the matches the caller may see. "
+            + "It is also left out when more than the server's limit are visible, or counting would decide too many other organisations' records.",
+            new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["none", "estimate", "accurate"] }));
         yield return (Parameters.Elements, Query("_elements",
             "Comma-separated top-level elements to return (mandatory elements are always included).",
             new OpenApiSchema { Type = JsonSchemaType.String },

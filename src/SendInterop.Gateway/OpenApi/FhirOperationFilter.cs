@@ -63,7 +63,7 @@ internal sealed class FhirOperationFilter : IOperationFilter
             + "or /fhir/CarePlan?subject=Patient/{id}&_include=CarePlan:subject. Results are paged (_count, next link); paging "
             + "stays correct while data changes. Chains (subject:Patient.identifier=...) match only through resources the caller may "
             + "see; a chain reaching too many of them is a 400 (narrow it). Reverse chaining (_has) is refused with 400.",
-            [Parameters.SearchParameters, Parameters.Count, Parameters.Sort, Parameters.Summary, Parameters.Elements,
+            [Parameters.SearchParameters, Parameters.Count, Parameters.Sort, Parameters.Summary, Parameters.Total, Parameters.Elements,
                 Parameters.Include, Parameters.RevInclude, Parameters.Format, Parameters.PreferHandling], Body.None,
             [new(200, "A searchset Bundle: matches, then included resources.", Returns.Bundle, Examples.Searchset)],
             [400, 404]),
