@@ -54,6 +54,14 @@ public sealed class KeysetPager(FhirDbContext db)
         return (rows, next, previous);
     }
 
+    /// <summary>
+    /// The cursor that pages on from the row with store key <paramref name="key"/>, exactly as a page ending at that row
+    /// links on: forward, the rows after it; <paramref name="backward"/>, the rows before it. For a caller that takes
+    /// only part of a page (a filtered page that filled up inside a larger batch).
+    /// </summary>
+    public async Task<string> CursorAtAsync(string resourceType, SortField? sort, long key, bool backward, CancellationToken ct) =>
+        Encode(new Cursor(backward, await SortKeyFor(resourceType, sort).ValueOfAsync(db, key, ct), key));
+
     private SortKey SortKeyFor(string type, SortField? sort)
     {
         if (sort is null) return SortKey.Long(r => r.Key);

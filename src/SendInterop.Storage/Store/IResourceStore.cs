@@ -22,6 +22,12 @@ public interface IResourceStore
     Task<SearchPage> SearchAsync(SearchRequest request, CancellationToken ct = default);
 
     /// <summary>
+    /// The paging cursor from the match with store key <paramref name="key"/> on (or, <paramref name="backward"/>, back),
+    /// in the request's sort order, as the page links of <see cref="SearchAsync"/> carry.
+    /// </summary>
+    Task<string> CursorAtAsync(SearchRequest request, long key, bool backward, CancellationToken ct = default);
+
+    /// <summary>
     /// The identity, owner and access facts of every match of the criteria (no bodies), at most <paramref name="limit"/>:
     /// what the consent gate needs to count a filtered result as if the hidden matches did not exist.
     /// </summary>

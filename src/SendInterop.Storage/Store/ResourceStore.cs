@@ -127,6 +127,12 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
         return new SearchPage(page, total, next, previous);
     }
 
+    public async Task<string> CursorAtAsync(SearchRequest request, long key, bool backward, CancellationToken ct = default)
+    {
+        await using var db = contexts.Create();
+        return await new KeysetPager(db).CursorAtAsync(request.ResourceType, request.Sort.FirstOrDefault(), key, backward, ct);
+    }
+
     public Task<IReadOnlyList<AccessRow>> MatchAccessAsync(SearchRequest request, int limit, CancellationToken ct = default) =>
         MatchAccessAfterAsync(request, long.MinValue, limit, ct);
 

@@ -20,9 +20,10 @@ public sealed class SearchInteraction(
     SearchRequestParser parser, IResourceStore store, DisclosureGate gate, ChainedCriteriaGate chains,
     Microsoft.Extensions.Options.IOptions<AccessOptions> access, Identity.LinkedIdentifierSearch linked, Search.SearchCursorSeal cursors)
 {
-    /// <summary>Store round trips spent refilling one page after the gate withheld matches; a shorter page links on.</summary>
-    private const int MaxRefills = 20;
+    /// <summary>The first batch a look beyond a full page reads; batches grow fourfold from there.</summary>
     private const int LookaheadBatch = 20;
+    /// <summary>The largest batch of matches (bodies included) read from the store at once while filling or looking ahead.</summary>
+    private const int MaxBatch = 1_000;
     /// <summary>Access rows read per statement while counting Bundle.total through the gate.</summary>
     private const int TotalBatch = 2_000;
 
@@ -39,7 +40,8 @@ public sealed class SearchInteraction(
         if (search.Problems.Count > 0 && request.StrictHandling)
             throw new FhirException(400, OperationOutcome.IssueType.NotSupported, string.Join(" ", search.Problems));
         // Links carry sealed cursors only (SearchCursorSeal): the store sees its own cursor, the client never does.
-        if (search.Cursor is { } sealedCursor) search.Cursor = cursors.Open(sealedCursor);
+        int? carriedTotal = null;
+        if (search.Cursor is { } sealedCursor) (search.Cursor, carriedTotal) = cursors.Open(sealedCursor);
 
         var session = request.Access;
         int? total;
@@ -60,8 +62,12 @@ public sealed class SearchInteraction(
                 var pageWanted = search.Summary != SummaryMode.Count && search.Count > 0;
                 (matches, next, previous) = pageWanted ? await GatedPageAsync(session, search, grant, ct) : ([], null, null);
                 // A first page with nothing permitted beyond it has seen (and decided) every match: its size is the
-                // total, without scanning the matches again. Otherwise every match is counted through the gate.
-                total = pageWanted && firstPage && next is null && !search.OmitTotal ? matches.Count : await GatedTotalAsync(session, search, grant, ct);
+                // total, without scanning the matches again. Otherwise the first page counts every match through the
+                // gate, and later pages repeat what it counted (carried, sealed, in their cursor).
+                total = search.OmitTotal ? null
+                    : !firstPage ? carriedTotal
+                    : pageWanted && next is null ? matches.Count
+                    : await GatedTotalAsync(session, search, grant, ct);
             }
         }
         catch (SearchValueException ex)
@@ -72,8 +78,8 @@ public sealed class SearchInteraction(
         var body = new BundleBody { Type = Bundle.BundleType.Searchset, Total = total };
         var self = SelfLink(request.BaseUrl, type, request.Url.Query);
         body.Links.Add(("self", self));
-        if (next is not null) body.Links.Add(("next", WithCursor(request.BaseUrl, type, request.Url.Query, cursors.Seal(next))));
-        if (previous is not null) body.Links.Add(("previous", WithCursor(request.BaseUrl, type, request.Url.Query, cursors.Seal(previous))));
+        if (next is not null) body.Links.Add(("next", WithCursor(request.BaseUrl, type, request.Url.Query, cursors.Seal(next, total))));
+        if (previous is not null) body.Links.Add(("previous", WithCursor(request.BaseUrl, type, request.Url.Query, cursors.Seal(previous, total))));
 
         foreach (var m in matches) body.Entries.Add(Entry(request.BaseUrl, m, Bundle.SearchEntryMode.Match));
         if (search.Summary != SummaryMode.Count)
@@ -140,37 +146,35 @@ public sealed class SearchInteraction(
     }
 
     /// <summary>
-    /// Bundle.total counts only what the requester may see, walking every match through the gate in key order. Whether it
-    /// is given depends on nothing the requester could move with writes of its own: it is left out when more than
-    /// <see cref="AccessOptions.MaxGatedTotal"/> matches are permitted, or when more than
-    /// <see cref="AccessOptions.MaxGatedTotalScan"/> other organisations' matches would have to be decided. (A threshold
-    /// over all matches, hidden ones included, let a client that created enough matching resources of its own find the
-    /// point where the total vanished, and so count, or detect one by one, the matches hidden from it.)
+    /// Bundle.total counts only what the requester may see, walking every match through the gate in key order (access
+    /// facts only, no bodies), and is left out when more than <see cref="AccessOptions.MaxGatedTotal"/> are permitted.
+    /// Whether it is given depends on permitted matches only: no limit counts hidden ones, since any such limit is a
+    /// threshold a client can find (with its own records, or by narrowing its criteria until the total comes back) and
+    /// so count, or detect, what is hidden. The price is a walk over every match for a requester who sees few of them.
     /// </summary>
     private async Task<int?> GatedTotalAsync(AccessSession session, SearchRequest search, ScopeGrant? grant, CancellationToken ct)
     {
-        if (search.OmitTotal) return null;
-        var options = access.Value;
-        var own = session.Requester?.OrganisationId;
+        var limit = access.Value.MaxGatedTotal;
         var permitted = 0;
-        long othersDecided = 0;
         var after = long.MinValue;
         while (true)
         {
             var rows = await store.MatchAccessAfterAsync(search, after, TotalBatch, ct);
-            foreach (var row in rows)
-                if (!string.Equals(row.Owner, own, StringComparison.Ordinal)) othersDecided++;
-            if (othersDecided > options.MaxGatedTotalScan) return null;
             permitted += await gate.CountPermittedAsync(session, rows, grant, ct);
-            if (permitted > options.MaxGatedTotal) return null;
+            if (permitted > limit) return null;
             if (rows.Count < TotalBatch) return permitted;
             after = rows[^1].Key;
         }
     }
 
     /// <summary>
-    /// One page of permitted matches: keyset pages from the store are filtered and the page is refilled from where
-    /// the last one ended, so a page holds _count permitted matches whenever there are that many.
+    /// One page of permitted matches, decided one by one in the order of travel (each decision recorded): batches from
+    /// the store, growing from <c>_count</c> to <see cref="MaxBatch"/>, are walked until the page holds <c>_count</c>
+    /// permitted matches or the matches run out. A page that fills inside a batch links on from its last match
+    /// (<see cref="IResourceStore.CursorAtAsync"/>). No bound counts hidden matches: a page of 20 store rounds at most
+    /// let a client tell, from a short page with a next link, that 20 or more hidden matches sorted before a record of
+    /// its own, and so find hidden sort values by moving that record. The price is a walk past every hidden match between
+    /// two visible ones.
     /// </summary>
     private async Task<(IReadOnlyList<ResourceRecord>, string?, string?)> GatedPageAsync(AccessSession session, SearchRequest search, ScopeGrant? grant, CancellationToken ct)
     {
@@ -179,60 +183,86 @@ public sealed class SearchInteraction(
         var collected = new List<ResourceRecord>(want);
         string? next = null, previous = null;
         search.SkipTotal = true;
-        for (var round = 0; round < MaxRefills; round++)
+        var batch = want;
+        for (var round = 0; ; round++)
         {
-            search.Count = want - collected.Count;
+            search.Count = batch;
             var page = await store.SearchAsync(search, ct);
-            var permitted = await gate.FilterAsync(session, page.Matches, grant, ct);
-            if (backward)
+            if (round == 0) (next, previous) = backward ? (page.NextCursor, (string?)null) : ((string?)null, page.PreviousCursor);
+            var travel = backward ? page.Matches.Reverse().ToList() : page.Matches;
+            var onward = backward ? page.PreviousCursor : page.NextCursor;
+            for (var i = 0; i < travel.Count; i++)
             {
-                collected.InsertRange(0, permitted);
-                previous = page.PreviousCursor;
-                if (round == 0) next = page.NextCursor;
-            }
-            else
-            {
-                collected.AddRange(permitted);
-                next = page.NextCursor;
-                if (round == 0) previous = page.PreviousCursor;
-            }
-            var onward = backward ? previous : next;
-            if (onward is null) break;
-            if (collected.Count >= want)
-            {
-                // A link onward only when a permitted match lies beyond: an empty last page would reveal hidden ones.
-                if (!await AnyPermittedFromAsync(session, search, onward, grant, ct))
+                if (collected.Count == want)
                 {
-                    if (backward) previous = null;
-                    else next = null;
+                    // Full inside the batch: link on from the last match taken, if a permitted match lies beyond it (an
+                    // empty last page would reveal hidden ones); the rest of this batch is looked at first.
+                    var beyond = await AnyPermittedAsync(session, travel.Skip(i), grant, ct)
+                        || (onward is not null && await AnyPermittedFromAsync(session, search, onward, grant, ct));
+                    SetOnward(beyond ? await store.CursorAtAsync(search, (backward ? collected[0] : collected[^1]).Key, backward, ct) : null);
+                    return Done();
                 }
-                break;
+                if (await gate.PermitsAsync(session, travel[i], grant, ct))
+                {
+                    if (backward) collected.Insert(0, travel[i]);
+                    else collected.Add(travel[i]);
+                }
+            }
+            if (onward is null || collected.Count == want)
+            {
+                SetOnward(onward is not null && await AnyPermittedFromAsync(session, search, onward, grant, ct) ? onward : null);
+                return Done();
             }
             search.Cursor = onward;
+            batch = Math.Min(MaxBatch, Math.Max(batch * 4, LookaheadBatch));
         }
-        search.Count = want;
-        return (collected, next, previous);
+
+        void SetOnward(string? link)
+        {
+            if (backward) previous = link;
+            else next = link;
+        }
+
+        (IReadOnlyList<ResourceRecord>, string?, string?) Done()
+        {
+            search.Count = want;
+            return (collected, next, previous);
+        }
+    }
+
+    /// <summary>Whether any of these matches is one the gate permits. Not recorded: it discloses nothing but a link.</summary>
+    private async Task<bool> AnyPermittedAsync(AccessSession session, IEnumerable<ResourceRecord> matches, ScopeGrant? grant, CancellationToken ct)
+    {
+        foreach (var m in matches)
+            if (await gate.IsPermittedAsync(session, m, grant, ct)) return true;
+        return false;
     }
 
     /// <summary>
-    /// Whether any match from <paramref name="cursor"/> on (in the cursor's direction) is one the gate permits. Not
-    /// recorded: it discloses nothing but the presence of a link. Gives up (answers yes) after the refill budget.
+    /// Whether any match from <paramref name="cursor"/> on (in the cursor's direction) is one the gate permits, walking
+    /// batches that grow to <see cref="MaxBatch"/> until one is found or the matches run out. Not recorded.
     /// </summary>
     private async Task<bool> AnyPermittedFromAsync(AccessSession session, SearchRequest search, string cursor, ScopeGrant? grant, CancellationToken ct)
     {
         var backward = KeysetPager.IsBackward(cursor);
-        search.Count = LookaheadBatch;
-        for (var round = 0; round < MaxRefills; round++)
+        var (savedCursor, savedCount) = (search.Cursor, search.Count);
+        try
         {
-            search.Cursor = cursor;
-            var page = await store.SearchAsync(search, ct);
-            foreach (var m in page.Matches)
-                if (await gate.IsPermittedAsync(session, m, grant, ct)) return true;
-            var onward = backward ? page.PreviousCursor : page.NextCursor;
-            if (onward is null) return false;
-            cursor = onward;
+            for (var batch = LookaheadBatch; ; batch = Math.Min(MaxBatch, batch * 4))
+            {
+                search.Cursor = cursor;
+                search.Count = batch;
+                var page = await store.SearchAsync(search, ct);
+                if (await AnyPermittedAsync(session, page.Matches, grant, ct)) return true;
+                var onward = backward ? page.PreviousCursor : page.NextCursor;
+                if (onward is null) return false;
+                cursor = onward;
+            }
         }
-        return true;
+        finally
+        {
+            (search.Cursor, search.Count) = (savedCursor, savedCount);
+        }
     }
 
     private static FhirResponse Empty(FhirRequest request, string type)

@@ -17,7 +17,7 @@ namespace SendInterop.Gateway.Fhir.Search;
 public sealed class SearchCursorSeal(IDataProtectionProvider provider)
 {
     /// <summary>The protector's purpose: a cursor sealed for anything else (or by another version of the format) does not open.</summary>
-    public const string Purpose = "SendInterop.Fhir.SearchCursor.v1";
+    public const string Purpose = "SendInterop.Fhir.SearchCursor.v2";
 
     private readonly IDataProtector _protector = provider.CreateProtector(Purpose);
 
@@ -26,8 +26,12 @@ public sealed class SearchCursorSeal(IDataProtectionProvider provider)
 
     public const string InvalidHistoryPageMessage = "The _page cursor is not valid; follow the next link as returned.";
 
-    /// <summary>The cursor as it goes into a link (URL-safe base64).</summary>
-    public string Seal(string cursor) => _protector.Protect(cursor);
+    /// <summary>
+    /// The cursor as it goes into a link (URL-safe base64), with the search's Bundle.total as the first page counted it:
+    /// later pages repeat it rather than count every match through the gate again (and it stays one figure).
+    /// </summary>
+    public string Seal(string cursor, int? total) =>
+        _protector.Protect((total?.ToString(CultureInfo.InvariantCulture) ?? "-") + "|" + cursor);
 
     /// <summary>A history page boundary (a store key) as it goes into a <c>_page</c> link: sealed, as search cursors are.</summary>
     public string SealHistoryPage(long beforeKey) => _historyPages.Protect(beforeKey.ToString(CultureInfo.InvariantCulture));
@@ -45,16 +49,21 @@ public sealed class SearchCursorSeal(IDataProtectionProvider provider)
         throw FhirException.BadRequest(InvalidHistoryPageMessage);
     }
 
-    /// <summary>The store's cursor from a link's <c>_cursor</c>; a 400 when it was not sealed here (edited, made up, or from keys since removed).</summary>
-    public string Open(string sealedCursor)
+    /// <summary>
+    /// The store's cursor and the carried total from a link's <c>_cursor</c>; a 400 when it was not sealed here (edited,
+    /// made up, or from keys since removed).
+    /// </summary>
+    public (string Cursor, int? Total) Open(string sealedCursor)
     {
         try
         {
-            return _protector.Unprotect(sealedCursor);
+            var parts = _protector.Unprotect(sealedCursor).Split('|', 2);
+            if (parts.Length == 2 && (parts[0] == "-" || int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+                return (parts[1], parts[0] == "-" ? null : int.Parse(parts[0], CultureInfo.InvariantCulture));
         }
         catch (CryptographicException)
         {
-            throw FhirException.BadRequest(Storage.Search.KeysetPager.InvalidCursorMessage);
         }
+        throw FhirException.BadRequest(Storage.Search.KeysetPager.InvalidCursorMessage);
     }
 }

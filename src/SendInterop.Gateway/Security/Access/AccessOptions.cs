@@ -41,13 +41,6 @@ public sealed class AccessOptions
     public int MaxGatedTotal { get; set; } = 10_000;
 
     /// <summary>
-    /// The most matches owned by other organisations that counting Bundle.total decides through the gate; beyond it total is
-    /// omitted. It bounds the work of a count over a wide, mostly hidden result. It counts only other organisations'
-    /// matches so that a client cannot reach it by creating matching resources of its own.
-    /// </summary>
-    public int MaxGatedTotalScan { get; set; } = 1_000_000;
-
-    /// <summary>
     /// The most target resources one chained criterion may reach among those the requester may see (each is decided by the
     /// gate and becomes one id of the outer search); beyond it the search is refused with 400, asking for a narrower chain.
     /// </summary>
