@@ -17,8 +17,11 @@ public static class AuditEndpoints
 {
     public const string VerifyPath = FhirHttpHandler.BasePath + "/AuditEvent/$verify";
 
-    /// <summary>The audit rule code of a permitted verification (a refusal is <see cref="GateRules.Scopes"/>).</summary>
+    /// <summary>The audit rule code of a permitted verification (a refusal for want of scope is <see cref="GateRules.Scopes"/>).</summary>
     public const string VerifyRule = "audit-verify";
+
+    /// <summary>The audit rule code of a refusal for want of the role (<see cref="AuditVerifyOptions"/>).</summary>
+    public const string VerifyRoleRule = "audit-verify-role";
 
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
@@ -45,23 +48,28 @@ public static class AuditEndpoints
     /// </para>
     /// </summary>
     private static async System.Threading.Tasks.Task VerifyAsync(HttpContext context, IAuditLogReader reader, IAuditSink audit, FhirResponseWriter writer,
-        Microsoft.Extensions.Options.IOptions<AuditVerifyOptions> options)
+        Microsoft.Extensions.Options.IOptions<AuditVerifyOptions> options, TrustedIssuers trustedIssuers)
     {
         var format = FhirFormats.ForResponse(context.Request);
         var filter = ElementFilter.From(context.Request.Query);
         var client = context.GetAuthenticatedClient();
         var grant = client is null ? null : Security.Access.ScopeGrant.For(client.Scopes, "AuditEvent", SmartPermissions.Read);
-        var roles = options.Value.EffectiveRoles;
-        var permitted = grant is { PatientOnly: false, Unconstrained: true } && client!.Role is { } role && roles.Contains(role, StringComparer.Ordinal);
+        var scoped = grant is { PatientOnly: false, Unconstrained: true };
+        // The role as the gateway's own client registration grants it: an external issuer trusted for its own
+        // organisation's tokens must not be able to mint a gateway-wide role.
+        var roled = client is { Role: { } role } && !(client.Issuer is { } iss && trustedIssuers.IsTrusted(iss))
+            && options.Value.EffectiveRoles.Contains(role, StringComparer.Ordinal);
+        var permitted = scoped && roled;
         await audit.AppendAsync(new AuditRecord(
             DateTimeOffset.UtcNow, AuditAction.Execute, "operation", permitted ? AuditDecision.Permit : AuditDecision.Deny,
-            permitted ? VerifyRule : GateRules.Scopes, null, client?.ClientId, client?.Organisation, client?.Agency, client?.Role,
+            permitted ? VerifyRule : scoped ? VerifyRoleRule : GateRules.Scopes, null, client?.ClientId, client?.Organisation, client?.Agency, client?.Role,
             Purpose: null, ChildIds: [], Entities: [], context.TraceIdentifier, SourceAddress: context.Connection.RemoteIpAddress?.ToString()),
             context.RequestAborted);
         if (!permitted)
         {
             var refused = OperationOutcomes.Error(
-                $"Verifying the audit log needs a system/ or user/ scope that grants reading AuditEvent (e.g. system/AuditEvent.r) and the role {string.Join(" or ", roles)}.",
+                "Verifying the audit log needs a system/ or user/ scope that grants reading AuditEvent (e.g. system/AuditEvent.r) "
+                + "and the information-governance role in this gateway's client registration.",
                 OperationOutcome.IssueType.Forbidden);
             await writer.WriteAsync(context, FhirResponse.Of(new OperationOutcome { Issue = [refused] }, StatusCodes.Status403Forbidden), format, filter);
             return;

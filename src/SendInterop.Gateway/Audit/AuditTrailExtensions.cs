@@ -28,7 +28,10 @@ public static class AuditTrailExtensions
             journal: acknowledge == "journal", journalDirectory: builder.Configuration["Audit:JournalDirectory"],
             journalBatchWindow: window is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
         builder.Services.AddHostedService<AuditTrailHostedService>();
-        builder.Services.AddOptions<AuditVerifyOptions>().Bind(builder.Configuration.GetSection(AuditVerifyOptions.Section));
+        builder.Services.AddOptions<AuditVerifyOptions>().Bind(builder.Configuration.GetSection(AuditVerifyOptions.Section))
+            .Validate(_ => builder.Configuration[AuditVerifyOptions.Section + ":Roles"] is null,
+                "Audit:Verify:Roles is a list: give each role with an index (Audit:Verify:Roles:0=ig-lead, or Audit__Verify__Roles__0 in the environment).")
+            .ValidateOnStart();
         return builder;
     }
 }

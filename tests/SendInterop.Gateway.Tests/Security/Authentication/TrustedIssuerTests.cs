@@ -82,34 +82,31 @@ public sealed class TrustedIssuerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusWith(Jws.Encode(header, Claims("https://idp.example.org"), Jws.Es(ec, HashAlgorithmName.SHA384))));
     }
 
-    private async Task<HttpStatusCode> StatusWith(string token)
+    [Fact]
+    public async Task An_external_issuers_role_claim_does_not_open_the_audit_verification()
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, "Organization?_count=1");
+        var issuer = _remote.Services.GetService(typeof(AccessTokenIssuer)) as AccessTokenIssuer;
+        var external = issuer!.Issue(new TokenSpec(Role: "ig-lead", Scope: "system/AuditEvent.r").ToClaims(), _remote.GatewayBase, "http://localhost/fhir").AccessToken;
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusWith(external, "AuditEvent/$verify"));
+        // The same claims in a token of the gateway's own: permitted.
+        Assert.Equal(HttpStatusCode.OK, await StatusWith(_gateway.TokenFor(new TokenSpec(Role: "ig-lead", Scope: "system/AuditEvent.r")), "AuditEvent/$verify"));
+    }
+
+    private async Task<HttpStatusCode> StatusWith(string token, string url = "Organization?_count=1")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return (await _gateway.AnonymousFhir().SendAsync(request)).StatusCode;
     }
 
-    private sealed class TrustingGateway(Dictionary<string, string?> trust) : GatewayFixture
+    private sealed class TrustingGateway(Dictionary<string, string?> trust) : SqliteGatewayFixture("sendinterop-trust-")
     {
-        private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-trust-").FullName;
-
-        protected override Dictionary<string, string?> Settings() => new(trust)
-        {
-            ["Storage:Provider"] = "Sqlite",
-            ["ConnectionStrings:Fhir"] = $"Data Source={Path.Combine(_dir, "fhir.db")}",
-        };
+        protected override Dictionary<string, string?> MoreSettings() => trust;
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("Fhir:Validation:WarmUpOnStart", "false");
-        }
-
-        public override async Task DisposeAsync()
-        {
-            await base.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
         }
     }
 }
