@@ -138,7 +138,8 @@ public sealed class EvaluateMeasureOperation(
             var listed = new List<string>();
             foreach (var row in rows)
             {
-                if (listed.Count > 0 && listed[^1] == row.ChildId) continue; // rows come ordered by child: listed once
+                // SubjectsAsync orders each population's rows by child (in memory, not in SQL): a child is listed once.
+                if (listed.Count > 0 && listed[^1] == row.ChildId) continue;
                 if (!await CachedAsync(children, row.ChildId, () => ReadPermittedAsync(access, "Patient", row.ChildId, patientGrant, ct))) continue;
                 var source = SourceOf(row.RowId);
                 if (source is null || !await CachedAsync(sources, source.Value.Type + "/" + source.Value.Id,

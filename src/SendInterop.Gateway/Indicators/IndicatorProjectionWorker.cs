@@ -209,6 +209,8 @@ public sealed partial class IndicatorProjectionWorker(
         catch (Exception ex)
         {
             foreach (var w in waiters) w.TrySetException(ex);
+            // Asked for again, so the next step retries it: an Organization write's rebuild must not wait for tomorrow's.
+            _rebuildRequested = true;
             throw;
         }
     }

@@ -108,9 +108,10 @@ public static class Children
     private static int _births, _postcodes;
 
     /// <summary>
-    /// Birth dates 17 days apart in call order (about 300 before they come round again, 7 days off), not drawn: the shared
-    /// generator's draws depend on how the test collections interleave, and two children a day apart with alike made-up
-    /// names became candidate duplicates of each other in an unrelated test.
+    /// Birth dates 17 days apart in call order, not drawn. Which test gets which date still depends on how the test
+    /// collections interleave; what this guarantees is spacing: calls fewer than about 300 apart are at least 17 days
+    /// apart (300 apart, 7 days). Drawn dates had put two children a day apart, with alike made-up names, in one
+    /// database, and they became candidate duplicates of each other in an unrelated test.
     /// </summary>
     public static string BirthDate()
     {

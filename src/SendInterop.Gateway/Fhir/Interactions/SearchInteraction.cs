@@ -33,7 +33,7 @@ public sealed class SearchInteraction(
         // Patient?linked-identifier= becomes an _id criterion over the child's linked records (master child index);
         // the links below keep the caller's own query.
         var (query, linkedIds) = await linked.ExpandAsync(type, request.Url.Query, request.Access, grant, ct);
-        if (linkedIds is { Count: 0 }) return Empty(request, type);
+        if (linkedIds is { Count: 0 }) return Empty(request, type, omitTotal: query.Any(kv => kv.Key == "_total" && kv.Value == "none"));
         var search = parser.Parse(type, WithScopeConstraints(type, query, grant));
         if (search.Refusals.Count > 0)
             throw new FhirException(400, OperationOutcome.IssueType.NotSupported, string.Join(" ", search.Refusals));
@@ -265,9 +265,9 @@ public sealed class SearchInteraction(
         }
     }
 
-    private static FhirResponse Empty(FhirRequest request, string type)
+    private static FhirResponse Empty(FhirRequest request, string type, bool omitTotal)
     {
-        var body = new BundleBody { Type = Bundle.BundleType.Searchset, Total = 0 };
+        var body = new BundleBody { Type = Bundle.BundleType.Searchset, Total = omitTotal ? null : 0 };
         body.Links.Add(("self", SelfLink(request.BaseUrl, type, request.Url.Query)));
         return new FhirResponse { Bundle = body };
     }
