@@ -149,7 +149,7 @@ fi
 if [ -n "${TEST_RESULTS_DIR:-}" ]; then echo "test.sh: results kept in $results"; fi
 
 # ---- the failed tests by name, just above the summary line, so a log's tail says which ones ----------
-# (a trx UnitTestResult with outcome="Failed", then the first lines of its ErrorInfo message)
+# (a trx UnitTestResult with outcome Failed, Error, Timeout or Aborted, then the first lines of its ErrorInfo message)
 shopt -s nullglob
 for trx in "$results"/*.trx; do
   awk '
@@ -157,7 +157,7 @@ for trx in "$results"/*.trx; do
       gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&amp;/, "\\&", s)
       return s
     }
-    /<UnitTestResult / && /outcome="Failed"/ {
+    /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
       name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
       print "test.sh: FAILED " text(name); want = 1; next
     }
