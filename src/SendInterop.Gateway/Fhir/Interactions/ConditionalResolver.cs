@@ -15,8 +15,8 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// </summary>
 public sealed class ConditionalResolver(SearchRequestParser parser, IResourceStore store, DisclosureGate gate, ChainedCriteriaGate chains)
 {
-    /// <summary>Matches fetched before the gate filters them, so hidden ones cannot crowd out a visible second match.</summary>
-    private const int GatedFetch = 50;
+    /// <summary>Access rows (no bodies) read per statement while looking for the permitted matches.</summary>
+    private const int Batch = 200;
 
     public async Task<IReadOnlyList<ResourceRecord>> ResolveAsync(string type, string query, AccessSession access, CancellationToken ct) =>
         await ResolveAsync(type, FhirUrl.ParseQuery(query.TrimStart('?')), access, ct);
@@ -30,7 +30,7 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
             throw FhirException.BadRequest("A conditional interaction needs at least one search criterion (e.g. identifier=system|value).");
         // Only the criteria count: result parameters (_summary=count, a paging cursor, _sort) must not make a match
         // disappear, or a conditional create would duplicate and a conditional update would fork a record.
-        request.Count = access.IsInternal ? 2 : GatedFetch;
+        request.Count = 2;
         request.Summary = SummaryMode.None;
         request.Cursor = null;
         request.Sort.Clear();
@@ -38,12 +38,37 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
         {
             // A chain in the criteria matches only through targets the requester may see, as in a search.
             await chains.ApplyAsync(access, request, ct);
-            var matches = (await store.SearchAsync(request, ct)).Matches;
-            return access.IsInternal ? matches : await gate.FilterAsync(access, matches, access.ScopeFor(type, Domain.Access.SmartPermissions.Read), ct);
+            if (access.IsInternal) return (await store.SearchAsync(request, ct)).Matches;
+            return await PermittedMatchesAsync(request, access, ct);
         }
         catch (SendInterop.Storage.Search.SearchValueException ex)
         {
             throw FhirException.BadRequest(ex.Message);
         }
+    }
+
+    /// <summary>
+    /// The first two matches the requester may see, within the constraints of its read scope: every match is walked in
+    /// key order (access facts only) until two are found, so no number of hidden matches can crowd out a visible one
+    /// (50 fetched, then filtered, let 50 hidden matches turn a conditional create's 200 into a duplicate's 201). Only
+    /// the two are read and their decisions recorded.
+    /// </summary>
+    private async Task<IReadOnlyList<ResourceRecord>> PermittedMatchesAsync(SearchRequest request, AccessSession access, CancellationToken ct)
+    {
+        var grant = access.ScopeFor(request.ResourceType, Domain.Access.SmartPermissions.Read);
+        var found = new List<AccessRow>(2);
+        var after = long.MinValue;
+        while (found.Count < 2)
+        {
+            var rows = await store.MatchAccessAfterAsync(request, after, Batch, ct);
+            foreach (var row in rows)
+                if (found.Count < 2 && await gate.IsPermittedWithinScopeAsync(access, row, grant, ct)) found.Add(row);
+            if (rows.Count < Batch) break;
+            after = rows[^1].Key;
+        }
+        var records = new List<ResourceRecord>(found.Count);
+        foreach (var row in found)
+            if (await store.ReadAsync(row.ResourceType, row.ResourceId, ct) is { IsDeleted: false } record) records.Add(record);
+        return await gate.FilterAsync(access, records, grant, ct);
     }
 }

@@ -26,6 +26,22 @@ public abstract class WriteOracleTests(GatewayFixture gateway)
         return new Hidden(patient, await _a.CreateAsync("Observation", Build.Observation(patient)));
     }
 
+    [Fact]
+    public async Task Hidden_matches_cannot_crowd_a_clients_own_match_out_of_a_conditional_create()
+    {
+        // 55 of A's Patients carry the identifier before B's own one does (lower store keys): more than the 50 matches a
+        // conditional create used to fetch before the gate filtered them, which made B's create a duplicate (201).
+        const string system = "https://example.org/Id/crowd";
+        var value = Unique();
+        for (var i = 0; i < 55; i++) await _a.CreateAsync("Patient", Build.Patient(extraIdentifierSystem: system, extraIdentifierValue: value));
+        var own = await _b.CreateAsync("Patient", Build.Patient(extraIdentifierSystem: system, extraIdentifierValue: value));
+
+        var again = await _b.SendAs(HttpMethod.Post, "Patient", content: Body(Build.Patient(extraIdentifierSystem: system, extraIdentifierValue: value)),
+            tweak: r => r.Headers.Add("If-None-Exist", $"identifier={system}|{value}"));
+        Assert.True(again.Status == HttpStatusCode.OK, $"the conditional create found {again}");
+        Assert.Equal(own, again.Json["id"]!.GetValue<string>());
+    }
+
     /// <summary>Status and issue text with <paramref name="id"/> replaced: what must not differ between a hidden and a free id.</summary>
     private static string Answer(Reply r, string id) =>
         $"{(int)r.Status} {(r.Body.Length == 0 ? "" : r.Json.Issues())}".Replace(id, "{id}", StringComparison.Ordinal);
