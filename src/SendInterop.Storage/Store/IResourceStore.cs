@@ -17,7 +17,11 @@ public interface IResourceStore
     /// <summary>Applies every write in one database transaction: all succeed or none is stored.</summary>
     Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct = default);
 
-    Task<HistoryPage> HistoryAsync(string? type, string? id, DateTimeOffset? since, int count, long? beforeKey, CancellationToken ct = default);
+    /// <summary>
+    /// Versions newest first, at most <paramref name="count"/>, before <paramref name="beforeKey"/> when given. Without
+    /// <paramref name="countTotal"/> the page's Total is 0 (a caller that filters the versions counts nothing).
+    /// </summary>
+    Task<HistoryPage> HistoryAsync(string? type, string? id, DateTimeOffset? since, int count, long? beforeKey, CancellationToken ct = default, bool countTotal = true);
 
     Task<SearchPage> SearchAsync(SearchRequest request, CancellationToken ct = default);
 

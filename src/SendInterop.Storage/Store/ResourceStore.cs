@@ -94,7 +94,7 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
         }
     }
 
-    public async Task<HistoryPage> HistoryAsync(string? type, string? id, DateTimeOffset? since, int count, long? beforeKey, CancellationToken ct = default)
+    public async Task<HistoryPage> HistoryAsync(string? type, string? id, DateTimeOffset? since, int count, long? beforeKey, CancellationToken ct = default, bool countTotal = true)
     {
         await using var db = contexts.Create();
         var q = db.Resources.AsNoTracking().AsQueryable();
@@ -105,7 +105,7 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
             var ticks = s.UtcTicks;
             q = q.Where(r => r.LastUpdated >= ticks);
         }
-        var total = await q.CountAsync(ct);
+        var total = countTotal ? await q.CountAsync(ct) : 0;
         if (beforeKey is { } bk) q = q.Where(r => r.Key < bk);
         var rows = await q.OrderByDescending(r => r.Key).Take(count + 1).ToListAsync(ct);
         long? next = null;

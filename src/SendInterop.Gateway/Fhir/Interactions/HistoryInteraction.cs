@@ -17,7 +17,8 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// </summary>
 public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate, ReadInteractions reads, Search.SearchCursorSeal cursors)
 {
-    private const int MaxRefills = 20;
+    /// <summary>The largest batch of versions read at once while filling a page or looking beyond it.</summary>
+    private const int MaxBatch = 1_000;
 
     public async Task<FhirResponse> HistoryAsync(FhirRequest request, ScopeGrant? grant, CancellationToken ct)
     {
@@ -84,45 +85,91 @@ public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate
             var page = await store.HistoryAsync(type, id, since, count, before, ct);
             return (page.Entries, page.NextBeforeKey, page.Total);
         }
+        // Walked in batches growing to MaxBatch until the page is full or the history runs out: no bound counts hidden
+        // versions (a bound of 20 store rounds gave an empty page with a next link once 20 hidden versions were newer,
+        // which counted other organisations' writes).
+        var visible = new VisibilityCache(this, access, grant, type);
         var collected = new List<ResourceRecord>(count);
-        long? next = before;
-        for (var round = 0; round < MaxRefills; round++)
+        long? cursor = before;
+        var batch = count;
+        while (true)
         {
-            var page = await store.HistoryAsync(type, id, since, count - collected.Count, next, ct);
-            foreach (var r in page.Entries)
-                if (await VisibleAsync(access, grant, type, r, record: true, ct)) collected.Add(r);
-            next = page.NextBeforeKey;
-            if (next is null) break;
-            if (collected.Count >= count)
+            var page = await store.HistoryAsync(type, id, since, batch, cursor, ct, countTotal: false);
+            for (var i = 0; i < page.Entries.Count; i++)
             {
-                // A next link only when a permitted entry lies beyond: an empty last page would reveal hidden versions.
-                if (!await AnyVisibleBeforeAsync(access, grant, type, id, since, next.Value, ct)) next = null;
-                break;
+                if (collected.Count == count)
+                {
+                    // Full inside the batch: a next link (from the last entry taken) only when a permitted entry lies
+                    // beyond it; an empty last page would reveal hidden versions.
+                    var beyond = await AnyVisibleAsync(visible, page.Entries.Skip(i), ct)
+                        || (page.NextBeforeKey is { } rest && await AnyVisibleBeforeAsync(visible, type, id, since, rest, ct));
+                    return (collected, beyond ? collected[^1].Key : null, null);
+                }
+                if (await visible.IsVisibleAsync(page.Entries[i], record: true, ct)) collected.Add(page.Entries[i]);
             }
+            if (page.NextBeforeKey is not { } next) return (collected, null, null);
+            if (collected.Count == count) return (collected, await AnyVisibleBeforeAsync(visible, type, id, since, next, ct) ? next : null, null);
+            cursor = next;
+            batch = Math.Min(MaxBatch, Math.Max(batch * 4, 20));
         }
-        return (collected, next, null);
     }
 
-    private async Task<bool> AnyVisibleBeforeAsync(AccessSession access, ScopeGrant? grant, string? type, string? id, DateTimeOffset? since, long before, CancellationToken ct)
+    private static async Task<bool> AnyVisibleAsync(VisibilityCache visible, IEnumerable<ResourceRecord> entries, CancellationToken ct)
+    {
+        foreach (var r in entries)
+            if (await visible.IsVisibleAsync(r, record: false, ct)) return true;
+        return false;
+    }
+
+    private async Task<bool> AnyVisibleBeforeAsync(VisibilityCache visible, string? type, string? id, DateTimeOffset? since, long before, CancellationToken ct)
     {
         long? key = before;
-        for (var round = 0; round < MaxRefills && key is not null; round++)
+        for (var batch = 20; key is not null; batch = Math.Min(MaxBatch, batch * 4))
         {
-            var page = await store.HistoryAsync(type, id, since, 20, key, ct);
-            foreach (var r in page.Entries)
-                if (await VisibleAsync(access, grant, type, r, record: false, ct)) return true;
+            var page = await store.HistoryAsync(type, id, since, batch, key, ct, countTotal: false);
+            if (await AnyVisibleAsync(visible, page.Entries, ct)) return true;
             key = page.NextBeforeKey;
         }
-        return key is not null;
+        return false;
     }
 
-    private async Task<bool> VisibleAsync(AccessSession access, ScopeGrant? grant, string? type, ResourceRecord r, bool record, CancellationToken ct)
+    /// <summary>
+    /// Whether a history entry may be shown: the gate permits the version and, for an older version, the resource's
+    /// current version too. A label, consent or new owner on the current version covers the whole history: an older
+    /// version that stayed readable after the current one was hidden (an MH label added in version 2) both disclosed the
+    /// old content and said that a hidden newer version exists. The current versions' answers are kept for the request.
+    /// </summary>
+    private sealed class VisibilityCache(HistoryInteraction owner, AccessSession access, ScopeGrant? grant, string? type)
     {
-        // System history spans types: a type the scopes do not allow is left out like a withheld resource.
-        var entryGrant = type is null ? access.ScopeFor(r.ResourceType, Domain.Access.SmartPermissions.Read) : grant;
-        if (entryGrant is null) return false;
-        if (record) return await gate.PermitsWithinScopeAsync(access, r, entryGrant, ct);
-        return (entryGrant.Unconstrained || await gate.MatchesScopeConstraintsAsync(r.ResourceType, r.ResourceId, entryGrant, ct))
-            && await gate.IsPermittedAsync(access, r, entryGrant, ct);
+        private readonly Dictionary<(string, string), bool> _current = [];
+
+        public async Task<bool> IsVisibleAsync(ResourceRecord r, bool record, CancellationToken ct)
+        {
+            // System history spans types: a type the scopes do not allow is left out like a withheld resource.
+            var entryGrant = type is null ? access.ScopeFor(r.ResourceType, Domain.Access.SmartPermissions.Read) : grant;
+            if (entryGrant is null) return false;
+            if (!r.IsCurrent && !await CurrentVisibleAsync(r, entryGrant, ct)) return false;
+            if (record) return await owner.PermitsRecordedAsync(access, r, entryGrant, ct);
+            return await owner.IsPermittedWithinScopeAsync(access, r, entryGrant, ct);
+        }
+
+        private async Task<bool> CurrentVisibleAsync(ResourceRecord r, ScopeGrant entryGrant, CancellationToken ct)
+        {
+            if (_current.TryGetValue((r.ResourceType, r.ResourceId), out var known)) return known;
+            var current = await owner.CurrentAsync(r, ct);
+            var visible = current is not null && await owner.IsPermittedWithinScopeAsync(access, current, entryGrant, ct);
+            _current[(r.ResourceType, r.ResourceId)] = visible;
+            return visible;
+        }
     }
+
+    private Task<bool> PermitsRecordedAsync(AccessSession access, ResourceRecord r, ScopeGrant grant, CancellationToken ct) =>
+        gate.PermitsWithinScopeAsync(access, r, grant, ct);
+
+    private Task<ResourceRecord?> CurrentAsync(ResourceRecord r, CancellationToken ct) => store.ReadAsync(r.ResourceType, r.ResourceId, ct);
+
+    /// <summary>The gate's answer within the scope's constraints, not recorded (nothing is disclosed by it).</summary>
+    private async Task<bool> IsPermittedWithinScopeAsync(AccessSession access, ResourceRecord r, ScopeGrant grant, CancellationToken ct) =>
+        (grant.Unconstrained || await gate.MatchesScopeConstraintsAsync(r.ResourceType, r.ResourceId, grant, ct))
+        && await gate.IsPermittedAsync(access, r, grant, ct);
 }

@@ -26,8 +26,15 @@ public sealed class ReadInteractions(IResourceStore store, DisclosureGate gate)
     public async Task<FhirResponse> VReadAsync(AccessSession access, ScopeGrant? grant, string type, string id, int version, CancellationToken ct)
     {
         var record = await store.ReadVersionAsync(type, id, version, ct);
-        if (record is null) throw FhirException.NotFound($"{type}/{id} has no version {version}.");
-        await EnsureVisibleAsync(access, grant, record, ct, $"{type}/{id} has no version {version}.");
+        var noVersion = $"{type}/{id} has no version {version}.";
+        if (record is null) throw FhirException.NotFound(noVersion);
+        // An older version only while the current one is visible too: a label, consent or new owner on the current
+        // version covers the whole history (else the old content stayed readable, and said a hidden newer one exists).
+        if (!record.IsCurrent && !access.IsInternal && (await store.ReadAsync(type, id, ct) is not { } current
+                || !((grant is null || grant.Unconstrained || await gate.MatchesScopeConstraintsAsync(type, id, grant, ct))
+                    && await gate.IsPermittedAsync(access, current, grant, ct))))
+            throw Hidden(record, noVersion);
+        await EnsureVisibleAsync(access, grant, record, ct, noVersion);
         if (record.IsDeleted) throw new FhirException(410, OperationOutcome.IssueType.Deleted, $"Version {version} of {type}/{id} is a deletion.");
         return FromRecord(record);
     }
@@ -37,10 +44,14 @@ public sealed class ReadInteractions(IResourceStore store, DisclosureGate gate)
     {
         if (access.IsInternal) return;
         if (await gate.PermitsWithinScopeAsync(access, record, grant, ct)) return;
-        throw gate.HiddenReadStatus == 403
+        throw Hidden(record, notFoundMessage);
+    }
+
+    /// <summary>The configured answer for a resource the requester may not see: 404 as if it did not exist, or 403.</summary>
+    private FhirException Hidden(ResourceRecord record, string? notFoundMessage) =>
+        gate.HiddenReadStatus == 403
             ? new FhirException(403, OperationOutcome.IssueType.Forbidden, $"You may not see {record.ResourceType}/{record.ResourceId}.")
             : FhirException.NotFound(notFoundMessage ?? $"{record.ResourceType}/{record.ResourceId} does not exist.");
-    }
 
     private static FhirException NotFound(string type, string id) => FhirException.NotFound($"{type}/{id} does not exist.");
 

@@ -614,4 +614,37 @@ public sealed class WorkedCasesHttpTests(ConsentGateway gateway)
         }
         Assert.Subset(seen.ToHashSet(), t.Visible.ToHashSet());
     }
+
+    [Fact]
+    public async Task A_label_added_in_a_new_version_hides_the_older_versions_too()
+    {
+        var child = await NewChildAsync(Child12());
+        var parent = await NewParentAsync(child);
+        await _la.Create("Consent", ConsentJson.Consent(child, $"RelatedPerson/{parent}", "permit", actors: [CommunityTrust], purposes: [DirectCare]));
+        var id = await _camhs.Create("Observation", ConsentJson.Observation(child, code: "relabelled"));
+        Assert.Equal(HttpStatusCode.OK, (await _trust.GetAs($"Observation/{id}/_history/1", DirectCare)).Status); // the control
+
+        var labelled = JsonNode.Parse(ConsentJson.Observation(child, code: "relabelled", labels: ["SEX"]))!.AsObject();
+        labelled["id"] = id;
+        var put = await _camhs.SendAs(HttpMethod.Put, $"Observation/{id}", content: Body(labelled.ToJsonString()));
+        Assert.True(put.Status == HttpStatusCode.OK, $"the relabelling gave {put}");
+
+        // Version 1 was unlabelled, but the record is labelled now: no version of it is left to read, as if none existed.
+        await _trust.AssertReadsAsNonexistentAsync("Observation", id, DirectCare);
+        var ghost = Guid.NewGuid().ToString();
+        var vread = await _trust.GetAs($"Observation/{id}/_history/1", DirectCare);
+        var ghostVread = await _trust.GetAs($"Observation/{ghost}/_history/1", DirectCare);
+        Assert.Equal(HttpStatusCode.NotFound, vread.Status);
+        Assert.Equal(ghostVread.Body.Replace(ghost, "{id}", StringComparison.Ordinal), vread.Body.Replace(id, "{id}", StringComparison.Ordinal));
+        string? url = "Observation/_history?_count=50";
+        for (var pages = 0; url is not null && pages < 100; pages++)
+        {
+            var page = await _trust.GetAs(url, DirectCare);
+            Assert.True(page.Status == HttpStatusCode.OK, $"{url} gave {page}");
+            ConsentHttp.AssertAbsent(page.Body, [id]);
+            url = page.Json.Link("next");
+        }
+        // The owner still reads both versions.
+        Assert.Equal(HttpStatusCode.OK, (await _camhs.GetAs($"Observation/{id}/_history/1")).Status);
+    }
 }

@@ -81,6 +81,22 @@ public sealed class BundleTotalOracleTests(TotalLimitGateway gateway) : IClassFi
     }
 
     [Fact]
+    public async Task History_walks_past_any_number_of_hidden_newer_versions()
+    {
+        // B's Observation, then 25 of A's (hidden from B) written after it: newest first, the hidden ones come first.
+        // A page of 20 store rounds at most used to give B an empty page with a next link: a count of A's writes.
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        var bsPatient = await _b.CreateAsync("Patient", Build.Patient(family: "Historyown" + Unique()));
+        var own = await _b.CreateAsync("Observation", Build.Observation(bsPatient));
+        var asPatient = await _a.CreateAsync("Patient", Build.Patient(family: "Historyhidden" + Unique()));
+        for (var i = 0; i < 25; i++) await _a.CreateAsync("Observation", Build.Observation(asPatient));
+
+        var page = await _b.SearchAsync($"Observation/_history?_count=1&_since={Uri.EscapeDataString(since)}");
+        Assert.Equal(own, Assert.Single(page["entry"]!.AsArray())!["resource"]!["id"]!.GetValue<string>());
+        Assert.Null(page.Link("next"));
+    }
+
+    [Fact]
     public async Task Total_none_leaves_the_total_out_and_an_unknown_total_mode_is_reported()
     {
         var family = "Totalmode" + Unique();
