@@ -77,6 +77,32 @@ public abstract class BundleTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_conditional_reference_needs_search_scope_on_the_type_it_searches()
+    {
+        var ods = "RXS" + Unique();
+        await _fhir.CreateAsync("Organization", Build.Organization("Scoped trust", ods));
+        var patient = await _fhir.CreateAsync("Patient", Build.Patient());
+        var task = Build.Task(patient, owner: $"Organization?identifier=https://fhir.nhs.uk/Id/ods-organization-code|{ods}");
+        var bundle = Bundle("transaction", Entry("urn:uuid:" + Guid.NewGuid(), task, "POST", "Task"));
+
+        // Task create, but no Organization search: the reference would say whether such an Organization exists.
+        var taskOnly = gateway.Fhir(new TokenSpec(Scope: "system/Task.cruds system/Patient.rs", ClientId: "task-only-" + Unique()));
+        var (refused, outcome) = await taskOnly.PostAsync("", bundle);
+        Assert.True(refused == HttpStatusCode.Forbidden, outcome.ToJsonString());
+        Assert.Contains("Organization", outcome.Issues());
+
+        var withSearch = gateway.Fhir(new TokenSpec(Scope: "system/Task.cruds system/Patient.rs system/Organization.s", ClientId: "task-search-" + Unique()));
+        var (accepted, body) = await withSearch.PostAsync("", bundle);
+        Assert.True(accepted == HttpStatusCode.OK, body.ToJsonString());
+        // Rewritten to the Organization's id, although its criteria hold a URL (identifier system): such references
+        // used to be stored as written.
+        var location = body["entry"]![0]!["response"]!["location"]!.GetValue<string>();
+        var stored = await (await _fhir.GetAsync(location[location.IndexOf("Task/", StringComparison.Ordinal)..].Split("/_history")[0])).JsonAsync();
+        var organisation = (await _fhir.SearchAsync($"Organization?identifier={ods}")).MatchIds().Single();
+        Assert.Equal($"Organization/{organisation}", stored["owner"]!["reference"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Transaction_resolves_conditional_references_and_if_none_exist()
     {
         var ods = "RXX" + Unique();

@@ -177,13 +177,20 @@ public sealed class BundleProcessor(
                 if (text.StartsWith("urn:uuid:", StringComparison.Ordinal) || text.StartsWith("urn:oid:", StringComparison.Ordinal))
                     throw At(p.Index, FhirException.BadRequest($"Reference '{text}' does not match the fullUrl of any entry in this transaction."));
                 var q = text.IndexOf('?');
-                if (q > 0 && !text.Contains("://"))
+                // Type?criteria, not an absolute URL: only the part before '?' may tell (criteria hold URL systems).
+                if (q > 0 && !text[..q].Contains("://", StringComparison.Ordinal))
                 {
                     if (!conditionalCache.TryGetValue(text, out var resolved))
                     {
                         var type = text[..q];
                         if (!ModelInfo.IsKnownResource(type)) throw At(p.Index, FhirException.BadRequest($"Conditional reference '{text}' does not start with a resource type."));
-                        var m = await WithIndexAsync(() => conditional.ResolveAsync(type, text[q..], request.Access, ct), p.Index);
+                        // A conditional reference is a search of its type: it needs the scope a search needs (403 otherwise,
+                        // as for a chain), or it would tell a client without it whether such resources exist.
+                        var m = await WithIndexAsync(() =>
+                        {
+                            request.Access.RequireScope(type, Domain.Access.SmartPermissions.Search);
+                            return conditional.ResolveAsync(type, text[q..], request.Access, ct);
+                        }, p.Index);
                         if (m.Count != 1)
                             throw At(p.Index, new FhirException(m.Count == 0 ? 422 : 412, OperationOutcome.IssueType.NotFound,
                                 $"Conditional reference '{text}' matched {(m.Count == 0 ? "no" : "more than one")} resource; it must match exactly one."));
