@@ -29,6 +29,9 @@ public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResource
     /// <summary>Records of one child are few; a value matching more than this is refused rather than half answered.</summary>
     public const int MaxRecords = 500;
 
+    /// <summary>Access rows read per statement while deciding the holders of an identifier.</summary>
+    private const int Batch = 500;
+
     /// <summary>
     /// The query with <c>linked-identifier</c> replaced by <c>_id=...</c>; <c>null</c> ids when the query has no such
     /// parameter; an empty id list when nothing matches.
@@ -56,33 +59,48 @@ public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResource
 
     private static bool IsOurs(string key) => key == Name || key.StartsWith(Name + ":", StringComparison.Ordinal);
 
-    /// <summary>The Patients holding the identifier (any of the comma-separated values) and all records of their masters.</summary>
+    /// <summary>
+    /// The Patients holding the identifier (any of the comma-separated values) and the records of their masters, as far as
+    /// the requester may see them. Every holder is decided (in key order, access facts only), and the limit counts visible
+    /// records only: a cap before the gate let hidden holders crowd visible ones out, and a count of all members made the
+    /// 422 say how many hidden records a child has. Not recorded here: the search these ids feed decides (and records)
+    /// each again.
+    /// </summary>
     private async Task<HashSet<string>> ExpandOneAsync(string value, AccessSession access, ScopeGrant? grant, CancellationToken ct)
     {
         var request = parser.Parse("Patient", [new("identifier", value)]);
         if (request.Problems.Count > 0) throw FhirException.BadRequest(string.Join(" ", request.Problems));
-        request.Count = MaxRecords + 1;
-        request.SkipTotal = true;
-        IReadOnlyList<Storage.Model.ResourceRecord> matches;
+        var direct = new List<string>();
         try
         {
-            matches = (await store.SearchAsync(request, ct)).Matches;
+            var after = long.MinValue;
+            while (true)
+            {
+                var rows = await store.MatchAccessAfterAsync(request, after, Batch, ct);
+                foreach (var row in rows)
+                    if (await gate.IsPermittedWithinScopeAsync(access, row, grant, ct)) direct.Add(row.ResourceId);
+                if (direct.Count > MaxRecords) throw TooMany();
+                if (rows.Count < Batch) break;
+                after = rows[^1].Key;
+            }
         }
         catch (Storage.Search.SearchValueException ex)
         {
             throw FhirException.BadRequest(ex.Message);
         }
-        var direct = new List<string>();
-        foreach (var match in matches.Where(m => !m.IsDeleted))
-        {
-            if (await gate.PermitsWithinScopeAsync(access, match, grant, ct)) direct.Add(match.ResourceId);
-        }
         var found = new HashSet<string>(direct, StringComparer.Ordinal);
         var masters = (await links.GetManyAsync(direct, ct)).Select(l => l.MasterId).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var member in await links.MembersAsync(masters, ct)) found.Add(member.PatientId);
-        if (found.Count > MaxRecords)
-            throw new FhirException(422, Hl7.Fhir.Model.OperationOutcome.IssueType.TooCostly,
-                $"{Name} matched more than {MaxRecords} records; give the identifier's system (system|value).");
+        foreach (var member in await links.MembersAsync(masters, ct))
+        {
+            if (found.Contains(member.PatientId)) continue;
+            if (await store.ReadAsync("Patient", member.PatientId, ct) is { IsDeleted: false } record
+                && await gate.IsPermittedWithinScopeAsync(access, new Storage.Store.AccessRow(record.Key, record.ResourceType, record.ResourceId, record.Owner, record.Access), grant, ct))
+                found.Add(member.PatientId);
+            if (found.Count > MaxRecords) throw TooMany();
+        }
         return found;
     }
+
+    private static FhirException TooMany() => new(422, Hl7.Fhir.Model.OperationOutcome.IssueType.TooCostly,
+        $"{Name} matched more than {MaxRecords} records; give the identifier's system (system|value).");
 }
