@@ -262,13 +262,17 @@ public static partial class EhcCaseReader
         return AdviceSource.Other;
     }
 
-    /// <summary>The adviser's organisation (the custodian of the advice it sent) when known, else whoever the Task names.</summary>
+    /// <summary>
+    /// The adviser's organisation (the custodian of the advice it sent) when known, else whoever the Task names. Not the
+    /// custodian of advice under a sensitivity label: the step's Task is read by whoever may read the request, and naming
+    /// the custodian there would say that a labelled (mental or sexual health, safeguarding) document came from it.
+    /// </summary>
     private static string? AdviserOf(FhirTask task, IReadOnlyDictionary<string, Resource> byReference)
     {
         foreach (var output in task.Output)
         {
             if (output.Value is ResourceReference { Reference: { } r } && byReference.TryGetValue(Normalise(r)!, out var resource)
-                && resource is DocumentReference { Custodian.Reference: { } custodian })
+                && resource is DocumentReference { Custodian.Reference: { } custodian } document && document.Meta?.Security is not { Count: > 0 })
                 return Normalise(custodian);
         }
 

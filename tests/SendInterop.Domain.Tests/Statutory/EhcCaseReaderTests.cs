@@ -79,6 +79,17 @@ public class EhcCaseReaderTests
         return bundle;
     }
 
+    [Fact]
+    public void Labelled_advice_does_not_name_its_custodian_as_the_adviser()
+    {
+        // The step's Task is read by whoever may read the request: it must not say a labelled document came from CAMHS.
+        var record = IssuedPlanRecord();
+        var advice = record.Entry.Select(e => e.Resource).OfType<DocumentReference>().Single();
+        advice.Meta = new Meta { Security = [new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "MH")] };
+        var health = Assert.Single(EhcCaseReader.Read(record)).Advice.Single(a => a.Source == AdviceSource.Health);
+        Assert.Equal("Practitioner/ry3-paediatrician", health.AdviserReference); // the Task's owner, as without a document
+    }
+
     private static string NewUrn(int n) => $"urn:uuid:00000000-0000-4000-8000-0000000000{n:D2}";
 
     private static FhirTask StepTask(string code, string description, string started, string? done, string? outcome, string? output = null)
