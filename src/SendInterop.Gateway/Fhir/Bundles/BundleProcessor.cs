@@ -204,7 +204,7 @@ public sealed class BundleProcessor(
         // 3. Validate and index every resource; check that every reference resolves.
         var deleted = new HashSet<(string, string)>();
         var written = new HashSet<(string, string)>();
-        FhirException? hiddenConflict = null;
+        var standIns = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in planned)
         {
             if (p.Existing is not null || p.Request.Method == "GET") continue;
@@ -217,8 +217,17 @@ public sealed class BundleProcessor(
                     // A resource the requester may not see is, for it, a free id: nothing is deleted, answered as for one.
                     if (await store.ReadAsync(p.Type, p.Id, ct) is { } target && await writeTargets.IsHiddenAsync(request.Access, target, ct))
                     {
-                        // With If-Match, a free id fails when the transaction is stored; so does this one, at the same point.
-                        if (IfMatch(p) is { } e) hiddenConflict ??= FhirException.PreconditionFailed("Transaction rolled back: " + VersionConflictException.NoSuchVersion(p.Type, p.Id, e));
+                        if (IfMatch(p) is { } e)
+                        {
+                            // With If-Match, a free id fails when the transaction is stored, in entry order, after any
+                            // earlier entry's failure. A delete of an id nobody uses stands in for this one, so it fails at
+                            // the same point with the same words (its id is put back in the message below). Failing it
+                            // before the store instead let an earlier entry's error show whether this id was hidden.
+                            var standIn = "unused-" + Guid.NewGuid().ToString("N");
+                            standIns[standIn] = p.Id;
+                            p.Write = new ResourceWrite { ResourceType = p.Type, ResourceId = standIn, Method = "DELETE", ExpectedVersion = e };
+                            break;
+                        }
                         p.Existing = new FhirResponse { Status = 204, LastModified = DateTimeOffset.UtcNow, ResourceType = p.Type, ResourceId = p.Id };
                         break;
                     }
@@ -257,7 +266,6 @@ public sealed class BundleProcessor(
             }
         }
         if (preparer.EnforceReferentialIntegrity) await CheckReferencesAsync(planned, written, deleted, request.Access, ct);
-        if (hiddenConflict is not null) throw hiddenConflict;
 
         // 4. Store everything at once.
         IReadOnlyList<WriteResult> results;
@@ -272,7 +280,8 @@ public sealed class BundleProcessor(
         }
         catch (VersionConflictException ex)
         {
-            throw ex.PreconditionFailed ? FhirException.PreconditionFailed("Transaction rolled back: " + ex.Message) : FhirException.Conflict("Transaction rolled back: " + ex.Message);
+            var message = standIns.Aggregate(ex.Message, (m, standIn) => m.Replace(standIn.Key, standIn.Value, StringComparison.Ordinal));
+            throw ex.PreconditionFailed ? FhirException.PreconditionFailed("Transaction rolled back: " + message) : FhirException.Conflict("Transaction rolled back: " + message);
         }
         catch (OwnershipException ex)
         {

@@ -136,6 +136,35 @@ public abstract class WriteOracleTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task In_a_transaction_a_hidden_id_with_If_Match_fails_where_and_as_a_free_id_fails()
+    {
+        var h = await SeedAsync();
+        var free = Guid.NewGuid().ToString();
+        var own = await _b.CreateAsync("Patient", Build.Patient(family: "Ownstale" + Unique()));
+        JsonObject StalePut()
+        {
+            var e = Entry("PUT", $"Patient/{own}", WithId(Build.Patient(family: "Ownstale" + Unique()), own));
+            e["request"]!["ifMatch"] = "W/\"9\"";
+            return e;
+        }
+        JsonObject DeleteIfMatch(string id)
+        {
+            var e = Entry("DELETE", $"Observation/{id}");
+            e["request"]!["ifMatch"] = "W/\"1\"";
+            return e;
+        }
+        Task<Reply> Post(params JsonObject[] entries) => _b.SendAs(HttpMethod.Post, "", content: Body(Transaction(entries)));
+
+        // B's own stale update comes first: its 412 answers, whether the id after it is hidden or free. (The hidden one
+        // used to fail before anything was stored, so its own 412 answered instead: a test of whether the id was hidden.)
+        AssertSame(await Post(StalePut(), DeleteIfMatch(h.Observation)), h.Observation, await Post(StalePut(), DeleteIfMatch(free)), free,
+            HttpStatusCode.PreconditionFailed, "a stale update, then a DELETE with If-Match");
+        AssertSame(await Post(DeleteIfMatch(h.Observation)), h.Observation, await Post(DeleteIfMatch(free)), free,
+            HttpStatusCode.PreconditionFailed, "a DELETE with If-Match");
+        Assert.Equal(HttpStatusCode.OK, (await _a.GetAsync($"Observation/{h.Observation}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Owners_update_and_recreate_their_own_records_and_directory_data_keeps_client_ids()
     {
         var h = await SeedAsync();
