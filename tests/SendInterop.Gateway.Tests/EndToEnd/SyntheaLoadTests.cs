@@ -54,6 +54,13 @@ public sealed class SyntheaLoadTests(RealHttpGateway gateway) : IClassFixture<Re
             }
         }
 
+        // Its conditional references (Organization?identifier=https://github.com/synthetichealth/synthea|...) name
+        // Organizations of the same transaction: stored, they are plain references to those.
+        var conditional = resources.First(r => r.ToJsonString().Contains("?identifier=", StringComparison.Ordinal));
+        var stored = await http.GetStringAsync($"{conditional["resourceType"]!.GetValue<string>()}/{conditional["id"]!.GetValue<string>()}");
+        Assert.DoesNotContain("?identifier=", stored, StringComparison.Ordinal);
+        Assert.Contains("\"Organization/", stored, StringComparison.Ordinal);
+
         // And the searches a consumer would run over it work.
         var patientId = resources.First(r => r["resourceType"]!.GetValue<string>() == "Patient")["id"]!.GetValue<string>();
         var expectedConditions = resources.Count(r => r["resourceType"]!.GetValue<string>() == "Condition" && r["subject"]!["reference"]!.GetValue<string>() == $"Patient/{patientId}");

@@ -191,10 +191,12 @@ public sealed class BundleProcessor(
                             request.Access.RequireScope(type, Domain.Access.SmartPermissions.Search);
                             return conditional.ResolveAsync(type, text[q..], request.Access, ct);
                         }, p.Index);
-                        if (m.Count != 1)
-                            throw At(p.Index, new FhirException(m.Count == 0 ? 422 : 412, OperationOutcome.IssueType.NotFound,
-                                $"Conditional reference '{text}' matched {(m.Count == 0 ? "no" : "more than one")} resource; it must match exactly one."));
-                        resolved = conditionalCache[text] = $"{type}/{m[0].ResourceId}";
+                        // Resources this transaction creates count too (a Synthea export names its Organizations so).
+                        var ids = m.Select(r => r.ResourceId).Union(InBundleMatches(planned, type, text[(q + 1)..]), StringComparer.Ordinal).ToList();
+                        if (ids.Count != 1)
+                            throw At(p.Index, new FhirException(ids.Count == 0 ? 422 : 412, OperationOutcome.IssueType.NotFound,
+                                $"Conditional reference '{text}' matched {(ids.Count == 0 ? "no" : "more than one")} resource; it must match exactly one."));
+                        resolved = conditionalCache[text] = $"{type}/{ids[0]}";
                     }
                     reference.Reference = resolved;
                 }
@@ -369,6 +371,29 @@ public sealed class BundleProcessor(
         try { return action(); }
         catch (FhirException ex) { throw At(index, ex); }
     }
+
+    /// <summary>
+    /// The ids of this transaction's entries of <paramref name="type"/> that a conditional reference's criteria match,
+    /// for the one form that can be decided on a resource not yet stored: a single <c>identifier=system|value</c>.
+    /// </summary>
+    private static IEnumerable<string> InBundleMatches(List<PlannedEntry> planned, string type, string criteria)
+    {
+        var query = FhirUrl.ParseQuery(criteria);
+        if (query.Count != 1 || query[0].Key != "identifier" || query[0].Value.Split('|') is not [var system, var value]
+            || value.Length == 0 || value.Contains(',', StringComparison.Ordinal)) return [];
+        return planned
+            .Where(e => e.Type == type && e.Id is not null && e.Existing is null && e.Request.Resource is { } r
+                && IdentifiersOf(r).Any(i => i.Value == value && (system.Length == 0 ? i.System is null : i.System == system)))
+            .Select(e => e.Id!);
+    }
+
+    private static IEnumerable<Identifier> IdentifiersOf(Resource resource) =>
+        resource.GetType().GetProperty("Identifier")?.GetValue(resource) switch
+        {
+            IEnumerable<Identifier> many => many,
+            Identifier one => [one],
+            _ => [],
+        };
 
     private static async Task<T> WithIndexAsync<T>(Func<Task<T>> action, int index)
     {
