@@ -68,15 +68,8 @@ trap cleanup EXIT
 trap 'echo "sen2-import.sh: interrupted" >&2; exit 130' INT
 trap 'exit 143' TERM
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
-    port_in_use "$p" || { echo "$p"; return 0; }
-  done
-  echo "sen2-import.sh: no free port" >&2; return 1
-}
+# shellcheck source=lib/ports.sh
+source "$root/bench/lib/ports.sh"
 
 echo "sen2-import.sh: building Release" >&2
 projects=(bench/SendInterop.Sen2.Bench tools/SendInterop.Cli)
