@@ -263,12 +263,14 @@ public static partial class EhcCaseReader
     }
 
     /// <summary>
-    /// The adviser's organisation (the custodian of the advice it sent) when known, else whoever the Task names. Not the
-    /// custodian of advice under a sensitivity label: the step's Task is read by whoever may read the request, and naming
-    /// the custodian there would say that a labelled (mental or sexual health, safeguarding) document came from it.
+    /// Who was asked for the advice (the Task's owner), else the custodian of the advice sent back when it carries no
+    /// sensitivity label. The step's Task is read by whoever may read the request, so it names only what the request's
+    /// readers already know: the custodian of the advice document named it whatever the document's own consent said (a
+    /// labelled or consent-withheld document said there that it came from CAMHS, say).
     /// </summary>
     private static string? AdviserOf(FhirTask task, IReadOnlyDictionary<string, Resource> byReference)
     {
+        if (Normalise(task.Owner?.Reference) is { } owner) return owner;
         foreach (var output in task.Output)
         {
             if (output.Value is ResourceReference { Reference: { } r } && byReference.TryGetValue(Normalise(r)!, out var resource)
@@ -276,7 +278,7 @@ public static partial class EhcCaseReader
                 return Normalise(custodian);
         }
 
-        return Normalise(task.Owner?.Reference);
+        return null;
     }
 
     private static DateOnly? BirthDate(IReadOnlyDictionary<string, Resource> byReference, string patient) =>

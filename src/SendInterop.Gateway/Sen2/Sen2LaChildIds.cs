@@ -28,6 +28,9 @@ public sealed class Sen2LaChildIds(ConditionalResolver resolver, FhirSerializati
 {
     public const string DerivedPrefix = "S2-";
 
+    /// <summary>The most visible namesakes (same family name and birth date, with an LA child id) looked at for one person.</summary>
+    public const int MaxCandidates = 200;
+
     /// <summary>The id to map the person with: null when none is needed; a problem when the LA's records disagree.</summary>
     public async Task<(LaChildId? Id, string? Problem)> ResolveAsync(Sen2Person person, LaCode la, AccessSession access, CancellationToken ct)
     {
@@ -40,7 +43,9 @@ public sealed class Sen2LaChildIds(ConditionalResolver resolver, FhirSerializati
             new("identifier", IdentifierSystems.LaChildId + "|"),
         };
         var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var record in await resolver.ResolveAsync("Patient", query, access, ct))
+        // Every visible child of that name and birth date with an LA child id (up to MaxCandidates), not the two a
+        // conditional write needs: the records are filtered below (this LA's, same person), and a third could be the one.
+        foreach (var record in await resolver.ResolveAsync("Patient", query, access, ct, wanted: MaxCandidates))
         {
             if (record.IsDeleted || !string.Equals(record.Owner, access.Requester?.OrganisationId, StringComparison.Ordinal)) continue;
             if (serialization.ParseStored(record.Json) is not Patient patient || !SamePerson(patient, person)) continue;

@@ -80,14 +80,20 @@ public class EhcCaseReaderTests
     }
 
     [Fact]
-    public void Labelled_advice_does_not_name_its_custodian_as_the_adviser()
+    public void Without_an_owner_the_adviser_is_the_custodian_of_unlabelled_advice_only()
     {
         // The step's Task is read by whoever may read the request: it must not say a labelled document came from CAMHS.
-        var record = IssuedPlanRecord();
-        var advice = record.Entry.Select(e => e.Resource).OfType<DocumentReference>().Single();
-        advice.Meta = new Meta { Security = [new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "MH")] };
-        var health = Assert.Single(EhcCaseReader.Read(record)).Advice.Single(a => a.Source == AdviceSource.Health);
-        Assert.Equal("Practitioner/ry3-paediatrician", health.AdviserReference); // the Task's owner, as without a document
+        AdviceRequestFact Health(string? label)
+        {
+            var record = IssuedPlanRecord();
+            record.Entry.Select(e => e.Resource).OfType<FhirTask>().Single(t => t.Description?.StartsWith("Health", StringComparison.Ordinal) == true).Owner = null;
+            if (label is not null)
+                record.Entry.Select(e => e.Resource).OfType<DocumentReference>().Single().Meta =
+                    new Meta { Security = [new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", label)] };
+            return Assert.Single(EhcCaseReader.Read(record)).Advice.Single(a => a.Source == AdviceSource.Health);
+        }
+        Assert.Equal("Organization/ods-RY3", Health(label: null).AdviserReference);
+        Assert.Null(Health(label: "MH").AdviserReference);
     }
 
     private static string NewUrn(int n) => $"urn:uuid:00000000-0000-4000-8000-0000000000{n:D2}";
@@ -138,7 +144,7 @@ public class EhcCaseReaderTests
         var health = facts.Advice.Single(a => a.Source == AdviceSource.Health);
         Assert.Equal(D("2024-02-19"), health.RequestedOn);
         Assert.Equal(D("2024-04-12"), health.ReceivedOn);
-        Assert.Equal("Organization/ods-RY3", health.AdviserReference); // the advice's custodian
+        Assert.Equal("Practitioner/ry3-paediatrician", health.AdviserReference); // who was asked, not the advice's custodian
         Assert.Equal("00000000-0000-4000-8000-000000000005", health.Key);
         var ep = facts.Advice.Single(a => a.Source == AdviceSource.EducationalPsychologist);
         Assert.Equal("Practitioner/la-926-ep", ep.AdviserReference); // no advice document: the Task's owner

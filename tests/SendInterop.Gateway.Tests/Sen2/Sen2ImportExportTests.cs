@@ -21,6 +21,34 @@ public abstract class Sen2ImportExportTests(GatewayFixture gateway)
     private static TokenSpec La(string code, string scope = "system/*.cruds") => new(Organisation: "la-" + code, Scope: scope);
 
     [Fact]
+    public async Task A_person_without_upn_or_uln_finds_its_record_among_namesakes_of_the_same_birth_date()
+    {
+        // Three of the LA's children share a family name and birth date, each with the LA's own child id; the person in
+        // the return is the last of them. Its record must be found (no new Patient), however many namesakes come first:
+        // a look-up that kept only the first two matches made a second record for the third child.
+        const string la = "885";
+        var client = gateway.Fhir(La(la));
+        var person = Child(la, upn: false);
+        async Task<string> Namesake(string given, string postcode, string localId)
+        {
+            var patient = JsonNode.Parse(Build.Patient(family: person.Surname, given: given, birthDate: person.BirthDate,
+                extraIdentifierSystem: IdentifierSystems.LaChildId, extraIdentifierValue: $"{la}/{localId}"))!.AsObject();
+            patient["identifier"]!.AsArray().RemoveAt(0); // no NHS number: like the return, only the LA's own id
+            patient["address"] = new JsonArray { new JsonObject { ["postalCode"] = postcode } };
+            return await client.CreateAsync("Patient", patient.ToJsonString());
+        }
+        await Namesake("Firstsib", "ZZ1 1AA", "SIB" + FhirHttp.Unique()[..6]);
+        await Namesake("Secondsib", "ZZ2 2AA", "SIB" + FhirHttp.Unique()[..6]);
+        var mine = await Namesake(person.Forename, person.PostCode, "MINE" + FhirHttp.Unique()[..6]);
+
+        var (status, body) = await ImportAsync(client, Return(la, Refused(person)));
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        var records = await client.SearchAsync($"Patient?family={person.Surname}&birthdate={person.BirthDate}");
+        Assert.Equal(3, records["total"]!.GetValue<int>());
+        Assert.Contains(mine, records.MatchIds());
+    }
+
+    [Fact]
     public async Task Import_then_export_gives_the_same_return_and_a_second_import_changes_nothing()
     {
         const string la = "881";

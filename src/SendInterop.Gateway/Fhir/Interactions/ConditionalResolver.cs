@@ -21,7 +21,12 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
     public async Task<IReadOnlyList<ResourceRecord>> ResolveAsync(string type, string query, AccessSession access, CancellationToken ct) =>
         await ResolveAsync(type, FhirUrl.ParseQuery(query.TrimStart('?')), access, ct);
 
-    public async Task<IReadOnlyList<ResourceRecord>> ResolveAsync(string type, IReadOnlyList<KeyValuePair<string, string>> query, AccessSession access, CancellationToken ct)
+    /// <param name="wanted">
+    /// How many matches the caller needs (2 by default: none, one, or "more than one" is all a conditional interaction
+    /// decides on). A caller that filters the matches further itself asks for more.
+    /// </param>
+    public async Task<IReadOnlyList<ResourceRecord>> ResolveAsync(string type, IReadOnlyList<KeyValuePair<string, string>> query, AccessSession access,
+        CancellationToken ct, int wanted = 2)
     {
         var request = parser.Parse(type, query);
         if (request.Problems.Count > 0 || request.Refusals.Count > 0)
@@ -30,7 +35,7 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
             throw FhirException.BadRequest("A conditional interaction needs at least one search criterion (e.g. identifier=system|value).");
         // Only the criteria count: result parameters (_summary=count, a paging cursor, _sort) must not make a match
         // disappear, or a conditional create would duplicate and a conditional update would fork a record.
-        request.Count = 2;
+        request.Count = wanted;
         request.Summary = SummaryMode.None;
         request.Cursor = null;
         request.Sort.Clear();
@@ -39,7 +44,7 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
             // A chain in the criteria matches only through targets the requester may see, as in a search.
             await chains.ApplyAsync(access, request, ct);
             if (access.IsInternal) return (await store.SearchAsync(request, ct)).Matches;
-            return await PermittedMatchesAsync(request, access, ct);
+            return await PermittedMatchesAsync(request, access, wanted, ct);
         }
         catch (SendInterop.Storage.Search.SearchValueException ex)
         {
@@ -48,21 +53,21 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
     }
 
     /// <summary>
-    /// The first two matches the requester may see, within the constraints of its read scope: every match is walked in
-    /// key order (access facts only) until two are found, so no number of hidden matches can crowd out a visible one
-    /// (50 fetched, then filtered, let 50 hidden matches turn a conditional create's 200 into a duplicate's 201). Only
-    /// the two are read and their decisions recorded.
+    /// The first <paramref name="wanted"/> matches the requester may see, within the constraints of its read scope: every
+    /// match is walked in key order (access facts only) until they are found, so no number of hidden matches can crowd
+    /// out a visible one (50 fetched, then filtered, let 50 hidden matches turn a conditional create's 200 into a
+    /// duplicate's 201). Only those are read and their decisions recorded.
     /// </summary>
-    private async Task<IReadOnlyList<ResourceRecord>> PermittedMatchesAsync(SearchRequest request, AccessSession access, CancellationToken ct)
+    private async Task<IReadOnlyList<ResourceRecord>> PermittedMatchesAsync(SearchRequest request, AccessSession access, int wanted, CancellationToken ct)
     {
         var grant = access.ScopeFor(request.ResourceType, Domain.Access.SmartPermissions.Read);
-        var found = new List<AccessRow>(2);
+        var found = new List<AccessRow>(wanted);
         var after = long.MinValue;
-        while (found.Count < 2)
+        while (found.Count < wanted)
         {
             var rows = await store.MatchAccessAfterAsync(request, after, Batch, ct);
             foreach (var row in rows)
-                if (found.Count < 2 && await gate.IsPermittedWithinScopeAsync(access, row, grant, ct)) found.Add(row);
+                if (found.Count < wanted && await gate.IsPermittedWithinScopeAsync(access, row, grant, ct)) found.Add(row);
             if (rows.Count < Batch) break;
             after = rows[^1].Key;
         }

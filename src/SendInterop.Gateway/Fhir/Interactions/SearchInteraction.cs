@@ -197,9 +197,12 @@ public sealed class SearchInteraction(
                 {
                     // Full inside the batch: link on from the last match taken, if a permitted match lies beyond it (an
                     // empty last page would reveal hidden ones); the rest of this batch is looked at first.
+                    // The cursor first: it reads the last match's sort value, which a write during a long look-ahead
+                    // could remove from the index.
+                    var link = await store.CursorAtAsync(search, (backward ? collected[0] : collected[^1]).Key, backward, ct);
                     var beyond = await AnyPermittedAsync(session, travel.Skip(i), grant, ct)
                         || (onward is not null && await AnyPermittedFromAsync(session, search, onward, grant, ct));
-                    SetOnward(beyond ? await store.CursorAtAsync(search, (backward ? collected[0] : collected[^1]).Key, backward, ct) : null);
+                    SetOnward(beyond ? link : null);
                     return Done();
                 }
                 if (await gate.PermitsAsync(session, travel[i], grant, ct))
