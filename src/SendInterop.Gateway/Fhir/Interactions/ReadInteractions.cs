@@ -30,10 +30,17 @@ public sealed class ReadInteractions(IResourceStore store, DisclosureGate gate)
         if (record is null) throw FhirException.NotFound(noVersion);
         // An older version only while the current one is visible too: a label, consent or new owner on the current
         // version covers the whole history (else the old content stayed readable, and said a hidden newer one exists).
-        if (!record.IsCurrent && !access.IsInternal && (await store.ReadAsync(type, id, ct) is not { } current
-                || !((grant is null || grant.Unconstrained || await gate.MatchesScopeConstraintsAsync(type, id, grant, ct))
-                    && await gate.IsPermittedAsync(access, current, grant, ct))))
-            throw Hidden(record, noVersion);
+        if (!record.IsCurrent && !access.IsInternal)
+        {
+            var current = await store.ReadAsync(type, id, ct);
+            if (current is null || !((grant is null || grant.Unconstrained || await gate.MatchesScopeConstraintsAsync(type, id, grant, ct))
+                    && await gate.IsPermittedAsync(access, current, grant, ct)))
+            {
+                // The refusal is the current version's: recorded as its decision (a permit is recorded for the version read).
+                if (current is not null) await gate.PermitsWithinScopeAsync(access, current, grant, ct);
+                throw Hidden(record, noVersion);
+            }
+        }
         await EnsureVisibleAsync(access, grant, record, ct, noVersion);
         if (record.IsDeleted) throw new FhirException(410, OperationOutcome.IssueType.Deleted, $"Version {version} of {type}/{id} is a deletion.");
         return FromRecord(record);

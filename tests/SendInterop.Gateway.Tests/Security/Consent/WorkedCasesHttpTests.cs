@@ -644,6 +644,14 @@ public sealed class WorkedCasesHttpTests(ConsentGateway gateway)
             ConsentHttp.AssertAbsent(page.Body, [id]);
             url = page.Json.Link("next");
         }
+        // The refusal is audited (as the current version's decision) for a client that asked for the old version.
+        var auditedClient = "relabel-vread-" + Unique();
+        var asker = gateway.As(CommunityTrust, clientId: auditedClient);
+        Assert.Equal(HttpStatusCode.NotFound, (await asker.GetAs($"Observation/{id}/_history/1", DirectCare)).Status);
+        var audited = await gateway.Services.GetRequiredService<SendInterop.Storage.Audit.IAuditLogReader>()
+            .SearchAsync(new SendInterop.Storage.Audit.AuditLogQuery(ClientId: auditedClient));
+        Assert.Contains(audited.Entries, e => e.Decision == SendInterop.Domain.Audit.AuditDecision.Deny);
+
         // The owner still reads both versions.
         Assert.Equal(HttpStatusCode.OK, (await _camhs.GetAs($"Observation/{id}/_history/1")).Status);
     }
