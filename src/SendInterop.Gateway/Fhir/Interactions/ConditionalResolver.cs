@@ -61,19 +61,32 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
     private async Task<IReadOnlyList<ResourceRecord>> PermittedMatchesAsync(SearchRequest request, AccessSession access, int wanted, CancellationToken ct)
     {
         var grant = access.ScopeFor(request.ResourceType, Domain.Access.SmartPermissions.Read);
-        var found = new List<AccessRow>(wanted);
+        var results = new List<ResourceRecord>(wanted);
         var after = long.MinValue;
-        while (found.Count < wanted)
+        var exhausted = false;
+        while (results.Count < wanted && !exhausted)
         {
-            var rows = await store.MatchAccessAfterAsync(request, after, Batch, ct);
-            foreach (var row in rows)
-                if (found.Count < wanted && await gate.IsPermittedWithinScopeAsync(access, row, grant, ct)) found.Add(row);
-            if (rows.Count < Batch) break;
-            after = rows[^1].Key;
+            var need = wanted - results.Count;
+            var found = new List<AccessRow>(need);
+            while (found.Count < need && !exhausted)
+            {
+                var rows = await store.MatchAccessAfterAsync(request, after, Batch, ct);
+                var all = true;
+                foreach (var row in rows)
+                {
+                    after = row.Key;
+                    if (!await gate.IsPermittedWithinScopeAsync(access, row, grant, ct)) continue;
+                    found.Add(row);
+                    if (found.Count == need) { all = rows[^1].Key == row.Key; break; }
+                }
+                exhausted = rows.Count < Batch && all;
+            }
+            var records = new List<ResourceRecord>(found.Count);
+            foreach (var row in found)
+                if (await store.ReadAsync(row.ResourceType, row.ResourceId, ct) is { IsDeleted: false } record) records.Add(record);
+            // A match changed or hidden since its row was read is dropped here; the walk then goes on for another.
+            results.AddRange(await gate.FilterAsync(access, records, grant, ct));
         }
-        var records = new List<ResourceRecord>(found.Count);
-        foreach (var row in found)
-            if (await store.ReadAsync(row.ResourceType, row.ResourceId, ct) is { IsDeleted: false } record) records.Add(record);
-        return await gate.FilterAsync(access, records, grant, ct);
+        return results;
     }
 }
