@@ -73,15 +73,11 @@ public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResource
         var direct = new List<string>();
         try
         {
-            var after = long.MinValue;
-            while (true)
+            await foreach (var row in store.WalkAccessAsync(request, Batch, ct))
             {
-                var rows = await store.MatchAccessAfterAsync(request, after, Batch, ct);
-                foreach (var row in rows)
-                    if (await gate.IsPermittedWithinScopeAsync(access, row, grant, ct)) direct.Add(row.ResourceId);
+                if (!await gate.IsPermittedWithinScopeAsync(access, row, grant, ct)) continue;
+                direct.Add(row.ResourceId);
                 if (direct.Count > MaxRecords) throw TooMany();
-                if (rows.Count < Batch) break;
-                after = rows[^1].Key;
             }
         }
         catch (Storage.Search.SearchValueException ex)
@@ -94,7 +90,7 @@ public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResource
         {
             if (found.Contains(member.PatientId)) continue;
             if (await store.ReadAsync("Patient", member.PatientId, ct) is { IsDeleted: false } record
-                && await gate.IsPermittedWithinScopeAsync(access, new Storage.Store.AccessRow(record.Key, record.ResourceType, record.ResourceId, record.Owner, record.Access), grant, ct))
+                && await gate.IsPermittedWithinScopeAsync(access, record, grant, ct))
                 found.Add(member.PatientId);
             if (found.Count > MaxRecords) throw TooMany();
         }

@@ -95,3 +95,24 @@ public sealed record HistoryPage(IReadOnlyList<ResourceRecord> Entries, long? Ne
 public sealed record AccessRow(long Key, string ResourceType, string ResourceId, string? Owner, string? Access);
 
 public sealed record SearchPage(IReadOnlyList<ResourceRecord> Matches, int? Total, string? NextCursor, string? PreviousCursor);
+
+/// <summary>Walks over the store's paged calls.</summary>
+public static class ResourceStoreWalks
+{
+    /// <summary>
+    /// Every match's access row (<see cref="IResourceStore.MatchAccessAfterAsync"/>) in key order, read
+    /// <paramref name="batch"/> at a time: for a caller that decides each through the gate and stops when it has enough.
+    /// </summary>
+    public static async IAsyncEnumerable<AccessRow> WalkAccessAsync(this IResourceStore store, SearchRequest request, int batch,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var after = long.MinValue;
+        while (true)
+        {
+            var rows = await store.MatchAccessAfterAsync(request, after, batch, ct);
+            foreach (var row in rows) yield return row;
+            if (rows.Count < batch) yield break;
+            after = rows[^1].Key;
+        }
+    }
+}

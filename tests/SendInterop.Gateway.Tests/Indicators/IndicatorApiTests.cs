@@ -182,14 +182,11 @@ public sealed class IndicatorApiTests(IndicatorGateway gateway) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, (await fhir.GetAsync("EpisodeOfCare/ep-wh0")).StatusCode); // hidden from the LA
 
         var contexts = gateway.Services.GetRequiredService<FhirDbContextFactory>();
-        var clock = Stopwatch.StartNew();
-        while (true)
+        await Poll.UntilAsync(async () =>
         {
-            await using (var db = contexts.Create())
-                if (await db.IndicatorWaits.CountAsync(w => w.LaCode == "908") == 2) break;
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the two waits were not projected");
-            await Task.Delay(50);
-        }
+            await using var db = contexts.Create();
+            return await db.IndicatorWaits.CountAsync(w => w.LaCode == "908") == 2;
+        }, TimeSpan.FromSeconds(30), "the two waits were not projected");
 
         const string Waits = "health-wait-mean-weeks";
         var list = await (await fhir.GetAsync($"Measure/{Waits}/$evaluate-measure?periodStart=2024-01-01&periodEnd=2024-12-31&subject=908&reportType=subject-list")).JsonAsync();

@@ -62,30 +62,13 @@ public sealed class ConditionalResolver(SearchRequestParser parser, IResourceSto
     {
         var grant = access.ScopeFor(request.ResourceType, Domain.Access.SmartPermissions.Read);
         var results = new List<ResourceRecord>(wanted);
-        var after = long.MinValue;
-        var exhausted = false;
-        while (results.Count < wanted && !exhausted)
+        await foreach (var row in store.WalkAccessAsync(request, Batch, ct))
         {
-            var need = wanted - results.Count;
-            var found = new List<AccessRow>(need);
-            while (found.Count < need && !exhausted)
-            {
-                var rows = await store.MatchAccessAfterAsync(request, after, Batch, ct);
-                var all = true;
-                foreach (var row in rows)
-                {
-                    after = row.Key;
-                    if (!await gate.IsPermittedWithinScopeAsync(access, row, grant, ct)) continue;
-                    found.Add(row);
-                    if (found.Count == need) { all = rows[^1].Key == row.Key; break; }
-                }
-                exhausted = rows.Count < Batch && all;
-            }
-            var records = new List<ResourceRecord>(found.Count);
-            foreach (var row in found)
-                if (await store.ReadAsync(row.ResourceType, row.ResourceId, ct) is { IsDeleted: false } record) records.Add(record);
-            // A match changed or hidden since its row was read is dropped here; the walk then goes on for another.
-            results.AddRange(await gate.FilterAsync(access, records, grant, ct));
+            if (!await gate.IsPermittedWithinScopeAsync(access, row, grant, ct)) continue;
+            // Read and decided again (recorded); a match changed or hidden since its row was read is passed over.
+            if (await store.ReadAsync(row.ResourceType, row.ResourceId, ct) is { IsDeleted: false } record && await gate.PermitsAsync(access, record, grant, ct))
+                results.Add(record);
+            if (results.Count == wanted) break;
         }
         return results;
     }

@@ -88,7 +88,7 @@ public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate
         // Walked in batches growing to MaxBatch until the page is full or the history runs out: no bound counts hidden
         // versions (a bound of 20 store rounds gave an empty page with a next link once 20 hidden versions were newer,
         // which counted other organisations' writes).
-        var visible = new VisibilityCache(this, access, grant, type);
+        var visible = new VisibilityCache(gate, store, access, grant, type);
         var collected = new List<ResourceRecord>(count);
         long? cursor = before;
         var batch = count;
@@ -139,7 +139,7 @@ public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate
     /// version that stayed readable after the current one was hidden (an MH label added in version 2) both disclosed the
     /// old content and said that a hidden newer version exists. The current versions' answers are kept for the request.
     /// </summary>
-    private sealed class VisibilityCache(HistoryInteraction owner, AccessSession access, ScopeGrant? grant, string? type)
+    private sealed class VisibilityCache(DisclosureGate gate, IResourceStore store, AccessSession access, ScopeGrant? grant, string? type)
     {
         private readonly Dictionary<(string, string), bool> _current = [];
 
@@ -149,27 +149,17 @@ public sealed class HistoryInteraction(IResourceStore store, DisclosureGate gate
             var entryGrant = type is null ? access.ScopeFor(r.ResourceType, Domain.Access.SmartPermissions.Read) : grant;
             if (entryGrant is null) return false;
             if (!r.IsCurrent && !await CurrentVisibleAsync(r, entryGrant, ct)) return false;
-            if (record) return await owner.PermitsRecordedAsync(access, r, entryGrant, ct);
-            return await owner.IsPermittedWithinScopeAsync(access, r, entryGrant, ct);
+            if (record) return await gate.PermitsWithinScopeAsync(access, r, entryGrant, ct);
+            return await gate.IsPermittedWithinScopeAsync(access, r, entryGrant, ct);
         }
 
         private async Task<bool> CurrentVisibleAsync(ResourceRecord r, ScopeGrant entryGrant, CancellationToken ct)
         {
             if (_current.TryGetValue((r.ResourceType, r.ResourceId), out var known)) return known;
-            var current = await owner.CurrentAsync(r, ct);
-            var visible = current is not null && await owner.IsPermittedWithinScopeAsync(access, current, entryGrant, ct);
+            var current = await store.ReadAsync(r.ResourceType, r.ResourceId, ct);
+            var visible = current is not null && await gate.IsPermittedWithinScopeAsync(access, current, entryGrant, ct);
             _current[(r.ResourceType, r.ResourceId)] = visible;
             return visible;
         }
     }
-
-    private Task<bool> PermitsRecordedAsync(AccessSession access, ResourceRecord r, ScopeGrant grant, CancellationToken ct) =>
-        gate.PermitsWithinScopeAsync(access, r, grant, ct);
-
-    private Task<ResourceRecord?> CurrentAsync(ResourceRecord r, CancellationToken ct) => store.ReadAsync(r.ResourceType, r.ResourceId, ct);
-
-    /// <summary>The gate's answer within the scope's constraints, not recorded (nothing is disclosed by it).</summary>
-    private async Task<bool> IsPermittedWithinScopeAsync(AccessSession access, ResourceRecord r, ScopeGrant grant, CancellationToken ct) =>
-        (grant.Unconstrained || await gate.MatchesScopeConstraintsAsync(r.ResourceType, r.ResourceId, grant, ct))
-        && await gate.IsPermittedAsync(access, r, grant, ct);
 }

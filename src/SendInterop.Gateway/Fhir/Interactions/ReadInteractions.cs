@@ -33,8 +33,7 @@ public sealed class ReadInteractions(IResourceStore store, DisclosureGate gate)
         if (!record.IsCurrent && !access.IsInternal)
         {
             var current = await store.ReadAsync(type, id, ct);
-            if (current is null || !((grant is null || grant.Unconstrained || await gate.MatchesScopeConstraintsAsync(type, id, grant, ct))
-                    && await gate.IsPermittedAsync(access, current, grant, ct)))
+            if (current is null || !await gate.IsPermittedWithinScopeAsync(access, current, grant, ct))
             {
                 // The refusal is the current version's: recorded as its decision (a permit is recorded for the version read).
                 if (current is not null) await gate.PermitsWithinScopeAsync(access, current, grant, ct);

@@ -46,18 +46,11 @@ public sealed class ChainedCriteriaGate(DisclosureGate gate, IResourceStore stor
         targets.Criteria.Add(inner);
 
         var permitted = new List<string>();
-        var after = long.MinValue;
-        while (true)
+        await foreach (var row in store.WalkAccessAsync(targets, Batch, ct))
         {
-            var rows = await store.MatchAccessAfterAsync(targets, after, Batch, ct);
-            foreach (var row in rows)
-            {
-                if (!await gate.IsPermittedWithinScopeAsync(session, row, grant, ct)) continue;
-                permitted.Add(row.ResourceId);
-                if (permitted.Count > MaxTargets) throw TooWide(chain);
-            }
-            if (rows.Count < Batch) break;
-            after = rows[^1].Key;
+            if (!await gate.IsPermittedWithinScopeAsync(session, row, grant, ct)) continue;
+            permitted.Add(row.ResourceId);
+            if (permitted.Count > MaxTargets) throw TooWide(chain);
         }
         return new SearchCriterion(chain.Parameter, targetType, permitted);
     }

@@ -124,6 +124,10 @@ public sealed class DisclosureGate(
         return (await DecideAsync(session, codec.Decode(row.ResourceType, row.ResourceId, row.Access), grant, ct, row.Key)).Permitted;
     }
 
+    /// <summary><see cref="IsPermittedWithinScopeAsync(AccessSession, AccessRow, ScopeGrant?, CancellationToken)"/> for a stored version.</summary>
+    public Task<bool> IsPermittedWithinScopeAsync(AccessSession session, ResourceRecord record, ScopeGrant? grant, CancellationToken ct) =>
+        IsPermittedWithinScopeAsync(session, new AccessRow(record.Key, record.ResourceType, record.ResourceId, record.Owner, record.Access), grant, ct);
+
     /// <summary>
     /// Whether the requester may learn that this stored resource exists (referential integrity on its writes): when the
     /// gate would let it read the resource, whatever its scopes, or when a Tier 1 agreement joins its organisation and the
