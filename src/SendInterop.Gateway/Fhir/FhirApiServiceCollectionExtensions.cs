@@ -43,6 +43,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSearchCursorSeal(config);
         services.AddSingleton<HistoryInteraction>();
         services.AddSingleton<OperationInteractions>();
+        services.AddSingleton<PatientEverythingOperation>();
         services.AddSingleton<Identity.PatientMatchIndex>();
         services.AddSingleton<Identity.PatientMatchOperation>();
         services.AddSingleton<IResourceWriteObserver>(sp => sp.GetRequiredService<Identity.PatientMatchIndex>());

@@ -33,6 +33,7 @@ internal static class FhirOpenApiComponents
         public const string Format = "_format";
         public const string Count = "_count";
         public const string Since = "_since";
+        public const string Type = "_type";
         public const string Sort = "_sort";
         public const string Summary = "_summary";
         public const string Total = "_total";
@@ -91,6 +92,8 @@ internal static class FhirOpenApiComponents
         public const string ResolveRequestXml = "TaskResolveRequestXml";
         public const string ResolvedReview = "ResolvedIdentityReviewTask";
         public const string EvaluateMeasureRequest = "EvaluateMeasureRequest";
+        public const string EverythingRequest = "EverythingRequest";
+        public const string EverythingRequestXml = "EverythingRequestXml";
         public const string EvaluateMeasureRequestXml = "EvaluateMeasureRequestXml";
         public const string MeasureReportSummary = "MeasureReportSummary";
     }
@@ -232,6 +235,10 @@ internal static class FhirOpenApiComponents
             "Only versions written at or after this instant.",
             new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
             example: "2025-01-01T00:00:00Z"));
+        yield return (Parameters.Type, Query("_type",
+            "$everything: only resources of these types (comma-separated, case-sensitive).",
+            new OpenApiSchema { Type = JsonSchemaType.String },
+            example: "CarePlan,Goal"));
         yield return (Parameters.Sort, Query("_sort",
             "Comma-separated sort keys: search parameter names, '-' for descending (e.g. -_lastUpdated,birthdate).",
             new OpenApiSchema { Type = JsonSchemaType.String },
@@ -415,6 +422,9 @@ internal static class FhirOpenApiComponents
         yield return (Examples.ResolvedReview, Example("Resolved identity review Task",
             "The Task after $resolve: completed, with the decision as output.",
             FhirOpenApiExamples.ToJson(FhirOpenApiExamples.ResolvedReview())));
+        yield return (Examples.EverythingRequest, Example("Patient/{id}/$everything request",
+            "Plans and outcomes updated since the start of 2025, 50 to a page.", FhirOpenApiExamples.ToJson(FhirOpenApiExamples.EverythingRequest())));
+        yield return (Examples.EverythingRequestXml, Example("Patient/{id}/$everything request, XML", null, FhirOpenApiExamples.ToXml(FhirOpenApiExamples.EverythingRequest())));
         yield return (Examples.EvaluateMeasureRequest, Example("$evaluate-measure request",
             "An indicator for Norfolk in the SEN2 2025 collection year, as aggregates.",
             FhirOpenApiExamples.ToJson(FhirOpenApiExamples.EvaluateMeasureRequest())));

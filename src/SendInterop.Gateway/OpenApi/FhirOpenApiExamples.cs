@@ -271,7 +271,18 @@ internal static class FhirOpenApiExamples
         return task;
     }
 
-    /// <summary>The OperationOutcome $validate returns for a resource with no problems.</summary>
+    /// <summary>A Patient/{id}/$everything request: plans and outcomes updated since the start of 2025.</summary>
+    public static Parameters EverythingRequest() => new()
+    {
+        Parameter =
+        [
+            new Parameters.ParameterComponent { Name = "_since", Value = new Instant(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)) },
+            new Parameters.ParameterComponent { Name = "_type", Value = new FhirString("CarePlan,Goal") },
+            new Parameters.ParameterComponent { Name = "_count", Value = new Integer(50) },
+        ],
+    };
+
+    /// <summary>A $evaluate-measure request: the SEN2 2025 summary for one LA.</summary>
     public static Parameters EvaluateMeasureRequest() => new()
     {
         Parameter =

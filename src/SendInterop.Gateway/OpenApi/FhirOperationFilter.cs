@@ -14,7 +14,7 @@ namespace SendInterop.Gateway.OpenApi;
 /// </summary>
 internal sealed class FhirOperationFilter : IOperationFilter
 {
-    private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate, Match, Merge, Resolve, EvaluateMeasure, Sen2Return }
+    private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate, Match, Merge, Resolve, EvaluateMeasure, Everything, Sen2Return }
 
     private enum Returns { Resource, Bundle, Outcome, Sen2Return }
 
@@ -33,6 +33,15 @@ internal sealed class FhirOperationFilter : IOperationFilter
         + "client with system/Measure.rs may ask. subject-list lists the children counted, only those the consent gate lets the requester see, "
         + "with counts of the children listed (never the aggregate); it needs system/Patient.rs too. Unknown measure 404; bad period, subject "
         + "or reportType 400.";
+
+    private const string EverythingDescription =
+        "A child's record (http://hl7.org/fhir/R4/patient-operation-everything.html): the Patient and every current resource that "
+        + "refers to it (plans, outcomes, needs, requests, episodes, consents, Tasks), as a searchset Bundle paged with _count and the "
+        + "next link. Needs read scope on Patient; every other resource needs read scope on its type and passes the consent gate, "
+        + "and what the requester may not see is left out as if it did not exist (never counted, never a short page). Every decision "
+        + "is audited. _since (last updated) and _type filter; start and end (care dates) are refused (400) rather than ignored. "
+        + "Bundle.total is given when the answer is one page. A hidden or unknown Patient answers as a read does (404, or 403 if "
+        + "configured); type level Patient/$everything is 400.";
 
     private static readonly Dictionary<string, Spec> Specs = new(StringComparer.Ordinal)
     {
@@ -141,6 +150,18 @@ internal sealed class FhirOperationFilter : IOperationFilter
             [Parameters.Format], Body.Resolve,
             [new(200, "The completed Task with the decision as output.", Returns.Resource, Examples.ResolvedReview, Versioned)],
             [400, 403, 404, 409, 415, 422]),
+        ["patient-everything"] = new(
+            EverythingDescription,
+            [Parameters.Since, Parameters.Type, Parameters.Count, Parameters.Format],
+            Body.None,
+            [new(200, "A searchset Bundle: the Patient first, then the resources that refer to it, in the order they were stored.", Returns.Bundle, Examples.Searchset)],
+            [400, 403, 404, 410]),
+        ["patient-everything-post"] = new(
+            EverythingDescription + " POST: the same parameters in a Parameters body.",
+            [Parameters.Format],
+            Body.Everything,
+            [new(200, "A searchset Bundle: the Patient first, then the resources that refer to it, in the order they were stored.", Returns.Bundle, Examples.Searchset)],
+            [400, 403, 404, 410, 415]),
         ["measure-evaluate"] = new(
             EvaluateMeasureDescription,
             [Parameters.PeriodStart, Parameters.PeriodEnd, Parameters.ReferenceDate, Parameters.Sen2Year, Parameters.Subject, Parameters.ReportType, Parameters.Format],
@@ -321,6 +342,8 @@ internal sealed class FhirOperationFilter : IOperationFilter
             (Examples.ResolveRequest, Examples.ResolveRequestXml)),
         Body.EvaluateMeasure => FhirBody("A Parameters resource: periodStart, periodEnd, referenceDate or sen2Year; subject; reportType (and measure at type level).", document,
             (Examples.EvaluateMeasureRequest, Examples.EvaluateMeasureRequestXml)),
+        Body.Everything => FhirBody("A Parameters resource: _since (valueInstant), _type (valueString, repeatable), _count (valueInteger).", document,
+            (Examples.EverythingRequest, Examples.EverythingRequestXml)),
         Body.Sen2Return => Sen2.Sen2OpenApi.RequestBody(),
         Body.Transaction => FhirBody("A Bundle of type transaction or batch.", document, (Examples.Transaction, Examples.TransactionXml)),
         Body.Patch => PatchBody(document),

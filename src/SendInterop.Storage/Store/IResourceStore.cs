@@ -53,6 +53,15 @@ public interface IResourceStore
     /// <summary>The current records that reference the given resources through one _revinclude spec, paged as <see cref="IncludeAfterAsync"/>.</summary>
     Task<IReadOnlyList<ResourceRecord>> RevIncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec revInclude, long afterKey, int limit, CancellationToken ct = default);
 
+    /// <summary>
+    /// The current records that reference <paramref name="targetType"/>/<paramref name="targetId"/> through any reference
+    /// search parameter (a Patient's compartment, for $everything), in key order after <paramref name="afterKey"/>, at most
+    /// <paramref name="limit"/>; only of <paramref name="types"/> when given, and only those last updated at or after
+    /// <paramref name="sinceTicks"/> (UTC ticks) when given.
+    /// </summary>
+    Task<IReadOnlyList<ResourceRecord>> ReferringAfterAsync(string targetType, string targetId, IReadOnlyCollection<string>? types, long? sinceTicks,
+        long afterKey, int limit, CancellationToken ct = default);
+
     Task<bool> IsReachableAsync(CancellationToken ct = default);
 
     /// <summary>

@@ -204,6 +204,23 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
         return found;
     }
 
+    public async Task<IReadOnlyList<ResourceRecord>> ReferringAfterAsync(string targetType, string targetId, IReadOnlyCollection<string>? types,
+        long? sinceTicks, long afterKey, int limit, CancellationToken ct = default)
+    {
+        await using var db = contexts.Create();
+        // Driven by the reference index's (TargetType, TargetId) index: the keys of the referring rows (index rows belong
+        // to current versions only), then those resources by primary key.
+        var keys = db.ReferenceIndex.Where(x => x.TargetType == targetType && x.TargetId == targetId && x.ResourceKey > afterKey).Select(x => x.ResourceKey);
+        var query = db.Resources.AsNoTracking().Where(r => keys.Contains(r.Key) && r.IsCurrent && !r.IsDeleted);
+        if (types is { Count: > 0 })
+        {
+            var list = types.ToList();
+            query = query.Where(r => list.Contains(r.ResourceType));
+        }
+        if (sinceTicks is { } since) query = query.Where(r => r.LastUpdated >= since);
+        return await query.OrderBy(r => r.Key).Take(limit).ToListAsync(ct);
+    }
+
     public async Task<IReadOnlyList<ReferenceMatch>> FindReferringAsync(string sourceType, string param, string targetType, IReadOnlyCollection<string> targetIds, CancellationToken ct = default)
     {
         var found = new List<ReferenceMatch>();

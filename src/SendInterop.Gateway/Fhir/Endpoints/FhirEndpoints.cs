@@ -42,6 +42,8 @@ public static class FhirEndpoints
         fhir.MapDelete("/{type}/{id}", (HttpContext c, string type, string id) => Handle(c)).WithName("delete").WithSummary("Delete (versioned: history is kept)");
         fhir.MapGet("/{type}/{id}/_history", (HttpContext c, string type, string id) => Handle(c)).WithName("history-instance").WithSummary("History of one resource");
         fhir.MapGet("/{type}/{id}/_history/{vid}", (HttpContext c, string type, string id, string vid) => Handle(c)).WithName("vread").WithSummary("Read a specific version");
+        fhir.MapGet("/Patient/{id}/$everything", (HttpContext c, string id) => Handle(c)).WithName("patient-everything").WithSummary("A child's record: the Patient and every resource that refers to it, through the consent gate");
+        fhir.MapPost("/Patient/{id}/$everything", (HttpContext c, string id) => Handle(c)).WithName("patient-everything-post").WithSummary("Patient/{id}/$everything with the parameters in a Parameters body");
         fhir.MapGet("/{type}/{id}/$validate", (HttpContext c, string type, string id) => Handle(c)).WithName("validate-instance").WithSummary("Validate a stored resource");
         // Everything else under /fhir (other methods, other operations) reaches the dispatcher too, so a wrong method
         // or an unknown operation gets a FHIR OperationOutcome (405/404) instead of an empty routing response.

@@ -10,7 +10,8 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// <summary>
 /// FHIR operations ($name). $validate always runs full profile validation, whatever the write policy;
 /// <c>POST Patient/$match</c> is <see cref="PatientMatchOperation"/>; <c>Patient/$merge</c> and <c>$unmerge</c> are
-/// <see cref="PatientMergeOperation"/>; <c>Task/{id}/$resolve</c> (identity review) is <see cref="IdentityReviewOperation"/>.
+/// <see cref="PatientMergeOperation"/>; <c>Task/{id}/$resolve</c> (identity review) is <see cref="IdentityReviewOperation"/>;
+/// <c>Patient/{id}/$everything</c> is <see cref="PatientEverythingOperation"/>.
 /// </summary>
 public sealed class OperationInteractions(
     IProfileValidator validator,
@@ -20,9 +21,10 @@ public sealed class OperationInteractions(
     PatientMatchOperation match,
     PatientMergeOperation merge,
     IdentityReviewOperation review,
-    Indicators.EvaluateMeasureOperation evaluateMeasure)
+    Indicators.EvaluateMeasureOperation evaluateMeasure,
+    PatientEverythingOperation everything)
 {
-    public static readonly string[] Supported = ["$validate", "$match", "$merge", "$unmerge", "$resolve", "$evaluate-measure"];
+    public static readonly string[] Supported = ["$validate", "$match", "$merge", "$unmerge", "$resolve", "$evaluate-measure", "$everything"];
 
     public async Task<FhirResponse> ExecuteAsync(FhirRequest request, CancellationToken ct)
     {
@@ -38,6 +40,10 @@ public sealed class OperationInteractions(
             "$resolve" when url.ResourceType == "Task" && url.Id is not null && !url.History =>
                 request.Method == "POST" ? await review.ResolveAsync(request, ct) : throw FhirException.MethodNotAllowed("Task/{id}/$resolve takes POST with a Parameters body."),
             "$evaluate-measure" when url.ResourceType == "Measure" && !url.History => await evaluateMeasure.ExecuteAsync(request, ct),
+            "$everything" when url.ResourceType == "Patient" && !url.History => url.Id is null
+                ? throw new FhirException(400, OperationOutcome.IssueType.NotSupported, "$everything is answered one child at a time: Patient/{id}/$everything (there is no export of every Patient).")
+                : request.Method is "GET" or "HEAD" or "POST" ? await everything.ExecuteAsync(request, ct)
+                : throw FhirException.MethodNotAllowed("Patient/{id}/$everything takes GET, or POST with a Parameters body."),
             _ => throw FhirException.NotFound($"Operation {url.Operation} is not supported here. Supported: {string.Join(", ", Supported)} on a resource type or instance."),
         };
     }

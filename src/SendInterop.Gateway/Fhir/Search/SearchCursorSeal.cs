@@ -26,6 +26,11 @@ public sealed class SearchCursorSeal(IDataProtectionProvider provider)
 
     public const string InvalidHistoryPageMessage = "The _page cursor is not valid; follow the next link as returned.";
 
+    /// <summary>Patient/{id}/$everything's <c>_cursor</c>: the child and the store key of the last entry given.</summary>
+    private readonly IDataProtector _everythingPages = provider.CreateProtector(Purpose, "everything-page");
+
+    public const string InvalidEverythingCursorMessage = "The $everything _cursor is not valid for this Patient; follow the next link as returned.";
+
     /// <summary>
     /// The cursor as it goes into a link (URL-safe base64), with the search's Bundle.total as the first page counted it:
     /// later pages repeat it rather than count every match through the gate again (and it stays one figure).
@@ -47,6 +52,25 @@ public sealed class SearchCursorSeal(IDataProtectionProvider provider)
         {
         }
         throw FhirException.BadRequest(InvalidHistoryPageMessage);
+    }
+
+    /// <summary>A $everything page boundary as it goes into a next link: sealed, and bound to the child it pages through.</summary>
+    public string SealEverythingPage(string patientId, long afterKey) =>
+        _everythingPages.Protect(afterKey.ToString(CultureInfo.InvariantCulture) + "|" + patientId);
+
+    /// <summary>The store key from a $everything link's <c>_cursor</c>; a 400 when it was not sealed here for this Patient.</summary>
+    public long OpenEverythingPage(string sealedPage, string patientId)
+    {
+        try
+        {
+            var parts = _everythingPages.Unprotect(sealedPage).Split('|', 2);
+            if (parts.Length == 2 && parts[1] == patientId
+                && long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key)) return key;
+        }
+        catch (CryptographicException)
+        {
+        }
+        throw FhirException.BadRequest(InvalidEverythingCursorMessage);
     }
 
     /// <summary>

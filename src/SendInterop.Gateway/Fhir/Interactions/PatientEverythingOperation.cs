@@ -1,0 +1,139 @@
+using Hl7.Fhir.Model;
+using SendInterop.Domain.Access;
+using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Fhir.Search;
+using SendInterop.Gateway.Security.Access;
+using SendInterop.Storage.Model;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Fhir.Interactions;
+
+/// <summary>
+/// <c>Patient/{id}/$everything</c> (http://hl7.org/fhir/R4/patient-operation-everything.html): the child's Patient and
+/// every current resource that refers to it through any reference search parameter (its compartment as the reference
+/// index holds it: plans, goals, needs, requests, episodes, consents, Tasks, linked Patients), as a searchset Bundle in
+/// the order they were stored, paged with <c>_count</c> and sealed next links (<see cref="EverythingInputs"/>).
+/// <para>
+/// Disclosure is a search's: the Patient must be readable (scope and gate, as a read: hidden answers 404 or 403 as
+/// configured), and every other resource is decided by the consent gate and recorded for the audit; a type the token
+/// may not read, and a resource the gate withholds, is left out as if it did not exist. Pages fill past hidden
+/// resources, and a next link is given only when a resource the requester may see lies beyond, so neither a short page
+/// nor an empty last one says that something was withheld. <c>Bundle.total</c> is given when the answer is one page
+/// (then it is that page's size); counting a longer answer would walk the whole compartment through the gate.
+/// Resources the compartment refers to (Organizations, Practitioners) are not added; _include-style expansion and
+/// the care-date filters (start, end) are not supported.
+/// </para>
+/// </summary>
+public sealed class PatientEverythingOperation(IResourceStore store, DisclosureGate gate, ReadInteractions reads, SearchCursorSeal cursors,
+    Domain.Search.SearchParameterRegistry registry)
+{
+    /// <summary>The smallest batch read from the store while filling a page or looking beyond it.</summary>
+    private const int MinBatch = 50;
+    /// <summary>The largest batch of resources (bodies included) read at once.</summary>
+    private const int MaxBatch = 1_000;
+
+    public async Task<FhirResponse> ExecuteAsync(FhirRequest request, CancellationToken ct)
+    {
+        var id = request.Url.Id!;
+        var inputs = new EverythingInputs(request, registry);
+        var session = request.Access;
+        var patientGrant = session.RequireScope("Patient", SmartPermissions.Read);
+        var patient = await store.ReadAsync("Patient", id, ct) ?? throw FhirException.NotFound($"Patient/{id} does not exist.");
+        await reads.EnsureVisibleAsync(session, patientGrant, patient, ct);
+        if (patient.IsDeleted)
+            throw new FhirException(410, OperationOutcome.IssueType.Deleted, $"Patient/{id} was deleted (version {patient.VersionId}); its history is still available.");
+
+        var firstPage = inputs.Cursor is null;
+        var after = firstPage ? long.MinValue : cursors.OpenEverythingPage(inputs.Cursor!, id);
+        var entries = new List<ResourceRecord>(inputs.Count);
+        if (firstPage && inputs.Includes("Patient") && (inputs.SinceTicks is null || patient.LastUpdated >= inputs.SinceTicks)) entries.Add(patient);
+        var (more, lastKey) = await FillAsync(session, id, inputs, after, entries, ct);
+
+        var body = new BundleBody { Type = Bundle.BundleType.Searchset, Total = firstPage && !more ? entries.Count : null };
+        var path = $"{request.BaseUrl}/Patient/{id}/$everything";
+        body.Links.Add(("self", path + SearchInteraction.QueryString(request.Url.Query)));
+        if (more)
+        {
+            var query = request.Url.Query.Where(kv => kv.Key != "_cursor").Append(new("_cursor", cursors.SealEverythingPage(id, lastKey)));
+            body.Links.Add(("next", path + SearchInteraction.QueryString(query)));
+        }
+        foreach (var r in entries)
+            body.Entries.Add(new BundleBodyEntry { FullUrl = $"{request.BaseUrl}/{r.ResourceType}/{r.ResourceId}", Json = r.Json, SearchMode = Bundle.SearchEntryMode.Match });
+        if (inputs.Ignored.Count > 0)
+        {
+            var outcome = new OperationOutcome();
+            foreach (var name in inputs.Ignored) outcome.Issue.Add(OperationOutcomes.Warning($"$everything does not support the parameter '{name}'; it was ignored."));
+            body.Entries.Add(new BundleBodyEntry { Resource = outcome, SearchMode = Bundle.SearchEntryMode.Outcome });
+        }
+        return new FhirResponse { Bundle = body };
+    }
+
+    /// <summary>
+    /// Adds the permitted compartment resources after <paramref name="after"/> (each decision recorded) until the page
+    /// holds <see cref="EverythingInputs.Count"/> entries or the compartment runs out. Returns whether a permitted
+    /// resource lies beyond the page (the next link) and the key to continue after.
+    /// </summary>
+    private async Task<(bool More, long LastKey)> FillAsync(AccessSession session, string patientId, EverythingInputs inputs, long after,
+        List<ResourceRecord> entries, CancellationToken ct)
+    {
+        var lastKey = after;
+        var batch = Math.Max(inputs.Count, MinBatch);
+        while (true)
+        {
+            var rows = await store.ReferringAfterAsync("Patient", patientId, inputs.Types, inputs.SinceTicks, after, batch, ct);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (IsThePatient(rows[i], patientId)) continue; // a Patient.link to itself: the Patient is entry one
+                if (entries.Count == inputs.Count)
+                    return (await AnyPermittedAsync(session, patientId, rows.Skip(i), ct) || await AnyPermittedAfterAsync(session, patientId, inputs, rows[^1].Key, rows.Count == batch, ct), lastKey);
+                if (await PermitsAsync(session, rows[i], ct))
+                {
+                    entries.Add(rows[i]);
+                    lastKey = rows[i].Key;
+                }
+            }
+            if (rows.Count < batch) return (false, lastKey);
+            after = rows[^1].Key;
+            if (entries.Count == inputs.Count)
+                return (await AnyPermittedAfterAsync(session, patientId, inputs, after, true, ct), lastKey);
+            batch = Math.Min(MaxBatch, batch * 4);
+        }
+    }
+
+    /// <summary>Whether a permitted resource lies after <paramref name="after"/> (when the store may hold more). Not recorded.</summary>
+    private async Task<bool> AnyPermittedAfterAsync(AccessSession session, string patientId, EverythingInputs inputs, long after, bool mayHoldMore, CancellationToken ct)
+    {
+        for (var batch = MinBatch; mayHoldMore; batch = Math.Min(MaxBatch, batch * 4))
+        {
+            var rows = await store.ReferringAfterAsync("Patient", patientId, inputs.Types, inputs.SinceTicks, after, batch, ct);
+            if (await AnyPermittedAsync(session, patientId, rows, ct)) return true;
+            mayHoldMore = rows.Count == batch;
+            if (mayHoldMore) after = rows[^1].Key;
+        }
+        return false;
+    }
+
+    private static bool IsThePatient(ResourceRecord record, string patientId) => record.ResourceType == "Patient" && record.ResourceId == patientId;
+
+    /// <summary>The disclosure decision for one resource, recorded: the token's read scope for its type (constraints included), then the gate.</summary>
+    private async Task<bool> PermitsAsync(AccessSession session, ResourceRecord record, CancellationToken ct)
+    {
+        if (session.IsInternal) return true;
+        var grant = session.ScopeFor(record.ResourceType, SmartPermissions.Read);
+        return grant is not null && await gate.PermitsWithinScopeAsync(session, record, grant, ct);
+    }
+
+    /// <summary>Whether any of these the requester may see: a look beyond a full page that discloses nothing but a link. Not recorded.</summary>
+    private async Task<bool> AnyPermittedAsync(AccessSession session, string patientId, IEnumerable<ResourceRecord> records, CancellationToken ct)
+    {
+        foreach (var record in records)
+        {
+            if (IsThePatient(record, patientId)) continue;
+            if (session.IsInternal) return true;
+            var grant = session.ScopeFor(record.ResourceType, SmartPermissions.Read);
+            if (grant is not null && await gate.IsPermittedWithinScopeAsync(session, record, grant, ct)) return true;
+        }
+        return false;
+    }
+}
