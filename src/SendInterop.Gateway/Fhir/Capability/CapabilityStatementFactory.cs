@@ -109,6 +109,11 @@ public sealed class CapabilityStatementFactory(
             if (type == "Patient")
             {
                 r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "match", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-match" });
+                r.Operation.Add(new CapabilityStatement.OperationComponent
+                {
+                    Name = "everything", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+                    Documentation = "Instance level only; _since, _type and _count (start and end are refused). Every resource passes the read scope and the consent gate.",
+                });
                 // The master child index (docs/identity.md): merge follows R5's Patient-merge; unmerge is its inverse.
                 r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "merge", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-merge" });
                 r.Operation.Add(new CapabilityStatement.OperationComponent

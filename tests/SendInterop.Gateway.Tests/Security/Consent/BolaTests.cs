@@ -159,14 +159,16 @@ public sealed class BolaTests(ConsentGateway gateway)
     };
 
     [Fact]
-    public async Task Read_vread_HEAD_instance_history_and_validate_answer_as_for_an_id_that_never_existed()
+    public async Task Read_vread_HEAD_instance_history_validate_and_everything_answer_as_for_an_id_that_never_existed()
     {
         var a = await SeedAsync();
         foreach (var purpose in PurposesWithoutBreakGlass)
             foreach (var s in a.All)
             {
                 await _b.AssertReadsAsNonexistentAsync(s.Type, s.Id, purpose);
-                foreach (var template in new[] { $"{s.Type}/{{id}}/_history/1", $"{s.Type}/{{id}}/_history", $"{s.Type}/{{id}}/$validate" })
+                var templates = new[] { $"{s.Type}/{{id}}/_history/1", $"{s.Type}/{{id}}/_history", $"{s.Type}/{{id}}/$validate" };
+                if (s.Type == "Patient") templates = [.. templates, "Patient/{id}/$everything", "Patient/{id}/$everything?_count=1&_type=Observation"];
+                foreach (var template in templates)
                 {
                     var r = await _b.AssertLikeNonexistentAsync(HttpMethod.Get, template, s.Id, purpose);
                     Assert.True(r.Status == HttpStatusCode.NotFound, $"{template} ({purpose}) gave {r}");
