@@ -34,6 +34,7 @@ internal static class FhirOpenApiComponents
         public const string Count = "_count";
         public const string Since = "_since";
         public const string Type = "_type";
+        public const string Linked = "linked";
         public const string Sort = "_sort";
         public const string Summary = "_summary";
         public const string Total = "_total";
@@ -239,6 +240,11 @@ internal static class FhirOpenApiComponents
             "$everything: only resources of these types (comma-separated, case-sensitive).",
             new OpenApiSchema { Type = JsonSchemaType.String },
             example: "CarePlan,Goal"));
+        yield return (Parameters.Linked, Query("linked",
+            "$everything: true adds the child's other Patient records in the master child index (as HAPI's _mdm=true) and what refers to them; "
+            + "only the records the caller may see, and nothing found only through a record it may not see.",
+            new OpenApiSchema { Type = JsonSchemaType.Boolean },
+            example: true));
         yield return (Parameters.Sort, Query("_sort",
             "Comma-separated sort keys: search parameter names, '-' for descending (e.g. -_lastUpdated,birthdate).",
             new OpenApiSchema { Type = JsonSchemaType.String },

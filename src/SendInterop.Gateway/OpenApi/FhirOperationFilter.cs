@@ -40,6 +40,7 @@ internal sealed class FhirOperationFilter : IOperationFilter
         + "next link. Needs read scope on Patient; every other resource needs read scope on its type and passes the consent gate, "
         + "and what the requester may not see is left out as if it did not exist (never counted, never a short page). Every decision "
         + "is audited. _since (last updated) and _type filter; start and end (care dates) are refused (400) rather than ignored. "
+        + "linked=true adds the child's other Patient records (master child index) the caller may see, and what refers to them. "
         + "Bundle.total is given when the answer is one page. A hidden or unknown Patient answers as a read does (404, or 403 if "
         + "configured); type level Patient/$everything is 400.";
 
@@ -152,7 +153,7 @@ internal sealed class FhirOperationFilter : IOperationFilter
             [400, 403, 404, 409, 415, 422]),
         ["patient-everything"] = new(
             EverythingDescription,
-            [Parameters.Since, Parameters.Type, Parameters.Count, Parameters.Format],
+            [Parameters.Since, Parameters.Type, Parameters.Count, Parameters.Linked, Parameters.Format],
             Body.None,
             [new(200, "A searchset Bundle: the Patient first, then the resources that refer to it, in the order they were stored.", Returns.Bundle, Examples.Searchset)],
             [400, 403, 404, 410]),
@@ -342,7 +343,7 @@ internal sealed class FhirOperationFilter : IOperationFilter
             (Examples.ResolveRequest, Examples.ResolveRequestXml)),
         Body.EvaluateMeasure => FhirBody("A Parameters resource: periodStart, periodEnd, referenceDate or sen2Year; subject; reportType (and measure at type level).", document,
             (Examples.EvaluateMeasureRequest, Examples.EvaluateMeasureRequestXml)),
-        Body.Everything => FhirBody("A Parameters resource: _since (valueInstant), _type (valueString, repeatable), _count (valueInteger).", document,
+        Body.Everything => FhirBody("A Parameters resource: _since (valueInstant), _type (valueString, repeatable), _count (valueInteger), linked (valueBoolean).", document,
             (Examples.EverythingRequest, Examples.EverythingRequestXml)),
         Body.Sen2Return => Sen2.Sen2OpenApi.RequestBody(),
         Body.Transaction => FhirBody("A Bundle of type transaction or batch.", document, (Examples.Transaction, Examples.TransactionXml)),

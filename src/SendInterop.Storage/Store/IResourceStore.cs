@@ -54,13 +54,13 @@ public interface IResourceStore
     Task<IReadOnlyList<ResourceRecord>> RevIncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec revInclude, long afterKey, int limit, CancellationToken ct = default);
 
     /// <summary>
-    /// The current records that reference <paramref name="targetType"/>/<paramref name="targetId"/> through any reference
-    /// search parameter (a Patient's compartment, for $everything), in key order after <paramref name="afterKey"/>, at most
-    /// <paramref name="limit"/>; only of <paramref name="types"/> when given, and only those last updated at or after
-    /// <paramref name="sinceTicks"/> (UTC ticks) when given.
+    /// The current records that reference any of <paramref name="targetIds"/> (of <paramref name="targetType"/>) through any
+    /// reference search parameter (Patients' compartments, for $everything), each once, in key order after
+    /// <paramref name="afterKey"/>, at most <paramref name="limit"/>; only of <paramref name="types"/> when given, and only
+    /// those last updated at or after <paramref name="sinceTicks"/> (UTC ticks) when given.
     /// </summary>
-    Task<IReadOnlyList<ResourceRecord>> ReferringAfterAsync(string targetType, string targetId, IReadOnlyCollection<string>? types, long? sinceTicks,
-        long afterKey, int limit, CancellationToken ct = default);
+    Task<IReadOnlyList<ResourceRecord>> ReferringAfterAsync(string targetType, IReadOnlyCollection<string> targetIds, IReadOnlyCollection<string>? types,
+        long? sinceTicks, long afterKey, int limit, CancellationToken ct = default);
 
     Task<bool> IsReachableAsync(CancellationToken ct = default);
 

@@ -204,13 +204,15 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
         return found;
     }
 
-    public async Task<IReadOnlyList<ResourceRecord>> ReferringAfterAsync(string targetType, string targetId, IReadOnlyCollection<string>? types,
+    public async Task<IReadOnlyList<ResourceRecord>> ReferringAfterAsync(string targetType, IReadOnlyCollection<string> targetIds, IReadOnlyCollection<string>? types,
         long? sinceTicks, long afterKey, int limit, CancellationToken ct = default)
     {
+        if (targetIds.Count == 0) return [];
         await using var db = contexts.Create();
+        var targets = targetIds.ToList();
         // Driven by the reference index's (TargetType, TargetId) index: the keys of the referring rows (index rows belong
         // to current versions only), then those resources by primary key.
-        var keys = db.ReferenceIndex.Where(x => x.TargetType == targetType && x.TargetId == targetId && x.ResourceKey > afterKey).Select(x => x.ResourceKey);
+        var keys = db.ReferenceIndex.Where(x => x.TargetType == targetType && targets.Contains(x.TargetId) && x.ResourceKey > afterKey).Select(x => x.ResourceKey);
         var query = db.Resources.AsNoTracking().Where(r => keys.Contains(r.Key) && r.IsCurrent && !r.IsDeleted);
         if (types is { Count: > 0 })
         {

@@ -31,7 +31,7 @@ public abstract class ReferringAfterTests(GatewayFixture gateway)
         // A second version of a: the walk sees it once, at its new key.
         await store.WriteAsync([Write($"{run}-a", "PUT", ("subject", child))]);
 
-        var all = await store.ReferringAfterAsync("Patient", child, null, null, long.MinValue, 100);
+        var all = await store.ReferringAfterAsync("Patient", [child], null, null, long.MinValue, 100);
         Assert.Equal([$"{run}-b", $"{run}-d", $"{run}-f", $"{run}-a"], all.Select(r => r.ResourceId));
         Assert.All(all, r => Assert.True(r.IsCurrent));
         Assert.Equal(all.Select(r => r.Key).Order(), all.Select(r => r.Key));
@@ -39,17 +39,21 @@ public abstract class ReferringAfterTests(GatewayFixture gateway)
         var paged = new List<string>();
         for (var after = long.MinValue; ;)
         {
-            var page = await store.ReferringAfterAsync("Patient", child, null, null, after, 1);
+            var page = await store.ReferringAfterAsync("Patient", [child], null, null, after, 1);
             if (page.Count == 0) break;
             paged.Add(page[0].ResourceId);
             after = page[0].Key;
         }
         Assert.Equal(all.Select(r => r.ResourceId), paged);
 
-        Assert.Empty(await store.ReferringAfterAsync("Patient", child, ["Observation"], null, long.MinValue, 100));
-        Assert.Equal(4, (await store.ReferringAfterAsync("Patient", child, ["Basic", "Observation"], null, long.MinValue, 100)).Count);
-        var recent = await store.ReferringAfterAsync("Patient", child, null, midpoint.UtcTicks, long.MinValue, 100);
+        Assert.Empty(await store.ReferringAfterAsync("Patient", [child], ["Observation"], null, long.MinValue, 100));
+        Assert.Equal(4, (await store.ReferringAfterAsync("Patient", [child], ["Basic", "Observation"], null, long.MinValue, 100)).Count);
+        var recent = await store.ReferringAfterAsync("Patient", [child], null, midpoint.UtcTicks, long.MinValue, 100);
         Assert.Equal([$"{run}-f", $"{run}-a"], recent.Select(r => r.ResourceId));
+
+        // Two children at once: each referrer once (d refers to both), still in key order.
+        var both = await store.ReferringAfterAsync("Patient", [child, other], null, null, long.MinValue, 100);
+        Assert.Equal([$"{run}-b", $"{run}-c", $"{run}-d", $"{run}-f", $"{run}-a"], both.Select(r => r.ResourceId));
     }
 
     private static ResourceWrite Write(string id, params (string Param, string Patient)[] references) => Write(id, "POST", references);

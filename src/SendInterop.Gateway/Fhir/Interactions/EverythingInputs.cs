@@ -9,7 +9,8 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// <summary>
 /// The parameters of <c>Patient/{id}/$everything</c>, from the query string (GET) and a Parameters body (POST) together:
 /// <c>_since</c> (an instant), <c>_type</c> (resource types, comma-separated or repeated), <c>_count</c> (page size) and
-/// <c>_cursor</c> (a next link's sealed position). <c>start</c> and <c>end</c> (care dates) are refused rather than
+/// <c>_cursor</c> (a next link's sealed position) and <c>linked</c> (true: also the child's other records in the master
+/// child index, as HAPI's <c>_mdm=true</c>). <c>start</c> and <c>end</c> (care dates) are refused rather than
 /// ignored: an ignored filter would disclose more than the client asked for. Bad values are 400 with an
 /// OperationOutcome naming the parameter; other parameters are reported as a warning (or refused with
 /// <c>Prefer: handling=strict</c>).
@@ -55,6 +56,9 @@ public sealed class EverythingInputs
     /// <summary>Entries per page (the Patient included on the first).</summary>
     public int Count { get; private set; } = SearchDefaults.DefaultCount;
 
+    /// <summary>Whether the child's other Patient records (master child index) and their compartments are included.</summary>
+    public bool Linked { get; private set; }
+
     /// <summary>The sealed position of a next link, if this is a later page.</summary>
     public string? Cursor { get; private set; }
 
@@ -88,6 +92,14 @@ public sealed class EverythingInputs
                 break;
             case "_cursor":
                 Cursor = value;
+                break;
+            case "linked":
+                Linked = value switch
+                {
+                    "true" => true,
+                    "false" => false,
+                    _ => throw FhirException.BadRequest($"linked must be true or false, not '{value}'."),
+                };
                 break;
             case "start" or "end":
                 throw new FhirException(400, OperationOutcome.IssueType.NotSupported,

@@ -3,7 +3,9 @@ using SendInterop.Domain.Access;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Fhir.Search;
+using SendInterop.Gateway.Identity;
 using SendInterop.Gateway.Security.Access;
+using SendInterop.Storage.Identity;
 using SendInterop.Storage.Model;
 using SendInterop.Storage.Store;
 
@@ -24,9 +26,15 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// Resources the compartment refers to (Organizations, Practitioners) are not added; _include-style expansion and
 /// the care-date filters (start, end) are not supported.
 /// </para>
+/// <para>
+/// <c>linked=true</c> adds the child's other Patient records from the master child index (as HAPI's <c>_mdm=true</c>)
+/// and their compartments, but only the records the requester may see: a hidden record's compartment is not walked,
+/// since a visible resource found through it would say that the two records are one child. The leading Patients (the
+/// child's, then its linked records by id) come first and count towards <c>_count</c> like any entry.
+/// </para>
 /// </summary>
 public sealed class PatientEverythingOperation(IResourceStore store, DisclosureGate gate, ReadInteractions reads, SearchCursorSeal cursors,
-    Domain.Search.SearchParameterRegistry registry)
+    Domain.Search.SearchParameterRegistry registry, MasterIndexStore links, MasterChildIndex index)
 {
     /// <summary>The smallest batch read from the store while filling a page or looking beyond it.</summary>
     private const int MinBatch = 50;
@@ -44,18 +52,30 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
         if (patient.IsDeleted)
             throw new FhirException(410, OperationOutcome.IssueType.Deleted, $"Patient/{id} was deleted (version {patient.VersionId}); its history is still available.");
 
-        var firstPage = inputs.Cursor is null;
-        var after = firstPage ? long.MinValue : cursors.OpenEverythingPage(inputs.Cursor!, id);
-        var entries = new List<ResourceRecord>(inputs.Count);
-        if (firstPage && inputs.Includes("Patient") && (inputs.SinceTicks is null || patient.LastUpdated >= inputs.SinceTicks)) entries.Add(patient);
-        var (more, lastKey) = await FillAsync(session, id, inputs, after, entries, ct);
+        var (given, after) = inputs.Cursor is null ? (0, long.MinValue) : cursors.OpenEverythingPage(inputs.Cursor, id);
+        var patients = new List<ResourceRecord> { patient };
+        if (inputs.Linked) patients.AddRange(await VisibleLinkedAsync(session, patientGrant, id, ct));
+        var ids = patients.Select(p => p.ResourceId).ToHashSet(StringComparer.Ordinal);
+        var leading = patients.Where(p => inputs.Includes("Patient") && (inputs.SinceTicks is null || p.LastUpdated >= inputs.SinceTicks)).ToList();
 
-        var body = new BundleBody { Type = Bundle.BundleType.Searchset, Total = firstPage && !more ? entries.Count : null };
+        // The leading Patients first (the child's own was decided and recorded as a read above; a linked one is decided
+        // again, recorded, as it is disclosed), then the compartment from the cursor's key.
+        var entries = new List<ResourceRecord>(inputs.Count);
+        var position = Math.Min(given, leading.Count);
+        for (; position < leading.Count && entries.Count < inputs.Count; position++)
+            if (ReferenceEquals(leading[position], patient) || await gate.PermitsWithinScopeAsync(session, leading[position], patientGrant, ct)) entries.Add(leading[position]);
+        bool more;
+        long lastKey = after;
+        if (position < leading.Count) more = true; // linked records left over, each visible (checked above, unrecorded)
+        else if (entries.Count == inputs.Count) more = await AnyPermittedAfterAsync(session, ids, inputs, after, mayHoldMore: true, ct);
+        else (more, lastKey) = await FillAsync(session, ids, inputs, after, entries, ct);
+
+        var body = new BundleBody { Type = Bundle.BundleType.Searchset, Total = inputs.Cursor is null && !more ? entries.Count : null };
         var path = $"{request.BaseUrl}/Patient/{id}/$everything";
         body.Links.Add(("self", path + SearchInteraction.QueryString(request.Url.Query)));
         if (more)
         {
-            var query = request.Url.Query.Where(kv => kv.Key != "_cursor").Append(new("_cursor", cursors.SealEverythingPage(id, lastKey)));
+            var query = request.Url.Query.Where(kv => kv.Key != "_cursor").Append(new("_cursor", cursors.SealEverythingPage(id, position, lastKey)));
             body.Links.Add(("next", path + SearchInteraction.QueryString(query)));
         }
         foreach (var r in entries)
@@ -70,23 +90,38 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
     }
 
     /// <summary>
+    /// The child's other current Patient records in the master child index that the requester may see, by id. Not
+    /// recorded here: the ones given are decided (and recorded) as they are put on a page.
+    /// </summary>
+    private async Task<List<ResourceRecord>> VisibleLinkedAsync(AccessSession session, ScopeGrant? grant, string id, CancellationToken ct)
+    {
+        await index.EnsureReconciledAsync(ct);
+        var masters = (await links.GetManyAsync([id], ct)).Select(l => l.MasterId).Distinct(StringComparer.Ordinal).ToList();
+        var visible = new List<ResourceRecord>();
+        foreach (var member in (await links.MembersAsync(masters, ct)).Select(m => m.PatientId).Where(m => m != id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            if (await store.ReadAsync("Patient", member, ct) is { IsDeleted: false } record && await gate.IsPermittedWithinScopeAsync(session, record, grant, ct))
+                visible.Add(record);
+        return visible;
+    }
+
+    /// <summary>
     /// Adds the permitted compartment resources after <paramref name="after"/> (each decision recorded) until the page
     /// holds <see cref="EverythingInputs.Count"/> entries or the compartment runs out. Returns whether a permitted
     /// resource lies beyond the page (the next link) and the key to continue after.
     /// </summary>
-    private async Task<(bool More, long LastKey)> FillAsync(AccessSession session, string patientId, EverythingInputs inputs, long after,
+    private async Task<(bool More, long LastKey)> FillAsync(AccessSession session, IReadOnlyCollection<string> patients, EverythingInputs inputs, long after,
         List<ResourceRecord> entries, CancellationToken ct)
     {
         var lastKey = after;
         var batch = Math.Max(inputs.Count, MinBatch);
         while (true)
         {
-            var rows = await store.ReferringAfterAsync("Patient", patientId, inputs.Types, inputs.SinceTicks, after, batch, ct);
+            var rows = await store.ReferringAfterAsync("Patient", patients, inputs.Types, inputs.SinceTicks, after, batch, ct);
             for (var i = 0; i < rows.Count; i++)
             {
-                if (IsThePatient(rows[i], patientId)) continue; // a Patient.link to itself: the Patient is entry one
+                if (IsLeading(rows[i], patients)) continue; // a Patient.link between the child's records: already a leading entry
                 if (entries.Count == inputs.Count)
-                    return (await AnyPermittedAsync(session, patientId, rows.Skip(i), ct) || await AnyPermittedAfterAsync(session, patientId, inputs, rows[^1].Key, rows.Count == batch, ct), lastKey);
+                    return (await AnyPermittedAsync(session, patients, rows.Skip(i), ct) || await AnyPermittedAfterAsync(session, patients, inputs, rows[^1].Key, rows.Count == batch, ct), lastKey);
                 if (await PermitsAsync(session, rows[i], ct))
                 {
                     entries.Add(rows[i]);
@@ -96,25 +131,25 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
             if (rows.Count < batch) return (false, lastKey);
             after = rows[^1].Key;
             if (entries.Count == inputs.Count)
-                return (await AnyPermittedAfterAsync(session, patientId, inputs, after, true, ct), lastKey);
+                return (await AnyPermittedAfterAsync(session, patients, inputs, after, true, ct), lastKey);
             batch = Math.Min(MaxBatch, batch * 4);
         }
     }
 
     /// <summary>Whether a permitted resource lies after <paramref name="after"/> (when the store may hold more). Not recorded.</summary>
-    private async Task<bool> AnyPermittedAfterAsync(AccessSession session, string patientId, EverythingInputs inputs, long after, bool mayHoldMore, CancellationToken ct)
+    private async Task<bool> AnyPermittedAfterAsync(AccessSession session, IReadOnlyCollection<string> patients, EverythingInputs inputs, long after, bool mayHoldMore, CancellationToken ct)
     {
         for (var batch = MinBatch; mayHoldMore; batch = Math.Min(MaxBatch, batch * 4))
         {
-            var rows = await store.ReferringAfterAsync("Patient", patientId, inputs.Types, inputs.SinceTicks, after, batch, ct);
-            if (await AnyPermittedAsync(session, patientId, rows, ct)) return true;
+            var rows = await store.ReferringAfterAsync("Patient", patients, inputs.Types, inputs.SinceTicks, after, batch, ct);
+            if (await AnyPermittedAsync(session, patients, rows, ct)) return true;
             mayHoldMore = rows.Count == batch;
             if (mayHoldMore) after = rows[^1].Key;
         }
         return false;
     }
 
-    private static bool IsThePatient(ResourceRecord record, string patientId) => record.ResourceType == "Patient" && record.ResourceId == patientId;
+    private static bool IsLeading(ResourceRecord record, IReadOnlyCollection<string> patients) => record.ResourceType == "Patient" && patients.Contains(record.ResourceId);
 
     /// <summary>The disclosure decision for one resource, recorded: the token's read scope for its type (constraints included), then the gate.</summary>
     private async Task<bool> PermitsAsync(AccessSession session, ResourceRecord record, CancellationToken ct)
@@ -125,11 +160,11 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
     }
 
     /// <summary>Whether any of these the requester may see: a look beyond a full page that discloses nothing but a link. Not recorded.</summary>
-    private async Task<bool> AnyPermittedAsync(AccessSession session, string patientId, IEnumerable<ResourceRecord> records, CancellationToken ct)
+    private async Task<bool> AnyPermittedAsync(AccessSession session, IReadOnlyCollection<string> patients, IEnumerable<ResourceRecord> records, CancellationToken ct)
     {
         foreach (var record in records)
         {
-            if (IsThePatient(record, patientId)) continue;
+            if (IsLeading(record, patients)) continue;
             if (session.IsInternal) return true;
             var grant = session.ScopeFor(record.ResourceType, SmartPermissions.Read);
             if (grant is not null && await gate.IsPermittedWithinScopeAsync(session, record, grant, ct)) return true;

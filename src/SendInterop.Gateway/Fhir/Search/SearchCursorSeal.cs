@@ -26,7 +26,7 @@ public sealed class SearchCursorSeal(IDataProtectionProvider provider)
 
     public const string InvalidHistoryPageMessage = "The _page cursor is not valid; follow the next link as returned.";
 
-    /// <summary>Patient/{id}/$everything's <c>_cursor</c>: the child and the store key of the last entry given.</summary>
+    /// <summary>Patient/{id}/$everything's <c>_cursor</c>: the child and the position of the last entry given.</summary>
     private readonly IDataProtector _everythingPages = provider.CreateProtector(Purpose, "everything-page");
 
     public const string InvalidEverythingCursorMessage = "The $everything _cursor is not valid for this Patient; follow the next link as returned.";
@@ -54,18 +54,23 @@ public sealed class SearchCursorSeal(IDataProtectionProvider provider)
         throw FhirException.BadRequest(InvalidHistoryPageMessage);
     }
 
-    /// <summary>A $everything page boundary as it goes into a next link: sealed, and bound to the child it pages through.</summary>
-    public string SealEverythingPage(string patientId, long afterKey) =>
-        _everythingPages.Protect(afterKey.ToString(CultureInfo.InvariantCulture) + "|" + patientId);
+    /// <summary>
+    /// A $everything page boundary as it goes into a next link: how many of the leading Patients (the child's, then its
+    /// linked records) were given, and the store key of the last compartment resource given. Sealed, and bound to the
+    /// child it pages through.
+    /// </summary>
+    public string SealEverythingPage(string patientId, int leading, long afterKey) =>
+        _everythingPages.Protect(leading.ToString(CultureInfo.InvariantCulture) + "|" + afterKey.ToString(CultureInfo.InvariantCulture) + "|" + patientId);
 
-    /// <summary>The store key from a $everything link's <c>_cursor</c>; a 400 when it was not sealed here for this Patient.</summary>
-    public long OpenEverythingPage(string sealedPage, string patientId)
+    /// <summary>The position from a $everything link's <c>_cursor</c>; a 400 when it was not sealed here for this Patient.</summary>
+    public (int Leading, long AfterKey) OpenEverythingPage(string sealedPage, string patientId)
     {
         try
         {
-            var parts = _everythingPages.Unprotect(sealedPage).Split('|', 2);
-            if (parts.Length == 2 && parts[1] == patientId
-                && long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key)) return key;
+            var parts = _everythingPages.Unprotect(sealedPage).Split('|', 3);
+            if (parts.Length == 3 && parts[2] == patientId
+                && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var leading)
+                && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key)) return (leading, key);
         }
         catch (CryptographicException)
         {

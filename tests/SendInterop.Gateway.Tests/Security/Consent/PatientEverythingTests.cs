@@ -241,6 +241,75 @@ public sealed class PatientEverythingTests(ConsentGateway gateway)
         foreach (var key in returned) Assert.Contains(key, entities);
     }
 
+    /// <summary>
+    /// One child with three Patient records linked by a verified NHS number: two of the LA's (a duplicate from another
+    /// of its systems) and the community trust's, which the LA may not read (identity data is in no agreement). Each has
+    /// a record of its own about it. The LA has also asked for an assessment naming the trust's record, so the encounter
+    /// about that record is health data the LA may read for the assessment.
+    /// </summary>
+    private sealed record LinkedChild(string La, string LaDuplicate, string Trust, string LaPlan, string DuplicatePlan, string TrustEncounter, string TrustAssessment);
+
+    private Task<LinkedChild> LinkedChildAsync() => gateway.SharedAsync("everything-linked", async () =>
+    {
+        var nhs = Build.NhsNumber();
+        var (family, dob) = (Identity.Children.Family(), Child12());
+        var trust = gateway.As(CommunityTrust);
+        var la = await _la.Create("Patient", Identity.Children.Patient("Linked", family, dob, nhs: nhs).ToJsonString());
+        var duplicate = await _la.Create("Patient", Identity.Children.Patient("Linked", family, dob, nhs: nhs).ToJsonString());
+        var trustRecord = await trust.Create("Patient", Identity.Children.Patient("Linked", family, dob, nhs: nhs).ToJsonString());
+        var linked = new LinkedChild(la, duplicate, trustRecord,
+            await _la.Create("CarePlan", Plan(la)),
+            await _la.Create("CarePlan", Plan(duplicate)),
+            await trust.Create("Encounter", Encounter(trustRecord)),
+            await _la.Create("ServiceRequest", OpenAssessment(trustRecord)));
+        // Linking is done when the LA's linked-identifier search finds its duplicate.
+        await Poll.UntilAsync(async () => (await _la.SearchAs($"Patient?linked-identifier={Domain.Identifiers.IdentifierSystems.NhsNumber}|{nhs}")).MatchIds().Contains(duplicate),
+            TimeSpan.FromSeconds(30), "the LA's two records were not linked");
+        return linked;
+    });
+
+    [Fact]
+    public async Task Linked_adds_the_childs_other_records_the_requester_may_see_and_only_their_compartments()
+    {
+        var c = await LinkedChildAsync();
+        const string purpose = PurposesOfUse.EhcAssessment;
+        // The premise: for an assessment the LA may read the encounter about the trust's record, but not the record.
+        await _la.AssertReadableAsync("Encounter", c.TrustEncounter, purpose);
+        await _la.AssertReadsAsNonexistentAsync("Patient", c.Trust, purpose);
+
+        var own = Keys(await _la.SearchAs($"Patient/{c.La}/$everything", purpose));
+        Assert.DoesNotContain($"Patient/{c.LaDuplicate}", own);
+        Assert.DoesNotContain($"CarePlan/{c.DuplicatePlan}", own);
+
+        var linked = Keys(await _la.SearchAs($"Patient/{c.La}/$everything?linked=true", purpose));
+        Assert.Equal([$"Patient/{c.La}", $"Patient/{c.LaDuplicate}"], linked.Take(2));
+        Assert.Contains($"CarePlan/{c.LaPlan}", linked);
+        Assert.Contains($"CarePlan/{c.DuplicatePlan}", linked);
+        // The trust's record and what is found only through it stay out: that encounter is readable on its own, but
+        // found through the link it would tell the LA that the record it may not see is this child's.
+        Assert.DoesNotContain($"Patient/{c.Trust}", linked);
+        Assert.DoesNotContain($"Encounter/{c.TrustEncounter}", linked);
+        Assert.DoesNotContain($"ServiceRequest/{c.TrustAssessment}", linked);
+
+        // Paged one at a time: the same entries, the leading Patients first.
+        var paged = new List<string>();
+        for (string? url = $"Patient/{c.La}/$everything?linked=true&_count=1"; url is not null;)
+        {
+            var page = await _la.SearchAs(url, purpose);
+            var keys = Keys(page);
+            Assert.Single(keys);
+            paged.AddRange(keys);
+            url = page.Link("next");
+            Assert.True(paged.Count < 50, "paging did not end");
+        }
+        Assert.Equal(linked, paged);
+
+        // From the duplicate's side the same child: the LA's first record leads after it.
+        var fromDuplicate = Keys(await _la.SearchAs($"Patient/{c.LaDuplicate}/$everything?linked=true", purpose));
+        Assert.Equal([$"Patient/{c.LaDuplicate}", $"Patient/{c.La}"], fromDuplicate.Take(2));
+        Assert.Equal(linked.Order(StringComparer.Ordinal), fromDuplicate.Order(StringComparer.Ordinal));
+    }
+
     private static List<string> Keys(JsonNode bundle) =>
         (bundle["entry"]?.AsArray() ?? [])
         .Where(e => e?["search"]?["mode"]?.GetValue<string>() == "match")
