@@ -14,6 +14,7 @@ import argparse
 import json
 import statistics
 import time
+import urllib.error
 import urllib.request
 
 # type -> search parameter that names the child
@@ -28,8 +29,11 @@ def call(base, token, method, path, body=None):
     req.add_header("Accept", "application/fhir+json")
     if data is not None:
         req.add_header("Content-Type", "application/fhir+json")
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return json.loads(r.read() or b"{}")
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f"everything.py: {method} {path} gave {e.code}: {e.read()[:600]!r}")
 
 
 def record(n, la):
@@ -98,7 +102,8 @@ def main():
     children = []
     for n in range(a.children):
         answer = call(a.url, a.token, "POST", "", record(n, a.la))
-        children.append(answer["entry"][0]["response"]["location"].split("/")[1])
+        location = answer["entry"][0]["response"]["location"]  # [base/]Patient/{id}/_history/1
+        children.append(location[location.index("Patient/") + len("Patient/"):].split("/")[0])
 
     timings = {"everything": [], "baseline": []}
     for i, child in enumerate(children):

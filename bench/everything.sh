@@ -4,6 +4,7 @@
 # endpoint and runs bench/everything.py: it writes children with a realistic record each (plan, outcomes, needs,
 # request, episodes, observations), then times, child by child and alternating, $everything (all pages) and the
 # baseline: a read of the Patient and one search per type for the same resources. Both run through the consent gate.
+# Profile validation is off (Validation__Enabled=false): the records are minimal, and reads are what is measured.
 #
 #   bench/everything.sh [--children 40] [--rounds 5] [--out DIR]
 set -euo pipefail
@@ -66,7 +67,7 @@ cli register --client-id bench-la-$la --org la-$la --agency education --scopes "
 port=$(free_port)
 gw_root="http://127.0.0.1:$port"
 (cd "$tmp/gateway-build" && exec env ASPNETCORE_ENVIRONMENT=Production Storage__Provider=Sqlite \
-  ConnectionStrings__Fhir="Data Source=$tmp/fhir.db" DemoData__Enabled=false Logging__LogLevel__Default=Warning \
+  ConnectionStrings__Fhir="Data Source=$tmp/fhir.db" DemoData__Enabled=false Validation__Enabled=false Logging__LogLevel__Default=Warning \
   Auth__SigningKeyFile="$auth/signing-keys.json" Auth__ClientRegistryFile="$auth/clients.json" Auth__AccessTokenLifetime=00:15:00 \
   Auth__Issuer="$gw_root" Access__Organisations__0__Id=la-$la Access__Organisations__0__Agency=education \
   setsid ./SendInterop.Gateway --urls "$gw_root") >"$tmp/gateway.log" 2>&1 &
