@@ -37,7 +37,8 @@ internal sealed class FhirOperationFilter : IOperationFilter
     private const string EverythingDescription =
         "A child's record (http://hl7.org/fhir/R4/patient-operation-everything.html): the Patient and every current resource that "
         + "refers to it (plans, outcomes, needs, requests, episodes, consents, Tasks), as a searchset Bundle paged with _count and the "
-        + "next link. Needs read scope on Patient; every other resource needs read scope on its type and passes the consent gate, "
+        + "next link (which carries every parameter, a POSTed one too). Needs read and search scope on Patient (403 otherwise); every other "
+        + "resource needs read and search scope on its type (else it is left out) and passes the consent gate, "
         + "and what the requester may not see is left out as if it did not exist (never counted, never a short page). Every decision "
         + "is audited. _since (last updated) and _type filter; start and end (care dates) are refused (400) rather than ignored. "
         + "linked=true adds the child's other Patient records (master child index) the caller may see, and what refers to them. "

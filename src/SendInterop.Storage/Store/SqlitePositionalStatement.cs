@@ -7,12 +7,12 @@ namespace SendInterop.Storage.Store;
 /// One SQLite statement prepared on a <see cref="SqliteConnection"/>'s own handle and bound by position. Why not a
 /// <see cref="SqliteCommand"/>: Microsoft.Data.Sqlite binds every parameter by its name
 /// (<c>sqlite3_bind_parameter_index</c>, a linear scan of the statement's names), so a 64-row insert of 5 columns
-/// makes about 51,000 name comparisons per execution. Measured on this machine: 2.7 µs per inserted row through the
-/// provider, 0.4 µs bound by position (docs/performance.md, "Binding by position"). Every write's search index rows
+/// makes about 51,000 name comparisons per execution. Measured on this machine: 2.8 µs per inserted row through the
+/// provider, 0.6 µs bound by position (bench/storage.sh; docs/performance.md, "Binding by position"). Every write's search index rows
 /// and the audit log's index go through multi-row inserts.
 /// <para>
 /// Values are bound exactly as the provider binds them (<see cref="CanBind"/> lists the types: integers and
-/// booleans as INTEGER, <see cref="double"/> as REAL, strings as TEXT, <see cref="DBNull"/> as NULL), so a row reads
+/// booleans as INTEGER, strings as TEXT, non-empty byte arrays as BLOB, <see cref="DBNull"/> as NULL), so a row reads
 /// back the same whichever path wrote it; callers take the provider's path for any other type. The statement runs in
 /// whatever transaction the connection has open, as a command of that connection would. Errors throw the
 /// provider's <see cref="SqliteException"/> (same codes and messages), so callers' error handling is unchanged.

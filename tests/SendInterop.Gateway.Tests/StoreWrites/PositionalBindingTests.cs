@@ -87,6 +87,26 @@ public sealed class PositionalBindingTests : IAsyncLifetime
         Assert.Equal(["1", "2"], (await ReadAsync("1 = 1")).Select(r => r.Split('|')[0]));
     }
 
+    [Fact]
+    public async Task A_full_block_that_fails_leaves_its_reused_statement_ready_for_the_next()
+    {
+        await using var tx = _connection.BeginTransaction();
+        await using var insert = new MultiRowInsert(_connection, tx, "INSERT INTO t (k, a, b, c, d, e)", 6);
+        await insert.AddAsync([5000L, 1L, true, "x", new byte[] { 1 }, ""], default);
+        await insert.FlushAsync(default);
+        // 64 rows (the reused full-block statement), the last a duplicate key: the whole statement fails.
+        var rows = Rows(1, MultiRowInsert.RowsPerStatement);
+        rows[^1][0] = 5000L;
+        var ex = await Assert.ThrowsAsync<SqliteException>(async () => { foreach (var row in rows) await insert.AddAsync(row, default); });
+        Assert.Equal(19, ex.SqliteErrorCode);
+        insert.Discard();
+        // The same statement again, with good rows: every one stored.
+        foreach (var row in Rows(100, MultiRowInsert.RowsPerStatement)) await insert.AddAsync(row, default);
+        await insert.FlushAsync(default);
+        await tx.CommitAsync();
+        Assert.Equal(1 + MultiRowInsert.RowsPerStatement, (await ReadAsync("1 = 1")).Count);
+    }
+
     private async Task InsertThroughProviderAsync(IEnumerable<object[]> rows)
     {
         foreach (var row in rows)

@@ -22,6 +22,11 @@ public abstract class ReferringAfterTests(GatewayFixture gateway)
         await store.WriteAsync([Write($"{run}-a", ("subject", child))]);
         await store.WriteAsync([Write($"{run}-b", ("author", child))]);
         await store.WriteAsync([Write($"{run}-c", ("subject", other))]);
+        // A reference to another type with the child's id: not the child's.
+        var group = Write($"{run}-g", ("member", child));
+        group.Index!.References.Clear();
+        group.Index.References.Add(("member", "Group", child));
+        await store.WriteAsync([group]);
         await store.WriteAsync([Write($"{run}-d", ("subject", child), ("author", other))]);
         await store.WriteAsync([Write($"{run}-e", ("subject", child))]);
         await store.WriteAsync([new ResourceWrite { ResourceType = "Basic", ResourceId = $"{run}-e", Method = "DELETE" }]);

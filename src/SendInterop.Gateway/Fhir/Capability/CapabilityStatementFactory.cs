@@ -112,7 +112,7 @@ public sealed class CapabilityStatementFactory(
                 r.Operation.Add(new CapabilityStatement.OperationComponent
                 {
                     Name = "everything", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-everything",
-                    Documentation = "Instance level only; _since, _type, _count and linked=true (the child's other records in the master child index); start and end are refused. Every resource passes the read scope and the consent gate.",
+                    Documentation = "Instance level only; _since, _type, _count and linked=true (the child's other records in the master child index); start and end are refused. Every resource needs read and search scope on its type and passes the consent gate.",
                 });
                 // The master child index (docs/identity.md): merge follows R5's Patient-merge; unmerge is its inverse.
                 r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "merge", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-merge" });

@@ -62,6 +62,12 @@ public sealed class EverythingInputs
     /// <summary>The sealed position of a next link, if this is a later page.</summary>
     public string? Cursor { get; private set; }
 
+    /// <summary>
+    /// The parameters in effect, query and body together, as query pairs (without <c>_cursor</c>): what a next link
+    /// carries, so a POSTed filter holds on every page.
+    /// </summary>
+    public List<KeyValuePair<string, string>> Effective { get; } = [];
+
     /// <summary>Parameters this operation does not know (lenient handling): reported in an OperationOutcome entry.</summary>
     public List<string> Ignored { get; } = [];
 
@@ -70,6 +76,7 @@ public sealed class EverythingInputs
 
     private void Add(string name, string value, bool strict)
     {
+        if (name != "_cursor") Effective.Add(new(name, value));
         switch (name)
         {
             case "_since":

@@ -15,11 +15,13 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// <c>Patient/{id}/$everything</c> (http://hl7.org/fhir/R4/patient-operation-everything.html): the child's Patient and
 /// every current resource that refers to it through any reference search parameter (its compartment as the reference
 /// index holds it: plans, goals, needs, requests, episodes, consents, Tasks, linked Patients), as a searchset Bundle in
-/// the order they were stored, paged with <c>_count</c> and sealed next links (<see cref="EverythingInputs"/>).
+/// the order they were stored, paged with <c>_count</c> and sealed next links that carry every parameter in effect
+/// (a POSTed filter holds on every page; <see cref="EverythingInputs"/>).
 /// <para>
-/// Disclosure is a search's: the Patient must be readable (scope and gate, as a read: hidden answers 404 or 403 as
-/// configured), and every other resource is decided by the consent gate and recorded for the audit; a type the token
-/// may not read, and a resource the gate withholds, is left out as if it did not exist. Pages fill past hidden
+/// Disclosure is a search's: each type needs read and search scope (the Patient's too, else 403); the Patient must be
+/// visible (hidden answers 404 or 403 as configured, as a read does), and every other resource is decided by the
+/// consent gate and recorded for the audit; a type the token may not read and search, and a resource the gate
+/// withholds, is left out as if it did not exist (the decision recorded all the same). Pages fill past hidden
 /// resources, and a next link is given only when a resource the requester may see lies beyond, so neither a short page
 /// nor an empty last one says that something was withheld. <c>Bundle.total</c> is given when the answer is one page
 /// (then it is that page's size); counting a longer answer would walk the whole compartment through the gate.
@@ -36,6 +38,15 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 public sealed class PatientEverythingOperation(IResourceStore store, DisclosureGate gate, ReadInteractions reads, SearchCursorSeal cursors,
     Domain.Search.SearchParameterRegistry registry, MasterIndexStore links, MasterChildIndex index)
 {
+    /// <summary>
+    /// The permissions each type needs: read, and search, since $everything enumerates what exists as a search does
+    /// (a token with <c>.r</c> alone may read an id it knows, not list them).
+    /// </summary>
+    private const SmartPermissions Needed = SmartPermissions.Read | SmartPermissions.Search;
+
+    /// <summary>Linked records of one child are few; more than this many visible is refused rather than half answered.</summary>
+    public const int MaxLinkedRecords = LinkedIdentifierSearch.MaxRecords;
+
     /// <summary>The smallest batch read from the store while filling a page or looking beyond it.</summary>
     private const int MinBatch = 50;
     /// <summary>The largest batch of resources (bodies included) read at once.</summary>
@@ -46,27 +57,39 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
         var id = request.Url.Id!;
         var inputs = new EverythingInputs(request, registry);
         var session = request.Access;
-        var patientGrant = session.RequireScope("Patient", SmartPermissions.Read);
+        var patientGrant = session.RequireScope("Patient", Needed);
         var patient = await store.ReadAsync("Patient", id, ct) ?? throw FhirException.NotFound($"Patient/{id} does not exist.");
         await reads.EnsureVisibleAsync(session, patientGrant, patient, ct);
         if (patient.IsDeleted)
             throw new FhirException(410, OperationOutcome.IssueType.Deleted, $"Patient/{id} was deleted (version {patient.VersionId}); its history is still available.");
 
-        var (given, after) = inputs.Cursor is null ? (0, long.MinValue) : cursors.OpenEverythingPage(inputs.Cursor, id);
+        var (leadingAfter, after) = inputs.Cursor is null ? (null, long.MinValue) : cursors.OpenEverythingPage(inputs.Cursor, id);
         var patients = new List<ResourceRecord> { patient };
         if (inputs.Linked) patients.AddRange(await VisibleLinkedAsync(session, patientGrant, id, ct));
         var ids = patients.Select(p => p.ResourceId).ToHashSet(StringComparer.Ordinal);
-        var leading = patients.Where(p => inputs.Includes("Patient") && (inputs.SinceTicks is null || p.LastUpdated >= inputs.SinceTicks)).ToList();
 
-        // The leading Patients first (the child's own was decided and recorded as a read above; a linked one is decided
-        // again, recorded, as it is disclosed), then the compartment from the cursor's key.
+        // The leading Patients first: the child's own (decided and recorded as a read above), then its linked records by
+        // id, each decided again and recorded as it is disclosed. A later page goes on after the last one given, so a
+        // record linked or unlinked in between is neither repeated nor shifts the others.
+        var leading = patients.Where(p => inputs.Includes("Patient") && (inputs.SinceTicks is null || p.LastUpdated >= inputs.SinceTicks))
+            .Where(p => leadingAfter switch
+            {
+                null => true,
+                SearchCursorSeal.EverythingLeadingDone => false,
+                "" => !ReferenceEquals(p, patient),
+                var last => !ReferenceEquals(p, patient) && string.CompareOrdinal(p.ResourceId, last) > 0,
+            })
+            .ToList();
         var entries = new List<ResourceRecord>(inputs.Count);
-        var position = Math.Min(given, leading.Count);
-        for (; position < leading.Count && entries.Count < inputs.Count; position++)
-            if (ReferenceEquals(leading[position], patient) || await gate.PermitsWithinScopeAsync(session, leading[position], patientGrant, ct)) entries.Add(leading[position]);
+        var taken = 0;
+        for (; taken < leading.Count && entries.Count < inputs.Count; taken++)
+            if (ReferenceEquals(leading[taken], patient) || await gate.PermitsWithinScopeAsync(session, leading[taken], patientGrant, ct)) entries.Add(leading[taken]);
+        var nextLeading = taken < leading.Count
+            ? (taken == 0 ? leadingAfter ?? "" : ReferenceEquals(leading[taken - 1], patient) ? "" : leading[taken - 1].ResourceId)
+            : SearchCursorSeal.EverythingLeadingDone;
         bool more;
         long lastKey = after;
-        if (position < leading.Count) more = true; // linked records left over, each visible (checked above, unrecorded)
+        if (taken < leading.Count) more = true; // linked records left over, each visible (checked above, unrecorded)
         else if (entries.Count == inputs.Count) more = await AnyPermittedAfterAsync(session, ids, inputs, after, mayHoldMore: true, ct);
         else (more, lastKey) = await FillAsync(session, ids, inputs, after, entries, ct);
 
@@ -75,7 +98,7 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
         body.Links.Add(("self", path + SearchInteraction.QueryString(request.Url.Query)));
         if (more)
         {
-            var query = request.Url.Query.Where(kv => kv.Key != "_cursor").Append(new("_cursor", cursors.SealEverythingPage(id, position, lastKey)));
+            var query = inputs.Effective.Append(new("_cursor", cursors.SealEverythingPage(id, nextLeading, lastKey)));
             body.Links.Add(("next", path + SearchInteraction.QueryString(query)));
         }
         foreach (var r in entries)
@@ -99,8 +122,13 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
         var masters = (await links.GetManyAsync([id], ct)).Select(l => l.MasterId).Distinct(StringComparer.Ordinal).ToList();
         var visible = new List<ResourceRecord>();
         foreach (var member in (await links.MembersAsync(masters, ct)).Select(m => m.PatientId).Where(m => m != id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
             if (await store.ReadAsync("Patient", member, ct) is { IsDeleted: false } record && await gate.IsPermittedWithinScopeAsync(session, record, grant, ct))
                 visible.Add(record);
+            // Counted among visible records only: a count of all members would say how many hidden records the child has.
+            if (visible.Count > MaxLinkedRecords)
+                throw new FhirException(422, OperationOutcome.IssueType.TooCostly, $"This child has more than {MaxLinkedRecords} linked records; ask without linked=true.");
+        }
         return visible;
     }
 
@@ -151,12 +179,17 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
 
     private static bool IsLeading(ResourceRecord record, IReadOnlyCollection<string> patients) => record.ResourceType == "Patient" && patients.Contains(record.ResourceId);
 
-    /// <summary>The disclosure decision for one resource, recorded: the token's read scope for its type (constraints included), then the gate.</summary>
+    /// <summary>
+    /// The disclosure decision for one resource, recorded: the token's scope for its type (constraints included), then
+    /// the gate. A type the scopes do not reach is left out, and that too is recorded.
+    /// </summary>
     private async Task<bool> PermitsAsync(AccessSession session, ResourceRecord record, CancellationToken ct)
     {
         if (session.IsInternal) return true;
-        var grant = session.ScopeFor(record.ResourceType, SmartPermissions.Read);
-        return grant is not null && await gate.PermitsWithinScopeAsync(session, record, grant, ct);
+        var grant = session.ScopeFor(record.ResourceType, Needed);
+        if (grant is not null) return await gate.PermitsWithinScopeAsync(session, record, grant, ct);
+        gate.RecordOutOfScope(session, record);
+        return false;
     }
 
     /// <summary>Whether any of these the requester may see: a look beyond a full page that discloses nothing but a link. Not recorded.</summary>
@@ -166,7 +199,7 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
         {
             if (IsLeading(record, patients)) continue;
             if (session.IsInternal) return true;
-            var grant = session.ScopeFor(record.ResourceType, SmartPermissions.Read);
+            var grant = session.ScopeFor(record.ResourceType, Needed);
             if (grant is not null && await gate.IsPermittedWithinScopeAsync(session, record, grant, ct)) return true;
         }
         return false;

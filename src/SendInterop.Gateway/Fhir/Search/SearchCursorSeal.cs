@@ -55,22 +55,24 @@ public sealed class SearchCursorSeal(IDataProtectionProvider provider)
     }
 
     /// <summary>
-    /// A $everything page boundary as it goes into a next link: how many of the leading Patients (the child's, then its
-    /// linked records) were given, and the store key of the last compartment resource given. Sealed, and bound to the
-    /// child it pages through.
+    /// A $everything page boundary as it goes into a next link: how far the leading Patients (the child's, then its
+    /// linked records by id) were given (<see cref="EverythingLeadingDone"/>, or the last linked id given, empty when only
+    /// the child's own), and the store key of the last compartment resource given. Sealed, and bound to the child.
     /// </summary>
-    public string SealEverythingPage(string patientId, int leading, long afterKey) =>
-        _everythingPages.Protect(leading.ToString(CultureInfo.InvariantCulture) + "|" + afterKey.ToString(CultureInfo.InvariantCulture) + "|" + patientId);
+    public string SealEverythingPage(string patientId, string leadingAfter, long afterKey) =>
+        _everythingPages.Protect(leadingAfter + "|" + afterKey.ToString(CultureInfo.InvariantCulture) + "|" + patientId);
+
+    /// <summary>Every leading Patient was given (not an id: FHIR ids have no '*').</summary>
+    public const string EverythingLeadingDone = "*";
 
     /// <summary>The position from a $everything link's <c>_cursor</c>; a 400 when it was not sealed here for this Patient.</summary>
-    public (int Leading, long AfterKey) OpenEverythingPage(string sealedPage, string patientId)
+    public (string LeadingAfter, long AfterKey) OpenEverythingPage(string sealedPage, string patientId)
     {
         try
         {
             var parts = _everythingPages.Unprotect(sealedPage).Split('|', 3);
             if (parts.Length == 3 && parts[2] == patientId
-                && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var leading)
-                && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key)) return (leading, key);
+                && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key)) return (parts[0], key);
         }
         catch (CryptographicException)
         {

@@ -74,6 +74,15 @@ public sealed class DisclosureGate(
         return false;
     }
 
+    /// <summary>
+    /// Records that a stored resource was withheld because the token's scopes do not reach its type (an optional part of
+    /// an answer, such as a $everything entry, is left out rather than refused with 403, but the decision is still audited).
+    /// </summary>
+    public void RecordOutOfScope(AccessSession session, ResourceRecord record)
+    {
+        if (!session.IsInternal) session.Record(ScopeDeny, codec.Decode(record.ResourceType, record.ResourceId, record.Access));
+    }
+
     /// <summary>Whether the requester may see this version, without recording it (a look-ahead that discloses nothing).</summary>
     public async Task<bool> IsPermittedAsync(AccessSession session, ResourceRecord record, ScopeGrant? grant, CancellationToken ct) =>
         session.IsInternal || (await DecideAsync(session, codec.Decode(record.ResourceType, record.ResourceId, record.Access), grant, ct, record.Key)).Permitted;

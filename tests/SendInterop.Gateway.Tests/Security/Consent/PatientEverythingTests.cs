@@ -183,6 +183,42 @@ public sealed class PatientEverythingTests(ConsentGateway gateway)
         var posted = await _la.SendAs(HttpMethod.Post, $"Patient/{child.Id}/$everything", content: Body(body));
         Assert.True(posted.Status == HttpStatusCode.OK, posted.ToString());
         Assert.Equal(["CarePlan"], Keys(posted.Json).Select(k => k.Split('/')[0]).Distinct());
+
+        // Read without search on a type: left out (listing what exists is a search); on Patient itself: 403.
+        var readOnly = gateway.As(La, scope: "system/Patient.rs system/CarePlan.r", clientId: "everything-read-only");
+        Assert.Equal(["Patient"], Keys(await readOnly.SearchAs($"Patient/{child.Id}/$everything")).Select(k => k.Split('/')[0]).Distinct());
+        var patientReadOnly = gateway.As(La, scope: "system/Patient.r system/CarePlan.rs", clientId: "everything-patient-read");
+        Assert.Equal(HttpStatusCode.Forbidden, (await patientReadOnly.GetAs($"Patient/{child.Id}/$everything")).Status);
+    }
+
+    [Fact]
+    public async Task A_posted_filter_holds_on_every_page()
+    {
+        var child = await ChildAsync();
+        static string Posted(int? count) => new JsonObject
+        {
+            ["resourceType"] = "Parameters",
+            ["parameter"] = new JsonArray(new[] { new JsonObject { ["name"] = "_type", ["valueString"] = "Observation,CarePlan" } }
+                .Concat(count is null ? [] : [new JsonObject { ["name"] = "_count", ["valueInteger"] = count }]).ToArray<JsonNode>()),
+        }.ToJsonString();
+        var whole = await _la.SendAs(HttpMethod.Post, $"Patient/{child.Id}/$everything", PurposesOfUse.EhcAssessment, content: Body(Posted(null)));
+        Assert.True(whole.Status == HttpStatusCode.OK, whole.ToString());
+        var expected = Keys(whole.Json);
+        Assert.True(expected.Count >= 3, string.Join(", ", expected));
+
+        var first = await _la.SendAs(HttpMethod.Post, $"Patient/{child.Id}/$everything", PurposesOfUse.EhcAssessment, content: Body(Posted(1)));
+        var paged = Keys(first.Json);
+        for (var next = first.Json.Link("next"); next is not null;)
+        {
+            var page = await _la.SearchAs(next, PurposesOfUse.EhcAssessment);
+            var keys = Keys(page);
+            Assert.Single(keys);
+            paged.AddRange(keys);
+            next = page.Link("next");
+            Assert.True(paged.Count < 50, "paging did not end");
+        }
+        Assert.Equal(expected, paged);
+        Assert.All(paged, k => Assert.True(k.StartsWith("Observation/", StringComparison.Ordinal) || k.StartsWith("CarePlan/", StringComparison.Ordinal), k));
     }
 
     [Theory]
