@@ -40,6 +40,17 @@ public sealed class PatientEverythingTests(ConsentGateway gateway)
         for (var i = 0; i < 5; i++) compartment.Add(("Observation", await trust.Create("Observation", Observation(child, $"progress-{i}"))));
         var other = await _la.Create("Patient", Patient("Elsewhere" + Unique(), Child12()));
         var otherPlan = await _la.Create("CarePlan", Plan(other));
+        // The gateway writes the child's statutory Tasks after the request and plan: wait until they stop changing, so
+        // the tests compare against a record that holds still.
+        string? previous = null;
+        await Poll.UntilAsync(async () =>
+        {
+            var tasks = string.Join(",", Keys(await _la.SearchAs($"Task?subject=Patient/{child}&_count=100")).Order(StringComparer.Ordinal));
+            var settled = tasks.Length > 0 && tasks == previous;
+            previous = tasks;
+            if (!settled) await Task.Delay(500);
+            return settled;
+        }, TimeSpan.FromSeconds(30), "the child's statutory Tasks did not settle");
         return new Child(child, compartment, otherPlan);
     });
 
