@@ -59,7 +59,11 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
         var session = request.Access;
         var patientGrant = session.RequireScope("Patient", Needed);
         var patient = await store.ReadAsync("Patient", id, ct) ?? throw FhirException.NotFound($"Patient/{id} does not exist.");
-        await reads.EnsureVisibleAsync(session, patientGrant, patient, ct);
+        // The child's Patient is decided as a read; the decision is recorded where the Patient is disclosed (the first
+        // page, unless _type or _since leave it out) and wherever it is refused, not on pages that only go on past it.
+        var shownHere = inputs.Cursor is null && inputs.Includes("Patient") && (inputs.SinceTicks is null || patient.LastUpdated >= inputs.SinceTicks);
+        if (shownHere || !await gate.IsPermittedWithinScopeAsync(session, patient, patientGrant, ct))
+            await reads.EnsureVisibleAsync(session, patientGrant, patient, ct);
         if (patient.IsDeleted)
             throw new FhirException(410, OperationOutcome.IssueType.Deleted, $"Patient/{id} was deleted (version {patient.VersionId}); its history is still available.");
 
@@ -68,7 +72,7 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
         if (inputs.Linked) patients.AddRange(await VisibleLinkedAsync(session, patientGrant, id, ct));
         var ids = patients.Select(p => p.ResourceId).ToHashSet(StringComparer.Ordinal);
 
-        // The leading Patients first: the child's own (decided and recorded as a read above), then its linked records by
+        // The leading Patients first: the child's own (decided as a read above), then its linked records by
         // id, each decided again and recorded as it is disclosed. A later page goes on after the last one given, so a
         // record linked or unlinked in between is neither repeated nor shifts the others.
         var leading = patients.Where(p => inputs.Includes("Patient") && (inputs.SinceTicks is null || p.LastUpdated >= inputs.SinceTicks))

@@ -286,6 +286,20 @@ public sealed class PatientEverythingTests(ConsentGateway gateway)
             .OfType<string>()
             .ToHashSet();
         foreach (var key in returned) Assert.Contains(key, entities);
+
+        // Asked without the Patient (_type), the Patient is not recorded as disclosed.
+        var later = DateTimeOffset.UtcNow.AddMilliseconds(-1);
+        var plansOnly = Keys(await _la.SearchAs($"Patient/{child.Id}/$everything?_type=CarePlan", PurposesOfUse.EhcAssessment));
+        Assert.NotEmpty(plansOnly);
+        var sinceLater = Uri.EscapeDataString("ge" + later.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+        var laterAudit = await _la.SearchAs($"AuditEvent?patient=Patient/{child.Id}&agent=Organization/{La}&date={sinceLater}&_count=1000");
+        var objects = (laterAudit["entry"]?.AsArray() ?? [])
+            .SelectMany(e => e!["resource"]!["entity"]?.AsArray() ?? [])
+            .Where(en => en!["type"]?["code"]?.GetValue<string>() == "2")
+            .Select(en => en!["what"]?["reference"]?.GetValue<string>())
+            .ToList();
+        Assert.Contains(plansOnly[0], objects);
+        Assert.DoesNotContain($"Patient/{child.Id}", objects);
     }
 
     /// <summary>
