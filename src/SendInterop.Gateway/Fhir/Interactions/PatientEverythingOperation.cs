@@ -99,7 +99,9 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
 
         var body = new BundleBody { Type = Bundle.BundleType.Searchset, Total = inputs.Cursor is null && !more ? entries.Count : null };
         var path = $"{request.BaseUrl}/Patient/{id}/$everything";
-        body.Links.Add(("self", path + SearchInteraction.QueryString(request.Url.Query)));
+        // Both links carry the parameters in effect (a POSTed body's too), so they say what was asked.
+        var self = inputs.Cursor is null ? inputs.Effective : inputs.Effective.Append(new("_cursor", inputs.Cursor));
+        body.Links.Add(("self", path + SearchInteraction.QueryString(self)));
         if (more)
         {
             var query = inputs.Effective.Append(new("_cursor", cursors.SealEverythingPage(id, nextLeading, lastKey)));

@@ -218,6 +218,7 @@ public sealed class PatientEverythingTests(ConsentGateway gateway)
         Assert.True(expected.Count >= 3, string.Join(", ", expected));
 
         var first = await _la.SendAs(HttpMethod.Post, $"Patient/{child.Id}/$everything", PurposesOfUse.EhcAssessment, content: Body(Posted(1)));
+        Assert.Contains("_type=Observation%2CCarePlan", first.Json.Link("self"), StringComparison.Ordinal);
         var paged = Keys(first.Json);
         for (var next = first.Json.Link("next"); next is not null;)
         {
