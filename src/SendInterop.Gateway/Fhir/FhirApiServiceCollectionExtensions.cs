@@ -44,6 +44,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSingleton<HistoryInteraction>();
         services.AddSingleton<OperationInteractions>();
         services.AddSingleton<PatientEverythingOperation>();
+        services.AddSingleton<PermittedIncludes>();
         services.AddSingleton<Identity.PatientMatchIndex>();
         services.AddSingleton<Identity.PatientMatchOperation>();
         services.AddSingleton<IResourceWriteObserver>(sp => sp.GetRequiredService<Identity.PatientMatchIndex>());

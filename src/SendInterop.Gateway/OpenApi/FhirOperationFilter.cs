@@ -40,7 +40,8 @@ internal sealed class FhirOperationFilter : IOperationFilter
         + "next link (which carries every parameter, a POSTed one too). Needs read and search scope on Patient (403 otherwise); every other "
         + "resource needs read and search scope on its type (else it is left out) and passes the consent gate, "
         + "and what the requester may not see is left out as if it did not exist (never counted, never a short page). Every decision "
-        + "is audited. _since (last updated) and _type filter; start and end (care dates) are refused (400) rather than ignored. "
+        + "is audited. What a page's entries refer to (the LA, schools, practitioners) follows as include entries, gated as a search's "
+        + "_include. _since (last updated) and _type filter; start and end (care dates) are refused (400) rather than ignored. "
         + "linked=true adds the child's other Patient records (master child index) the caller may see, and what refers to them. "
         + "Bundle.total is given when the answer is one page. A hidden or unknown Patient answers as a read does (404, or 403 if "
         + "configured); type level Patient/$everything is 400.";

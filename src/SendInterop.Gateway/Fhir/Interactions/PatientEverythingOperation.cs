@@ -25,8 +25,8 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// resources, and a next link is given only when a resource the requester may see lies beyond, so neither a short page
 /// nor an empty last one says that something was withheld. <c>Bundle.total</c> is given when the answer is one page
 /// (then it is that page's size); counting a longer answer would walk the whole compartment through the gate.
-/// Resources the compartment refers to (Organizations, Practitioners) are not added; _include-style expansion and
-/// the care-date filters (start, end) are not supported.
+/// What a page's entries refer to (Organizations, Practitioners, other resources) follows as include entries, gated as a
+/// search's <c>_include</c> is and limited by <c>_type</c>; the care-date filters (start, end) are not supported.
 /// </para>
 /// <para>
 /// <c>linked=true</c> adds the child's other Patient records from the master child index (as HAPI's <c>_mdm=true</c>)
@@ -36,7 +36,7 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// </para>
 /// </summary>
 public sealed class PatientEverythingOperation(IResourceStore store, DisclosureGate gate, ReadInteractions reads, SearchCursorSeal cursors,
-    Domain.Search.SearchParameterRegistry registry, MasterIndexStore links, MasterChildIndex index)
+    Domain.Search.SearchParameterRegistry registry, MasterIndexStore links, MasterChildIndex index, PermittedIncludes includes)
 {
     /// <summary>
     /// The permissions each type needs: read, and search, since $everything enumerates what exists as a search does
@@ -109,6 +109,8 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
         }
         foreach (var r in entries)
             body.Entries.Add(new BundleBodyEntry { FullUrl = $"{request.BaseUrl}/{r.ResourceType}/{r.ResourceId}", Json = r.Json, SearchMode = Bundle.SearchEntryMode.Match });
+        foreach (var r in await ReferencedAsync(session, inputs, ids, entries, ct))
+            body.Entries.Add(new BundleBodyEntry { FullUrl = $"{request.BaseUrl}/{r.ResourceType}/{r.ResourceId}", Json = r.Json, SearchMode = Bundle.SearchEntryMode.Include });
         if (inputs.Ignored.Count > 0)
         {
             var outcome = new OperationOutcome();
@@ -116,6 +118,26 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
             body.Entries.Add(new BundleBodyEntry { Resource = outcome, SearchMode = Bundle.SearchEntryMode.Outcome });
         }
         return new FhirResponse { Bundle = body };
+    }
+
+    /// <summary>
+    /// What this page's entries refer to (the spec's "any resource referenced from those": the LA, schools, trusts,
+    /// practitioners), as include entries: each through the gate like a search's <c>_include</c> (<see cref="PermittedIncludes"/>),
+    /// only of the <c>_type</c>s asked for, never the child's own Patient records (entries of their own), at most
+    /// <see cref="Domain.Search.SearchDefaults.MaxCount"/> per referring type. A later page may repeat an include.
+    /// </summary>
+    private async Task<List<ResourceRecord>> ReferencedAsync(AccessSession session, EverythingInputs inputs, IReadOnlyCollection<string> patients,
+        List<ResourceRecord> entries, CancellationToken ct)
+    {
+        var seen = entries.Select(e => (e.ResourceType, e.ResourceId)).Concat(patients.Select(p => ("Patient", p))).ToHashSet();
+        var referenced = new List<ResourceRecord>();
+        foreach (var type in entries.Select(e => e.ResourceType).Distinct(StringComparer.Ordinal))
+        {
+            var spec = new Domain.Search.IncludeSpec(type, "*", null);
+            referenced.AddRange(await includes.CollectAsync(session, seen, (after, limit) => store.IncludeAfterAsync(entries, spec, after, limit, ct), ct,
+                wanted: r => inputs.Includes(r.ResourceType)));
+        }
+        return referenced;
     }
 
     /// <summary>

@@ -18,7 +18,8 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// </summary>
 public sealed class SearchInteraction(
     SearchRequestParser parser, IResourceStore store, DisclosureGate gate, ChainedCriteriaGate chains,
-    Microsoft.Extensions.Options.IOptions<AccessOptions> access, Identity.LinkedIdentifierSearch linked, Search.SearchCursorSeal cursors)
+    Microsoft.Extensions.Options.IOptions<AccessOptions> access, Identity.LinkedIdentifierSearch linked, Search.SearchCursorSeal cursors,
+    PermittedIncludes includes)
 {
     /// <summary>The first batch a look beyond a full page reads; batches grow fourfold from there.</summary>
     private const int LookaheadBatch = 20;
@@ -86,10 +87,10 @@ public sealed class SearchInteraction(
         {
             var seen = new HashSet<(string, string)>(matches.Select(m => (m.ResourceType, m.ResourceId)));
             foreach (var spec in search.Includes)
-                foreach (var inc in await PermittedIncludesAsync(session, seen, (after, limit) => store.IncludeAfterAsync(matches, spec, after, limit, ct), ct))
+                foreach (var inc in await includes.CollectAsync(session, seen, (after, limit) => store.IncludeAfterAsync(matches, spec, after, limit, ct), ct))
                     body.Entries.Add(Entry(request.BaseUrl, inc, Bundle.SearchEntryMode.Include));
             foreach (var spec in search.RevIncludes)
-                foreach (var inc in await PermittedIncludesAsync(session, seen, (after, limit) => store.RevIncludeAfterAsync(matches, spec, after, limit, ct), ct))
+                foreach (var inc in await includes.CollectAsync(session, seen, (after, limit) => store.RevIncludeAfterAsync(matches, spec, after, limit, ct), ct))
                     body.Entries.Add(Entry(request.BaseUrl, inc, Bundle.SearchEntryMode.Include));
         }
         if (search.Problems.Count > 0)
@@ -99,37 +100,6 @@ public sealed class SearchInteraction(
             body.Entries.Add(new BundleBodyEntry { Resource = outcome, SearchMode = Bundle.SearchEntryMode.Outcome });
         }
         return new FhirResponse { Bundle = body };
-    }
-
-    /// <summary>
-    /// The includes of one _include/_revinclude the requester may see, at most <see cref="SearchDefaults.MaxCount"/>. The
-    /// cap applies after the gate: capped first, hidden includes could crowd out visible ones and so reveal that they exist.
-    /// An include is optional: a type the scopes do not allow, or a resource the gate withholds, is left out.
-    /// </summary>
-    /// <param name="seen">Resources already in the Bundle (matches, earlier includes): skipped, and added to as includes are taken.</param>
-    private async Task<List<ResourceRecord>> PermittedIncludesAsync(AccessSession session, HashSet<(string, string)> seen,
-        Func<long, int, Task<IReadOnlyList<ResourceRecord>>> fetch, CancellationToken ct)
-    {
-        var permitted = new List<ResourceRecord>();
-        var after = long.MinValue;
-        while (true)
-        {
-            var batch = await fetch(after, SearchDefaults.MaxCount);
-            foreach (var inc in batch)
-            {
-                if (seen.Contains((inc.ResourceType, inc.ResourceId))) continue;
-                if (!session.IsInternal)
-                {
-                    var incGrant = session.ScopeFor(inc.ResourceType, Domain.Access.SmartPermissions.Read);
-                    if (incGrant is null || !incGrant.Unconstrained || !await gate.PermitsAsync(session, inc, incGrant, ct)) continue;
-                }
-                seen.Add((inc.ResourceType, inc.ResourceId));
-                permitted.Add(inc);
-                if (permitted.Count == SearchDefaults.MaxCount) return permitted;
-            }
-            if (batch.Count < SearchDefaults.MaxCount) return permitted;
-            after = batch[^1].Key;
-        }
     }
 
     /// <summary>

@@ -27,13 +27,16 @@ public sealed class PatientEverythingTests(ConsentGateway gateway)
         var child = await _la.Create("Patient", Patient("Everything" + Unique(), Child12()));
         var camhs = gateway.As(Camhs);
         var trust = gateway.As(CommunityTrust);
+        var review = await camhs.Create("Observation", Observation(child, "camhs-review", labels: ["MH"]));
         var compartment = new List<(string, string)>
         {
             ("CarePlan", await _la.Create("CarePlan", Plan(child))),
             ("ServiceRequest", await _la.Create("ServiceRequest", OpenAssessment(child))),
             ("DocumentReference", await _la.Create("DocumentReference", Document(child, "Social care chronology", "SDV"))),
-            ("Observation", await camhs.Create("Observation", Observation(child, "camhs-review", labels: ["MH"]))),
+            ("Observation", review),
             ("Observation", await camhs.Create("Observation", Observation(child, "camhs-screen"))),
+            // The trust's summary refers to the CAMHS review, which the LA may not see.
+            ("Observation", await trust.Create("Observation", Observation(child, "trust-summary", derivedFrom: review))),
             ("Encounter", await trust.Create("Encounter", Encounter(child))),
             ("DocumentReference", await trust.Create("DocumentReference", Document(child, "Paediatric advice"))),
         };
@@ -134,7 +137,7 @@ public sealed class PatientEverythingTests(ConsentGateway gateway)
         var client = _la;
         const string types = "_type=Patient,CarePlan,ServiceRequest,DocumentReference,Observation,Encounter";
         var whole = Keys(await client.SearchAs($"Patient/{child.Id}/$everything?{types}", purpose));
-        Assert.InRange(whole.Count, 2, 12);
+        Assert.InRange(whole.Count, 2, 20);
         var paged = new List<string>();
         var url = $"Patient/{child.Id}/$everything?{types}&_count={count}";
         var pages = 0;
@@ -152,6 +155,27 @@ public sealed class PatientEverythingTests(ConsentGateway gateway)
         }
         Assert.Equal(whole, paged);
         Assert.Equal(paged.Count, paged.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(PurposesOfUse.EhcAssessment)]
+    public async Task What_the_entries_refer_to_follows_as_includes_through_the_gate(string? purpose)
+    {
+        var child = await ChildAsync();
+        var bundle = await _la.SearchAs($"Patient/{child.Id}/$everything", purpose);
+        var matches = Keys(bundle);
+        var included = Keys(bundle, "include");
+        Assert.Contains($"Organization/{La}", included); // the assessment request's performer
+        Assert.Empty(included.Intersect(matches));
+        Assert.DoesNotContain($"Patient/{child.Id}", included);
+        var review = child.Compartment.First(c => c.Type == "Observation");
+        Assert.DoesNotContain($"Observation/{review.Id}", included); // referred to by the trust's summary, withheld from the LA
+        foreach (var key in included)
+            Assert.True((await _la.GetAs(key, purpose)).Status == HttpStatusCode.OK, $"{key} was included but its read is refused");
+
+        var asked = await _la.SearchAs($"Patient/{child.Id}/$everything?_type=Patient,CarePlan,ServiceRequest", purpose);
+        Assert.All(Keys(asked, "include"), k => Assert.Matches("^(Patient|CarePlan|ServiceRequest)/", k));
     }
 
     [Fact]
@@ -372,9 +396,9 @@ public sealed class PatientEverythingTests(ConsentGateway gateway)
         Assert.Equal(linked.Order(StringComparer.Ordinal), fromDuplicate.Order(StringComparer.Ordinal));
     }
 
-    private static List<string> Keys(JsonNode bundle) =>
+    private static List<string> Keys(JsonNode bundle, string mode = "match") =>
         (bundle["entry"]?.AsArray() ?? [])
-        .Where(e => e?["search"]?["mode"]?.GetValue<string>() == "match")
+        .Where(e => e?["search"]?["mode"]?.GetValue<string>() == mode)
         .Select(e => $"{e!["resource"]!["resourceType"]!.GetValue<string>()}/{e["resource"]!["id"]!.GetValue<string>()}")
         .ToList();
 }
