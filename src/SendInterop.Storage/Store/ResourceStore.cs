@@ -155,9 +155,13 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
         var refs = db.ReferenceIndex.Where(x => keys.Contains(x.ResourceKey));
         if (param != "*") refs = refs.Where(x => x.Param == param);
         if (target is not null) refs = refs.Where(x => x.TargetType == target);
-        return await db.Resources.AsNoTracking()
-            .Where(r => r.IsCurrent && !r.IsDeleted && r.Key > afterKey && refs.Any(x => x.TargetType == r.ResourceType && x.TargetId == r.ResourceId))
-            .OrderBy(r => r.Key).Take(limit).ToListAsync(ct);
+        // Driven by the matches' reference rows, then the targets by (type, id): an EXISTS per resource row made the
+        // database walk every resource in key order (SQLite's plan), so one _include cost a scan of the whole store.
+        var targetKeys = from x in refs
+                         join r in db.Resources on new { Type = x.TargetType, Id = x.TargetId } equals new { Type = r.ResourceType, Id = r.ResourceId }
+                         where r.IsCurrent && !r.IsDeleted && r.Key > afterKey
+                         select r.Key;
+        return await db.Resources.AsNoTracking().Where(r => targetKeys.Contains(r.Key)).OrderBy(r => r.Key).Take(limit).ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<ResourceRecord>> RevIncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec inc, long afterKey, int limit, CancellationToken ct = default)
@@ -174,8 +178,11 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
             var param = inc.Param;
             var refs = db.ReferenceIndex.Where(x => x.ResourceType == source && x.TargetType == targetType && ids.Contains(x.TargetId));
             if (param != "*") refs = refs.Where(x => x.Param == param);
+            // The referring keys from the reference index first (its rows carry the source type), then those rows by key;
+            // not an EXISTS per row of the source type, nor a filter on the row's type that lets the database walk them all.
+            var sourceKeys = refs.Where(x => x.ResourceKey > afterKey).Select(x => x.ResourceKey);
             result.AddRange(await db.Resources.AsNoTracking()
-                .Where(r => r.ResourceType == source && r.IsCurrent && !r.IsDeleted && r.Key > afterKey && refs.Any(x => x.ResourceKey == r.Key))
+                .Where(r => sourceKeys.Contains(r.Key) && r.IsCurrent && !r.IsDeleted)
                 .OrderBy(r => r.Key).Take(limit).ToListAsync(ct));
         }
         return result.DistinctBy(r => r.Key).OrderBy(r => r.Key).Take(limit).ToList();
