@@ -17,7 +17,11 @@ public sealed record SearchCriterion(
 
 public sealed record SortField(string Param, bool Descending);
 
-public sealed record IncludeSpec(string SourceType, string Param, string? TargetType);
+public sealed record IncludeSpec(string SourceType, string Param, string? TargetType)
+{
+    /// <summary>A source type meaning "every match, whatever its type": internal (the parser takes resource types only).</summary>
+    public const string AnySource = "*";
+}
 
 public enum SummaryMode { None, True, Count, Data, Text, False }
 

@@ -147,7 +147,7 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
 
     public async Task<IReadOnlyList<ResourceRecord>> IncludeAfterAsync(IReadOnlyList<ResourceRecord> matches, IncludeSpec inc, long afterKey, int limit, CancellationToken ct = default)
     {
-        var keys = matches.Where(m => m.ResourceType == inc.SourceType).Select(m => m.Key).ToList();
+        var keys = matches.Where(m => inc.SourceType == IncludeSpec.AnySource || m.ResourceType == inc.SourceType).Select(m => m.Key).ToList();
         if (keys.Count == 0) return [];
         await using var db = contexts.Create();
         var param = inc.Param;

@@ -124,20 +124,16 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
     /// What this page's entries refer to (the spec's "any resource referenced from those": the LA, schools, trusts,
     /// practitioners), as include entries: each through the gate like a search's <c>_include</c> (<see cref="PermittedIncludes"/>),
     /// only of the <c>_type</c>s asked for, never the child's own Patient records (entries of their own), at most
-    /// <see cref="Domain.Search.SearchDefaults.MaxCount"/> per referring type. A later page may repeat an include.
+    /// <see cref="Domain.Search.SearchDefaults.MaxCount"/> a page, in one walk over all the entries. A later page may repeat
+    /// an include.
     /// </summary>
     private async Task<List<ResourceRecord>> ReferencedAsync(AccessSession session, EverythingInputs inputs, IReadOnlyCollection<string> patients,
         List<ResourceRecord> entries, CancellationToken ct)
     {
         var seen = entries.Select(e => (e.ResourceType, e.ResourceId)).Concat(patients.Select(p => ("Patient", p))).ToHashSet();
-        var referenced = new List<ResourceRecord>();
-        foreach (var type in entries.Select(e => e.ResourceType).Distinct(StringComparer.Ordinal))
-        {
-            var spec = new Domain.Search.IncludeSpec(type, "*", null);
-            referenced.AddRange(await includes.CollectAsync(session, seen, (after, limit) => store.IncludeAfterAsync(entries, spec, after, limit, ct), ct,
-                wanted: r => inputs.Includes(r.ResourceType)));
-        }
-        return referenced;
+        var spec = new Domain.Search.IncludeSpec(Domain.Search.IncludeSpec.AnySource, "*", null);
+        return await includes.CollectAsync(session, seen, (after, limit) => store.IncludeAfterAsync(entries, spec, after, limit, ct), ct,
+            wanted: r => inputs.Includes(r.ResourceType));
     }
 
     /// <summary>
