@@ -60,9 +60,9 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
         var patientGrant = session.RequireScope("Patient", Needed);
         var patient = await store.ReadAsync("Patient", id, ct) ?? throw FhirException.NotFound($"Patient/{id} does not exist.");
         // The child's Patient is decided as a read; the decision is recorded where the Patient is disclosed (the first
-        // page, unless _type or _since leave it out) and wherever it is refused, not on pages that only go on past it.
+        // page, unless _type or _since leave it out) and wherever it is refused or gone, not on pages that only go on past it.
         var shownHere = inputs.Cursor is null && inputs.Includes("Patient") && (inputs.SinceTicks is null || patient.LastUpdated >= inputs.SinceTicks);
-        if (shownHere || !await gate.IsPermittedWithinScopeAsync(session, patient, patientGrant, ct))
+        if (shownHere || patient.IsDeleted || !await gate.IsPermittedWithinScopeAsync(session, patient, patientGrant, ct))
             await reads.EnsureVisibleAsync(session, patientGrant, patient, ct);
         if (patient.IsDeleted)
             throw new FhirException(410, OperationOutcome.IssueType.Deleted, $"Patient/{id} was deleted (version {patient.VersionId}); its history is still available.");
@@ -122,8 +122,9 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
 
     /// <summary>
     /// What this page's entries refer to (the spec's "any resource referenced from those": the LA, schools, trusts,
-    /// practitioners), as include entries: each through the gate like a search's <c>_include</c> (<see cref="PermittedIncludes"/>),
-    /// only of the <c>_type</c>s asked for, never the child's own Patient records (entries of their own), at most
+    /// practitioners), as include entries: each through the gate like a search's <c>_include</c> (<see cref="PermittedIncludes"/>)
+    /// with the read and search scope the entries need, only of the <c>_type</c>s asked for and changed since <c>_since</c>,
+    /// never the child's own Patient records (entries of their own), at most
     /// <see cref="Domain.Search.SearchDefaults.MaxCount"/> a page, in one walk over all the entries. A later page may repeat
     /// an include.
     /// </summary>
@@ -133,7 +134,7 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
         var seen = entries.Select(e => (e.ResourceType, e.ResourceId)).Concat(patients.Select(p => ("Patient", p))).ToHashSet();
         var spec = new Domain.Search.IncludeSpec(Domain.Search.IncludeSpec.AnySource, "*", null);
         return await includes.CollectAsync(session, seen, (after, limit) => store.IncludeAfterAsync(entries, spec, after, limit, ct), ct,
-            wanted: r => inputs.Includes(r.ResourceType));
+            wanted: r => inputs.Includes(r.ResourceType) && (inputs.SinceTicks is null || r.LastUpdated >= inputs.SinceTicks), needed: Needed);
     }
 
     /// <summary>

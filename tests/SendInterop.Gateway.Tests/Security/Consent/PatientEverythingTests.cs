@@ -176,6 +176,12 @@ public sealed class PatientEverythingTests(ConsentGateway gateway)
 
         var asked = await _la.SearchAs($"Patient/{child.Id}/$everything?_type=Patient,CarePlan,ServiceRequest", purpose);
         Assert.All(Keys(asked, "include"), k => Assert.Matches("^(Patient|CarePlan|ServiceRequest)/", k));
+
+        // Includes need the same read and search scope as entries: Organization.r alone leaves the LA out.
+        var readOnly = gateway.As(La, scope: "system/Patient.rs system/ServiceRequest.rs system/Organization.r", clientId: "everything-include-read");
+        Assert.DoesNotContain($"Organization/{La}", Keys(await readOnly.SearchAs($"Patient/{child.Id}/$everything", purpose), "include"));
+        var readSearch = gateway.As(La, scope: "system/Patient.rs system/ServiceRequest.rs system/Organization.rs", clientId: "everything-include-rs");
+        Assert.Contains($"Organization/{La}", Keys(await readSearch.SearchAs($"Patient/{child.Id}/$everything", purpose), "include"));
     }
 
     [Fact]
