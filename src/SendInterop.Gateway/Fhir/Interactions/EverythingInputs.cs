@@ -8,7 +8,7 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 
 /// <summary>
 /// The parameters of <c>Patient/{id}/$everything</c>, from the query string (GET) and a Parameters body (POST) together:
-/// <c>_since</c> (an instant), <c>_type</c> (resource types, comma-separated or repeated), <c>_count</c> (page size) and
+/// <c>_since</c> (an instant), <c>_type</c> (resource types, comma-separated or repeated), <c>_count</c> (page size),
 /// <c>_cursor</c> (a next link's sealed position) and <c>linked</c> (true: also the child's other records in the master
 /// child index, as HAPI's <c>_mdm=true</c>). <c>start</c> and <c>end</c> (care dates) are refused rather than
 /// ignored: an ignored filter would disclose more than the client asked for. Bad values are 400 with an
