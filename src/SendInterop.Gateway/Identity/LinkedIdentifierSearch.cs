@@ -42,7 +42,6 @@ public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResource
         if (type != "Patient" || !query.Any(kv => IsOurs(kv.Key))) return (query, null);
         if (query.FirstOrDefault(kv => IsOurs(kv.Key) && kv.Key != Name) is { Key: { } modified })
             throw FhirException.BadRequest($"'{modified}': {Name} takes no modifier.");
-        await index.EnsureReconciledAsync(ct);
         HashSet<string>? ids = null;
         foreach (var (_, value) in query.Where(kv => kv.Key == Name))
         {
@@ -85,16 +84,33 @@ public sealed class LinkedIdentifierSearch(SearchRequestParser parser, IResource
             throw FhirException.BadRequest(ex.Message);
         }
         var found = new HashSet<string>(direct, StringComparer.Ordinal);
-        var masters = (await links.GetManyAsync(direct, ct)).Select(l => l.MasterId).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var member in await links.MembersAsync(masters, ct))
-        {
-            if (found.Contains(member.PatientId)) continue;
-            if (await store.ReadAsync("Patient", member.PatientId, ct) is { IsDeleted: false } record
-                && await gate.IsPermittedWithinScopeAsync(access, record, grant, ct))
-                found.Add(member.PatientId);
-            if (found.Count > MaxRecords) throw TooMany();
-        }
+        await foreach (var record in VisibleMembersAsync(direct, found, access, grant, TooMany, ct)) { }
         return found;
+    }
+
+    /// <summary>
+    /// The other current Patient records of the master identities of <paramref name="patientIds"/> that the requester may
+    /// see, each once; <paramref name="found"/> holds what is already known (skipped) and gains each record given. More
+    /// than <see cref="MaxRecords"/> in <paramref name="found"/> (visible records only: a count of all members would say
+    /// how many hidden records a child has) throws <paramref name="tooMany"/>. Not recorded: the caller decides (and
+    /// records) what it discloses. Shared by linked-identifier and <c>Patient/{id}/$everything?linked=true</c>.
+    /// </summary>
+    public async IAsyncEnumerable<Storage.Model.ResourceRecord> VisibleMembersAsync(IReadOnlyCollection<string> patientIds, HashSet<string> found,
+        AccessSession access, ScopeGrant? grant, Func<FhirException> tooMany, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await index.EnsureReconciledAsync(ct);
+        var masters = (await links.GetManyAsync(patientIds, ct)).Select(l => l.MasterId).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var member in (await links.MembersAsync(masters, ct)).Select(m => m.PatientId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            if (found.Contains(member)) continue;
+            if (await store.ReadAsync("Patient", member, ct) is { IsDeleted: false } record
+                && await gate.IsPermittedWithinScopeAsync(access, record, grant, ct))
+            {
+                found.Add(member);
+                if (found.Count > MaxRecords) throw tooMany();
+                yield return record;
+            }
+        }
     }
 
     private static FhirException TooMany() => new(422, Hl7.Fhir.Model.OperationOutcome.IssueType.TooCostly,

@@ -67,11 +67,14 @@ internal sealed class MultiRowInsert(DbConnection connection, DbTransaction tx, 
         statement.Execute();
     }
 
-    /// <summary>The statement for <paramref name="rows"/> rows with positional parameters ("(?,?),(?,?)").</summary>
-    private string Sql(int rows)
+    /// <summary>The statement for <paramref name="rows"/> rows with positional parameters.</summary>
+    private string Sql(int rows) => insertInto + " VALUES " + PositionalValues(rows, columns);
+
+    /// <summary>"(?,?),(?,?)" for <paramref name="rows"/> rows of <paramref name="columns"/> values (SQLite, bound by position).</summary>
+    public static string PositionalValues(int rows, int columns)
     {
         var row = "(" + string.Join(',', Enumerable.Repeat('?', columns)) + ")";
-        return insertInto + " VALUES " + string.Join(',', Enumerable.Repeat(row, rows));
+        return string.Join(',', Enumerable.Repeat(row, rows));
     }
 
     private async Task ExecuteAsync(DbCommand cmd, CancellationToken ct)

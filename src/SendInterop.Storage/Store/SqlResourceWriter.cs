@@ -168,8 +168,7 @@ internal sealed class SqlResourceWriter(DbConnection connection, DbTransaction t
             if (connection is SqliteConnection sqlite && values.All(SqlitePositionalStatement.CanBind))
             {
                 // Bound by position: 640 named parameters cost the provider a name scan each (SqlitePositionalStatement).
-                var row = "(" + string.Join(',', Enumerable.Repeat('?', ResourceColumns)) + ")";
-                using var statement = new SqlitePositionalStatement(sqlite, insert + string.Join(',', Enumerable.Repeat(row, block.Length)) + returning);
+                using var statement = new SqlitePositionalStatement(sqlite, insert + MultiRowInsert.PositionalValues(block.Length, ResourceColumns) + returning);
                 statement.Bind(values);
                 statement.Execute(s => keys[(s.GetString(1), s.GetString(2))] = s.GetInt64(0));
                 continue;

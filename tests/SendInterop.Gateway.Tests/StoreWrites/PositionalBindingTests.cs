@@ -37,14 +37,7 @@ public sealed class PositionalBindingTests : IAsyncLifetime
     {
         // 70 rows: one full block of 64 (the reused statement) and a remainder of 6 (a statement of its own).
         var rows = Rows(1, 70);
-        await InsertThroughProviderAsync(rows.Select(r => r.Select((v, c) => c == 0 ? (object)((long)v + 1000) : v).ToArray()));
-        await using (var tx = _connection.BeginTransaction())
-        {
-            await using var insert = new MultiRowInsert(_connection, tx, "INSERT INTO t (k, a, b, c, d, e)", 6);
-            foreach (var row in rows) await insert.AddAsync(row, default);
-            await insert.FlushAsync(default);
-            await tx.CommitAsync();
-        }
+        await InsertBothWaysAsync(rows);
 
         var positional = await ReadAsync("k < 1000");
         var provider = await ReadAsync("k >= 1000");
@@ -57,14 +50,7 @@ public sealed class PositionalBindingTests : IAsyncLifetime
     {
         var rows = Rows(1, 3);
         rows[1][5] = 12.5m; // decimal: the provider stores it as TEXT in its own format
-        await InsertThroughProviderAsync(rows.Select(r => r.Select((v, c) => c == 0 ? (object)((long)v + 1000) : v).ToArray()));
-        await using (var tx = _connection.BeginTransaction())
-        {
-            await using var insert = new MultiRowInsert(_connection, tx, "INSERT INTO t (k, a, b, c, d, e)", 6);
-            foreach (var row in rows) await insert.AddAsync(row, default);
-            await insert.FlushAsync(default);
-            await tx.CommitAsync();
-        }
+        await InsertBothWaysAsync(rows);
 
         Assert.Equal(await ReadAsync("k >= 1000"), await ReadAsync("k < 1000"));
     }
@@ -105,6 +91,19 @@ public sealed class PositionalBindingTests : IAsyncLifetime
         await insert.FlushAsync(default);
         await tx.CommitAsync();
         Assert.Equal(1 + MultiRowInsert.RowsPerStatement, (await ReadAsync("1 = 1")).Count);
+    }
+
+    /// <summary>The rows through the provider at keys + 1000, and through <see cref="MultiRowInsert"/> at their own keys.</summary>
+    private async Task InsertBothWaysAsync(object[][] rows)
+    {
+        await InsertThroughProviderAsync(rows.Select(r => r.Select((v, c) => c == 0 ? (object)((long)v + 1000) : v).ToArray()));
+        await using var tx = _connection.BeginTransaction();
+        await using (var insert = new MultiRowInsert(_connection, tx, "INSERT INTO t (k, a, b, c, d, e)", 6))
+        {
+            foreach (var row in rows) await insert.AddAsync(row, default);
+            await insert.FlushAsync(default);
+        }
+        await tx.CommitAsync();
     }
 
     private async Task InsertThroughProviderAsync(IEnumerable<object[]> rows)

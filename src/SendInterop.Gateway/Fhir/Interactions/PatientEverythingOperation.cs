@@ -5,7 +5,6 @@ using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Fhir.Search;
 using SendInterop.Gateway.Identity;
 using SendInterop.Gateway.Security.Access;
-using SendInterop.Storage.Identity;
 using SendInterop.Storage.Model;
 using SendInterop.Storage.Store;
 
@@ -36,7 +35,7 @@ namespace SendInterop.Gateway.Fhir.Interactions;
 /// </para>
 /// </summary>
 public sealed class PatientEverythingOperation(IResourceStore store, DisclosureGate gate, ReadInteractions reads, SearchCursorSeal cursors,
-    Domain.Search.SearchParameterRegistry registry, MasterIndexStore links, MasterChildIndex index, PermittedIncludes includes)
+    Domain.Search.SearchParameterRegistry registry, LinkedIdentifierSearch linked, PermittedIncludes includes)
 {
     /// <summary>
     /// The permissions each type needs: read, and search, since $everything enumerates what exists as a search does
@@ -138,24 +137,21 @@ public sealed class PatientEverythingOperation(IResourceStore store, DisclosureG
     }
 
     /// <summary>
-    /// The child's other current Patient records in the master child index that the requester may see, by id. Not
-    /// recorded here: the ones given are decided (and recorded) as they are put on a page.
+    /// The child's other current Patient records in the master child index that the requester may see, by id
+    /// (<see cref="LinkedIdentifierSearch.VisibleMembersAsync"/>). Not recorded here: the ones given are decided (and
+    /// recorded) as they are put on a page.
     /// </summary>
     private async Task<List<ResourceRecord>> VisibleLinkedAsync(AccessSession session, ScopeGrant? grant, string id, CancellationToken ct)
     {
-        await index.EnsureReconciledAsync(ct);
-        var masters = (await links.GetManyAsync([id], ct)).Select(l => l.MasterId).Distinct(StringComparer.Ordinal).ToList();
         var visible = new List<ResourceRecord>();
-        foreach (var member in (await links.MembersAsync(masters, ct)).Select(m => m.PatientId).Where(m => m != id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-        {
-            if (await store.ReadAsync("Patient", member, ct) is { IsDeleted: false } record && await gate.IsPermittedWithinScopeAsync(session, record, grant, ct))
-                visible.Add(record);
-            // Counted among visible records only: a count of all members would say how many hidden records the child has.
-            if (visible.Count > MaxLinkedRecords)
-                throw new FhirException(422, OperationOutcome.IssueType.TooCostly, $"This child has more than {MaxLinkedRecords} linked records; ask without linked=true.");
-        }
+        // The child's own record counts as found, so the limit is on its other records.
+        var found = new HashSet<string>(StringComparer.Ordinal) { id };
+        await foreach (var record in linked.VisibleMembersAsync([id], found, session, grant, TooManyLinked, ct)) visible.Add(record);
         return visible;
     }
+
+    private static FhirException TooManyLinked() =>
+        new(422, OperationOutcome.IssueType.TooCostly, $"This child has more than {MaxLinkedRecords} records in the master child index; ask without linked=true.");
 
     /// <summary>
     /// Adds the permitted compartment resources after <paramref name="after"/> (each decision recorded) until the page
