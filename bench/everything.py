@@ -11,29 +11,17 @@ Both go through the consent gate and the audit. Checks that both return the same
 table row per measure and the ratio of medians. Standard library only.
 """
 import argparse
-import json
+import os
+import sys
 import statistics
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from fhir_client import call  # noqa: E402
 
 # type -> search parameter that names the child
 SEARCHES = [("CarePlan", "subject"), ("Goal", "subject"), ("Condition", "subject"), ("ServiceRequest", "subject"),
             ("EpisodeOfCare", "patient"), ("Observation", "subject"), ("Task", "subject")]
-
-
-def call(base, token, method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + "/" + path, data=data, method=method)
-    req.add_header("Authorization", "Bearer " + token)
-    req.add_header("Accept", "application/fhir+json")
-    if data is not None:
-        req.add_header("Content-Type", "application/fhir+json")
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return json.loads(r.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        raise SystemExit(f"everything.py: {method} {path} gave {e.code}: {e.read()[:600]!r}")
 
 
 def record(n, la):

@@ -9,24 +9,16 @@ baseline: the round trip of one report on an unchanged record (what a poll costs
 Prints one Markdown table row per statistic; standard library only.
 """
 import argparse
-import json
+import os
+import sys
 import statistics
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from fhir_client import call  # noqa: E402
 
 LA_CODE_SYSTEM = "https://fhir.sendinterop.org.uk/Id/la-code"
 PLAN_CATEGORY = "https://fhir.sendinterop.org.uk/CodeSystem/ehc-plan-category"
-
-
-def call(base, token, method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + "/" + path, data=data, method=method)
-    req.add_header("Authorization", "Bearer " + token)
-    req.add_header("Accept", "application/fhir+json")
-    if data is not None:
-        req.add_header("Content-Type", "application/fhir+json")
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return json.loads(r.read() or b"{}")
 
 
 def count(base, token, la):
