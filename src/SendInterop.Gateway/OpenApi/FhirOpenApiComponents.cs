@@ -254,7 +254,7 @@ internal static class FhirOpenApiComponents
             new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["true", "text", "data", "count", "false"] }));
         yield return (Parameters.Total, Query("_total",
             "Bundle.total: none leaves it out (the search need not count); estimate and accurate count the matches the caller may see. "
-            + "It is also left out when more than the server's limit are visible, or counting would decide too many other organisations' records.",
+            + "It is also left out when more than the server's limit (Access:MaxGatedTotal) are visible; no limit counts matches the caller may not see.",
             new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["none", "estimate", "accurate"] }));
         yield return (Parameters.Elements, Query("_elements",
             "Comma-separated top-level elements to return (mandatory elements are always included).",
