@@ -9,7 +9,8 @@ namespace SendInterop.Storage.Indicators;
 /// only aggregates or gated lists leave it): a child's current resources (the Patient and everything that references
 /// it), the ids of every live Patient, and every Organization (the directory of LAs and settings).
 /// </summary>
-public sealed class ChildRecordSource(FhirDbContextFactory contexts)
+/// <remarks>Not sealed, and the rebuild's walk is virtual, so a test can hold a rebuild between two batches.</remarks>
+public class ChildRecordSource(FhirDbContextFactory contexts)
 {
     /// <summary>
     /// The current, live resources of each child: its Patient plus every resource with a reference to it (subject,
@@ -49,7 +50,7 @@ public sealed class ChildRecordSource(FhirDbContextFactory contexts)
     }
 
     /// <summary>Live Patient ids after <paramref name="afterId"/> in ordinal order, at most <paramref name="limit"/> (keyset paging for a rebuild).</summary>
-    public async Task<IReadOnlyList<string>> PatientIdsAsync(string? afterId, int limit, CancellationToken ct = default)
+    public virtual async Task<IReadOnlyList<string>> PatientIdsAsync(string? afterId, int limit, CancellationToken ct = default)
     {
         await using var db = contexts.Create();
         var q = db.Resources.Where(r => r.ResourceType == "Patient" && r.IsCurrent && !r.IsDeleted);

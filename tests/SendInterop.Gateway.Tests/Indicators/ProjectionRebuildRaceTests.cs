@@ -1,12 +1,11 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Serialization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SendInterop.Gateway.Indicators;
 using SendInterop.Gateway.Tests.Infrastructure;
+using SendInterop.Storage.Indicators;
 using SendInterop.Storage.Store;
 using Task = System.Threading.Tasks.Task;
 
@@ -20,47 +19,33 @@ namespace SendInterop.Gateway.Tests.Indicators;
 /// </summary>
 public sealed class ProjectionRebuildRaceTests(SlowRebuildGateway gateway) : IClassFixture<SlowRebuildGateway>
 {
-    private static readonly FhirJsonSerializer Serializer = new();
-
     [Fact]
     public async Task A_child_written_during_a_rebuild_behind_its_walk_keeps_its_rows()
     {
         var fhir = gateway.Fhir();
         await PutAsync(fhir, IndicatorGateway.La("873", "Cambridgeshire County Council"));
-        // Enough children that the rebuild, one child per batch, is still walking when the late child's events arrive.
-        var bundle = new JsonObject
-        {
-            ["resourceType"] = "Bundle", ["type"] = "transaction",
-            ["entry"] = new JsonArray(Enumerable.Range(0, 300).Select(i => (JsonNode)new JsonObject
-            {
-                ["resource"] = JsonNode.Parse(Serializer.SerializeToString(IndicatorGateway.Child($"walk-{i:D3}", "2014-05-01"))),
-                ["request"] = new JsonObject { ["method"] = "PUT", ["url"] = $"Patient/walk-{i:D3}" },
-            }).ToArray()),
-        };
-        var loaded = await fhir.PostAsync("", FhirHttp.Body(bundle.ToJsonString()));
-        Assert.True(loaded.IsSuccessStatusCode, await loaded.Content.ReadAsStringAsync());
+        foreach (var i in Enumerable.Range(0, 3)) await PutAsync(fhir, IndicatorGateway.Child($"walk-{i:D3}", "2014-05-01"));
 
         var worker = gateway.Services.GetRequiredService<IndicatorProjectionWorker>();
-        // The Organization write asked for a rebuild of its own: let it finish, so the one watched below is this test's.
+        // The Organization write asked for a rebuild of its own: let it finish, so the one held below is this test's.
         await worker.RebuildAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        var rebuild = worker.RebuildAsync();
-        var clock = Stopwatch.StartNew();
-        while (!worker.Rebuilding)
-        {
-            if (rebuild.IsCompleted) await rebuild; // a failed rebuild throws here, with its reason
-            Assert.False(rebuild.IsCompleted, "the rebuild ran and ended between two looks: the test proves nothing");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the rebuild did not start");
-            await Task.Delay(1);
-        }
 
-        // "early" sorts before every walk-* id: the walk's first batch, read as the rebuild started, has passed it.
+        // Hold the rebuild as it asks for its second batch: its first (walk-000) has been projected, and "early" sorts
+        // before every walk-* id, so the walk has passed it for good. No timing: the rebuild waits for the release.
+        var hold = gateway.Walk.HoldBeforeSecondBatch();
+        var rebuild = worker.RebuildAsync();
+        await hold.Reached.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(worker.Rebuilding);
+
         await PutAsync(fhir, IndicatorGateway.Child("early", "2014-06-01"));
         await PutAsync(fhir, IndicatorGateway.Plan("plan-early", "early", "873", "2024-02-01"));
-        Assert.True(worker.Rebuilding, "the rebuild ended before the late child was written: the test proves nothing");
+        Assert.False(rebuild.IsCompleted, "the rebuild ended while held: the test proves nothing");
+        hold.Release();
         await rebuild.WaitAsync(TimeSpan.FromMinutes(2));
 
-        // The plan's event may have come after the rebuild's last look at its queue (then it is applied next): wait for
-        // the row. Without the fix it was there during the rebuild and gone for good (until the next daily rebuild).
+        // The plan's event was queued while the rebuild was held, so the rebuild applied it between its batches; without
+        // the fix the row was there during the rebuild and removed as unseen at its end (until the next daily rebuild).
+        // Poll all the same: a row applied after the rebuild is as good, and one missing for 10 s is the bug.
         var contexts = gateway.Services.GetRequiredService<FhirDbContextFactory>();
         await Poll.UntilAsync(async () =>
         {
@@ -76,13 +61,55 @@ public sealed class ProjectionRebuildRaceTests(SlowRebuildGateway gateway) : ICl
     }
 }
 
-/// <summary>The indicator gateway's settings with a rebuild of one child per batch, so a rebuild takes long enough to race.</summary>
+/// <summary>The indicator gateway's settings with a rebuild of one child per batch and a walk a test can hold.</summary>
 public sealed class SlowRebuildGateway() : SqliteGatewayFixture("sendinterop-rebuild-")
 {
+    public HoldableWalk Walk { get; private set; } = null!;
+
     protected override Dictionary<string, string?> MoreSettings() => new()
     {
         ["Indicators:ChangeBatchWindow"] = "00:00:00.010",
         ["Indicators:RebuildBatchSize"] = "1",
         ["Access:ClientAssignedIds"] = "Any",
     };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(s => s.AddSingleton<ChildRecordSource>(sp => Walk = new HoldableWalk(sp.GetRequiredService<FhirDbContextFactory>())));
+    }
+}
+
+/// <summary>The real child walk, which a test can hold once at a rebuild's second batch until it releases it.</summary>
+public sealed class HoldableWalk(FhirDbContextFactory contexts) : ChildRecordSource(contexts)
+{
+    private Hold? _armed;
+
+    public Hold HoldBeforeSecondBatch()
+    {
+        var hold = new Hold();
+        Volatile.Write(ref _armed, hold);
+        return hold;
+    }
+
+    public override async Task<IReadOnlyList<string>> PatientIdsAsync(string? afterId, int limit, CancellationToken ct = default)
+    {
+        // A walk's second batch is the first asked for after an id; the hold is taken once.
+        if (afterId is not null && Interlocked.Exchange(ref _armed, null) is { } hold)
+        {
+            hold.Reached.TrySetResult();
+            await hold.Released.Task.WaitAsync(ct);
+        }
+
+        return await base.PatientIdsAsync(afterId, limit, ct);
+    }
+
+    public sealed class Hold
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => Released.TrySetResult();
+    }
 }
