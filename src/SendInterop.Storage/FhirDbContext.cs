@@ -129,8 +129,10 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
         // The indicator projection (issue #5): flat rows the indicator SQL groups over.
         Indicators.IndicatorProjectionModel.Configure(b);
 
-        // Scheduled jobs' last completed day (the statutory sweep), so a restart does not repeat today's run.
         Access.UsedAssertionLedger.Configure(b);
+        Subscriptions.SubscriptionCursorStore.Configure(b);
+
+        // Scheduled jobs' last completed day (the statutory sweep), so a restart does not repeat today's run.
         b.Entity<Scheduling.ScheduledRunRow>(e =>
         {
             e.ToTable("scheduled_runs");

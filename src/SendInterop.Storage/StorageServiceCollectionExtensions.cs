@@ -27,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Scheduling.ScheduledRunStore>();
         services.AddSingleton<Access.UsedAssertionLedger>();
         services.AddSingleton<Indicators.ChildRecordSource>();
+        services.AddSingleton<Subscriptions.SubscriptionCursorStore>();
         services.AddSingleton<Indicators.SqlIndicatorEvaluator>();
         return services;
     }

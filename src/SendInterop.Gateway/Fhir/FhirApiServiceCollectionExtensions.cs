@@ -57,6 +57,7 @@ public static class FhirApiServiceCollectionExtensions
         services.AddSingleton<FhirHttpHandler>();
         services.AddSendProfileValidation(config);
         services.AddConsentGate(config);
+        Subscriptions.SubscriptionServiceCollectionExtensions.AddSubscriptions(services, config);
         Indicators.IndicatorServiceCollectionExtensions.AddIndicators(services, config);
 
         services.AddExceptionHandler<FhirErrorHandler>();

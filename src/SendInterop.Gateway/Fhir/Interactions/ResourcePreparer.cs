@@ -27,6 +27,7 @@ public sealed class ResourcePreparer(
     IProfileValidator validator,
     SearchIndexExtractor extractor,
     OrganisationDirectory organisations,
+    Subscriptions.SubscriptionRules subscriptions,
     IOptions<FhirApiOptions> options)
 {
     private static readonly HashSet<string> WriterClasses = new(StringComparer.Ordinal) { DataClasses.Education, DataClasses.Health, DataClasses.SocialCare };
@@ -70,6 +71,8 @@ public sealed class ResourcePreparer(
             // (directory data is readable by all; identity, plan and audit follow from the resource type).
             resource.Meta?.Tag.RemoveAll(t => t.System == DataClasses.System && !WriterClasses.Contains(t.Code ?? ""));
         }
+        // A client's Subscription is checked and activated here, so no write path can store one the dispatcher would trust.
+        if (resource is Subscription subscription) subscriptions.Apply(subscription, access);
         if (validateProfile && validator.ShouldValidate(resource))
         {
             var outcome = await validator.ValidateAsync(resource, null, ct);

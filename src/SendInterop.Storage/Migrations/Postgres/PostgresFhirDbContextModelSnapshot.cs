@@ -951,6 +951,31 @@ namespace SendInterop.Storage.Migrations.Postgres
                     b.ToTable("scheduled_runs", (string)null);
                 });
 
+            modelBuilder.Entity("SendInterop.Storage.Subscriptions.SubscriptionCursorRow", b =>
+                {
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<long>("AfterKey")
+                        .HasColumnType("bigint")
+                        .HasColumnName("after_key");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long>("LeaseUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lease_until");
+
+                    b.HasKey("SubscriptionId");
+
+                    b.ToTable("subscription_cursor", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Model.DateIndexRow", b =>
                 {
                     b.HasOne("SendInterop.Storage.Model.ResourceRecord", null)

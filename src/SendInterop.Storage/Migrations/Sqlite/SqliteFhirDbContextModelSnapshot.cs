@@ -934,6 +934,31 @@ namespace SendInterop.Storage.Migrations.Sqlite
                     b.ToTable("scheduled_runs", (string)null);
                 });
 
+            modelBuilder.Entity("SendInterop.Storage.Subscriptions.SubscriptionCursorRow", b =>
+                {
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<long>("AfterKey")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("after_key");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.HasKey("SubscriptionId");
+
+                    b.ToTable("subscription_cursor", (string)null);
+                });
+
             modelBuilder.Entity("SendInterop.Storage.Model.DateIndexRow", b =>
                 {
                     b.HasOne("SendInterop.Storage.Model.ResourceRecord", null)

@@ -1,0 +1,54 @@
+using Hl7.Fhir.Model;
+using SendInterop.Domain.Access;
+using SendInterop.Domain.Access.Gate;
+using SendInterop.Domain.Profiles;
+
+namespace SendInterop.Gateway.Subscriptions;
+
+/// <summary>
+/// Who a subscription discloses to: the requester that created it (client, organisation, agency, role, scopes, the
+/// purpose it stated), kept on the stored Subscription in an extension only the gateway writes. Every notification is
+/// decided by the consent gate for this requester, as if it had read the resource itself with the same token.
+/// </summary>
+public sealed record SubscriptionGrant(string ClientId, string Organisation, string Agency, string? Role, string Scopes, string Purpose, string? PatientContext)
+{
+    public const string ExtensionUrl = SendCanonical.Base + "/StructureDefinition/subscription-grant";
+
+    public static SubscriptionGrant Of(Requester r) =>
+        new(r.ClientId, r.OrganisationId, r.Agency, r.Role, r.Scopes.ToString(), r.Purpose, r.PatientContext);
+
+    /// <summary>The requester notifications are decided for: the stated purpose only, never break-glass.</summary>
+    public Requester ToRequester() =>
+        new(ClientId, Organisation, Agency, Role, SmartScopeParser.ParseMany(Scopes), new HashSet<string>(StringComparer.Ordinal) { Purpose }, Purpose, PatientContext);
+
+    /// <summary>Replaces whatever grant the body carried with this one.</summary>
+    public void WriteTo(Subscription subscription)
+    {
+        subscription.Extension.RemoveAll(e => e.Url == ExtensionUrl);
+        var ext = new Extension { Url = ExtensionUrl };
+        Add(ext, "client", ClientId);
+        Add(ext, "organisation", Organisation);
+        Add(ext, "agency", Agency);
+        Add(ext, "role", Role);
+        Add(ext, "scope", Scopes);
+        Add(ext, "purpose", Purpose);
+        Add(ext, "patient", PatientContext);
+        subscription.Extension.Add(ext);
+    }
+
+    /// <summary>The grant on a stored Subscription, or null when it has none (written by the gateway itself, or damaged).</summary>
+    public static SubscriptionGrant? ReadFrom(Subscription subscription)
+    {
+        var ext = subscription.Extension.FirstOrDefault(e => e.Url == ExtensionUrl);
+        if (ext is null) return null;
+        string? Get(string name) => (ext.Extension.FirstOrDefault(e => e.Url == name)?.Value as FhirString)?.Value;
+        var (client, organisation, agency, scope, purpose) = (Get("client"), Get("organisation"), Get("agency"), Get("scope"), Get("purpose"));
+        if (client is null || organisation is null || agency is null || scope is null || purpose is null) return null;
+        return new SubscriptionGrant(client, organisation, agency, Get("role"), scope, purpose, Get("patient"));
+    }
+
+    private static void Add(Extension parent, string name, string? value)
+    {
+        if (value is not null) parent.Extension.Add(new Extension(name, new FhirString(value)));
+    }
+}

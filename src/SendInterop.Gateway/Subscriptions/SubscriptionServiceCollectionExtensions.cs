@@ -1,0 +1,18 @@
+namespace SendInterop.Gateway.Subscriptions;
+
+public static class SubscriptionServiceCollectionExtensions
+{
+    /// <summary>FHIR R4 rest-hook subscriptions: the write-time rules, the sender and the dispatcher.</summary>
+    public static IServiceCollection AddSubscriptions(this IServiceCollection services, IConfiguration config)
+    {
+        services.Configure<SubscriptionOptions>(config.GetSection(SubscriptionOptions.Section));
+        services.AddSingleton<SubscriptionRules>();
+        services.AddHttpClient(RestHookSender.ClientName)
+            // The endpoint is the address the organisation registered: a redirect elsewhere is a failure, not a hop.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddSingleton<RestHookSender>();
+        services.AddSingleton<SubscriptionDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<SubscriptionDispatcher>());
+        return services;
+    }
+}
