@@ -12,7 +12,8 @@ namespace SendInterop.Gateway.Tests.Infrastructure;
 /// </summary>
 public sealed class HookReceiver : IAsyncDisposable
 {
-    public sealed record Received(string Method, string Path, string Body, string? ContentType, IReadOnlyDictionary<string, string> Headers);
+    /// <summary>One request and the status it was answered with.</summary>
+    public sealed record Received(string Method, string Path, string Body, string? ContentType, IReadOnlyDictionary<string, string> Headers, int Status = 0);
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Received> _received = new();
@@ -39,8 +40,9 @@ public sealed class HookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             var received = new Received(context.Request.Method, context.Request.Path.Value ?? "", body, context.Request.ContentType, headers);
-            receiver._received.Enqueue(received);
-            context.Response.StatusCode = receiver.Answer(received);
+            var status = receiver.Answer(received);
+            receiver._received.Enqueue(received with { Status = status });
+            context.Response.StatusCode = status;
         });
         await app.StartAsync();
         receiver.BaseUrl = app.Urls.First().TrimEnd('/');
