@@ -106,6 +106,10 @@ public sealed class CapabilityStatementFactory(
             }
             r.SearchInclude = referenceParams.Select(n => $"{type}:{n}").Prepend($"{type}:*").ToList();
             r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" });
+            if (type == "Subscription")
+                r.Documentation = "rest-hook only, to an endpoint registered for the subscriber's organisation (Subscriptions:AllowedEndpoints); "
+                    + "criteria are plain search criteria (no chains or result parameters). Each notification is decided by the consent gate for "
+                    + "the subscriber as a read would be, and audited; payload empty (POST, no body) or application/fhir+json (PUT [endpoint]/[type]/[id]).";
             if (type == "Patient")
             {
                 r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "match", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-match" });
