@@ -38,6 +38,7 @@ public sealed partial class SubscriptionDispatcher(
     DisclosureGate gate,
     AccessAuditor auditor,
     RestHookSender sender,
+    SubscriptionRules rules,
     GatewayWrites writes,
     FhirSerialization serialization,
     IOptions<SubscriptionOptions> options,
@@ -53,6 +54,9 @@ public sealed partial class SubscriptionDispatcher(
     private readonly Queue<(DateTimeOffset At, long Key)> _seen = new();
 
     private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+
+    /// <summary>Subscriptions already warned about (once per process, not every poll).</summary>
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -138,7 +142,13 @@ public sealed partial class SubscriptionDispatcher(
         if (grant is null || grant.Organisation != OwnershipTags.GetOwner(subscription)
             || !SubscriptionCriteria.TryParse(subscription.Criteria, parser, out var criteria, out _))
         {
-            LogUnusable(record.ResourceId);
+            if (_warned.Add(record.ResourceId)) LogUnusable(record.ResourceId);
+            return;
+        }
+        if (rules.EndpointProblem(subscription.Channel?.Endpoint, grant.Organisation) is not null)
+        {
+            // Taken out of the configuration since: nothing goes there, and the cursor waits in case it comes back.
+            if (_warned.Add(record.ResourceId)) LogEndpointWithdrawn(record.ResourceId);
             return;
         }
 
@@ -232,6 +242,9 @@ public sealed partial class SubscriptionDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id} has no usable grant or criteria; it is not dispatched")]
     private partial void LogUnusable(string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id}: its endpoint is no longer registered for its organisation; nothing is delivered")]
+    private partial void LogEndpointWithdrawn(string id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id}: {Failure}; set to error")]
     private partial void LogDeliveryFailed(string id, string failure);

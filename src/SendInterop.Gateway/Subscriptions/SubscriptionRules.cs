@@ -52,15 +52,26 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IOptions<Subsc
 
     private void CheckEndpoint(string? endpoint, string organisation)
     {
+        if (EndpointProblem(endpoint, organisation) is { } problem) throw FhirException.Unprocessable(problem);
+    }
+
+    /// <summary>
+    /// Why <paramref name="endpoint"/> may not receive <paramref name="organisation"/>'s notifications, or null when it may.
+    /// Asked again before every delivery round, so an endpoint taken out of the configuration receives nothing more once
+    /// the gateway runs with the new configuration.
+    /// </summary>
+    public string? EndpointProblem(string? endpoint, string organisation)
+    {
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
-            throw FhirException.Unprocessable("Subscription.channel.endpoint must be an absolute URL without user information or fragment.");
+            return "Subscription.channel.endpoint must be an absolute URL without user information or fragment.";
         var secure = uri.Scheme == Uri.UriSchemeHttps
             || (uri.Scheme == Uri.UriSchemeHttp && options.Value.AllowHttpLoopback && IPAddress.TryParse(uri.Host, out var ip) && IPAddress.IsLoopback(ip));
-        if (!secure) throw FhirException.Unprocessable("Subscription.channel.endpoint must be an https URL.");
+        if (!secure) return "Subscription.channel.endpoint must be an https URL.";
         var allowed = options.Value.AllowedEndpoints.GetValueOrDefault(organisation) ?? [];
         // Compared on the parsed form, so "https://a.example@b.example" or a dot-segment cannot slip past a prefix.
-        if (!allowed.Any(prefix => IsUnder(uri.AbsoluteUri, prefix)))
-            throw FhirException.Unprocessable($"Subscription.channel.endpoint is not an endpoint registered for {organisation} (Subscriptions:AllowedEndpoints).");
+        return allowed.Any(prefix => IsUnder(uri.AbsoluteUri, prefix))
+            ? null
+            : $"Subscription.channel.endpoint is not an endpoint registered for {organisation} (Subscriptions:AllowedEndpoints).";
     }
 
     /// <summary>
