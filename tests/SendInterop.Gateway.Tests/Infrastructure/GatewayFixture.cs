@@ -117,7 +117,19 @@ public sealed class SqliteGateway() : SqliteGatewayFixture("sendinterop-test-");
 /// </summary>
 public class PostgresGateway : GatewayFixture
 {
-    private readonly string _database = "fhir_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _database;
+    private readonly bool _ownsDatabase;
+
+    public PostgresGateway() : this(null) { }
+
+    /// <param name="sharedDatabase">Another fixture's database, to run as a second replica on it (that fixture creates and drops it).</param>
+    protected PostgresGateway(string? sharedDatabase)
+    {
+        _ownsDatabase = sharedDatabase is null;
+        _database = sharedDatabase ?? "fhir_" + Guid.NewGuid().ToString("N")[..12];
+    }
+
+    protected string DatabaseName => _database;
 
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("SENDINTEROP_TEST_POSTGRES")
@@ -133,13 +145,13 @@ public class PostgresGateway : GatewayFixture
 
     public override async Task InitializeAsync()
     {
-        await PostgresTestDatabases.CreateAsync(_database);
+        if (_ownsDatabase) await PostgresTestDatabases.CreateAsync(_database);
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        await PostgresTestDatabases.DropAsync(_database);
+        if (_ownsDatabase) await PostgresTestDatabases.DropAsync(_database);
     }
 }
