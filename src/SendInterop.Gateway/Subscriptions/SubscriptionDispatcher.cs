@@ -42,6 +42,8 @@ public sealed partial class SubscriptionDispatcher(
     GatewayWrites writes,
     FhirSerialization serialization,
     IOptions<SubscriptionOptions> options,
+    FhirDbContextFactory contexts,
+    SubscriptionWakeUp wakeUp,
     TimeProvider clock,
     ILogger<SubscriptionDispatcher> logger) : BackgroundService
 {
@@ -61,21 +63,24 @@ public sealed partial class SubscriptionDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (OpenApiDocumentGeneration.IsRunning) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(20, options.Value.PollMilliseconds)));
-        do
+        var interval = TimeSpan.FromMilliseconds(Math.Max(20, options.Value.PollMilliseconds));
+        var gap = TimeSpan.FromMilliseconds(Math.Clamp(options.Value.MinRoundGapMilliseconds, 0, options.Value.PollMilliseconds));
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await PollAsync(stoppingToken);
+                await Task.Delay(gap, stoppingToken);
+                await wakeUp.WaitAsync(interval - gap, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
             catch (Exception ex)
             {
                 // The store is unreachable or failing: cursors have not moved, so the next poll starts where this one did.
                 LogPollFailed(ex.GetType().Name);
+                try { await Task.Delay(interval, stoppingToken); } catch (OperationCanceledException) { break; }
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
 
         foreach (var id in _held)
         {
@@ -83,17 +88,13 @@ public sealed partial class SubscriptionDispatcher(
         }
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try { return await timer.WaitForNextTickAsync(ct); }
-        catch (OperationCanceledException) { return false; }
-    }
-
     /// <summary>One round: every active subscription, up to the newest settled key.</summary>
     public async Task PollAsync(CancellationToken ct)
     {
         var settled = await SettledKeyAsync(ct);
-        foreach (var record in await ActiveSubscriptionsAsync(ct))
+        var active = await ActiveSubscriptionsAsync(ct);
+        wakeUp.AnyActive = active.Count > 0;
+        foreach (var record in active)
         {
             ct.ThrowIfCancellationRequested();
             await DispatchAsync(record, settled, ct);
@@ -107,7 +108,8 @@ public sealed partial class SubscriptionDispatcher(
     private async Task<long> SettledKeyAsync(CancellationToken ct)
     {
         var latest = await store.LatestKeyAsync(ct);
-        var settle = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.SettleMilliseconds));
+        var settle = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.SettleMilliseconds
+            ?? (contexts.Provider == SendInterop.Storage.StorageProvider.Postgres ? 1000 : 0)));
         if (settle == TimeSpan.Zero) return latest;
         var now = clock.GetUtcNow();
         _seen.Enqueue((now, latest));

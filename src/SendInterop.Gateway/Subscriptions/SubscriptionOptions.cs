@@ -19,9 +19,13 @@ public sealed class SubscriptionOptions
 
     /// <summary>
     /// Versions are notified only once this long has passed since they were first seen as the newest: on PostgreSQL a
-    /// transaction can commit a key lower than one already visible, and this window lets it appear before the cursor moves past.
+    /// transaction can commit a key lower than one already visible, and this window lets it appear before the cursor
+    /// moves past. Unset: 1000 on PostgreSQL, 0 on SQLite (one writer at a time: keys become visible in order).
     /// </summary>
-    public int SettleMilliseconds { get; set; } = 1000;
+    public int? SettleMilliseconds { get; set; }
+
+    /// <summary>The shortest time between two rounds when writes wake the dispatcher, so a busy store is not polled back to back.</summary>
+    public int MinRoundGapMilliseconds { get; set; } = 50;
 
     /// <summary>Attempts per notification (the first plus retries with backoff) before the subscription is set to error.</summary>
     public int MaxAttempts { get; set; } = 4;

@@ -13,6 +13,8 @@ public static class SubscriptionServiceCollectionExtensions
         services.AddSingleton<RestHookSender>();
         services.AddSingleton<SubscriptionDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionDispatcher>());
+        services.AddSingleton<SubscriptionWakeUp>();
+        services.AddSingleton<Fhir.Interactions.IResourceWriteObserver>(sp => sp.GetRequiredService<SubscriptionWakeUp>());
         return services;
     }
 }

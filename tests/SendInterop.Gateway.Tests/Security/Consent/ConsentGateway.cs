@@ -103,12 +103,12 @@ public sealed class ConsentGateway : GatewayFixture
             for (var j = 0; j < t.Classes.Length; j++) s[$"Access:Tier2:{i}:Classes:{j}"] = t.Classes[j];
             for (var j = 0; j < t.Purposes.Length; j++) s[$"Access:Tier2:{i}:Purposes:{j}"] = t.Purposes[j];
         }
-        // Subscriptions (SubscriptionTests): every organisation may point a rest-hook at a receiver on this machine;
-        // the dispatcher polls often, retries quickly and, SQLite committing keys in order, need not wait for them to settle.
+        // Subscriptions (SubscriptionTests): every organisation may point a rest-hook at a receiver on this machine, and
+        // deliveries are retried quickly. The poll is a minute apart, so every notification these tests see was started
+        // by the commit of the write it is about (SubscriptionWakeUp); the PostgreSQL replica test covers the poll.
         s["Subscriptions:AllowHttpLoopback"] = "true";
         foreach (var (id, _, _) in Organisations) s[$"Subscriptions:AllowedEndpoints:{id}:0"] = "http://127.0.0.1:";
-        s["Subscriptions:PollMilliseconds"] = "100";
-        s["Subscriptions:SettleMilliseconds"] = "0";
+        s["Subscriptions:PollMilliseconds"] = "60000";
         s["Subscriptions:RetryDelayMilliseconds"] = "20";
         s["Subscriptions:MaxAttempts"] = "3";
         s["Subscriptions:AttemptTimeoutMilliseconds"] = "2000";
