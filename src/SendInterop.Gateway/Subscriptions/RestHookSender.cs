@@ -48,7 +48,8 @@ public sealed class RestHookSender(IHttpClientFactory clients, IOptions<Subscrip
                     var colon = header.IndexOf(':');
                     request.Headers.TryAddWithoutValidation(header[..colon].Trim(), header[(colon + 1)..].Trim());
                 }
-                return await client.SendAsync(request, token);
+                // Headers only: the receiver's body is never read, so a hostile endpoint cannot make the gateway buffer it.
+                return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
             }, ct);
             return response.IsSuccessStatusCode
                 ? new DeliveryResult(true, null)
@@ -56,7 +57,12 @@ public sealed class RestHookSender(IHttpClientFactory clients, IOptions<Subscrip
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException && !ct.IsCancellationRequested)
         {
-            return new DeliveryResult(false, ex is TimeoutRejectedException ? "the endpoint did not answer in time" : "the endpoint could not be reached");
+            return new DeliveryResult(false, ex switch
+            {
+                TimeoutRejectedException => "the endpoint did not answer in time",
+                HttpRequestException { InnerException: ForbiddenAddressException } => "the endpoint's name resolves to an address notifications may not go to",
+                _ => "the endpoint could not be reached",
+            });
         }
     }
 

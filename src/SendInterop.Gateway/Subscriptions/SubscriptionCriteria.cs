@@ -45,8 +45,9 @@ public sealed record SubscriptionCriteria(string ResourceType, IReadOnlyList<Key
             foreach (var (key, values) in QueryHelpers.ParseQuery(text[q..]))
                 foreach (var value in values)
                     query.Add(new(key, value ?? ""));
-        foreach (var (key, _) in query)
+        foreach (var (rawKey, _) in query)
         {
+            var key = rawKey.Trim(); // as the search parser reads it
             if (ResultParameters.Contains(key))
             {
                 error = $"Subscription.criteria takes search criteria only, not {key}.";

@@ -1,5 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Microsoft.Extensions.Options;
 using SendInterop.Domain.Access;
 using SendInterop.Domain.Access.Gate;
@@ -10,10 +11,12 @@ using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Identity;
 using SendInterop.Gateway.OpenApi;
 using SendInterop.Gateway.Security.Access;
+using SendInterop.Storage;
 using SendInterop.Storage.Model;
 using SendInterop.Storage.Search;
 using SendInterop.Storage.Store;
 using SendInterop.Storage.Subscriptions;
+using Task = System.Threading.Tasks.Task;
 
 namespace SendInterop.Gateway.Subscriptions;
 
@@ -24,12 +27,19 @@ namespace SendInterop.Gateway.Subscriptions;
 /// criteria, the consent gate decides for the subscriber (<see cref="SubscriptionGrant"/>) exactly as for a read: only a
 /// permitted resource is notified, and the decision, permit or deny, is audited as a "subscription-notification". An
 /// endpoint that still fails after the retries sets the subscription to <c>error</c> and holds its cursor; set it back
-/// to <c>requested</c> and delivery resumes from the first version not delivered.
+/// to <c>requested</c> and delivery resumes from the first version not delivered. Any other new version of the
+/// Subscription (turned off and on, new criteria or endpoint, deleted and created again) starts from that version.
 /// </summary>
 /// <remarks>
-/// Delivery is at least once: a crash between a delivery and the cursor's advance sends that notification again. A
-/// version superseded before its turn is not notified (the newer one is), nor is a deletion (it would disclose nothing
-/// the gate could decide on).
+/// <para>Delivery is at least once: a crash between a delivery and the cursor's advance sends that notification again.
+/// A version superseded before its turn is not notified (the newer one is), nor is a deletion (it would disclose
+/// nothing the gate could decide on).</para>
+/// <para>Each round serves every subscription at most <see cref="SubscriptionOptions.BatchSize"/> notifications, then
+/// starts another round at once, so a long backlog neither holds up other subscriptions nor outlives a change to its
+/// own Subscription; a subscription that fails unexpectedly is logged and the round goes on with the next.</para>
+/// <para>On PostgreSQL a transaction can make a key visible after a higher one: versions wait
+/// <see cref="SubscriptionOptions.SettleMilliseconds"/> before their turn, and each round also looks again at the
+/// <see cref="Overlap"/> keys below the cursor for ones that appeared late (remembering in memory which it handled).</para>
 /// </remarks>
 public sealed partial class SubscriptionDispatcher(
     IResourceStore store,
@@ -49,16 +59,28 @@ public sealed partial class SubscriptionDispatcher(
 {
     public const string Interaction = "subscription-notification";
 
+    /// <summary>How far below a cursor each round looks again on PostgreSQL, for keys that committed late.</summary>
+    public const long Overlap = 1000;
+
+    /// <summary>Orphaned cursors (of deleted Subscriptions) are removed every this many rounds.</summary>
+    private const int SweepEvery = 200;
+
     /// <summary>This replica's name on the leases it takes.</summary>
     private readonly string _replica = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 128);
 
     /// <summary>The newest key seen at each poll, to find the newest one that has settled (<see cref="SubscriptionOptions.SettleMilliseconds"/>).</summary>
     private readonly Queue<(DateTimeOffset At, long Key)> _seen = new();
+    private long _settled;
 
-    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+    /// <summary>Per subscription served by this replica: the keys handled within the overlap window below its cursor.</summary>
+    private readonly Dictionary<string, HashSet<long>> _handled = new(StringComparer.Ordinal);
 
     /// <summary>Subscriptions already warned about (once per process, not every poll).</summary>
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
+    private int _rounds;
+
+    private bool IsPostgres => contexts.Provider == StorageProvider.Postgres;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -69,36 +91,46 @@ public sealed partial class SubscriptionDispatcher(
         {
             try
             {
-                await PollAsync(stoppingToken);
+                var more = await PollAsync(stoppingToken);
                 await Task.Delay(gap, stoppingToken);
-                await wakeUp.WaitAsync(interval - gap, stoppingToken);
+                if (!more) await wakeUp.WaitAsync(interval - gap, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
             catch (Exception ex)
             {
-                // The store is unreachable or failing: cursors have not moved, so the next poll starts where this one did.
+                // The store is unreachable or failing: cursors have not moved, so the next round starts where this one did.
                 LogPollFailed(ex.GetType().Name);
                 try { await Task.Delay(interval, stoppingToken); } catch (OperationCanceledException) { break; }
             }
         }
 
-        foreach (var id in _held)
+        foreach (var id in _handled.Keys)
         {
             try { await cursors.ReleaseAsync(id, _replica, CancellationToken.None); } catch (Exception) { /* the lease lapses on its own */ }
         }
     }
 
-    /// <summary>One round: every active subscription, up to the newest settled key.</summary>
-    public async Task PollAsync(CancellationToken ct)
+    /// <summary>One round: every active subscription, up to the newest settled key. True when one has more waiting.</summary>
+    public async Task<bool> PollAsync(CancellationToken ct)
     {
         var settled = await SettledKeyAsync(ct);
         var active = await ActiveSubscriptionsAsync(ct);
         wakeUp.AnyActive = active.Count > 0;
+        var more = false;
         foreach (var record in active)
         {
-            ct.ThrowIfCancellationRequested();
-            await DispatchAsync(record, settled, ct);
+            try
+            {
+                more |= await DispatchAsync(record, settled, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // One subscription's failure (its store reads, the gate, its cursor) must not hold up the others.
+                LogSubscriptionFailed(record.ResourceId, ex.GetType().Name);
+            }
         }
+        if (++_rounds % SweepEvery == 0) await cursors.RemoveOrphansAsync(ct);
+        return more;
     }
 
     /// <summary>
@@ -108,16 +140,13 @@ public sealed partial class SubscriptionDispatcher(
     private async Task<long> SettledKeyAsync(CancellationToken ct)
     {
         var latest = await store.LatestKeyAsync(ct);
-        var settle = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.SettleMilliseconds
-            ?? (contexts.Provider == SendInterop.Storage.StorageProvider.Postgres ? 1000 : 0)));
+        var settle = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.SettleMilliseconds ?? (IsPostgres ? 1000 : 0)));
         if (settle == TimeSpan.Zero) return latest;
         var now = clock.GetUtcNow();
         _seen.Enqueue((now, latest));
         while (_seen.Count > 0 && now - _seen.Peek().At >= settle) _settled = Math.Max(_settled, _seen.Dequeue().Key);
         return _settled;
     }
-
-    private long _settled;
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 
@@ -134,57 +163,130 @@ public sealed partial class SubscriptionDispatcher(
         }
     }
 
-    private async Task DispatchAsync(ResourceRecord record, long settled, CancellationToken ct)
+    /// <summary>Serves one subscription for this round; true when it has more waiting than one round serves.</summary>
+    private async Task<bool> DispatchAsync(ResourceRecord record, long settled, CancellationToken ct)
     {
-        if (serialization.ParseStored(record.Json) is not Subscription subscription) return;
+        if (serialization.ParseStored(record.Json) is not Subscription subscription) return false;
         var now = clock.GetUtcNow();
-        if (subscription.End is { } endsAt && endsAt <= now) return;
+        if (subscription.End is { } endsAt && endsAt <= now) return false;
         var grant = SubscriptionGrant.ReadFrom(subscription);
         // The grant is written by the gateway only, for the organisation that owns the Subscription; anything else is not trusted.
         if (grant is null || grant.Organisation != OwnershipTags.GetOwner(subscription)
             || !SubscriptionCriteria.TryParse(subscription.Criteria, parser, out var criteria, out _))
         {
             if (_warned.Add(record.ResourceId)) LogUnusable(record.ResourceId);
-            return;
+            return false;
         }
         if (rules.EndpointProblem(subscription.Channel?.Endpoint, grant.Organisation) is not null)
         {
             // Taken out of the configuration since: nothing goes there, and the cursor waits in case it comes back.
             if (_warned.Add(record.ResourceId)) LogEndpointWithdrawn(record.ResourceId);
-            return;
+            return false;
         }
 
+        var id = record.ResourceId;
         var lease = TimeSpan.FromSeconds(Math.Max(5, options.Value.LeaseSeconds));
-        var after = await cursors.ClaimAsync(record.ResourceId, _replica, record.Key, now, lease, ct);
-        if (after is not { } cursor)
+        var generation = Generation(subscription);
+        var claim = await cursors.ClaimAsync(id, _replica, record.Key, record.VersionId, generation, now, lease, ct);
+        if (claim is null)
         {
-            _held.Remove(record.ResourceId);
-            return; // another replica delivers this one
+            _handled.Remove(id); // another replica delivers this one; if it comes back here, it starts from the stored cursor
+            return false;
         }
-        _held.Add(record.ResourceId);
-
-        var types = new[] { criteria!.ResourceType };
-        while (cursor < settled)
+        var cursor = claim.AfterKey;
+        if (claim.SubscriptionVersion != record.VersionId || claim.Generation != generation)
         {
-            var changes = (await store.ChangesSinceAsync(cursor, types, Math.Max(1, options.Value.BatchSize), ct)).Where(c => c.Key <= settled).ToList();
-            if (changes.Count == 0) break;
-            var done = cursor;
-            foreach (var change in changes)
+            // A new version: resume only when the client set an errored subscription back to requested, asking for the
+            // same thing; otherwise (off and on again, new criteria or endpoint, deleted and recreated) start afresh.
+            var resume = claim.Generation == generation && await FollowsErrorAsync(record, ct);
+            if (!resume) cursor = record.Key;
+            if (!await cursors.ResetAsync(id, _replica, cursor, record.VersionId, generation, clock.GetUtcNow(), ct)) return false;
+            _handled.Remove(id);
+        }
+
+        var overlap = IsPostgres ? Overlap : 0;
+        if (!_handled.TryGetValue(id, out var handled))
+        {
+            // First round here: what lies in the overlap window below the cursor was handled before (by this replica
+            // before a restart, or by another).
+            _handled[id] = handled = [];
+            if (overlap > 0)
+                foreach (var c in await store.ChangesSinceAsync(Math.Max(0, cursor - overlap), [criteria!.ResourceType], (int)overlap, ct))
+                    if (c.Key <= cursor) handled.Add(c.Key);
+        }
+
+        var batch = Math.Max(1, options.Value.BatchSize);
+        var from = Math.Max(0, cursor - overlap);
+        var done = cursor;
+        var served = 0;
+        var renewedAt = now;
+        try
+        {
+            return await ServeAsync();
+        }
+        catch when (done > cursor)
+        {
+            // Whatever went wrong, what was delivered stays delivered (best effort: a failure here only repeats it).
+            try { await cursors.AdvanceAsync(id, _replica, done, clock.GetUtcNow(), CancellationToken.None); } catch (Exception) { }
+            throw;
+        }
+
+        async Task<bool> ServeAsync()
+        {
+            while (true)
             {
-                var outcome = await NotifyAsync(subscription, record.ResourceId, grant, criteria, change, ct);
-                if (outcome is { Delivered: false } failed)
+                var page = await store.ChangesSinceAsync(from, [criteria!.ResourceType], batch, ct);
+                foreach (var change in page)
                 {
-                    if (done > cursor) await cursors.AdvanceAsync(record.ResourceId, _replica, done, ct);
-                    await MarkErrorAsync(record, subscription, failed.Failure!, ct);
-                    return;
+                    if (change.Key > settled) break;
+                    from = change.Key;
+                    if (handled.Contains(change.Key)) continue;
+                    if (clock.GetUtcNow() - renewedAt > lease / 3)
+                    {
+                        // Renewed while working, so a slow endpoint cannot outlast the lease and let another replica in.
+                        renewedAt = clock.GetUtcNow();
+                        if (await cursors.ClaimAsync(id, _replica, cursor, record.VersionId, generation, renewedAt, lease, ct) is null) return false;
+                    }
+                    var outcome = await NotifyAsync(subscription, id, grant, criteria, change, ct);
+                    if (outcome is { Delivered: false } failed)
+                    {
+                        if (done > cursor) await cursors.AdvanceAsync(id, _replica, done, clock.GetUtcNow(), ct);
+                        cursor = done;
+                        await MarkErrorAsync(record, subscription, failed.Failure!, ct);
+                        return false;
+                    }
+                    handled.Add(change.Key);
+                    if (change.Key > done) done = change.Key;
+                    if (++served >= batch)
+                    {
+                        await cursors.AdvanceAsync(id, _replica, done, clock.GetUtcNow(), ct);
+                        cursor = done;
+                        return true;
+                    }
                 }
-                done = change.Key;
+                if (page.Count < batch || page[^1].Key > settled) break;
             }
-            if (!await cursors.AdvanceAsync(record.ResourceId, _replica, done, ct)) return; // the lease lapsed: another replica goes on
-            cursor = done;
-            await cursors.ClaimAsync(record.ResourceId, _replica, cursor, clock.GetUtcNow(), lease, ct); // renew while working
+
+            // Everything of the type up to the settled key has been seen: the cursor moves there, so the next round's read
+            // starts near the end of the store even when the type is rarely written.
+            var advanced = Math.Max(done, settled);
+            if (advanced > cursor) await cursors.AdvanceAsync(id, _replica, advanced, clock.GetUtcNow(), ct);
+            handled.RemoveWhere(k => k <= advanced - overlap);
+            return false;
         }
     }
+
+    /// <summary>Whether the version before this one was set to error by the gateway (a client's resume follows it).</summary>
+    private async Task<bool> FollowsErrorAsync(ResourceRecord record, CancellationToken ct)
+    {
+        if (record.VersionId <= 1) return false;
+        var previous = await store.ReadVersionAsync(record.ResourceType, record.ResourceId, record.VersionId - 1, ct);
+        return previous is { IsDeleted: false } && serialization.ParseStored(previous.Json) is Subscription { Status: Subscription.SubscriptionStatus.Error };
+    }
+
+    /// <summary>What the subscription asks for: the same criteria to the same endpoint with the same payload is the same generation.</summary>
+    private static string Generation(Subscription s) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{s.Criteria}\n{s.Channel?.Endpoint}\n{s.Channel?.Payload}")))[..32];
 
     /// <summary>Notifies one version if it is current, meets the criteria and the gate permits it; null: nothing to send.</summary>
     private async Task<DeliveryResult?> NotifyAsync(Subscription subscription, string subscriptionId, SubscriptionGrant grant, SubscriptionCriteria criteria, ResourceChange change, CancellationToken ct)
@@ -193,7 +295,8 @@ public sealed partial class SubscriptionDispatcher(
         if (current is null || current.Key != change.Key) return null; // deleted, or a newer version comes later
         if (!await MatchesAsync(criteria, change.ResourceId, ct)) return null;
 
-        var session = AccessSession.For(grant.ToRequester(), $"subscription/{subscriptionId}/{change.Key}");
+        // The correlation id names the subscription, never a store key (keys would count everyone's writes).
+        var session = AccessSession.For(grant.ToRequester(), $"subscription/{subscriptionId}/{Guid.NewGuid():N}");
         session.Interaction = Interaction;
         session.Action = AuditAction.Read;
         bool permitted;
@@ -241,6 +344,9 @@ public sealed partial class SubscriptionDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription dispatch failed ({Error}); retrying at the next poll")]
     private partial void LogPollFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id}: dispatch failed ({Error}); retried at the next round")]
+    private partial void LogSubscriptionFailed(string id, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id} has no usable grant or criteria; it is not dispatched")]
     private partial void LogUnusable(string id);

@@ -8,8 +8,14 @@ public static class SubscriptionServiceCollectionExtensions
         services.Configure<SubscriptionOptions>(config.GetSection(SubscriptionOptions.Section));
         services.AddSingleton<SubscriptionRules>();
         services.AddHttpClient(RestHookSender.ClientName)
-            // The endpoint is the address the organisation registered: a redirect elsewhere is a failure, not a hop.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            // The endpoint is the address the organisation registered: a redirect elsewhere is a failure, not a hop; and
+            // a registered name that resolves to this machine or a link-local address (cloud metadata) is refused.
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = EndpointAddressGuard.ConnectCallback(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SubscriptionOptions>>().Value.AllowHttpLoopback),
+            });
         services.AddSingleton<RestHookSender>();
         services.AddSingleton<SubscriptionDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionDispatcher>());

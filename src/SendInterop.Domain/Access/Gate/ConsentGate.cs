@@ -14,6 +14,7 @@ public sealed class ConsentGate(ConsentGateOptions options) : IConsentGate
     private static readonly GateDecision CommissioningDeny = new(Verdict.Deny, GateRules.Commissioning);
     private static readonly GateDecision DirectoryPermit = new(Verdict.Permit, GateRules.Directory);
     private static readonly GateDecision OwnRecordsPermit = new(Verdict.Permit, GateRules.OwnRecords);
+    private static readonly GateDecision OwnerOnlyDeny = new(Verdict.Deny, GateRules.OwnerOnly);
     private static readonly GateDecision SubjectAccessPermit = new(Verdict.Permit, GateRules.SubjectAccess);
     private static readonly GateDecision BreakGlassPermit = new(Verdict.Permit, GateRules.BreakGlass, BreakGlass: true);
     private static readonly GateDecision SensitiveLabelDeny = new(Verdict.Deny, GateRules.SensitiveLabel);
@@ -37,6 +38,10 @@ public sealed class ConsentGate(ConsentGateOptions options) : IConsentGate
 
         // 4. Own records. A row with no owner (written before ownership existed) is owned by nobody.
         if (data.OwnerOrganisation is { } owner && owner == requester.OrganisationId) return OwnRecordsPermit;
+
+        // 4a. An organisation's own set-up, about no child (a Subscription: its endpoint, the credentials it sends, the
+        // searches it watches), is its own only: no agreement, consent or break-glass reaches it.
+        if (IsOwnerOnlyType(data.ResourceType)) return OwnerOnlyDeny;
 
         // 5 and 6 decide every request of their purpose, permit or deny.
         if (requester.Purpose == PurposesOfUse.SubjectAccess) return SubjectAccess(requester, data, child);
@@ -79,6 +84,9 @@ public sealed class ConsentGate(ConsentGateOptions options) : IConsentGate
         if (!aboutRequester) return DefaultDeny;
         return HasAny(data.Labels, SecurityLabels.Sensitive) ? SensitiveLabelDeny : SubjectAccessPermit;
     }
+
+    /// <summary>The types rule 4a keeps to their owner.</summary>
+    public static bool IsOwnerOnlyType(string resourceType) => resourceType == "Subscription";
 
     /// <summary>Rule 6: safeguarding is break-glass or nothing.</summary>
     private GateDecision BreakGlass(Requester requester, ResourceFacts data, DateTimeOffset now)

@@ -22,6 +22,7 @@ public static class GateRules
     public const string Commissioning = "commissioning-aggregates-only";
     public const string Directory = "directory";
     public const string OwnRecords = "own-records";
+    public const string OwnerOnly = "owner-only";
     public const string SubjectAccess = "subject-access";
     public const string BreakGlass = "break-glass";
     public const string ExplicitRefusal = "explicit-refusal";

@@ -72,7 +72,7 @@ public sealed class ResourcePreparer(
             resource.Meta?.Tag.RemoveAll(t => t.System == DataClasses.System && !WriterClasses.Contains(t.Code ?? ""));
         }
         // A client's Subscription is checked and activated here, so no write path can store one the dispatcher would trust.
-        if (resource is Subscription subscription) subscriptions.Apply(subscription, access);
+        if (resource is Subscription subscription) await subscriptions.ApplyAsync(subscription, access, ct);
         if (validateProfile && validator.ShouldValidate(resource))
         {
             var outcome = await validator.ValidateAsync(resource, null, ct);

@@ -962,6 +962,12 @@ namespace SendInterop.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("after_key");
 
+                    b.Property<string>("Generation")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("generation");
+
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
@@ -970,6 +976,10 @@ namespace SendInterop.Storage.Migrations.Postgres
                     b.Property<long>("LeaseUntil")
                         .HasColumnType("bigint")
                         .HasColumnName("lease_until");
+
+                    b.Property<int>("SubscriptionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("subscription_version");
 
                     b.HasKey("SubscriptionId");
 

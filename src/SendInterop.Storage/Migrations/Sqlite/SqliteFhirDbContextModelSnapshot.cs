@@ -945,6 +945,12 @@ namespace SendInterop.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("after_key");
 
+                    b.Property<string>("Generation")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("generation");
+
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
@@ -953,6 +959,10 @@ namespace SendInterop.Storage.Migrations.Sqlite
                     b.Property<long>("LeaseUntil")
                         .HasColumnType("INTEGER")
                         .HasColumnName("lease_until");
+
+                    b.Property<int>("SubscriptionVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("subscription_version");
 
                     b.HasKey("SubscriptionId");
 

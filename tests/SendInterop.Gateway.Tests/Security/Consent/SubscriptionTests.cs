@@ -44,57 +44,122 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
         }.WithoutNullsNode(),
     }.WithoutNulls();
 
-    [Fact]
-    public async Task A_subscription_is_activated_with_the_grant_of_its_writer_whatever_the_body_claims()
-    {
-        var forged = new JsonArray
+    private static JsonArray ForgedGrant() =>
+    [
+        new JsonObject
         {
-            new JsonObject
+            ["url"] = "https://fhir.sendinterop.org.uk/StructureDefinition/subscription-grant",
+            ["extension"] = new JsonArray
             {
-                ["url"] = "https://fhir.sendinterop.org.uk/StructureDefinition/subscription-grant",
-                ["extension"] = new JsonArray
+                new JsonObject { ["url"] = "client", ["valueString"] = "forged-client" },
+                new JsonObject { ["url"] = "organisation", ["valueString"] = La },
+                new JsonObject { ["url"] = "agency", ["valueString"] = "education" },
+                new JsonObject { ["url"] = "scope", ["valueString"] = "system/*.cruds forged/scope" },
+                new JsonObject { ["url"] = "purpose", ["valueString"] = PurposesOfUse.Safeguarding },
+            },
+        },
+    ];
+
+    private static Dictionary<string, string> GrantOf(JsonNode stored) =>
+        stored["extension"]!.AsArray().Single()!["extension"]!.AsArray()
+            .ToDictionary(e => e!["url"]!.GetValue<string>(), e => e!["valueString"]!.GetValue<string>());
+
+    /// <summary>The grant must be the writer's on every write path: create, update, patch and a transaction entry.</summary>
+    [Fact]
+    public async Task A_subscription_is_activated_with_the_grant_of_its_writer_whatever_the_body_claims_on_every_write_path()
+    {
+        var trust = gateway.As(CommunityTrust, clientId: "trust-subscriber", purposes: "ehc-review direct-care");
+        var criteria = $"Observation?code=grant-{Unique()}";
+        var (id, body) = await trust.CreateWithBody("Subscription", Subscription(criteria, _hook.BaseUrl + "/fhir", extension: ForgedGrant()));
+        var written = new List<JsonNode> { JsonNode.Parse(body)! };
+
+        var update = JsonNode.Parse(Subscription(criteria, _hook.BaseUrl + "/fhir", extension: ForgedGrant()))!.AsObject();
+        update["id"] = id;
+        var put = await trust.SendAs(HttpMethod.Put, $"Subscription/{id}", content: Body(update.ToJsonString()));
+        Assert.True(put.Status == HttpStatusCode.OK, put.ToString());
+        written.Add(put.Json);
+
+        var patch = new JsonArray { new JsonObject { ["op"] = "replace", ["path"] = "/extension", ["value"] = ForgedGrant() } }.ToJsonString();
+        var patched = await trust.SendAs(HttpMethod.Patch, $"Subscription/{id}",
+            content: new StringContent(patch, System.Text.Encoding.UTF8, "application/json-patch+json"));
+        Assert.True(patched.Status == HttpStatusCode.OK, patched.ToString());
+        written.Add(patched.Json);
+
+        var transaction = new JsonObject
+        {
+            ["resourceType"] = "Bundle", ["type"] = "transaction",
+            ["entry"] = new JsonArray
+            {
+                new JsonObject
                 {
-                    new JsonObject { ["url"] = "organisation", ["valueString"] = La },
-                    new JsonObject { ["url"] = "scope", ["valueString"] = "system/*.cruds" },
+                    ["resource"] = JsonNode.Parse(Subscription(criteria, _hook.BaseUrl + "/fhir", extension: ForgedGrant())),
+                    ["request"] = new JsonObject { ["method"] = "POST", ["url"] = "Subscription" },
                 },
             },
-        };
-        var (id, body) = await gateway.As(CommunityTrust).CreateWithBody("Subscription",
-            Subscription($"Observation?code=grant-{Unique()}", _hook.BaseUrl + "/fhir", extension: forged));
-        var stored = JsonNode.Parse(body)!;
-        Assert.Equal("active", stored["status"]!.GetValue<string>());
-        var grant = stored["extension"]!.AsArray().Single()!["extension"]!.AsArray()
-            .ToDictionary(e => e!["url"]!.GetValue<string>(), e => e!["valueString"]!.GetValue<string>());
-        Assert.Equal(CommunityTrust, grant["organisation"]);
-        Assert.Equal("health", grant["agency"]);
-        Assert.Equal("system/*.cruds", grant["scope"]);
-        Assert.False(string.IsNullOrEmpty(grant["purpose"]));
-        // Its owner reads it; another organisation does not see it exists.
-        await gateway.As(CommunityTrust).AssertReadableAsync("Subscription", id);
-        Assert.NotEqual(HttpStatusCode.OK, (await gateway.As(La).GetAs($"Subscription/{id}")).Status);
+        }.ToJsonString();
+        var committed = await trust.SendAs(HttpMethod.Post, "", content: Body(transaction));
+        Assert.True(committed.Status == HttpStatusCode.OK, committed.ToString());
+        var location = committed.Json["entry"]![0]!["response"]!["location"]!.GetValue<string>();
+        written.Add((await trust.GetAs(location[..location.IndexOf("/_history", StringComparison.Ordinal)])).Json);
+
+        foreach (var stored in written)
+        {
+            Assert.Equal("active", stored["status"]!.GetValue<string>());
+            var grant = GrantOf(stored);
+            Assert.Equal("trust-subscriber", grant["client"]);
+            Assert.Equal(CommunityTrust, grant["organisation"]);
+            Assert.Equal("health", grant["agency"]);
+            Assert.Equal("system/*.cruds", grant["scope"]);
+            Assert.Equal("ehc-review", grant["purpose"]);
+        }
     }
 
-    public static TheoryData<string, string, int> Refused() => new()
+    /// <summary>A Subscription is its owner's set-up (endpoint, credentials, what it watches): nobody else reads it, even under break-glass.</summary>
+    [Fact]
+    public async Task Only_the_owner_reads_a_subscription_whatever_the_purpose()
     {
-        { "endpoint not registered", """{"criteria":"Observation?code=x","endpoint":"https://elsewhere.example/hook"}""", 422 },
-        { "plain http off loopback", """{"criteria":"Observation?code=x","endpoint":"http://10.0.0.5:8080/hook"}""", 422 },
-        { "user information", """{"criteria":"Observation?code=x","endpoint":"http://user:pw@127.0.0.1:9/hook"}""", 422 },
-        { "relative endpoint", """{"criteria":"Observation?code=x","endpoint":"/hook"}""", 422 },
-        { "no criteria", """{"criteria":null,"endpoint":"HOOK"}""", 400 },
-        { "unknown type", """{"criteria":"Nonsense?code=x","endpoint":"HOOK"}""", 422 },
-        { "audit trail", """{"criteria":"AuditEvent?agent=Organization/la-926","endpoint":"HOOK"}""", 422 },
-        { "result parameter", """{"criteria":"Observation?code=x&_include=Observation:subject","endpoint":"HOOK"}""", 422 },
-        { "chain", """{"criteria":"Observation?subject.name=Smith","endpoint":"HOOK"}""", 422 },
-        { "unknown parameter", """{"criteria":"Observation?colour=blue","endpoint":"HOOK"}""", 422 },
-        { "email channel", """{"criteria":"Observation?code=x","endpoint":"HOOK","type":"email"}""", 422 },
-        { "xml payload", """{"criteria":"Observation?code=x","endpoint":"HOOK","payload":"application/fhir+xml"}""", 422 },
-        { "status error", """{"criteria":"Observation?code=x","endpoint":"HOOK","status":"error"}""", 422 },
-        { "bad header", """{"criteria":"Observation?code=x","endpoint":"HOOK","header":"no colon here"}""", 422 },
+        var id = await gateway.As(CommunityTrust).Create("Subscription",
+            Subscription($"Observation?code=owner-{Unique()}", _hook.BaseUrl + "/fhir", headers: ["Authorization: Bearer owner-secret"]));
+        await gateway.As(CommunityTrust).AssertReadableAsync("Subscription", id);
+        foreach (var (organisation, purpose, reason) in new (string, string?, string?)[]
+                 {
+                     (La, null, null), (Camhs, PurposesOfUse.DirectCare, null), (La, PurposesOfUse.Safeguarding, "Child at risk: checking their notifications"),
+                 })
+        {
+            var client = gateway.As(organisation);
+            await client.AssertReadsAsNonexistentAsync("Subscription", id, purpose, reason);
+            var search = await client.GetAs("Subscription?_count=100", purpose, reason);
+            Assert.DoesNotContain("owner-secret", search.Body, StringComparison.Ordinal);
+        }
+    }
+
+    public static TheoryData<string, string, int, string> Refused() => new()
+    {
+        { "endpoint not registered", """{"criteria":"Observation?code=x","endpoint":"https://elsewhere.example/hook"}""", 422, "not an endpoint registered" },
+        { "plain http off loopback", """{"criteria":"Observation?code=x","endpoint":"http://10.0.0.5:8080/hook"}""", 422, "must be an https URL" },
+        { "user information", """{"criteria":"Observation?code=x","endpoint":"http://user:pw@127.0.0.1:9/hook"}""", 422, "without user information" },
+        { "relative endpoint", """{"criteria":"Observation?code=x","endpoint":"/hook"}""", 422, "absolute https URL" },
+        { "encoded dots", """{"criteria":"Observation?code=x","endpoint":"HOOK/%2e%2e/admin"}""", 422, "encoded dots" },
+        { "no criteria", """{"criteria":null,"endpoint":"HOOK"}""", 400, "criteria" },
+        { "unknown type", """{"criteria":"Nonsense?code=x","endpoint":"HOOK"}""", 422, "resource type" },
+        { "audit trail", """{"criteria":"AuditEvent?agent=Organization/la-926","endpoint":"HOOK"}""", 422, "cannot be subscribed to" },
+        { "result parameter", """{"criteria":"Observation?code=x&_include=Observation:subject","endpoint":"HOOK"}""", 422, "_include" },
+        { "padded result parameter", """{"criteria":"Observation?code=x&%20_include=Observation:subject","endpoint":"HOOK"}""", 422, "_include" },
+        { "chain", """{"criteria":"Observation?subject.name=Smith","endpoint":"HOOK"}""", 422, "chained" },
+        { "unknown parameter", """{"criteria":"Observation?colour=blue","endpoint":"HOOK"}""", 422, "colour" },
+        { "value the store cannot search", """{"criteria":"Observation?date=2026-13-45","endpoint":"HOOK"}""", 422, "not a search this server can run" },
+        { "email channel", """{"criteria":"Observation?code=x","endpoint":"HOOK","type":"email"}""", 422, "rest-hook" },
+        { "xml payload", """{"criteria":"Observation?code=x","endpoint":"HOOK","payload":"application/fhir+xml"}""", 422, "payload" },
+        { "status error", """{"criteria":"Observation?code=x","endpoint":"HOOK","status":"error"}""", 422, "status" },
+        { "header without colon", """{"criteria":"Observation?code=x","endpoint":"HOOK","header":"no colon here"}""", 422, "header" },
+        { "host header", """{"criteria":"Observation?code=x","endpoint":"HOOK","header":"Host: other-tenant.example"}""", 422, "header" },
+        { "framing header", """{"criteria":"Observation?code=x","endpoint":"HOOK","header":"Transfer-Encoding: chunked"}""", 422, "header" },
+        { "non-ASCII header value", """{"criteria":"Observation?code=x","endpoint":"HOOK","header":"X-Token: caf\u00e9"}""", 422, "header" },
     };
 
     [Theory]
     [MemberData(nameof(Refused))]
-    public async Task A_subscription_the_gateway_cannot_honour_is_refused_and_nothing_is_stored(string why, string spec, int status)
+    public async Task A_subscription_the_gateway_cannot_honour_is_refused_and_nothing_is_stored(string why, string spec, int status, string expect)
     {
         var s = JsonNode.Parse(spec)!;
         var marker = Unique();
@@ -102,24 +167,32 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
         var body = Subscription(s["criteria"]?.GetValue<string>()!, endpoint, status: s["status"]?.GetValue<string>() ?? "requested",
             payload: s["payload"]?.GetValue<string>() ?? "application/fhir+json", channelType: s["type"]?.GetValue<string>() ?? "rest-hook",
             headers: s["header"] is { } h ? [h.GetValue<string>()] : null);
-        if (s["criteria"] is null) body = JsonNode.Parse(body)!.AsObject().Also(o => o.Remove("criteria")).ToJsonString();
         var trust = gateway.As(CommunityTrust);
         var before = (await trust.SearchAs("Subscription?_summary=count"))["total"]!.GetValue<int>();
         var reply = await trust.SendAs(HttpMethod.Post, "Subscription", content: Body(body));
-        // 400 when the body is not a valid R4 Subscription at all (criteria is 1..1), 422 when the gateway cannot honour it.
+        // 400 when the body is not a valid R4 Subscription at all (criteria is 1..1), 422 when the gateway cannot honour it;
+        // the diagnostics say which rule refused it (each case fails on its own rule, not on another that also applies).
         Assert.True((int)reply.Status == status, $"{why}: {reply}");
         Assert.Equal("OperationOutcome", reply.Json["resourceType"]!.GetValue<string>());
+        Assert.Contains(expect, reply.Body, StringComparison.Ordinal);
         Assert.Equal(before, (await trust.SearchAs("Subscription?_summary=count"))["total"]!.GetValue<int>());
     }
 
     [Fact]
-    public async Task A_writer_whose_scopes_cannot_search_the_criteria_type_is_403()
+    public async Task A_writer_whose_scopes_cannot_search_and_read_the_criteria_type_is_403()
     {
-        var narrow = gateway.As(CommunityTrust, scope: "system/Subscription.cruds system/Encounter.rs");
-        var reply = await narrow.SendAs(HttpMethod.Post, "Subscription", content: Body(Subscription("Observation?code=x", _hook.BaseUrl)));
-        Assert.True(reply.Status == HttpStatusCode.Forbidden, reply.ToString());
-        var allowed = await narrow.SendAs(HttpMethod.Post, "Subscription", content: Body(Subscription($"Encounter?status=finished&subject=Patient/{Unique()}", _hook.BaseUrl)));
-        Assert.True(allowed.Status == HttpStatusCode.Created, allowed.ToString());
+        var narrow = gateway.As(CommunityTrust, scope: "system/Subscription.cruds system/Encounter.rs system/Condition.s system/Goal.r system/Observation.r system/Observation.s");
+        foreach (var refused in new[] { "Condition?code=x", "Goal?lifecycle-status=active", "CarePlan?status=active" })
+        {
+            var reply = await narrow.SendAs(HttpMethod.Post, "Subscription", content: Body(Subscription(refused, _hook.BaseUrl)));
+            Assert.True(reply.Status == HttpStatusCode.Forbidden, $"{refused}: {reply}");
+        }
+        // Read and search granted by one scope, or by two: either is enough.
+        foreach (var allowed in new[] { $"Encounter?status=finished&subject=Patient/{Unique()}", $"Observation?code={Unique()}" })
+        {
+            var reply = await narrow.SendAs(HttpMethod.Post, "Subscription", content: Body(Subscription(allowed, _hook.BaseUrl)));
+            Assert.True(reply.Status == HttpStatusCode.Created, $"{allowed}: {reply}");
+        }
     }
 
     [Fact]
@@ -237,6 +310,42 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
         Assert.True(secondAt >= 0 && thirdAt > secondAt, string.Join(", ", delivered));
     }
 
+    [Fact]
+    public async Task Turned_off_and_on_again_a_subscription_notifies_from_then_not_what_was_written_while_off()
+    {
+        var code = "offon-" + Unique();
+        var trust = gateway.As(CommunityTrust);
+        var (id, body) = await trust.CreateWithBody("Subscription", Subscription($"Observation?code={code}", _hook.BaseUrl + "/fhir"));
+        var child = await gateway.As(La).Create("Patient", Patient("OffOn" + Unique(), Child12()));
+        var before = await trust.Create("Observation", Observation(child, code));
+        await CaughtUpAsync(id, "Observation", before);
+
+        var subscription = JsonNode.Parse(body)!.AsObject();
+        subscription["status"] = "off";
+        Assert.Equal(HttpStatusCode.OK, (await trust.SendAs(HttpMethod.Put, $"Subscription/{id}", content: Body(subscription.ToJsonString()))).Status);
+        var whileOff = await trust.Create("Observation", Observation(child, code));
+        subscription["status"] = "requested";
+        Assert.Equal(HttpStatusCode.OK, (await trust.SendAs(HttpMethod.Put, $"Subscription/{id}", content: Body(subscription.ToJsonString()))).Status);
+        var after = await trust.Create("Observation", Observation(child, code));
+        await CaughtUpAsync(id, "Observation", after);
+
+        var delivered = _hook.All.Where(r => r.Status == 200).Select(r => r.Path).ToList();
+        Assert.Contains($"/fhir/Observation/{before}", delivered);
+        Assert.Contains($"/fhir/Observation/{after}", delivered);
+        Assert.DoesNotContain($"/fhir/Observation/{whileOff}", delivered);
+    }
+
+    [Fact]
+    public async Task The_cursor_of_a_subscription_to_a_type_nobody_writes_keeps_up_with_the_store()
+    {
+        // Otherwise every round would read the store from the subscription's creation onwards, a read that only grows.
+        var trust = gateway.As(CommunityTrust);
+        var id = await trust.Create("Subscription", Subscription($"Encounter?status=finished&subject=Patient/{Unique()}", _hook.BaseUrl + "/fhir"));
+        var child = await gateway.As(La).Create("Patient", Patient("Quiet" + Unique(), Child12()));
+        var other = await trust.Create("Observation", Observation(child, "quiet-" + Unique()));
+        await CaughtUpAsync(id, "Observation", other);
+    }
+
     /// <summary>Waits until the subscription's cursor has passed the current version of <paramref name="type"/>/<paramref name="id"/>.</summary>
     private async Task CaughtUpAsync(string subscription, string type, string id)
     {
@@ -245,14 +354,5 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
         var key = (await store.ReadAsync(type, id))!.Key;
         await Poll.UntilAsync(async () => await cursors.AfterKeyAsync(subscription, CancellationToken.None) >= key,
             TimeSpan.FromSeconds(30), $"the dispatcher did not reach {type}/{id}");
-    }
-}
-
-internal static class JsonObjectExtensions
-{
-    public static JsonObject Also(this JsonObject o, Action<JsonObject> change)
-    {
-        change(o);
-        return o;
     }
 }

@@ -11,7 +11,7 @@ using SendInterop.Storage;
 namespace SendInterop.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresFhirDbContext))]
-    [Migration("20261127064112_SubscriptionCursors")]
+    [Migration("20261127070658_SubscriptionCursors")]
     partial class SubscriptionCursors
     {
         /// <inheritdoc />
@@ -965,6 +965,12 @@ namespace SendInterop.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("after_key");
 
+                    b.Property<string>("Generation")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("generation");
+
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
@@ -973,6 +979,10 @@ namespace SendInterop.Storage.Migrations.Postgres
                     b.Property<long>("LeaseUntil")
                         .HasColumnType("bigint")
                         .HasColumnName("lease_until");
+
+                    b.Property<int>("SubscriptionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("subscription_version");
 
                     b.HasKey("SubscriptionId");
 

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace SendInterop.Storage.Migrations.Sqlite
+namespace SendInterop.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class SubscriptionCursors : Migration
@@ -14,10 +14,12 @@ namespace SendInterop.Storage.Migrations.Sqlite
                 name: "subscription_cursor",
                 columns: table => new
                 {
-                    subscription_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    after_key = table.Column<long>(type: "INTEGER", nullable: false),
-                    lease_owner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    lease_until = table.Column<long>(type: "INTEGER", nullable: false)
+                    subscription_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    after_key = table.Column<long>(type: "bigint", nullable: false),
+                    subscription_version = table.Column<int>(type: "integer", nullable: false),
+                    generation = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    lease_owner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    lease_until = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {

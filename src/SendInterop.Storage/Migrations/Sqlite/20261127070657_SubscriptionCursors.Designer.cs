@@ -10,7 +10,7 @@ using SendInterop.Storage;
 namespace SendInterop.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteFhirDbContext))]
-    [Migration("20261127064109_SubscriptionCursors")]
+    [Migration("20261127070657_SubscriptionCursors")]
     partial class SubscriptionCursors
     {
         /// <inheritdoc />
@@ -948,6 +948,12 @@ namespace SendInterop.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("after_key");
 
+                    b.Property<string>("Generation")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("generation");
+
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
@@ -956,6 +962,10 @@ namespace SendInterop.Storage.Migrations.Sqlite
                     b.Property<long>("LeaseUntil")
                         .HasColumnType("INTEGER")
                         .HasColumnName("lease_until");
+
+                    b.Property<int>("SubscriptionVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("subscription_version");
 
                     b.HasKey("SubscriptionId");
 

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace SendInterop.Gateway.Subscriptions;
+
+/// <summary>The address a rest-hook's host name resolved to is one notifications may not go to.</summary>
+public sealed class ForbiddenAddressException(string message) : Exception(message);
+
+/// <summary>
+/// Connects a rest-hook only to the addresses its registered name resolves to that are neither this machine (unless
+/// loopback is allowed, for tests) nor link-local (169.254.0.0/16 and fe80::/10: cloud metadata services), nor
+/// unspecified or multicast. Checked on the resolved address at connect time, so a name re-pointed after it was
+/// registered (DNS rebinding) is caught too. Private ranges stay allowed: councils' and trusts' systems live there.
+/// </summary>
+public static class EndpointAddressGuard
+{
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(bool allowLoopback) =>
+        async (context, ct) =>
+        {
+            var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
+            var usable = addresses.Where(a => IsAllowed(a, allowLoopback)).ToArray();
+            if (usable.Length == 0) throw new ForbiddenAddressException("No address of the endpoint's host may receive notifications.");
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(usable, context.DnsEndPoint.Port, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        };
+
+    public static bool IsAllowed(IPAddress address, bool allowLoopback)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (IPAddress.IsLoopback(address)) return allowLoopback;
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.IsIPv6Multicast || address.IsIPv6LinkLocal) return false;
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            var b = address.GetAddressBytes();
+            if (b[0] == 169 && b[1] == 254) return false; // link-local, cloud metadata
+            if (b[0] >= 224) return false;                // multicast and reserved
+            if (b[0] == 0) return false;                   // "this network"
+        }
+        return true;
+    }
+}
