@@ -89,7 +89,7 @@ public class ConsentGateOracleTests(ITestOutputHelper output)
 
         var rules = typeof(GateRules).GetFields().Where(fi => fi.IsLiteral).Select(fi => (string)fi.GetRawConstantValue()!)
             .Where(r => r != GateRules.Scopes).ToList();
-        Assert.Equal(11, rules.Count);
+        Assert.Equal(12, rules.Count);
         foreach (var rule in rules)
             Assert.True(byRule.GetValueOrDefault(rule) >= MinCasesPerRule, $"rule {rule} decided only {byRule.GetValueOrDefault(rule)} cases");
         Assert.InRange(permits, cases.Count / 10, cases.Count * 9 / 10);
@@ -274,7 +274,7 @@ public class ConsentGateOracleTests(ITestOutputHelper output)
             DataClasses.Identity, DataClasses.Audit, DataClasses.Directory,
         ];
 
-        private static readonly string[] Types = ["Observation", "DocumentReference", "CarePlan", "AuditEvent", "Patient", "Organization"];
+        private static readonly string[] Types = ["Observation", "DocumentReference", "CarePlan", "AuditEvent", "Patient", "Organization", "Subscription"];
 
         private static readonly DataCode[] CodeDomain =
         [

@@ -79,6 +79,10 @@ public static class ReferenceConsentModel
         if (data.OwnerOrganisation != null && string.Equals(data.OwnerOrganisation, who.OrganisationId, StringComparison.Ordinal))
             f.Add(new(40, Verdict.Permit, GateRules.OwnRecords, $"owner {data.OwnerOrganisation} is the requester"));
 
+        // Rule 4a: a Subscription (an organisation's own notification set-up) is nobody else's, whatever the purpose.
+        if (data.ResourceType == "Subscription")
+            f.Add(new(45, Verdict.Deny, GateRules.OwnerOnly, "a Subscription is its owner's only"));
+
         // Rule 5.
         if (purpose == "subject-access")
         {
