@@ -35,16 +35,32 @@ public static class EndpointAddressGuard
 
     public static bool IsAllowed(IPAddress address, bool allowLoopback)
     {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        address = Unwrapped(address);
         if (IPAddress.IsLoopback(address)) return allowLoopback;
         if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.IsIPv6Multicast || address.IsIPv6LinkLocal) return false;
+        if (address.Equals(AwsMetadataV6)) return false;
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
             var b = address.GetAddressBytes();
-            if (b[0] == 169 && b[1] == 254) return false; // link-local, cloud metadata
-            if (b[0] >= 224) return false;                // multicast and reserved
-            if (b[0] == 0) return false;                   // "this network"
+            if (b[0] == 169 && b[1] == 254) return false;                    // link-local, cloud metadata
+            if (b[0] == 100 && b[1] == 100 && b[2] == 100 && b[3] == 200) return false; // Alibaba Cloud metadata
+            if (b[0] >= 224) return false;                                   // multicast and reserved
+            if (b[0] == 0) return false;                                     // "this network"
         }
         return true;
+    }
+
+    /// <summary>AWS's IPv6 instance metadata address (in a private range, so not caught by the link-local rule).</summary>
+    private static readonly IPAddress AwsMetadataV6 = IPAddress.Parse("fd00:ec2::254");
+
+    /// <summary>The IPv4 address inside an IPv4-mapped, NAT64 (64:ff9b::/96) or 6to4 (2002::/16) IPv6 address; else the address.</summary>
+    private static IPAddress Unwrapped(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address;
+        var b = address.GetAddressBytes();
+        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.Skip(4).Take(8).All(x => x == 0)) return new IPAddress(b[12..16]);
+        if (b[0] == 0x20 && b[1] == 0x02) return new IPAddress(b[2..6]);
+        return address;
     }
 }

@@ -24,7 +24,8 @@ public sealed class RestHookSender(IHttpClientFactory clients, IOptions<Subscrip
 
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = Build(options.Value);
 
-    public async Task<DeliveryResult> SendAsync(Subscription subscription, ResourceRecord resource, CancellationToken ct)
+    /// <param name="stillCurrent">Asked before each retry: false ends the delivery as done (a newer version replaces it).</param>
+    public async Task<DeliveryResult> SendAsync(Subscription subscription, ResourceRecord resource, Func<CancellationToken, Task<bool>> stillCurrent, CancellationToken ct)
     {
         var client = clients.CreateClient(ClientName);
         var channel = subscription.Channel;
@@ -34,8 +35,10 @@ public sealed class RestHookSender(IHttpClientFactory clients, IOptions<Subscrip
             : channel.Endpoint!;
         try
         {
+            var attempt = 0;
             using var response = await _pipeline.ExecuteAsync(async token =>
             {
+                if (attempt++ > 0 && !await stillCurrent(token)) throw new SupersededException();
                 // A request message cannot be sent twice: each attempt builds its own.
                 using var request = new HttpRequestMessage(withPayload ? HttpMethod.Put : HttpMethod.Post, url);
                 if (withPayload)
@@ -54,6 +57,10 @@ public sealed class RestHookSender(IHttpClientFactory clients, IOptions<Subscrip
             return response.IsSuccessStatusCode
                 ? new DeliveryResult(true, null)
                 : new DeliveryResult(false, $"the endpoint answered {(int)response.StatusCode}");
+        }
+        catch (SupersededException)
+        {
+            return new DeliveryResult(true, null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException && !ct.IsCancellationRequested)
         {
@@ -82,3 +89,6 @@ public sealed class RestHookSender(IHttpClientFactory clients, IOptions<Subscrip
             .AddTimeout(TimeSpan.FromMilliseconds(Math.Max(100, o.AttemptTimeoutMilliseconds)))
             .Build();
 }
+
+/// <summary>The version being delivered is no longer current: its retries stop (not a failure of the endpoint).</summary>
+internal sealed class SupersededException : Exception;

@@ -48,7 +48,7 @@ public sealed record SubscriptionCriteria(string ResourceType, IReadOnlyList<Key
         foreach (var (rawKey, _) in query)
         {
             var key = rawKey.Trim(); // as the search parser reads it
-            if (ResultParameters.Contains(key))
+            if (ResultParameters.Contains(key.Split(':')[0]))
             {
                 error = $"Subscription.criteria takes search criteria only, not {key}.";
                 return false;

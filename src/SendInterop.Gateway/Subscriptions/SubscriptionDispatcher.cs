@@ -80,13 +80,19 @@ public sealed partial class SubscriptionDispatcher(
 
     private int _rounds;
 
+    /// <summary>Consecutive rounds each subscription failed in (an exception, not an endpoint's answer).</summary>
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+
+    /// <summary>Rounds in a row a subscription may fail before it is set to error.</summary>
+    private const int MaxRoundFailures = 5;
+
     private bool IsPostgres => contexts.Provider == StorageProvider.Postgres;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (OpenApiDocumentGeneration.IsRunning) return;
         var interval = TimeSpan.FromMilliseconds(Math.Max(20, options.Value.PollMilliseconds));
-        var gap = TimeSpan.FromMilliseconds(Math.Clamp(options.Value.MinRoundGapMilliseconds, 0, options.Value.PollMilliseconds));
+        var gap = TimeSpan.FromMilliseconds(Math.Clamp(options.Value.MinRoundGapMilliseconds, 0, interval.TotalMilliseconds));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -122,11 +128,19 @@ public sealed partial class SubscriptionDispatcher(
             try
             {
                 more |= await DispatchAsync(record, settled, ct);
+                _failures.Remove(record.ResourceId);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                // One subscription's failure (its store reads, the gate, its cursor) must not hold up the others.
+                // One subscription's failure (its store reads, the gate, its cursor) must not hold up the others; one that
+                // fails round after round is set to error, so its owner sees it rather than a silent stall.
                 LogSubscriptionFailed(record.ResourceId, ex.GetType().Name);
+                var failures = _failures[record.ResourceId] = _failures.GetValueOrDefault(record.ResourceId) + 1;
+                if (failures >= MaxRoundFailures && serialization.ParseStored(record.Json) is Subscription stuck)
+                {
+                    _failures.Remove(record.ResourceId);
+                    await MarkErrorAsync(record, stuck, "the gateway could not prepare a notification", ct);
+                }
             }
         }
         if (++_rounds % SweepEvery == 0) await cursors.RemoveOrphansAsync(ct);
@@ -185,7 +199,7 @@ public sealed partial class SubscriptionDispatcher(
         }
 
         var id = record.ResourceId;
-        var lease = TimeSpan.FromSeconds(Math.Max(5, options.Value.LeaseSeconds));
+        var lease = Lease;
         var generation = Generation(subscription);
         var claim = await cursors.ClaimAsync(id, _replica, record.Key, record.VersionId, generation, now, lease, ct);
         if (claim is null)
@@ -193,12 +207,15 @@ public sealed partial class SubscriptionDispatcher(
             _handled.Remove(id); // another replica delivers this one; if it comes back here, it starts from the stored cursor
             return false;
         }
+        // The round's list of subscriptions may be minutes old by now: serve only the version that is current under the
+        // lease (a Subscription turned off, deleted or changed since waits for the next round).
+        if ((await store.ReadAsync("Subscription", id, ct))?.Key != record.Key) return false;
         var cursor = claim.AfterKey;
         if (claim.SubscriptionVersion != record.VersionId || claim.Generation != generation)
         {
-            // A new version: resume only when the client set an errored subscription back to requested, asking for the
-            // same thing; otherwise (off and on again, new criteria or endpoint, deleted and recreated) start afresh.
-            var resume = claim.Generation == generation && await FollowsErrorAsync(record, ct);
+            // A new version asking for the same thing (a rotated header, a new reason, a resume after error) goes on
+            // from the cursor; one asking for something else, or after the subscription was off or deleted, starts afresh.
+            var resume = claim.Generation == generation && await ContinuousSinceAsync(record, claim.SubscriptionVersion, ct);
             if (!resume) cursor = record.Key;
             if (!await cursors.ResetAsync(id, _replica, cursor, record.VersionId, generation, clock.GetUtcNow(), ct)) return false;
             _handled.Remove(id);
@@ -241,16 +258,26 @@ public sealed partial class SubscriptionDispatcher(
                     if (change.Key > settled) break;
                     from = change.Key;
                     if (handled.Contains(change.Key)) continue;
-                    if (clock.GetUtcNow() - renewedAt > lease / 3)
+                    if (clock.GetUtcNow() - renewedAt > lease - 2 * WorstCaseSend)
                     {
-                        // Renewed while working, so a slow endpoint cannot outlast the lease and let another replica in.
+                        // Renewed before any send that could outlast the lease, so no other replica takes over mid-delivery.
                         renewedAt = clock.GetUtcNow();
                         if (await cursors.ClaimAsync(id, _replica, cursor, record.VersionId, generation, renewedAt, lease, ct) is null) return false;
                     }
                     var outcome = await NotifyAsync(subscription, id, grant, criteria, change, ct);
                     if (outcome is { Delivered: false } failed)
                     {
-                        if (done > cursor) await cursors.AdvanceAsync(id, _replica, done, clock.GetUtcNow(), ct);
+                        if (change.Key <= cursor)
+                        {
+                            // A late-committed version below the cursor failed: the cursor goes back before it, so the
+                            // resume delivers it (and, at least once, what follows it).
+                            if (!await cursors.ResetAsync(id, _replica, change.Key - 1, record.VersionId, generation, clock.GetUtcNow(), ct)) return false;
+                            _handled.Remove(id);
+                        }
+                        else if (done > cursor && !await cursors.AdvanceAsync(id, _replica, done, clock.GetUtcNow(), ct))
+                        {
+                            return false; // the lease was lost: the replica holding it decides
+                        }
                         cursor = done;
                         await MarkErrorAsync(record, subscription, failed.Failure!, ct);
                         return false;
@@ -259,8 +286,9 @@ public sealed partial class SubscriptionDispatcher(
                     if (change.Key > done) done = change.Key;
                     if (++served >= batch)
                     {
-                        await cursors.AdvanceAsync(id, _replica, done, clock.GetUtcNow(), ct);
+                        if (!await cursors.AdvanceAsync(id, _replica, done, clock.GetUtcNow(), ct)) return false;
                         cursor = done;
+                        handled.RemoveWhere(k => k <= done - overlap);
                         return true;
                     }
                 }
@@ -276,13 +304,36 @@ public sealed partial class SubscriptionDispatcher(
         }
     }
 
-    /// <summary>Whether the version before this one was set to error by the gateway (a client's resume follows it).</summary>
-    private async Task<bool> FollowsErrorAsync(ResourceRecord record, CancellationToken ct)
+    /// <summary>
+    /// Whether the Subscription stayed on between the version the cursor was set for and this one: none of the versions
+    /// in between was deleted or turned off (an error the gateway set, then a client's resume, keeps it on).
+    /// </summary>
+    private async Task<bool> ContinuousSinceAsync(ResourceRecord record, int cursorVersion, CancellationToken ct)
     {
-        if (record.VersionId <= 1) return false;
-        var previous = await store.ReadVersionAsync(record.ResourceType, record.ResourceId, record.VersionId - 1, ct);
-        return previous is { IsDeleted: false } && serialization.ParseStored(previous.Json) is Subscription { Status: Subscription.SubscriptionStatus.Error };
+        if (cursorVersion < 1 || cursorVersion >= record.VersionId) return false;
+        for (var v = cursorVersion + 1; v < record.VersionId; v++)
+        {
+            var between = await store.ReadVersionAsync(record.ResourceType, record.ResourceId, v, ct);
+            if (between is null || between.IsDeleted || serialization.ParseStored(between.Json) is not Subscription { Status: not Subscription.SubscriptionStatus.Off })
+                return false;
+        }
+        return true;
     }
+
+    /// <summary>The longest one notification can take: every attempt timing out, plus the backoff between them (jitter up to 1.5x).</summary>
+    private TimeSpan WorstCaseSend
+    {
+        get
+        {
+            var o = options.Value;
+            var attempts = Math.Max(1, o.MaxAttempts);
+            var backoff = Enumerable.Range(0, attempts - 1).Sum(i => Math.Max(1, o.RetryDelayMilliseconds) * Math.Pow(2, i) * 1.5);
+            return TimeSpan.FromMilliseconds(attempts * (double)Math.Max(100, o.AttemptTimeoutMilliseconds) + backoff);
+        }
+    }
+
+    /// <summary>The lease: as configured, but never shorter than three worst-case sends, so a renewal always comes in time.</summary>
+    private TimeSpan Lease => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(Math.Max(5, options.Value.LeaseSeconds)).Ticks, 3 * WorstCaseSend.Ticks));
 
     /// <summary>What the subscription asks for: the same criteria to the same endpoint with the same payload is the same generation.</summary>
     private static string Generation(Subscription s) =>
@@ -311,7 +362,11 @@ public sealed partial class SubscriptionDispatcher(
             permitted = await gate.PermitsWithinScopeAsync(session, current, scope, ct);
         }
         await auditor.FlushAsync(session, ct);
-        return permitted ? await sender.SendAsync(subscription, current, ct) : null;
+        // Before a retry, the version must still be current: a newer one (a label added, consent withdrawn) is decided
+        // and notified on its own, and this one is no longer what the gate permitted to be sent.
+        return permitted
+            ? await sender.SendAsync(subscription, current, async token => (await store.ReadAsync(change.ResourceType, change.ResourceId, token))?.Key == change.Key, ct)
+            : null;
     }
 
     private async Task<bool> MatchesAsync(SubscriptionCriteria criteria, string id, CancellationToken ct)

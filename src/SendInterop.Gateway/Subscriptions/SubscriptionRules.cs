@@ -90,11 +90,15 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore
             var name = header[..colon].Trim();
             var value = header[(colon + 1)..].Trim();
             var allowedName = name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
-                || (name.StartsWith("X-", StringComparison.OrdinalIgnoreCase) && name.Length > 2);
+                || (name.StartsWith("X-", StringComparison.OrdinalIgnoreCase) && name.Length > 2 && !ReroutingHeaders.Any(r => name.StartsWith(r, StringComparison.OrdinalIgnoreCase)));
             if (!allowedName || !name.All(IsTokenChar) || value.Length == 0 || !value.All(c => c is >= '!' and <= '~' or ' '))
                 throw FhirException.Unprocessable(message);
         }
     }
+
+    /// <summary>X- headers that proxies and frameworks honour to change a request's host, path or method.</summary>
+    private static readonly string[] ReroutingHeaders =
+        ["X-Forwarded-", "X-Original-", "X-Rewrite-", "X-HTTP-Method", "X-Method-Override", "X-Host", "X-Real-IP", "X-Envoy-", "X-Amz-"];
 
     /// <summary>RFC 9110 token characters (a header name).</summary>
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c);
@@ -113,6 +117,8 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore
         var secure = uri.Scheme == Uri.UriSchemeHttps
             || (uri.Scheme == Uri.UriSchemeHttp && options.Value.AllowHttpLoopback && IPAddress.TryParse(uri.Host, out var ip) && IPAddress.IsLoopback(ip));
         if (!secure) return "Subscription.channel.endpoint must be an https URL.";
+        // A notification with the resource goes to [endpoint]/[type]/[id]: a query would end up in the middle.
+        if (!string.IsNullOrEmpty(uri.Query)) return "Subscription.channel.endpoint must not have a query.";
         // Encoded dots and slashes are refused as written, whatever a URL parser makes of them: the receiver's parser
         // may decode them after its own routing and climb out of the registered path.
         if (endpoint!.Contains("%2e", StringComparison.OrdinalIgnoreCase) || endpoint.Contains("%2f", StringComparison.OrdinalIgnoreCase))
@@ -135,8 +141,11 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore
         var authorityEnd = AuthorityEnd(prefix);
         if (!url.AsSpan(0, authorityEnd).Equals(prefix.AsSpan(0, authorityEnd), StringComparison.OrdinalIgnoreCase)) return false;
         if (!url.AsSpan(authorityEnd, prefix.Length - authorityEnd).SequenceEqual(prefix.AsSpan(authorityEnd))) return false;
-        if (url.Length == prefix.Length || prefix[^1] is '/' or ':' or '?') return true;
-        return url[prefix.Length] is '/' or '?' or ':';
+        if (url.Length == prefix.Length || prefix[^1] is '/') return true;
+        // A ':' ends a host ("https://cms.example" admits ":8443"), never a path segment ("/hooks" does not admit "/hooks:x").
+        var atHost = prefix.Length == authorityEnd;
+        if (atHost && prefix[^1] == ':') return true;
+        return url[prefix.Length] == '/' || (atHost && url[prefix.Length] == ':');
     }
 
     /// <summary>Where the scheme and authority of a URL (or URL prefix) end: at the first '/' after "//", else its end.</summary>

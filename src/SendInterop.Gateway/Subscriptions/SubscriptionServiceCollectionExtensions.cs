@@ -13,6 +13,8 @@ public static class SubscriptionServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
+                // Connected directly: through a proxy the address check below would see the proxy's address, not the endpoint's.
+                UseProxy = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectCallback = EndpointAddressGuard.ConnectCallback(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SubscriptionOptions>>().Value.AllowHttpLoopback),
             });

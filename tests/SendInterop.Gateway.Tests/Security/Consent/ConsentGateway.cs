@@ -109,6 +109,7 @@ public sealed class ConsentGateway : GatewayFixture
         s["Subscriptions:AllowHttpLoopback"] = "true";
         foreach (var (id, _, _) in Organisations) s[$"Subscriptions:AllowedEndpoints:{id}:0"] = "http://127.0.0.1:";
         s["Subscriptions:PollMilliseconds"] = "60000";
+        s["Subscriptions:BatchSize"] = "2"; // several rounds per test: a subscription's later versions meet an unfinished backlog
         s["Subscriptions:RetryDelayMilliseconds"] = "20";
         s["Subscriptions:MaxAttempts"] = "3";
         s["Subscriptions:AttemptTimeoutMilliseconds"] = "2000";

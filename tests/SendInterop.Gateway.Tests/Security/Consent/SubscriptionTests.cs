@@ -148,6 +148,9 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
         { "chain", """{"criteria":"Observation?subject.name=Smith","endpoint":"HOOK"}""", 422, "chained" },
         { "unknown parameter", """{"criteria":"Observation?colour=blue","endpoint":"HOOK"}""", 422, "colour" },
         { "value the store cannot search", """{"criteria":"Observation?date=2026-13-45","endpoint":"HOOK"}""", 422, "not a search this server can run" },
+        { "iterated include", """{"criteria":"Observation?code=x&_include:iterate=Observation:subject","endpoint":"HOOK"}""", 422, "_include" },
+        { "endpoint with a query", """{"criteria":"Observation?code=x","endpoint":"HOOK?tenant=b"}""", 422, "must not have a query" },
+        { "forwarding header", """{"criteria":"Observation?code=x","endpoint":"HOOK","header":"X-Forwarded-Host: other-tenant.example"}""", 422, "header" },
         { "email channel", """{"criteria":"Observation?code=x","endpoint":"HOOK","type":"email"}""", 422, "rest-hook" },
         { "xml payload", """{"criteria":"Observation?code=x","endpoint":"HOOK","payload":"application/fhir+xml"}""", 422, "payload" },
         { "status error", """{"criteria":"Observation?code=x","endpoint":"HOOK","status":"error"}""", 422, "status" },
@@ -344,6 +347,47 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
         var child = await gateway.As(La).Create("Patient", Patient("Quiet" + Unique(), Child12()));
         var other = await trust.Create("Observation", Observation(child, "quiet-" + Unique()));
         await CaughtUpAsync(id, "Observation", other);
+    }
+
+    [Fact]
+    public async Task A_new_version_asking_for_the_same_thing_keeps_the_backlog()
+    {
+        // A rotated credential while notifications are still queued (the receiver is slow, a round serves two): the
+        // notifications already due are still delivered, to the same endpoint, with the new header.
+        var code = "rotate-" + Unique();
+        var trust = gateway.As(CommunityTrust);
+        var (id, body) = await trust.CreateWithBody("Subscription",
+            Subscription($"Observation?code={code}", _hook.BaseUrl + "/fhir", headers: ["Authorization: Bearer old"]));
+        var child = await gateway.As(La).Create("Patient", Patient("Rotated" + Unique(), Child12()));
+        _hook.Answer = _ => { Thread.Sleep(700); return 200; };
+        var written = new List<string>();
+        for (var i = 0; i < 5; i++) written.Add(await trust.Create("Observation", Observation(child, code)));
+        var rotated = JsonNode.Parse(body)!.AsObject();
+        rotated["channel"]!["header"] = new JsonArray { "Authorization: Bearer new" };
+        Assert.Equal(HttpStatusCode.OK, (await trust.SendAs(HttpMethod.Put, $"Subscription/{id}", content: Body(rotated.ToJsonString()))).Status);
+        Assert.False(written.All(w => _hook.All.Any(r => r.Path == $"/fhir/Observation/{w}")), "all delivered before the rotation: the test proves nothing");
+
+        await Poll.UntilAsync(() => Task.FromResult(written.All(w => _hook.All.Any(r => r.Path == $"/fhir/Observation/{w}" && r.Status == 200))),
+            TimeSpan.FromSeconds(30), "a notification due before the rotation was dropped");
+        Assert.Equal("Bearer new", _hook.All.Last(r => r.Path.StartsWith("/fhir/Observation/", StringComparison.Ordinal)).Headers["Authorization"]);
+    }
+
+    [Fact]
+    public async Task The_cursor_of_a_deleted_subscription_is_removed_and_a_live_ones_kept()
+    {
+        var trust = gateway.As(CommunityTrust);
+        var child = await gateway.As(La).Create("Patient", Patient("Swept" + Unique(), Child12()));
+        var live = await trust.Create("Subscription", Subscription($"Observation?code=live-{Unique()}", _hook.BaseUrl + "/fhir"));
+        var gone = await trust.Create("Subscription", Subscription($"Observation?code=gone-{Unique()}", _hook.BaseUrl + "/fhir"));
+        var written = await trust.Create("Observation", Observation(child, "sweep-" + Unique()));
+        await CaughtUpAsync(live, "Observation", written);
+        await CaughtUpAsync(gone, "Observation", written);
+        Assert.Equal(HttpStatusCode.NoContent, (await trust.SendAs(HttpMethod.Delete, $"Subscription/{gone}")).Status);
+
+        var cursors = gateway.Services.GetRequiredService<SubscriptionCursorStore>();
+        Assert.True(await cursors.RemoveOrphansAsync(CancellationToken.None) >= 1);
+        Assert.Null(await cursors.AfterKeyAsync(gone, CancellationToken.None));
+        Assert.NotNull(await cursors.AfterKeyAsync(live, CancellationToken.None));
     }
 
     /// <summary>Waits until the subscription's cursor has passed the current version of <paramref name="type"/>/<paramref name="id"/>.</summary>
