@@ -20,8 +20,22 @@ public static class DemoDataExtensions
             .Validate(o => o.Children >= 0, "DemoData:Children must not be negative.");
         builder.Services.AddHostedService<DemoDataLoader>();
         if (builder.Configuration.GetValue<bool?>(DemoDataOptions.SectionName + ":Enabled") ?? isDevelopment)
+        {
             builder.Services.PostConfigure<AccessOptions>(AddDemoOrganisationsAndAgreements);
+            builder.Services.PostConfigure<Subscriptions.SubscriptionOptions>(AddDemoSubscriptionEndpoints);
+        }
         return builder;
+    }
+
+    /// <summary>
+    /// In the demo an integrator can try rest-hook subscriptions against a receiver on their own machine: every demo
+    /// organisation without configured endpoints may deliver to http://127.0.0.1 (any port). Nowhere else.
+    /// </summary>
+    private static void AddDemoSubscriptionEndpoints(Subscriptions.SubscriptionOptions o)
+    {
+        o.AllowHttpLoopback = true;
+        foreach (var (id, _) in DemoOwnership.Organisations())
+            if (!o.AllowedEndpoints.ContainsKey(id)) o.AllowedEndpoints[id] = ["http://127.0.0.1:"];
     }
 
     /// <summary>
