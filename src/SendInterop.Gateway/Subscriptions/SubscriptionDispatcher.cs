@@ -54,6 +54,7 @@ public sealed partial class SubscriptionDispatcher(
     IOptions<SubscriptionOptions> options,
     FhirDbContextFactory contexts,
     SubscriptionWakeUp wakeUp,
+    Security.Authentication.ClientRegistry clients,
     TimeProvider clock,
     ILogger<SubscriptionDispatcher> logger) : BackgroundService
 {
@@ -352,7 +353,7 @@ public sealed partial class SubscriptionDispatcher(
         session.Action = AuditAction.Read;
         bool permitted;
         var scope = session.ScopeFor(change.ResourceType, SmartPermissions.Read);
-        if (scope is null)
+        if (scope is null || !StillRegistered(grant, change.ResourceType))
         {
             gate.RecordOutOfScope(session, current);
             permitted = false;
@@ -367,6 +368,19 @@ public sealed partial class SubscriptionDispatcher(
         return permitted
             ? await sender.SendAsync(subscription, current, async token => (await store.ReadAsync(change.ResourceType, change.ResourceId, token))?.Key == change.Key, ct)
             : null;
+    }
+
+    /// <summary>
+    /// For a client of the gateway's registry: its current registration still has the organisation, the purpose and a
+    /// scope reading the type. A client removed or narrowed since it subscribed is refused (recorded as a scope denial).
+    /// </summary>
+    private bool StillRegistered(SubscriptionGrant grant, string resourceType)
+    {
+        if (!grant.Registered) return true;
+        return clients.Find(grant.ClientId) is { } client
+            && client.Organisation == grant.Organisation && client.Agency == grant.Agency
+            && client.Purposes.Contains(grant.Purpose, StringComparer.Ordinal)
+            && ScopeGrant.For(client.AllowedScopes, resourceType, SmartPermissions.Read) is not null;
     }
 
     private async Task<bool> MatchesAsync(SubscriptionCriteria criteria, string id, CancellationToken ct)

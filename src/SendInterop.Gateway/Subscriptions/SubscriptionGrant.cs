@@ -10,12 +10,15 @@ namespace SendInterop.Gateway.Subscriptions;
 /// purpose it stated), kept on the stored Subscription in an extension only the gateway writes. Every notification is
 /// decided by the consent gate for this requester, as if it had read the resource itself with the same token.
 /// </summary>
-public sealed record SubscriptionGrant(string ClientId, string Organisation, string Agency, string? Role, string Scopes, string Purpose, string? PatientContext)
+/// <param name="Registered">The client was in the gateway's client registry when it subscribed: each notification then
+/// also needs the client's current registration to allow it (a revoked or narrowed client stops being notified).</param>
+public sealed record SubscriptionGrant(string ClientId, string Organisation, string Agency, string? Role, string Scopes, string Purpose, string? PatientContext,
+    bool Registered = false)
 {
     public const string ExtensionUrl = SendCanonical.Base + "/StructureDefinition/subscription-grant";
 
-    public static SubscriptionGrant Of(Requester r) =>
-        new(r.ClientId, r.OrganisationId, r.Agency, r.Role, r.Scopes.ToString(), r.Purpose, r.PatientContext);
+    public static SubscriptionGrant Of(Requester r, bool registered) =>
+        new(r.ClientId, r.OrganisationId, r.Agency, r.Role, r.Scopes.ToString(), r.Purpose, r.PatientContext, registered);
 
     /// <summary>The requester notifications are decided for: the stated purpose only, never break-glass.</summary>
     public Requester ToRequester() =>
@@ -33,6 +36,7 @@ public sealed record SubscriptionGrant(string ClientId, string Organisation, str
         Add(ext, "scope", Scopes);
         Add(ext, "purpose", Purpose);
         Add(ext, "patient", PatientContext);
+        if (Registered) Add(ext, "registered", "true");
         subscription.Extension.Add(ext);
     }
 
@@ -44,7 +48,7 @@ public sealed record SubscriptionGrant(string ClientId, string Organisation, str
         string? Get(string name) => (ext.Extension.FirstOrDefault(e => e.Url == name)?.Value as FhirString)?.Value;
         var (client, organisation, agency, scope, purpose) = (Get("client"), Get("organisation"), Get("agency"), Get("scope"), Get("purpose"));
         if (client is null || organisation is null || agency is null || scope is null || purpose is null) return null;
-        return new SubscriptionGrant(client, organisation, agency, Get("role"), scope, purpose, Get("patient"));
+        return new SubscriptionGrant(client, organisation, agency, Get("role"), scope, purpose, Get("patient"), Get("registered") == "true");
     }
 
     private static void Add(Extension parent, string name, string? value)

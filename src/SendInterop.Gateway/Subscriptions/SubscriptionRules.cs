@@ -18,7 +18,7 @@ namespace SendInterop.Gateway.Subscriptions;
 /// criteria's type. The gateway then records who subscribed (<see cref="SubscriptionGrant"/>) and sets the status:
 /// <c>requested</c> becomes <c>active</c>.
 /// </summary>
-public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore store, IOptions<SubscriptionOptions> options)
+public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore store, Security.Authentication.ClientRegistry clients, IOptions<SubscriptionOptions> options)
 {
     public const string FhirJson = "application/fhir+json";
     private const int MaxHeaders = 10;
@@ -51,7 +51,9 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore
             _ => throw FhirException.Unprocessable("Subscription.status can be set to requested (or active) or off; error is set by the gateway."),
         };
         subscription.Error = null;
-        SubscriptionGrant.Of(requester).WriteTo(subscription);
+        // A client of the gateway's own registry is held to its registration at each notification (SubscriptionDispatcher).
+        var registered = clients.Find(requester.ClientId) is { } client && client.Organisation == requester.OrganisationId;
+        SubscriptionGrant.Of(requester, registered).WriteTo(subscription);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SendInterop.Domain.Access.Gate;
 using SendInterop.Gateway.Tests.Infrastructure;
+using SendInterop.Gateway.Tests.Security.Authentication;
 using SendInterop.Storage.Store;
 using SendInterop.Storage.Subscriptions;
 using static SendInterop.Gateway.Tests.Infrastructure.FhirHttp;
@@ -388,6 +389,42 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
         Assert.True(await cursors.RemoveOrphansAsync(CancellationToken.None) >= 1);
         Assert.Null(await cursors.AfterKeyAsync(gone, CancellationToken.None));
         Assert.NotNull(await cursors.AfterKeyAsync(live, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_registered_client_narrowed_or_removed_after_subscribing_is_no_longer_notified()
+    {
+        // The grant is fixed when the Subscription is written; the registration is read at each notification.
+        var registered = TestClient.Es384("trust-registered-" + Unique());
+        TokenRequests.Register(gateway, registered.Registration(scope: "system/*.cruds", organisation: CommunityTrust, agency: "health", purposes: "direct-care ehc-review"));
+        try
+        {
+            var code = "registered-" + Unique();
+            var trust = gateway.As(CommunityTrust, clientId: registered.ClientId, purposes: "direct-care ehc-review");
+            var (id, body) = await trust.CreateWithBody("Subscription", Subscription($"Observation?code={code}", _hook.BaseUrl + "/fhir"));
+            Assert.Equal("true", GrantOf(JsonNode.Parse(body)!)["registered"]);
+            var child = await gateway.As(La).Create("Patient", Patient("Registered" + Unique(), Child12()));
+
+            var whileRegistered = await trust.Create("Observation", Observation(child, code));
+            await CaughtUpAsync(id, "Observation", whileRegistered);
+
+            // The purpose the subscription stated is taken away, then the client is removed altogether.
+            TokenRequests.Register(gateway, registered.Registration(scope: "system/*.cruds", organisation: CommunityTrust, agency: "health", purposes: "ehc-review"));
+            var narrowed = await trust.Create("Observation", Observation(child, code));
+            await CaughtUpAsync(id, "Observation", narrowed);
+            TokenRequests.Register(gateway);
+            var removed = await gateway.As(CommunityTrust).Create("Observation", Observation(child, code));
+            await CaughtUpAsync(id, "Observation", removed);
+
+            var delivered = _hook.All.Where(r => r.Status == 200).Select(r => r.Path).ToList();
+            Assert.Contains($"/fhir/Observation/{whileRegistered}", delivered);
+            Assert.DoesNotContain($"/fhir/Observation/{narrowed}", delivered);
+            Assert.DoesNotContain($"/fhir/Observation/{removed}", delivered);
+        }
+        finally
+        {
+            TokenRequests.Register(gateway);
+        }
     }
 
     /// <summary>Waits until the subscription's cursor has passed the current version of <paramref name="type"/>/<paramref name="id"/>.</summary>
