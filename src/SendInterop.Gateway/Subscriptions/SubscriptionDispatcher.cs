@@ -183,7 +183,12 @@ public sealed partial class SubscriptionDispatcher(
     {
         if (serialization.ParseStored(record.Json) is not Subscription subscription) return false;
         var now = clock.GetUtcNow();
-        if (subscription.End is { } endsAt && endsAt <= now) return false;
+        if (subscription.End is { } endsAt && endsAt <= now)
+        {
+            // Past its end (R4: when the server turns it off): off, so its owner sees it has stopped.
+            await SetStatusAsync(record, subscription, Subscription.SubscriptionStatus.Off, null, ct);
+            return false;
+        }
         var grant = SubscriptionGrant.ReadFrom(subscription);
         // The grant is written by the gateway only, for the organisation that owns the Subscription; anything else is not trusted.
         if (grant is null || grant.Organisation != OwnershipTags.GetOwner(subscription)
@@ -398,9 +403,16 @@ public sealed partial class SubscriptionDispatcher(
     private async Task MarkErrorAsync(ResourceRecord record, Subscription subscription, string failure, CancellationToken ct)
     {
         LogDeliveryFailed(record.ResourceId, failure);
-        subscription.Status = Subscription.SubscriptionStatus.Error;
-        subscription.Error = $"Notification not delivered: {failure} after {Math.Max(1, options.Value.MaxAttempts)} attempts. "
-            + "Set status to requested to resume from the first notification not delivered.";
+        await SetStatusAsync(record, subscription, Subscription.SubscriptionStatus.Error,
+            $"Notification not delivered: {failure} after {Math.Max(1, options.Value.MaxAttempts)} attempts. "
+            + "Set status to requested to resume from the first notification not delivered.", ct);
+    }
+
+    /// <summary>The gateway's own status change, on the version it read (a client's change meanwhile wins).</summary>
+    private async Task SetStatusAsync(ResourceRecord record, Subscription subscription, Subscription.SubscriptionStatus status, string? error, CancellationToken ct)
+    {
+        subscription.Status = status;
+        subscription.Error = error;
         try
         {
             await writes.WriteAsync("subscription-dispatch", [new GatewayWrites.Item(subscription, "PUT", record.VersionId)], ct);

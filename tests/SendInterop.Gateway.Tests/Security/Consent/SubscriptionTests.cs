@@ -427,6 +427,29 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_subscription_past_its_end_is_turned_off_and_notifies_nothing_more()
+    {
+        var code = "ending-" + Unique();
+        var trust = gateway.As(CommunityTrust);
+        var end = DateTimeOffset.UtcNow.AddSeconds(3);
+        var spec = JsonNode.Parse(Subscription($"Observation?code={code}", _hook.BaseUrl + "/fhir"))!.AsObject();
+        spec["end"] = end.ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        var id = await trust.Create("Subscription", spec.ToJsonString());
+        var child = await gateway.As(La).Create("Patient", Patient("Ending" + Unique(), Child12()));
+        var before = await trust.Create("Observation", Observation(child, code));
+        await CaughtUpAsync(id, "Observation", before);
+
+        var wait = end - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait + TimeSpan.FromMilliseconds(200));
+        var after = await trust.Create("Observation", Observation(child, code)); // its commit starts a round
+        await Poll.UntilAsync(async () => (await trust.GetAs($"Subscription/{id}")).Json["status"]?.GetValue<string>() == "off",
+            TimeSpan.FromSeconds(30), "the subscription past its end was not turned off");
+        var delivered = _hook.All.Where(r => r.Status == 200).Select(r => r.Path).ToList();
+        Assert.Contains($"/fhir/Observation/{before}", delivered);
+        Assert.DoesNotContain($"/fhir/Observation/{after}", delivered);
+    }
+
     /// <summary>Waits until the subscription's cursor has passed the current version of <paramref name="type"/>/<paramref name="id"/>.</summary>
     private async Task CaughtUpAsync(string subscription, string type, string id)
     {
