@@ -22,7 +22,9 @@ public static class DemoDataExtensions
         if (builder.Configuration.GetValue<bool?>(DemoDataOptions.SectionName + ":Enabled") ?? isDevelopment)
         {
             builder.Services.PostConfigure<AccessOptions>(AddDemoOrganisationsAndAgreements);
-            builder.Services.PostConfigure<Subscriptions.SubscriptionOptions>(AddDemoSubscriptionEndpoints);
+            // Loopback receivers on a developer's machine only, and not where the configuration says otherwise.
+            if (isDevelopment && builder.Configuration["Subscriptions:AllowHttpLoopback"] is null)
+                builder.Services.PostConfigure<Subscriptions.SubscriptionOptions>(AddDemoSubscriptionEndpoints);
         }
         return builder;
     }

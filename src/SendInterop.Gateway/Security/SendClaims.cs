@@ -20,4 +20,9 @@ public static class SendClaims
     public const string Role = "role";
     /// <summary>Optional Patient id in context (patient/ scopes, subject access).</summary>
     public const string Patient = "patient";
+    /// <summary>
+    /// true in a token the token endpoint issued to a client of the gateway's registry: what the client does with it
+    /// that outlives the token (a Subscription) stays held to its registration.
+    /// </summary>
+    public const string RegisteredClient = "registered_client";
 }

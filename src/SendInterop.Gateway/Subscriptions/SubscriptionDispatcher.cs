@@ -81,11 +81,11 @@ public sealed partial class SubscriptionDispatcher(
 
     private int _rounds;
 
-    /// <summary>Consecutive rounds each subscription failed in (an exception, not an endpoint's answer).</summary>
-    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    /// <summary>Since when each subscription has failed every round (an exception, not an endpoint's answer).</summary>
+    private readonly Dictionary<string, DateTimeOffset> _failures = new(StringComparer.Ordinal);
 
-    /// <summary>Rounds in a row a subscription may fail before it is set to error.</summary>
-    private const int MaxRoundFailures = 5;
+    /// <summary>How long a subscription may fail every round before it is set to error (a passing database hiccup is not enough).</summary>
+    private static readonly TimeSpan MaxFailingTime = TimeSpan.FromMinutes(5);
 
     private bool IsPostgres => contexts.Provider == StorageProvider.Postgres;
 
@@ -136,11 +136,12 @@ public sealed partial class SubscriptionDispatcher(
                 // One subscription's failure (its store reads, the gate, its cursor) must not hold up the others; one that
                 // fails round after round is set to error, so its owner sees it rather than a silent stall.
                 LogSubscriptionFailed(record.ResourceId, ex.GetType().Name);
-                var failures = _failures[record.ResourceId] = _failures.GetValueOrDefault(record.ResourceId) + 1;
-                if (failures >= MaxRoundFailures && serialization.ParseStored(record.Json) is Subscription stuck)
+                var since = _failures.TryGetValue(record.ResourceId, out var first) ? first : _failures[record.ResourceId] = clock.GetUtcNow();
+                if (clock.GetUtcNow() - since >= MaxFailingTime && serialization.ParseStored(record.Json) is Subscription stuck)
                 {
                     _failures.Remove(record.ResourceId);
-                    await MarkErrorAsync(record, stuck, "the gateway could not prepare a notification", ct);
+                    try { await MarkErrorAsync(record, stuck, "the gateway could not prepare a notification", ct); }
+                    catch (Exception markFailed) when (markFailed is not OperationCanceledException) { LogSubscriptionFailed(record.ResourceId, markFailed.GetType().Name); }
                 }
             }
         }
@@ -205,16 +206,22 @@ public sealed partial class SubscriptionDispatcher(
         }
 
         var id = record.ResourceId;
+        // The round's list of subscriptions may be minutes old by now: serve only the version that is current (a
+        // Subscription turned off, deleted or changed since waits for the next round), checked again under the lease.
+        if ((await store.ReadAsync("Subscription", id, ct))?.Key != record.Key) return false;
         var lease = Lease;
         var generation = Generation(subscription);
-        var claim = await cursors.ClaimAsync(id, _replica, record.Key, record.VersionId, generation, now, lease, ct);
+        // A subscription served for the first time starts where it became active asking for this, not at this version:
+        // an edit before its first round (a rotated header) must not skip what was written since it was created.
+        var start = _handled.ContainsKey(id) || await cursors.AfterKeyAsync(id, ct) is not null
+            ? record.Key
+            : await ActiveSinceKeyAsync(record, generation, ct);
+        var claim = await cursors.ClaimAsync(id, _replica, start, record.VersionId, generation, now, lease, ct);
         if (claim is null)
         {
             _handled.Remove(id); // another replica delivers this one; if it comes back here, it starts from the stored cursor
             return false;
         }
-        // The round's list of subscriptions may be minutes old by now: serve only the version that is current under the
-        // lease (a Subscription turned off, deleted or changed since waits for the next round).
         if ((await store.ReadAsync("Subscription", id, ct))?.Key != record.Key) return false;
         var cursor = claim.AfterKey;
         if (claim.SubscriptionVersion != record.VersionId || claim.Generation != generation)
@@ -326,6 +333,27 @@ public sealed partial class SubscriptionDispatcher(
         return true;
     }
 
+    /// <summary>
+    /// The key of the earliest version in the run of active versions, asking for the same thing, that ends with this one
+    /// (at most <see cref="MaxVersionsWalked"/> back): where a new subscription's notifications start.
+    /// </summary>
+    private async Task<long> ActiveSinceKeyAsync(ResourceRecord record, string generation, CancellationToken ct)
+    {
+        var key = record.Key;
+        for (var v = record.VersionId - 1; v >= 1 && v >= record.VersionId - MaxVersionsWalked; v--)
+        {
+            var earlier = await store.ReadVersionAsync(record.ResourceType, record.ResourceId, v, ct);
+            if (earlier is null || earlier.IsDeleted
+                || serialization.ParseStored(earlier.Json) is not Subscription { Status: not Subscription.SubscriptionStatus.Off } s
+                || Generation(s) != generation)
+                break;
+            key = earlier.Key;
+        }
+        return key;
+    }
+
+    private const int MaxVersionsWalked = 50;
+
     /// <summary>The longest one notification can take: every attempt timing out, plus the backoff between them (jitter up to 1.5x).</summary>
     private TimeSpan WorstCaseSend
     {
@@ -368,22 +396,22 @@ public sealed partial class SubscriptionDispatcher(
             permitted = await gate.PermitsWithinScopeAsync(session, current, scope, ct);
         }
         await auditor.FlushAsync(session, ct);
-        // Before a retry, the version must still be current: a newer one (a label added, consent withdrawn) is decided
-        // and notified on its own, and this one is no longer what the gate permitted to be sent.
+        // Before a retry, the version must still be current: a newer one (a label added, say) is decided and notified on
+        // its own, and this one is no longer what the gate permitted to be sent.
         return permitted
             ? await sender.SendAsync(subscription, current, async token => (await store.ReadAsync(change.ResourceType, change.ResourceId, token))?.Key == change.Key, ct)
             : null;
     }
 
     /// <summary>
-    /// For a client of the gateway's registry: its current registration still has the organisation, the purpose and a
-    /// scope reading the type. A client removed or narrowed since it subscribed is refused (recorded as a scope denial).
+    /// A client of the gateway's registry (now, or when it subscribed) must still have the organisation, agency, purpose
+    /// and a scope reading the type in its current registration: one removed or narrowed since is refused (recorded as a
+    /// scope denial). A client no registry ever held (a trusted external issuer's) keeps the grant it subscribed with.
     /// </summary>
     private bool StillRegistered(SubscriptionGrant grant, string resourceType)
     {
-        if (!grant.Registered) return true;
-        return clients.Find(grant.ClientId) is { } client
-            && client.Organisation == grant.Organisation && client.Agency == grant.Agency
+        if (clients.Find(grant.ClientId) is not { } client) return !grant.Registered;
+        return client.Organisation == grant.Organisation && client.Agency == grant.Agency
             && client.Purposes.Contains(grant.Purpose, StringComparer.Ordinal)
             && ScopeGrant.For(client.AllowedScopes, resourceType, SmartPermissions.Read) is not null;
     }
@@ -417,7 +445,7 @@ public sealed partial class SubscriptionDispatcher(
         {
             await writes.WriteAsync("subscription-dispatch", [new GatewayWrites.Item(subscription, "PUT", record.VersionId)], ct);
         }
-        catch (FhirException)
+        catch (FhirException ex) when (ex.Status is 409 or 412)
         {
             // The client changed the Subscription meanwhile: the next round reads its new version.
         }

@@ -51,9 +51,12 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore
             _ => throw FhirException.Unprocessable("Subscription.status can be set to requested (or active) or off; error is set by the gateway."),
         };
         subscription.Error = null;
-        // A client of the gateway's own registry is held to its registration at each notification (SubscriptionDispatcher).
-        var registered = clients.Find(requester.ClientId) is { } client && client.Organisation == requester.OrganisationId;
-        SubscriptionGrant.Of(requester, registered).WriteTo(subscription);
+        // A client of the gateway's own registry is held to its registration at each notification (SubscriptionDispatcher);
+        // one removed, or moved to another organisation, since its token was issued cannot subscribe with it.
+        var client = clients.Find(requester.ClientId);
+        if (client is not null && client.Organisation != requester.OrganisationId || requester.RegisteredClient && client is null)
+            throw new FhirException(403, OperationOutcome.IssueType.Forbidden, "This client is no longer registered for the token's organisation.");
+        SubscriptionGrant.Of(requester, registered: client is not null).WriteTo(subscription);
     }
 
     /// <summary>

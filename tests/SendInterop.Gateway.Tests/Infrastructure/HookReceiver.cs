@@ -21,6 +21,9 @@ public sealed class HookReceiver : IAsyncDisposable
     /// <summary>The status to answer each request with (200 unless a test says otherwise).</summary>
     public Func<Received, int> Answer { get; set; } = _ => 200;
 
+    /// <summary>When set, every request waits for it before it is answered (and recorded).</summary>
+    public Task? Hold { get; set; }
+
     private HookReceiver(WebApplication app) => _app = app;
 
     public string BaseUrl { get; private set; } = "";
@@ -40,6 +43,7 @@ public sealed class HookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             var received = new Received(context.Request.Method, context.Request.Path.Value ?? "", body, context.Request.ContentType, headers);
+            if (receiver.Hold is { } hold) await hold;
             var status = receiver.Answer(received);
             receiver._received.Enqueue(received with { Status = status });
             context.Response.StatusCode = status;

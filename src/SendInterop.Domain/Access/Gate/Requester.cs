@@ -14,6 +14,7 @@ namespace SendInterop.Domain.Access.Gate;
 /// <param name="PatientContext">For <c>patient/</c> scopes and subject access: the Patient id in context.</param>
 /// <param name="BreakGlassReason">For <see cref="PurposesOfUse.Safeguarding"/>: the stated reason; null otherwise.</param>
 /// <param name="BreakGlassUntil">When the break-glass time box closes; null if none is open.</param>
+/// <param name="RegisteredClient">The token was issued by the gateway to a client of its registry.</param>
 public sealed record Requester(
     string ClientId,
     string OrganisationId,
@@ -24,7 +25,8 @@ public sealed record Requester(
     string Purpose,
     string? PatientContext = null,
     string? BreakGlassReason = null,
-    DateTimeOffset? BreakGlassUntil = null)
+    DateTimeOffset? BreakGlassUntil = null,
+    bool RegisteredClient = false)
 {
     /// <summary>True when a break-glass reason is given and its time box is open at <paramref name="now"/>.</summary>
     public bool HasOpenBreakGlass(DateTimeOffset now) =>

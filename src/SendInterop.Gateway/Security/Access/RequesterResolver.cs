@@ -74,7 +74,7 @@ public sealed class RequesterResolver(BreakGlassLedger breakGlass, IAuditSink au
             until = window?.Until;
         }
 
-        var requester = new Requester(clientId, organisation, agency, client.Role, scopes, client.Purposes, purpose, client.Patient, reason, until);
+        var requester = new Requester(clientId, organisation, agency, client.Role, scopes, client.Purposes, purpose, client.Patient, reason, until, client.RegisteredClient);
         return AccessSession.For(requester, context.TraceIdentifier, context.Connection.RemoteIpAddress?.ToString());
     }
 

@@ -19,7 +19,8 @@ public sealed record AccessTokenClaims(
     string Scope,
     IReadOnlyList<string> Purposes,
     string? Role = null,
-    string? Patient = null);
+    string? Patient = null,
+    bool RegisteredClient = false);
 
 /// <summary>A minted access token and what it grants.</summary>
 public sealed record IssuedToken(string AccessToken, DateTimeOffset ExpiresAt, int ExpiresIn, string Scope);
@@ -64,6 +65,7 @@ public sealed class AccessTokenIssuer(GatewaySigningKeys keys, IOptions<AuthOpti
         };
         if (claims.Role is not null) payload[SendClaims.Role] = claims.Role;
         if (claims.Patient is not null) payload[SendClaims.Patient] = claims.Patient;
+        if (claims.RegisteredClient) payload[SendClaims.RegisteredClient] = true;
 
         var token = Handler.CreateToken(new SecurityTokenDescriptor
         {

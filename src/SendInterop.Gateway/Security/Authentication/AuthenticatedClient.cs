@@ -24,7 +24,8 @@ public sealed record AuthenticatedClient(
     IReadOnlySet<string> Purposes,
     string? Role,
     string? Patient,
-    string? Issuer)
+    string? Issuer,
+    bool RegisteredClient = false)
 {
     /// <summary>Reads and checks the claims; null with the reason when they cannot be used.</summary>
     /// <summary>The longest client id the audit log stores.</summary>
@@ -65,7 +66,8 @@ public sealed record AuthenticatedClient(
             purposes.Add(purpose);
         }
 
-        return new AuthenticatedClient(clientId, organisation, agency, scopes, purposes, Claim(SendClaims.Role), Claim(SendClaims.Patient), Claim("iss"));
+        return new AuthenticatedClient(clientId, organisation, agency, scopes, purposes, Claim(SendClaims.Role), Claim(SendClaims.Patient), Claim("iss"),
+            string.Equals(Claim(SendClaims.RegisteredClient), "true", StringComparison.OrdinalIgnoreCase));
     }
 
     private static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "...";

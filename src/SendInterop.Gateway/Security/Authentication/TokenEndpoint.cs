@@ -73,7 +73,7 @@ public static class TokenEndpoint
         }
 
         var token = services.GetRequiredService<AccessTokenIssuer>().Issue(
-            new AccessTokenClaims(client.ClientId, client.Organisation, client.Agency, granted, client.Purposes, client.Role),
+            new AccessTokenClaims(client.ClientId, client.Organisation, client.Agency, granted, client.Purposes, client.Role, RegisteredClient: true),
             urls.Issuer, urls.Audience);
         await audit.TokenRequestAsync(context, AuditDecision.Permit, AuthRules.TokenIssued, client);
         await WriteTokenAsync(context, token);

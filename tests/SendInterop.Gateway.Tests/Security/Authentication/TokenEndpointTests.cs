@@ -36,8 +36,9 @@ public sealed class TokenEndpointTests(AuthGateway gateway) : IClassFixture<Auth
         Assert.Equal("RS384", Jws.Header(token)["alg"]!.GetValue<string>());
         var claims = Jws.Payload(token);
         Assert.Equal(
-            new[] { "agency", "aud", "client_id", "exp", "iat", "iss", "jti", "nbf", "org", "purposes", "role", "scope", "sub" },
+            new[] { "agency", "aud", "client_id", "exp", "iat", "iss", "jti", "nbf", "org", "purposes", "registered_client", "role", "scope", "sub" },
             claims.Select(c => c.Key).Order(StringComparer.Ordinal).ToArray());
+        Assert.True(claims["registered_client"]!.GetValue<bool>());
         Assert.Equal(client.ClientId, claims["client_id"]!.GetValue<string>());
         Assert.Equal(client.ClientId, claims["sub"]!.GetValue<string>());
         Assert.Equal("la-926", claims["org"]!.GetValue<string>());

@@ -112,7 +112,7 @@ public sealed class ConsentGateway : GatewayFixture
         s["Subscriptions:BatchSize"] = "2"; // several rounds per test: a subscription's later versions meet an unfinished backlog
         s["Subscriptions:RetryDelayMilliseconds"] = "20";
         s["Subscriptions:MaxAttempts"] = "3";
-        s["Subscriptions:AttemptTimeoutMilliseconds"] = "2000";
+        s["Subscriptions:AttemptTimeoutMilliseconds"] = "30000"; // a receiver a test holds must not time out
         return s;
     }
 

@@ -353,24 +353,26 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
     [Fact]
     public async Task A_new_version_asking_for_the_same_thing_keeps_the_backlog()
     {
-        // A rotated credential while notifications are still queued (the receiver is slow, a round serves two): the
-        // notifications already due are still delivered, to the same endpoint, with the new header.
+        // A rotated credential while notifications are still queued: the receiver holds the first one until the rotation
+        // is stored, and a round serves two, so three or more wait behind it. They are still delivered, with the new header.
         var code = "rotate-" + Unique();
         var trust = gateway.As(CommunityTrust);
         var (id, body) = await trust.CreateWithBody("Subscription",
             Subscription($"Observation?code={code}", _hook.BaseUrl + "/fhir", headers: ["Authorization: Bearer old"]));
         var child = await gateway.As(La).Create("Patient", Patient("Rotated" + Unique(), Child12()));
-        _hook.Answer = _ => { Thread.Sleep(700); return 200; };
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _hook.Hold = release.Task;
         var written = new List<string>();
         for (var i = 0; i < 5; i++) written.Add(await trust.Create("Observation", Observation(child, code)));
         var rotated = JsonNode.Parse(body)!.AsObject();
         rotated["channel"]!["header"] = new JsonArray { "Authorization: Bearer new" };
         Assert.Equal(HttpStatusCode.OK, (await trust.SendAs(HttpMethod.Put, $"Subscription/{id}", content: Body(rotated.ToJsonString()))).Status);
-        Assert.False(written.All(w => _hook.All.Any(r => r.Path == $"/fhir/Observation/{w}")), "all delivered before the rotation: the test proves nothing");
+        release.SetResult();
 
         await Poll.UntilAsync(() => Task.FromResult(written.All(w => _hook.All.Any(r => r.Path == $"/fhir/Observation/{w}" && r.Status == 200))),
             TimeSpan.FromSeconds(30), "a notification due before the rotation was dropped");
-        Assert.Equal("Bearer new", _hook.All.Last(r => r.Path.StartsWith("/fhir/Observation/", StringComparison.Ordinal)).Headers["Authorization"]);
+        // The last write is served by a round that started after the rotation was stored.
+        Assert.Equal("Bearer new", _hook.All.Last(r => r.Path == $"/fhir/Observation/{written[^1]}").Headers["Authorization"]);
     }
 
     [Fact]
@@ -385,9 +387,13 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
         await CaughtUpAsync(gone, "Observation", written);
         Assert.Equal(HttpStatusCode.NoContent, (await trust.SendAs(HttpMethod.Delete, $"Subscription/{gone}")).Status);
 
+        // A round that listed the Subscription before its deletion may still touch its cursor: sweep until it is gone.
         var cursors = gateway.Services.GetRequiredService<SubscriptionCursorStore>();
-        Assert.True(await cursors.RemoveOrphansAsync(CancellationToken.None) >= 1);
-        Assert.Null(await cursors.AfterKeyAsync(gone, CancellationToken.None));
+        await Poll.UntilAsync(async () =>
+        {
+            await cursors.RemoveOrphansAsync(CancellationToken.None);
+            return await cursors.AfterKeyAsync(gone, CancellationToken.None) is null;
+        }, TimeSpan.FromSeconds(30), "the deleted subscription's cursor was not removed");
         Assert.NotNull(await cursors.AfterKeyAsync(live, CancellationToken.None));
     }
 
@@ -432,22 +438,52 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
     {
         var code = "ending-" + Unique();
         var trust = gateway.As(CommunityTrust);
-        var end = DateTimeOffset.UtcNow.AddSeconds(3);
-        var spec = JsonNode.Parse(Subscription($"Observation?code={code}", _hook.BaseUrl + "/fhir"))!.AsObject();
-        spec["end"] = end.ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
-        var id = await trust.Create("Subscription", spec.ToJsonString());
+        var (id, body) = await trust.CreateWithBody("Subscription", Subscription($"Observation?code={code}", _hook.BaseUrl + "/fhir"));
         var child = await gateway.As(La).Create("Patient", Patient("Ending" + Unique(), Child12()));
         var before = await trust.Create("Observation", Observation(child, code));
         await CaughtUpAsync(id, "Observation", before);
 
-        var wait = end - DateTimeOffset.UtcNow;
-        if (wait > TimeSpan.Zero) await Task.Delay(wait + TimeSpan.FromMilliseconds(200));
-        var after = await trust.Create("Observation", Observation(child, code)); // its commit starts a round
+        var ended = JsonNode.Parse(body)!.AsObject();
+        ended["end"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.OK, (await trust.SendAs(HttpMethod.Put, $"Subscription/{id}", content: Body(ended.ToJsonString()))).Status);
+        var after = await trust.Create("Observation", Observation(child, code));
         await Poll.UntilAsync(async () => (await trust.GetAs($"Subscription/{id}")).Json["status"]?.GetValue<string>() == "off",
             TimeSpan.FromSeconds(30), "the subscription past its end was not turned off");
         var delivered = _hook.All.Where(r => r.Status == 200).Select(r => r.Path).ToList();
         Assert.Contains($"/fhir/Observation/{before}", delivered);
         Assert.DoesNotContain($"/fhir/Observation/{after}", delivered);
+    }
+
+    [Fact]
+    public async Task A_client_removed_from_the_registry_cannot_subscribe_with_a_token_it_still_holds()
+    {
+        // A token from the token endpoint outlives its client's registration by up to 15 minutes: a Subscription would
+        // outlive it for good.
+        var client = TestClient.Es384("trust-revoked-" + Unique());
+        TokenRequests.Register(gateway, client.Registration(scope: "system/*.cruds", organisation: CommunityTrust, agency: "health", purposes: "direct-care"));
+        try
+        {
+            var http = gateway.CreateClient();
+            const string tokenUrl = "http://localhost/auth/token";
+            var (status, issued) = await TokenRequests.PostAsync(http, tokenUrl, TokenRequests.Form(client.Assertion(tokenUrl)));
+            Assert.Equal(HttpStatusCode.OK, status);
+            var fhir = gateway.CreateClient();
+            fhir.BaseAddress = new Uri("http://localhost/fhir/");
+            fhir.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", issued["access_token"]!.GetValue<string>());
+            var spec = Subscription($"Observation?code=revoked-{Unique()}", _hook.BaseUrl + "/fhir");
+
+            var allowed = await fhir.SendAs(HttpMethod.Post, "Subscription", content: Body(spec));
+            Assert.True(allowed.Status == HttpStatusCode.Created, allowed.ToString());
+            Assert.Equal("true", GrantOf(allowed.Json)["registered"]);
+
+            TokenRequests.Register(gateway);
+            var refused = await fhir.SendAs(HttpMethod.Post, "Subscription", content: Body(spec));
+            Assert.True(refused.Status == HttpStatusCode.Forbidden, refused.ToString());
+        }
+        finally
+        {
+            TokenRequests.Register(gateway);
+        }
     }
 
     /// <summary>Waits until the subscription's cursor has passed the current version of <paramref name="type"/>/<paramref name="id"/>.</summary>
