@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 using SendInterop.Domain.Access;
@@ -49,6 +47,7 @@ public sealed partial class SubscriptionDispatcher(
     AccessAuditor auditor,
     RestHookSender sender,
     SubscriptionRules rules,
+    SubscriptionVersions versions,
     GatewayWrites writes,
     FhirSerialization serialization,
     IOptions<SubscriptionOptions> options,
@@ -210,12 +209,12 @@ public sealed partial class SubscriptionDispatcher(
         // Subscription turned off, deleted or changed since waits for the next round), checked again under the lease.
         if ((await store.ReadAsync("Subscription", id, ct))?.Key != record.Key) return false;
         var lease = Lease;
-        var generation = Generation(subscription);
+        var generation = SubscriptionVersions.Generation(subscription);
         // A subscription served for the first time starts where it became active asking for this, not at this version:
         // an edit before its first round (a rotated header) must not skip what was written since it was created.
         var start = _handled.ContainsKey(id) || await cursors.AfterKeyAsync(id, ct) is not null
             ? record.Key
-            : await ActiveSinceKeyAsync(record, generation, ct);
+            : await versions.ActiveSinceKeyAsync(record, generation, ct);
         var claim = await cursors.ClaimAsync(id, _replica, start, record.VersionId, generation, now, lease, ct);
         if (claim is null)
         {
@@ -228,7 +227,7 @@ public sealed partial class SubscriptionDispatcher(
         {
             // A new version asking for the same thing (a rotated header, a new reason, a resume after error) goes on
             // from the cursor; one asking for something else, or after the subscription was off or deleted, starts afresh.
-            var resume = claim.Generation == generation && await ContinuousSinceAsync(record, claim.SubscriptionVersion, ct);
+            var resume = claim.Generation == generation && await versions.ContinuousSinceAsync(record, claim.SubscriptionVersion, ct);
             if (!resume) cursor = record.Key;
             if (!await cursors.ResetAsync(id, _replica, cursor, record.VersionId, generation, clock.GetUtcNow(), ct)) return false;
             _handled.Remove(id);
@@ -317,43 +316,6 @@ public sealed partial class SubscriptionDispatcher(
         }
     }
 
-    /// <summary>
-    /// Whether the Subscription stayed on between the version the cursor was set for and this one: none of the versions
-    /// in between was deleted or turned off (an error the gateway set, then a client's resume, keeps it on).
-    /// </summary>
-    private async Task<bool> ContinuousSinceAsync(ResourceRecord record, int cursorVersion, CancellationToken ct)
-    {
-        if (cursorVersion < 1 || cursorVersion >= record.VersionId) return false;
-        for (var v = cursorVersion + 1; v < record.VersionId; v++)
-        {
-            var between = await store.ReadVersionAsync(record.ResourceType, record.ResourceId, v, ct);
-            if (between is null || between.IsDeleted || serialization.ParseStored(between.Json) is not Subscription { Status: not Subscription.SubscriptionStatus.Off })
-                return false;
-        }
-        return true;
-    }
-
-    /// <summary>
-    /// The key of the earliest version in the run of active versions, asking for the same thing, that ends with this one
-    /// (at most <see cref="MaxVersionsWalked"/> back): where a new subscription's notifications start.
-    /// </summary>
-    private async Task<long> ActiveSinceKeyAsync(ResourceRecord record, string generation, CancellationToken ct)
-    {
-        var key = record.Key;
-        for (var v = record.VersionId - 1; v >= 1 && v >= record.VersionId - MaxVersionsWalked; v--)
-        {
-            var earlier = await store.ReadVersionAsync(record.ResourceType, record.ResourceId, v, ct);
-            if (earlier is null || earlier.IsDeleted
-                || serialization.ParseStored(earlier.Json) is not Subscription { Status: not Subscription.SubscriptionStatus.Off } s
-                || Generation(s) != generation)
-                break;
-            key = earlier.Key;
-        }
-        return key;
-    }
-
-    private const int MaxVersionsWalked = 50;
-
     /// <summary>The longest one notification can take: every attempt timing out, plus the backoff between them (jitter up to 1.5x).</summary>
     private TimeSpan WorstCaseSend
     {
@@ -368,10 +330,6 @@ public sealed partial class SubscriptionDispatcher(
 
     /// <summary>The lease: as configured, but never shorter than three worst-case sends, so a renewal always comes in time.</summary>
     private TimeSpan Lease => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(Math.Max(5, options.Value.LeaseSeconds)).Ticks, 3 * WorstCaseSend.Ticks));
-
-    /// <summary>What the subscription asks for: the same criteria to the same endpoint with the same payload is the same generation.</summary>
-    private static string Generation(Subscription s) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{s.Criteria}\n{s.Channel?.Endpoint}\n{s.Channel?.Payload}")))[..32];
 
     /// <summary>Notifies one version if it is current, meets the criteria and the gate permits it; null: nothing to send.</summary>
     private async Task<DeliveryResult?> NotifyAsync(Subscription subscription, string subscriptionId, SubscriptionGrant grant, SubscriptionCriteria criteria, ResourceChange change, CancellationToken ct)

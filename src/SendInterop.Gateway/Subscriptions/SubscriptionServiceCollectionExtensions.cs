@@ -19,6 +19,7 @@ public static class SubscriptionServiceCollectionExtensions
                 ConnectCallback = EndpointAddressGuard.ConnectCallback(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SubscriptionOptions>>().Value.AllowHttpLoopback),
             });
         services.AddSingleton<RestHookSender>();
+        services.AddSingleton<SubscriptionVersions>();
         services.AddSingleton<SubscriptionDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionDispatcher>());
         services.AddSingleton<SubscriptionWakeUp>();
