@@ -30,7 +30,8 @@ public sealed record SubscriptionCriteria(string ResourceType, IReadOnlyList<Key
         }
         var q = text.IndexOf('?');
         var type = (q < 0 ? text : text[..q]).Trim();
-        if (!Hl7.Fhir.Model.ModelInfo.IsKnownResource(type))
+        // A concrete type: Resource and DomainResource name no stored resource, so such a subscription would never fire.
+        if (!Hl7.Fhir.Model.ModelInfo.IsKnownResource(type) || type is "Resource" or "DomainResource")
         {
             error = $"Subscription.criteria must start with a resource type, not '{type}'.";
             return false;

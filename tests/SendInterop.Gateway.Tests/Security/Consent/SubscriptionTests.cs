@@ -143,6 +143,7 @@ public sealed class SubscriptionTests(ConsentGateway gateway) : IAsyncLifetime
         { "encoded dots", """{"criteria":"Observation?code=x","endpoint":"HOOK/%2e%2e/admin"}""", 422, "encoded dots" },
         { "no criteria", """{"criteria":null,"endpoint":"HOOK"}""", 400, "criteria" },
         { "unknown type", """{"criteria":"Nonsense?code=x","endpoint":"HOOK"}""", 422, "resource type" },
+        { "abstract type", """{"criteria":"DomainResource?_id=x","endpoint":"HOOK"}""", 422, "resource type" },
         { "audit trail", """{"criteria":"AuditEvent?agent=Organization/la-926","endpoint":"HOOK"}""", 422, "cannot be subscribed to" },
         { "result parameter", """{"criteria":"Observation?code=x&_include=Observation:subject","endpoint":"HOOK"}""", 422, "_include" },
         { "padded result parameter", """{"criteria":"Observation?code=x&%20_include=Observation:subject","endpoint":"HOOK"}""", 422, "_include" },
