@@ -92,13 +92,8 @@ out=$(cd "$out" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sendinterop-bench.XXXXXX")
 pids=()
 
-stop_group() { # stop_group PID: TERM the process group we started with setsid, KILL it after 10 s
-  local pid=$1
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-}
+# shellcheck source=lib/process-group.sh
+source "$root/bench/lib/process-group.sh"
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM

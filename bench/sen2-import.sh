@@ -49,15 +49,13 @@ out=$(cd "$out" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sendinterop-sen2.XXXXXX")
 chmod 755 "$tmp"
 gw_pid="" pg_state=""
+# shellcheck source=lib/process-group.sh
+source "$root/bench/lib/process-group.sh"
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [ -n "$gw_pid" ] && kill -0 "$gw_pid" 2>/dev/null; then
-    kill -TERM -- "-$gw_pid" 2>/dev/null || kill -TERM "$gw_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$gw_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$gw_pid" 2>/dev/null || true
-  fi
+  stop_group "$gw_pid"
   [ -n "$pg_state" ] && bash scripts/postgres.sh down "$pg_state" >/dev/null 2>&1 || true
   cp "$tmp"/*.log "$out"/ 2>/dev/null || true
   [ "$keep_db" = 1 ] && cp "$tmp"/fhir.db* "$out"/ 2>/dev/null || true

@@ -7,17 +7,15 @@
 # (its process group), copies the logs to `out` and removes the temp dir.
 # shellcheck shell=bash
 gateway_env=("${gateway_env[@]+"${gateway_env[@]}"}")
+# shellcheck source=process-group.sh
+source "$root/bench/lib/process-group.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sendinterop-$script.XXXXXX")
 gw_pid=""
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [ -n "$gw_pid" ] && kill -0 "$gw_pid" 2>/dev/null; then
-    kill -TERM -- "-$gw_pid" 2>/dev/null || kill -TERM "$gw_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$gw_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$gw_pid" 2>/dev/null || true
-  fi
+  stop_group "$gw_pid"
   cp "$tmp"/*.log "$out"/ 2>/dev/null || true
   rm -rf "$tmp"
   exit "$rc"
