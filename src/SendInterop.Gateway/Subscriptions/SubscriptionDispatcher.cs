@@ -206,7 +206,8 @@ public sealed partial class SubscriptionDispatcher(
 
         var id = record.ResourceId;
         // The round's list of subscriptions may be minutes old by now: serve only the version that is current (a
-        // Subscription turned off, deleted or changed since waits for the next round), checked again under the lease.
+        // Subscription turned off, deleted or changed since waits for the next round). Read once, before the claim: a
+        // change between the two would need another replica to hold and lose the lease in those milliseconds.
         if ((await store.ReadAsync("Subscription", id, ct))?.Key != record.Key) return false;
         var lease = Lease;
         var generation = SubscriptionVersions.Generation(subscription);
@@ -221,7 +222,6 @@ public sealed partial class SubscriptionDispatcher(
             _handled.Remove(id); // another replica delivers this one; if it comes back here, it starts from the stored cursor
             return false;
         }
-        if ((await store.ReadAsync("Subscription", id, ct))?.Key != record.Key) return false;
         var cursor = claim.AfterKey;
         if (claim.SubscriptionVersion != record.VersionId || claim.Generation != generation)
         {
