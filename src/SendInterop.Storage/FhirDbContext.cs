@@ -131,6 +131,7 @@ public abstract class FhirDbContext(DbContextOptions options) : DbContext(option
 
         Access.UsedAssertionLedger.Configure(b);
         Subscriptions.SubscriptionCursorStore.Configure(b);
+        Export.BulkExportStore.Configure(b);
 
         // Scheduled jobs' last completed day (the statutory sweep), so a restart does not repeat today's run.
         b.Entity<Scheduling.ScheduledRunRow>(e =>

@@ -28,6 +28,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Access.UsedAssertionLedger>();
         services.AddSingleton<Indicators.ChildRecordSource>();
         services.AddSingleton<Subscriptions.SubscriptionCursorStore>();
+        services.AddSingleton<Export.BulkExportStore>();
         services.AddSingleton<Indicators.SqlIndicatorEvaluator>();
         return services;
     }

@@ -43,7 +43,6 @@ public sealed partial class SubscriptionDispatcher(
     IResourceStore store,
     SearchRequestParser parser,
     SubscriptionCursorStore cursors,
-    DisclosureGate gate,
     AccessAuditor auditor,
     RestHookSender sender,
     SubscriptionRules rules,
@@ -53,7 +52,7 @@ public sealed partial class SubscriptionDispatcher(
     IOptions<SubscriptionOptions> options,
     FhirDbContextFactory contexts,
     SubscriptionWakeUp wakeUp,
-    Security.Authentication.ClientRegistry clients,
+    StandingDisclosure disclosure,
     TimeProvider clock,
     ILogger<SubscriptionDispatcher> logger) : BackgroundService
 {
@@ -332,7 +331,7 @@ public sealed partial class SubscriptionDispatcher(
     private TimeSpan Lease => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(Math.Max(5, options.Value.LeaseSeconds)).Ticks, 3 * WorstCaseSend.Ticks));
 
     /// <summary>Notifies one version if it is current, meets the criteria and the gate permits it; null: nothing to send.</summary>
-    private async Task<DeliveryResult?> NotifyAsync(Subscription subscription, string subscriptionId, SubscriptionGrant grant, SubscriptionCriteria criteria, ResourceChange change, CancellationToken ct)
+    private async Task<DeliveryResult?> NotifyAsync(Subscription subscription, string subscriptionId, StandingGrant grant, SubscriptionCriteria criteria, ResourceChange change, CancellationToken ct)
     {
         var current = await store.ReadAsync(change.ResourceType, change.ResourceId, ct);
         if (current is null || current.Key != change.Key) return null; // deleted, or a newer version comes later
@@ -342,36 +341,13 @@ public sealed partial class SubscriptionDispatcher(
         var session = AccessSession.For(grant.ToRequester(), $"subscription/{subscriptionId}/{Guid.NewGuid():N}");
         session.Interaction = Interaction;
         session.Action = AuditAction.Read;
-        bool permitted;
-        var scope = session.ScopeFor(change.ResourceType, SmartPermissions.Read);
-        if (scope is null || !StillRegistered(grant, change.ResourceType))
-        {
-            gate.RecordOutOfScope(session, current);
-            permitted = false;
-        }
-        else
-        {
-            permitted = await gate.PermitsWithinScopeAsync(session, current, scope, ct);
-        }
+        var permitted = await disclosure.PermitsAsync(session, grant, current, SmartPermissions.Read, ct);
         await auditor.FlushAsync(session, ct);
         // Before a retry, the version must still be current: a newer one (a label added, say) is decided and notified on
         // its own, and this one is no longer what the gate permitted to be sent.
         return permitted
             ? await sender.SendAsync(subscription, current, async token => (await store.ReadAsync(change.ResourceType, change.ResourceId, token))?.Key == change.Key, ct)
             : null;
-    }
-
-    /// <summary>
-    /// A client of the gateway's registry (now, or when it subscribed) must still have the organisation, agency, purpose
-    /// and a scope reading the type in its current registration: one removed or narrowed since is refused (recorded as a
-    /// scope denial). A client no registry ever held (a trusted external issuer's) keeps the grant it subscribed with.
-    /// </summary>
-    private bool StillRegistered(SubscriptionGrant grant, string resourceType)
-    {
-        if (clients.Find(grant.ClientId) is not { } client) return !grant.Registered;
-        return client.Organisation == grant.Organisation && client.Agency == grant.Agency
-            && client.Purposes.Contains(grant.Purpose, StringComparer.Ordinal)
-            && ScopeGrant.For(client.AllowedScopes, resourceType, SmartPermissions.Read) is not null;
     }
 
     private async Task<bool> MatchesAsync(SubscriptionCriteria criteria, string id, CancellationToken ct)

@@ -56,7 +56,7 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore
         var client = clients.Find(requester.ClientId);
         if (client is not null && client.Organisation != requester.OrganisationId || requester.RegisteredClient && client is null)
             throw new FhirException(403, OperationOutcome.IssueType.Forbidden, "This client is no longer registered for the token's organisation.");
-        SubscriptionGrant.Of(requester, registered: client is not null).WriteTo(subscription);
+        StandingGrant.Of(requester, registered: client is not null).WriteTo(subscription);
     }
 
     /// <summary>

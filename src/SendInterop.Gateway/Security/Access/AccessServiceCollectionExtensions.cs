@@ -23,6 +23,8 @@ public static class AccessServiceCollectionExtensions
         services.AddSingleton<ChainedCriteriaGate>();
         services.AddSingleton<ReferenceTargets>();
         services.AddSingleton<AccessAuditor>();
+        services.AddSingleton<ClientStanding>();
+        services.AddSingleton<StandingDisclosure>();
         return services;
     }
 }

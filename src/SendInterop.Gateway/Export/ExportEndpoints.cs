@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using SendInterop.Gateway.Fhir.Endpoints;
+using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Security.Access;
+using SendInterop.Gateway.Security.Authentication;
+using SendInterop.Storage.Export;
+
+namespace SendInterop.Gateway.Export;
+
+/// <summary>
+/// FHIR Bulk Data Access (v2) routes: the three kick-offs, the status (poll, or DELETE to cancel) and the output files.
+/// They are explicit routes beside the FHIR dispatcher because their answers are not FHIR resources (a JSON manifest,
+/// NDJSON). Otherwise they behave as every FHIR route: the same token policy, requester and purpose of use, SMART
+/// scopes checked before anything is read, decisions audited, errors as OperationOutcomes.
+/// <para>
+/// A job is its requester's alone: its status, files and cancellation answer 404 to any other client (or the same
+/// client id from another organisation), as if it did not exist, and a client of the registry whose registration no
+/// longer allows the export's types cannot fetch its files (403).
+/// </para>
+/// </summary>
+public static class ExportEndpoints
+{
+    public const string SystemName = "export-system";
+    public const string PatientName = "export-patient";
+    public const string GroupName = "export-group";
+    public const string StatusName = "export-status";
+    public const string CancelName = "export-cancel";
+    public const string FileName = "export-file";
+
+    public const string StatusPath = "/$export-status";
+    public const string FilePath = "/$export-file";
+    public const string NdjsonMediaType = "application/fhir+ndjson";
+
+    public static WebApplicationBuilder AddBulkExport(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<ExportOptions>(builder.Configuration.GetSection(ExportOptions.Section));
+        services.AddSingleton<ExportWakeUp>();
+        services.AddSingleton<ExportKickOff>();
+        services.AddSingleton<ExportCandidates>();
+        services.AddSingleton<ExportRun>();
+        services.AddSingleton<ExportDependencies>();
+        services.AddHostedService<ExportWorker>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapBulkExportApi(this IEndpointRouteBuilder app)
+    {
+        var fhir = app.MapGroup(FhirHttpHandler.BasePath).WithTags(FhirEndpoints.Tag).RequireAuthorization(SendClientAuthorization.Policy);
+        fhir.MapGet("/$export", (HttpContext c, ExportDependencies d) => KickOffAsync(c, d, ExportKinds.System, null))
+            .WithName(SystemName).WithSummary("Start a bulk export of every resource the caller may see (asynchronous; NDJSON files)");
+        fhir.MapGet("/Patient/$export", (HttpContext c, ExportDependencies d) => KickOffAsync(c, d, ExportKinds.Patient, null))
+            .WithName(PatientName).WithSummary("Start a bulk export of every child's record the caller may see (asynchronous; NDJSON files)");
+        fhir.MapGet("/Group/{id}/$export", (HttpContext c, ExportDependencies d, string id) => KickOffAsync(c, d, ExportKinds.Group, id))
+            .WithName(GroupName).WithSummary("Start a bulk export of the records of a Group's children (asynchronous; NDJSON files)");
+        // A kick-off takes GET only (POST with a Parameters body is optional in Bulk Data v2 and not offered): say so
+        // rather than let the FHIR dispatcher answer that the operation is unknown.
+        foreach (var path in new[] { "/$export", "/Patient/$export", "/Group/{id}/$export" })
+            fhir.MapMethods(path, ["POST", "PUT", "PATCH", "DELETE"], NotAllowed).ExcludeFromDescription();
+        fhir.MapGet(StatusPath + "/{job}", StatusAsync).WithName(StatusName).WithSummary("An export's progress, or its manifest when complete");
+        fhir.MapDelete(StatusPath + "/{job}", CancelAsync).WithName(CancelName).WithSummary("Cancel an export, or delete a finished one's files");
+        fhir.MapGet(FilePath + "/{job}/{file}", FileAsync).WithName(FileName).WithSummary("One output file of a complete export (NDJSON)");
+        return app;
+    }
+
+    private static System.Threading.Tasks.Task NotAllowed(HttpContext context) =>
+        throw FhirException.MethodNotAllowed("A bulk export is started with GET (and the header Prefer: respond-async); its parameters go in the query.");
+
+    /// <summary>What the handlers need, one service (a singleton), so each handler takes one parameter for them.</summary>
+    public sealed record ExportDependencies(RequesterResolver Requesters, AccessAuditor Auditor, ExportKickOff KickOff, BulkExportStore Jobs,
+        ClientStanding Standing, FhirResponseWriter Writer, TimeProvider Clock, Microsoft.Extensions.Options.IOptions<ExportOptions> Options);
+
+    private static async System.Threading.Tasks.Task KickOffAsync(HttpContext context, ExportDependencies d, string kind, string? groupId)
+    {
+        if (groupId is not null && !Fhir.Interactions.ResourcePreparer.IsValidId(groupId)) throw FhirException.BadRequest($"'{groupId}' is not a valid resource id.");
+        var access = await d.Requesters.ResolveAsync(context);
+        string job;
+        try
+        {
+            job = await d.KickOff.StartAsync(context.Request, access, kind, groupId, context.RequestAborted);
+        }
+        finally
+        {
+            await d.Auditor.FlushAsync(access, CancellationToken.None);
+        }
+        var status = $"{Base(context.Request)}{StatusPath}/{job}";
+        context.Response.Headers.ContentLocation = status;
+        await d.Writer.WriteAsync(context, FhirResponse.Of(OperationOutcomes.Information(ExportKickOff.Accepted(status)), 202), FhirFormat.Json, ElementFilter.None);
+    }
+
+    private static async System.Threading.Tasks.Task StatusAsync(HttpContext context, ExportDependencies d, string job)
+    {
+        var row = await OwnJobAsync(context, d, job);
+        var response = context.Response;
+        switch (row.Status)
+        {
+            case ExportStatuses.Accepted or ExportStatuses.Running:
+                response.StatusCode = 202;
+                response.Headers["X-Progress"] = row.Status == ExportStatuses.Accepted
+                    ? "queued"
+                    : string.Create(CultureInfo.InvariantCulture, $"running: {row.Exported} resources in files so far");
+                response.Headers.RetryAfter = Math.Max(1, d.Options.Value.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
+                return;
+            case ExportStatuses.Failed:
+                throw new FhirException(row.ErrorStatus is >= 400 and < 600 ? row.ErrorStatus.Value : 500, OperationOutcome.IssueType.Exception,
+                    row.Error ?? "The export could not be completed; start a new one.");
+        }
+        var files = await d.Jobs.FilesAsync(row.JobId, context.RequestAborted);
+        response.StatusCode = 200;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers.Expires = DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresAt).ToString("R", CultureInfo.InvariantCulture);
+        await using var json = new Utf8JsonWriter(response.Body);
+        ExportManifest.Write(json, row, files, $"{Base(context.Request)}{FilePath}/{row.JobId}");
+    }
+
+    private static async System.Threading.Tasks.Task CancelAsync(HttpContext context, ExportDependencies d, string job)
+    {
+        var row = await OwnJobAsync(context, d, job);
+        await d.Jobs.DeleteAsync(row.JobId, context.RequestAborted);
+        var outcome = OperationOutcomes.Information(row.Status is ExportStatuses.Accepted or ExportStatuses.Running
+            ? "Export cancelled; nothing more is written and its files are deleted."
+            : "Export deleted with its files.");
+        await d.Writer.WriteAsync(context, FhirResponse.Of(outcome, 202), FhirFormat.Json, ElementFilter.None);
+    }
+
+    private static async System.Threading.Tasks.Task FileAsync(HttpContext context, ExportDependencies d, string job, string file)
+    {
+        var row = await OwnJobAsync(context, d, job);
+        if (row.Status != ExportStatuses.Complete || !int.TryParse(file, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+            throw FhirException.NotFound($"The export has no file '{file}'.");
+        var info = (await d.Jobs.FilesAsync(row.JobId, context.RequestAborted)).FirstOrDefault(f => f.Seq == seq)
+            ?? throw FhirException.NotFound($"The export has no file '{file}'.");
+        // A client of the registry narrowed or removed since the kick-off no longer gets what it was granted then.
+        if (!d.Standing.Allows(Grant(row), info.ResourceType, ExportKickOff.Needed))
+            throw new FhirException(403, OperationOutcome.IssueType.Forbidden, $"This client's registration no longer allows exporting {info.ResourceType}.");
+        var content = await d.Jobs.FileContentAsync(row.JobId, seq, context.RequestAborted) ?? throw FhirException.NotFound($"The export has no file '{file}'.");
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = NdjsonMediaType;
+        context.Response.ContentLength = content.Length;
+        await context.Response.Body.WriteAsync(content, context.RequestAborted);
+    }
+
+    /// <summary>The job if it exists, has not expired and is the caller's (same client and organisation); 404 otherwise, the same answer in each case.</summary>
+    private static async Task<ExportJobRow> OwnJobAsync(HttpContext context, ExportDependencies d, string job)
+    {
+        var access = await d.Requesters.ResolveAsync(context);
+        var row = job.Length <= 64 ? await d.Jobs.FindAsync(job, context.RequestAborted) : null;
+        var mine = row is not null && access.Requester is { } r && r.ClientId == row.ClientId && r.OrganisationId == row.Organisation
+            && (row.Status is ExportStatuses.Accepted or ExportStatuses.Running || row.ExpiresAt >= d.Clock.GetUtcNow().ToUnixTimeMilliseconds());
+        return mine ? row! : throw FhirException.NotFound($"There is no export '{job}' for this client (it may have expired or been cancelled).");
+    }
+
+    private static StandingGrant Grant(ExportJobRow row) =>
+        new(row.ClientId, row.Organisation, row.Agency, row.Role, row.Scopes, row.Purpose, row.PatientContext, row.Registered);
+
+    private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{FhirHttpHandler.BasePath}";
+}

@@ -1,0 +1,171 @@
+using System.Globalization;
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+using Microsoft.Extensions.Options;
+using SendInterop.Domain.Access;
+using SendInterop.Domain.Access.Gate;
+using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Fhir.Interactions;
+using SendInterop.Gateway.Security.Access;
+using SendInterop.Storage.Export;
+using SendInterop.Storage.Store;
+
+namespace SendInterop.Gateway.Export;
+
+/// <summary>
+/// The kick-off of a bulk export (FHIR Bulk Data Access v2: <c>GET [base]/$export</c>, <c>Patient/$export</c>,
+/// <c>Group/[id]/$export</c>): checks the request and the requester's scopes, and queues the job for
+/// <see cref="ExportWorker"/>. Nothing is disclosed here except a Group's existence to a requester allowed to read it.
+/// <para>
+/// Refused with 400: a missing <c>Prefer: respond-async</c>, an output format other than NDJSON, an unknown or
+/// unexportable <c>_type</c>, a <c>_since</c> that is not an instant with a time zone, and the parameters not supported
+/// (<c>_typeFilter</c>, <c>_elements</c>, <c>patient</c>, <c>includeAssociatedData</c>, anything else) rather than
+/// silently exporting more than asked. 403: a type named in <c>_type</c> without read and search scope, no exportable type at
+/// all, or a purpose that cannot stand behind a bulk disclosure (break-glass is for one child, commissioning gets
+/// aggregates only). 429: the client already has <see cref="ExportOptions.MaxUnfinishedPerClient"/> exports waiting or running.
+/// </para>
+/// </summary>
+public sealed class ExportKickOff(
+    BulkExportStore jobs,
+    IResourceStore store,
+    ReadInteractions reads,
+    Domain.Search.SearchParameterRegistry registry,
+    ExportWakeUp wakeUp,
+    IOptions<ExportOptions> options,
+    TimeProvider clock)
+{
+    /// <summary>What each exported type needs: read, and search, since an export lists what exists as a search does.</summary>
+    public const SmartPermissions Needed = SmartPermissions.Read | SmartPermissions.Search;
+
+    /// <summary>Types the resource store does not hold: the audit log (search AuditEvent) and the indicator catalogue.</summary>
+    public static readonly IReadOnlySet<string> NotExported = new HashSet<string>(StringComparer.Ordinal) { "AuditEvent", "Measure", "MeasureReport" };
+
+    private static readonly HashSet<string> NdjsonFormats = new(StringComparer.OrdinalIgnoreCase) { "application/fhir+ndjson", "application/ndjson", "ndjson" };
+
+    private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal) { "_typeFilter", "_elements", "patient", "includeAssociatedData" };
+
+    /// <summary>Queues an export of <paramref name="kind"/> (and the Group <paramref name="groupId"/>); returns the job id.</summary>
+    public async Task<string> StartAsync(HttpRequest http, AccessSession session, string kind, string? groupId, CancellationToken ct)
+    {
+        var requester = session.Requester ?? throw new FhirException(403, OperationOutcome.IssueType.Forbidden, "A bulk export needs an access token.");
+        if (!PrefersAsync(http))
+            throw FhirException.BadRequest("A bulk export runs asynchronously: send the header 'Prefer: respond-async'.", OperationOutcome.IssueType.Required);
+        var (types, sinceTicks) = ReadParameters(http.Query);
+        if (requester.Purpose is PurposesOfUse.Safeguarding or PurposesOfUse.Commissioning)
+            throw new FhirException(403, OperationOutcome.IssueType.Forbidden, requester.Purpose == PurposesOfUse.Safeguarding
+                ? "Break-glass (safeguarding) is for one child's record and is time-boxed: it cannot stand behind a bulk export."
+                : "Commissioning sees aggregates only (Measure/$evaluate-measure), never person-level exports.");
+
+        if (kind != ExportKinds.System) session.RequireScope("Patient", Needed);
+        if (kind == ExportKinds.Group) await EnsureGroupVisibleAsync(session, groupId!, ct);
+        var exported = ScopedTypes(session, types);
+
+        var options1 = options.Value;
+        if (await jobs.CountUnfinishedAsync(requester.ClientId, ct) >= Math.Max(1, options1.MaxUnfinishedPerClient))
+            throw new FhirException(429, OperationOutcome.IssueType.Throttled,
+                $"This client already has {options1.MaxUnfinishedPerClient} exports waiting or running; poll or cancel them first.");
+
+        var now = clock.GetUtcNow();
+        var job = new ExportJobRow
+        {
+            JobId = Guid.NewGuid().ToString("N"),
+            ClientId = requester.ClientId, Organisation = requester.OrganisationId, Agency = requester.Agency, Role = requester.Role,
+            Scopes = requester.Scopes.ToString(), Purpose = requester.Purpose, PatientContext = requester.PatientContext, Registered = requester.RegisteredClient,
+            Kind = kind, GroupId = groupId, Types = string.Join(',', exported), SinceTicks = sinceTicks,
+            RequestUrl = $"{http.Scheme}://{http.Host}{http.PathBase}{http.Path}{http.QueryString}",
+            Status = ExportStatuses.Accepted, CreatedAt = now.ToUnixTimeMilliseconds(),
+            ExpiresAt = now.AddMinutes(Math.Max(1, options1.QueuedLifetimeMinutes)).ToUnixTimeMilliseconds(),
+        };
+        await jobs.CreateAsync(job, ct);
+        wakeUp.Ring();
+        return job.JobId;
+    }
+
+    private static bool PrefersAsync(HttpRequest http) =>
+        http.Headers["Prefer"].SelectMany(v => (v ?? "").Split(',')).Any(p => p.Trim().Equals("respond-async", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>_type (null: every exportable type) and _since (UTC ticks), each at most once.</summary>
+    private (List<string>? Types, long? SinceTicks) ReadParameters(IQueryCollection query)
+    {
+        List<string>? types = null;
+        long? since = null;
+        foreach (var (name, values) in query)
+        {
+            if (values.Count > 1) throw FhirException.BadRequest($"The parameter '{name}' is given more than once.");
+            var value = values[0] ?? "";
+            switch (name)
+            {
+                case "_outputFormat":
+                    if (!NdjsonFormats.Contains(value))
+                        throw FhirException.BadRequest($"_outputFormat '{value}' is not supported: the files are application/fhir+ndjson.", OperationOutcome.IssueType.NotSupported);
+                    break;
+                case "_type":
+                    types = ReadTypes(value);
+                    break;
+                case "_since":
+                    since = ReadSince(value);
+                    break;
+                default:
+                    throw FhirException.BadRequest(Unsupported.Contains(name)
+                        ? $"The parameter '{name}' is not supported by this server's $export; ask without it."
+                        : $"'{name}' is not a parameter of $export (supported: _outputFormat, _type, _since).", OperationOutcome.IssueType.NotSupported);
+            }
+        }
+        return (types, since);
+    }
+
+    private List<string> ReadTypes(string value)
+    {
+        var known = registry.ResourceTypes.ToHashSet(StringComparer.Ordinal);
+        var types = new List<string>();
+        foreach (var raw in value.Split(','))
+        {
+            var type = raw.Trim();
+            if (type.Length == 0) throw FhirException.BadRequest("_type has an empty entry.");
+            if (NotExported.Contains(type))
+                throw FhirException.BadRequest($"{type} is not exported: {(type == "AuditEvent" ? "search AuditEvent for the audit trail" : "its resources are computed, not stored")}.", OperationOutcome.IssueType.NotSupported);
+            if (!known.Contains(type)) throw FhirException.BadRequest($"_type names '{type}', which is not a resource type this server holds.", OperationOutcome.IssueType.NotSupported);
+            if (!types.Contains(type)) types.Add(type);
+        }
+        return types;
+    }
+
+    private static long ReadSince(string value)
+    {
+        // An instant: date, time and zone (a date alone, or a time without a zone, would be read in an unstated zone).
+        if (!value.Contains('T') || !Hl7.Fhir.ElementModel.Types.DateTime.TryParse(value, out var parsed) || !parsed.HasOffset)
+            throw FhirException.BadRequest($"_since '{value}' is not a FHIR instant (e.g. 2026-01-15T09:30:00Z).");
+        return parsed.ToDateTimeOffset(TimeSpan.Zero).UtcTicks;
+    }
+
+    /// <summary>
+    /// The types exported, in file order: those asked for, each needing read and search scope (403 otherwise), or every
+    /// exportable type the scopes reach.
+    /// </summary>
+    private List<string> ScopedTypes(AccessSession session, List<string>? asked)
+    {
+        if (asked is not null)
+        {
+            foreach (var type in asked) session.RequireScope(type, Needed);
+            return asked;
+        }
+        var reachable = registry.ResourceTypes.Where(t => !NotExported.Contains(t) && session.ScopeFor(t, Needed) is not null)
+            .OrderBy(t => t, StringComparer.Ordinal).ToList();
+        if (reachable.Count == 0)
+            throw new FhirException(403, OperationOutcome.IssueType.Forbidden, "The access token's scopes allow reading and searching no exportable type.");
+        return reachable;
+    }
+
+    /// <summary>A Group export needs the Group read as a read would be (hidden answers 404 or 403 as configured).</summary>
+    private async Task EnsureGroupVisibleAsync(AccessSession session, string groupId, CancellationToken ct)
+    {
+        var grant = session.RequireScope("Group", SmartPermissions.Read);
+        var group = await store.ReadAsync("Group", groupId, ct) ?? throw FhirException.NotFound($"Group/{groupId} does not exist.");
+        await reads.EnsureVisibleAsync(session, grant, group, ct);
+        if (group.IsDeleted) throw FhirException.Gone($"Group/{groupId} was deleted.");
+    }
+
+    /// <summary>The text of a kick-off's answer.</summary>
+    public static string Accepted(string statusUrl) =>
+        string.Create(CultureInfo.InvariantCulture, $"Export accepted. Poll {statusUrl} for its progress; the manifest is there when it is complete.");
+}

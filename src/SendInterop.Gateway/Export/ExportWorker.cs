@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+using SendInterop.Storage.Export;
+
+namespace SendInterop.Gateway.Export;
+
+/// <summary>
+/// Runs queued exports one at a time on this replica (<see cref="ExportRun"/>), started at once by a kick-off here
+/// (<see cref="ExportWakeUp"/>) or at the next poll for one made on another replica, and deletes expired jobs and their
+/// files. A job is claimed with a lease that each page renews; if this replica stops, the job goes back to the queue
+/// (or its lease lapses) and it runs again from the start elsewhere, its partial files deleted first.
+/// </summary>
+public sealed partial class ExportWorker(
+    BulkExportStore jobs,
+    ExportRun run,
+    ExportWakeUp wakeUp,
+    IOptions<ExportOptions> options,
+    TimeProvider clock,
+    ILogger<ExportWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan PurgeEvery = TimeSpan.FromMinutes(1);
+
+    /// <summary>This replica's name on the leases it takes.</summary>
+    private readonly string _replica = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 128);
+
+    private TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(5, options.Value.LeaseSeconds));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextPurge = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (clock.GetUtcNow() >= nextPurge)
+                {
+                    await jobs.PurgeExpiredAsync(clock.GetUtcNow(), stoppingToken);
+                    nextPurge = clock.GetUtcNow() + PurgeEvery;
+                }
+                if (await jobs.ClaimNextAsync(_replica, clock.GetUtcNow(), Lease, stoppingToken) is { } job)
+                {
+                    await RunAsync(job, stoppingToken);
+                    continue; // another may be waiting
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogPollFailed(ex.GetType().Name);
+            }
+            try
+            {
+                await wakeUp.WaitAsync(TimeSpan.FromMilliseconds(Math.Max(50, options.Value.PollMilliseconds)), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task RunAsync(ExportJobRow job, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var outcome = await run.RunAsync(job, _replica, Lease, stoppingToken);
+            LogRan(job.JobId, outcome);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await jobs.ReleaseAsync(job.JobId, _replica, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            await run.FailAsync(job, _replica, ex, CancellationToken.None);
+        }
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Export {JobId}: {Outcome}")]
+    private partial void LogRan(string jobId, ExportRun.Outcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Export queue poll failed ({Error}); retrying at the next poll")]
+    private partial void LogPollFailed(string error);
+}
