@@ -1,0 +1,163 @@
+using System.Text;
+using SendInterop.Gateway.Tests.Indicators;
+using SendInterop.Storage.Export;
+using Task = System.Threading.Tasks.Task;
+
+namespace SendInterop.Gateway.Tests.Security.Consent;
+
+/// <summary>
+/// Bulk export jobs on both providers: one replica at a time runs a job, another takes it over only once the lease
+/// has lapsed (starting again, the partial files deleted), nothing is stored by a runner that lost the job or after a
+/// cancellation, and expired jobs go with their files.
+/// </summary>
+public abstract class BulkExportStoreTests(IndicatorStorage storage)
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+
+    private BulkExportStore Store => new(storage.Contexts);
+
+    private static ExportJobRow Job(string client = "client-a", string status = ExportStatuses.Accepted, long expiresAt = long.MaxValue) => new()
+    {
+        JobId = Guid.NewGuid().ToString("N"), ClientId = client, Organisation = "ods-RY3", Agency = "health", Scopes = "system/*.rs", Purpose = "direct-care",
+        Kind = ExportKinds.System, Types = "Patient", RequestUrl = "http://127.0.0.1/fhir/$export", Status = status,
+        CreatedAt = Now.ToUnixTimeMilliseconds(), ExpiresAt = expiresAt,
+    };
+
+    private static byte[] Lines(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Fact]
+    public async Task A_job_is_run_by_one_replica_and_taken_over_after_its_lease_lapses_from_the_start()
+    {
+        var job = Job();
+        await Store.CreateAsync(job, default);
+        try
+        {
+            // Twelve replicas race for it: one runs it.
+            var claims = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => Store.ClaimNextAsync($"replica-{i}", Now, Lease, default))));
+            var holder = Assert.Single(claims, c => c is not null)!;
+            Assert.Equal(job.JobId, holder.JobId);
+            var a = holder.LeaseOwner!;
+            Assert.Equal(ExportStatuses.Running, holder.Status);
+            Assert.Equal(Now.ToUnixTimeMilliseconds(), holder.TransactionTime);
+
+            Assert.True(await Store.AddFileAsync(job.JobId, a, new ExportFileInfo(1, "Patient", 2), Lines("{}\n{}\n"), 2, default));
+            Assert.False(await Store.AddFileAsync(job.JobId, "replica-x", new ExportFileInfo(2, "Patient", 1), Lines("{}\n"), 3, default));
+            Assert.False(await Store.RenewAsync(job.JobId, "replica-x", Now.AddSeconds(1), Lease, default));
+            Assert.Null(await Store.ClaimNextAsync("replica-b", Now.AddSeconds(30), Lease, default)); // held until +60
+
+            // a stops renewing; b takes over at +61 and starts again: a's file is gone, the count back to 0.
+            var taken = await Store.ClaimNextAsync("replica-b", Now.AddSeconds(61), Lease, default);
+            Assert.Equal(job.JobId, taken!.JobId);
+            Assert.Equal(0, taken.Exported);
+            Assert.Equal(Now.AddSeconds(61).ToUnixTimeMilliseconds(), taken.TransactionTime);
+            Assert.Empty(await Store.FilesAsync(job.JobId, default));
+            Assert.False(await Store.AddFileAsync(job.JobId, a, new ExportFileInfo(1, "Patient", 1), Lines("{}\n"), 1, default)); // a lost it
+            Assert.False(await Store.FinishAsync(job.JobId, a, ExportEnd.Complete, 1, Now.AddHours(1), default));
+
+            Assert.True(await Store.AddFileAsync(job.JobId, "replica-b", new ExportFileInfo(1, "Patient", 1), Lines("{\"b\":1}\n"), 1, default));
+            Assert.True(await Store.FinishAsync(job.JobId, "replica-b", ExportEnd.Complete, 1, Now.AddHours(1), default));
+            var done = (await Store.FindAsync(job.JobId, default))!;
+            Assert.Equal((ExportStatuses.Complete, 1L, (string?)null), (done.Status, done.Exported, done.LeaseOwner));
+            Assert.Equal([new ExportFileInfo(1, "Patient", 1)], await Store.FilesAsync(job.JobId, default));
+            Assert.Equal("{\"b\":1}\n", Encoding.UTF8.GetString((await Store.FileContentAsync(job.JobId, 1, default))!));
+            Assert.Null(await Store.ClaimNextAsync("replica-c", Now.AddHours(2), Lease, default)); // a finished job is never run again
+
+            // Kept until it expires, then deleted with its files.
+            await Store.PurgeExpiredAsync(Now.AddMinutes(59), default);
+            Assert.NotNull(await Store.FindAsync(job.JobId, default));
+            await Store.PurgeExpiredAsync(Now.AddMinutes(61), default);
+            Assert.Null(await Store.FindAsync(job.JobId, default));
+            Assert.Null(await Store.FileContentAsync(job.JobId, 1, default));
+        }
+        finally
+        {
+            await Store.DeleteAsync(job.JobId, default);
+        }
+    }
+
+    [Fact]
+    public async Task A_cancelled_job_stores_nothing_more_and_a_failed_one_keeps_its_reason()
+    {
+        var cancelled = Job();
+        await Store.CreateAsync(cancelled, default);
+        var owner = (await Store.ClaimNextAsync("replica-a", Now, Lease, default))!.LeaseOwner!;
+        Assert.True(await Store.DeleteAsync(cancelled.JobId, default));
+        Assert.False(await Store.AddFileAsync(cancelled.JobId, owner, new ExportFileInfo(1, "Patient", 1), Lines("{}\n"), 1, default));
+        Assert.False(await Store.RenewAsync(cancelled.JobId, owner, Now, Lease, default));
+        Assert.False(await Store.FinishAsync(cancelled.JobId, owner, ExportEnd.Complete, 0, Now.AddHours(1), default));
+        Assert.Null(await Store.FindAsync(cancelled.JobId, default));
+        Assert.Null(await Store.FileContentAsync(cancelled.JobId, 1, default));
+
+        var failed = Job();
+        await Store.CreateAsync(failed, default);
+        try
+        {
+            await Store.ClaimNextAsync("replica-a", Now, Lease, default);
+            Assert.True(await Store.FinishAsync(failed.JobId, "replica-a", new ExportEnd("Group/x is no longer available to this client.", 422), 0, Now.AddHours(1), default));
+            var row = (await Store.FindAsync(failed.JobId, default))!;
+            Assert.Equal((ExportStatuses.Failed, 422, "Group/x is no longer available to this client."), (row.Status, row.ErrorStatus!.Value, row.Error));
+        }
+        finally
+        {
+            await Store.DeleteAsync(failed.JobId, default);
+        }
+    }
+
+    [Fact]
+    public async Task A_released_job_goes_back_to_the_queue_and_unfinished_jobs_are_counted_per_client()
+    {
+        var client = "counted-" + Guid.NewGuid().ToString("N")[..8];
+        var first = Job(client);
+        var second = Job(client);
+        await Store.CreateAsync(first, default);
+        await Store.CreateAsync(second, default);
+        try
+        {
+            Assert.Equal(2, await Store.CountUnfinishedAsync(client, default));
+            var claimed = (await Store.ClaimNextAsync("replica-a", Now, Lease, default))!;
+            await Store.ReleaseAsync(claimed.JobId, "replica-a", default);
+            Assert.Equal(ExportStatuses.Accepted, (await Store.FindAsync(claimed.JobId, default))!.Status);
+            // Released: another replica takes it at once, without waiting for the lease.
+            var again = (await Store.ClaimNextAsync("replica-b", Now.AddSeconds(1), Lease, default))!;
+            Assert.Equal("replica-b", again.LeaseOwner);
+            Assert.True(await Store.FinishAsync(again.JobId, "replica-b", ExportEnd.Complete, 0, Now.AddHours(1), default));
+            Assert.Equal(1, await Store.CountUnfinishedAsync(client, default));
+        }
+        finally
+        {
+            await Store.DeleteAsync(first.JobId, default);
+            await Store.DeleteAsync(second.JobId, default);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_left_in_the_queue_expires_but_a_running_one_is_not_purged_under_its_runner()
+    {
+        var queued = Job(expiresAt: Now.AddMinutes(5).ToUnixTimeMilliseconds());
+        await Store.CreateAsync(queued, default);
+        await Store.PurgeExpiredAsync(Now.AddMinutes(6), default);
+        Assert.Null(await Store.FindAsync(queued.JobId, default));
+
+        var running = Job(expiresAt: Now.AddMinutes(5).ToUnixTimeMilliseconds());
+        await Store.CreateAsync(running, default);
+        try
+        {
+            Assert.Equal(running.JobId, (await Store.ClaimNextAsync("replica-a", Now, Lease, default))!.JobId);
+            await Store.PurgeExpiredAsync(Now.AddMinutes(6), default);
+            Assert.NotNull(await Store.FindAsync(running.JobId, default));
+        }
+        finally
+        {
+            await Store.DeleteAsync(running.JobId, default);
+        }
+    }
+}
+
+public sealed class SqliteBulkExportStorage() : SqliteIndicatorStorage([]);
+
+public sealed class PostgresBulkExportStorage() : PostgresIndicatorStorage([]);
+
+public sealed class SqliteBulkExportStoreTests(SqliteBulkExportStorage storage) : BulkExportStoreTests(storage), IClassFixture<SqliteBulkExportStorage>;
+
+public sealed class PostgresBulkExportStoreTests(PostgresBulkExportStorage storage) : BulkExportStoreTests(storage), IClassFixture<PostgresBulkExportStorage>;
