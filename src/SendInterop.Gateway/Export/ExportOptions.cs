@@ -5,6 +5,12 @@ public sealed class ExportOptions
 {
     public const string Section = "Export";
 
+    /// <summary>
+    /// Whether this replica runs export jobs. An API-only replica (false) still takes kick-offs and serves status and
+    /// files; the jobs wait for a replica that runs them.
+    /// </summary>
+    public bool RunJobs { get; set; } = true;
+
     /// <summary>How long a finished export's files are kept for the client to download, in minutes; then they are deleted.</summary>
     public int FileLifetimeMinutes { get; set; } = 60;
 

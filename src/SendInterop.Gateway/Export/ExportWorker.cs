@@ -26,6 +26,7 @@ public sealed partial class ExportWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.RunJobs) return; // an API-only replica: the replicas that run jobs also purge them
         var nextPurge = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -114,6 +114,7 @@ internal static class FhirOpenApiComponents
         [415] = "UnsupportedMediaType",
         [422] = "UnprocessableEntity",
         [428] = "PreconditionRequired",
+        [429] = "TooManyRequests",
     };
 
     /// <summary>Statuses documented only once a security scheme is configured (see <see cref="SwaggerServiceCollectionExtensions.AddFhirSecurityScheme"/>).</summary>
@@ -389,6 +390,8 @@ internal static class FhirOpenApiComponents
                 OperationOutcome.IssueType.Processing, "Patient.birthDate: minimum required = 1, but only found 0 (from " + Domain.Profiles.SendCanonical.Profiles.Child + ")"),
             428 => ("Precondition required: this server is configured to require If-Match on updates, patches and deletes.",
                 OperationOutcome.IssueType.Required, "This server requires If-Match (e.g. If-Match: W/\"3\") on updates, patches and deletes, so no change overwrites another unseen."),
+            429 => ("Too many requests: the client already has as many bulk exports waiting or running as it may (Export:MaxUnfinishedPerClient).",
+                OperationOutcome.IssueType.Throttled, "This client already has 2 exports waiting or running; poll or cancel them first."),
             _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No error response defined."),
         };
         return new OpenApiResponse

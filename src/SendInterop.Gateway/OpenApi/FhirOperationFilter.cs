@@ -16,9 +16,9 @@ internal sealed class FhirOperationFilter : IOperationFilter
 {
     private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate, Match, Merge, Resolve, EvaluateMeasure, Everything, Sen2Return }
 
-    private enum Returns { Resource, Bundle, Outcome, Sen2Return }
+    internal enum Returns { Resource, Bundle, Outcome, Sen2Return, ExportManifest, Ndjson }
 
-    private sealed record Success(int Status, string Description, Returns Returns, string? Example, params string[] Headers);
+    internal sealed record Success(int Status, string Description, Returns Returns, string? Example, params string[] Headers);
 
     private sealed record Spec(string Description, string[] Parameters, Body Body, Success[] Successes, int[] Errors);
 
@@ -213,6 +213,19 @@ internal sealed class FhirOperationFilter : IOperationFilter
             [], Body.None,
             [new(200, "The SEN2 return (XML).", Returns.Sen2Return, null)],
             [400, 403]),
+        [Export.ExportEndpoints.SystemName] = new(Export.ExportOpenApi.KickOffDescription("every resource of the types asked for (or every type the "
+            + "scopes reach) that the caller may see"), [Parameters.Type, Parameters.Since], Body.None, Export.ExportOpenApi.KickOffSuccess, [400, 403, 405, 429]),
+        [Export.ExportEndpoints.PatientName] = new(Export.ExportOpenApi.KickOffDescription("every child's compartment (each Patient and what refers to "
+            + "it, as $everything) that the caller may see; needs read and search scope on Patient"), [Parameters.Type, Parameters.Since], Body.None,
+            Export.ExportOpenApi.KickOffSuccess, [400, 403, 405, 429]),
+        [Export.ExportEndpoints.GroupName] = new(Export.ExportOpenApi.KickOffDescription("the compartments of the Group's active Patient members that "
+            + "the caller may see; the Group must be readable by the caller (hidden answers as unknown, 404)"), [Parameters.Type, Parameters.Since], Body.None,
+            Export.ExportOpenApi.KickOffSuccess, [400, 403, 404, 405, 410, 429]),
+        [Export.ExportEndpoints.StatusName] = new(Export.ExportOpenApi.StatusDescription, [], Body.None, Export.ExportOpenApi.StatusSuccess, [404, 422]),
+        [Export.ExportEndpoints.CancelName] = new("Cancels a queued or running export, or deletes a finished one: nothing more is written and its files "
+            + "are deleted; its status then answers 404. Only the client that started it (same client and organisation); 404 for anyone else.",
+            [], Body.None, [new(202, "Cancelled or deleted.", Returns.Outcome, null)], [404]),
+        [Export.ExportEndpoints.FileName] = new(Export.ExportOpenApi.FileDescription, [], Body.None, Export.ExportOpenApi.FileSuccess, [403, 404]),
         ["validate-type"] = new(
             "Validates a resource without storing it (http://hl7.org/fhir/R4/resource-operation-validate.html): always full "
             + "validation against the FHIR specification, the SEND profile of the type and every profile in meta.profile. The "
@@ -299,6 +312,7 @@ internal sealed class FhirOperationFilter : IOperationFilter
         foreach (var status in spec.Errors)
             responses[Status(status)] = new OpenApiResponseReference(ErrorResponses[status], document);
         Sen2.Sen2OpenApi.Complete(name, operation);
+        Export.ExportOpenApi.Complete(name, operation);
     }
 
     /// <summary>Whether <paramref name="description"/> is one of the FHIR routes.</summary>
@@ -430,6 +444,7 @@ internal sealed class FhirOperationFilter : IOperationFilter
     private static OpenApiResponse SuccessResponse(Success success, OpenApiDocument document)
     {
         if (success.Returns == Returns.Sen2Return) return Sen2.Sen2OpenApi.ExportResponse(success.Description);
+        if (success.Returns is Returns.ExportManifest or Returns.Ndjson) return Export.ExportOpenApi.Response(success.Status, success.Description, success.Returns);
         var response = new OpenApiResponse { Description = success.Description };
         if (success.Headers.Length > 0)
             response.Headers = success.Headers.ToDictionary(h => h, h => (IOpenApiHeader)new OpenApiHeaderReference(h, document));

@@ -37,6 +37,10 @@ public sealed class CapabilityStatementFactory(
             + "Reverse chaining (_has) is not supported and is refused with 400.";
     }
 
+    private const string BulkExportNotes =
+        "GET with Prefer: respond-async; _type, _since and _outputFormat (NDJSON) only. Every resource is decided by the consent gate for the "
+        + "caller when the files are written, and audited; status and files are the caller's alone ($export-status/{job}, $export-file/{job}/{n}).";
+
     private CapabilityStatement Build(string baseUrl)
     {
         var cs = new CapabilityStatement
@@ -51,6 +55,8 @@ public sealed class CapabilityStatementFactory(
             PatchFormat = ["application/json-patch+json", "application/fhir+json", "application/fhir+xml"],
             Software = new CapabilityStatement.SoftwareComponent { Name = "SendInterop", Version = typeof(CapabilityStatementFactory).Assembly.GetName().Version?.ToString() },
             Implementation = new CapabilityStatement.ImplementationComponent { Description = "SendInterop gateway", Url = baseUrl },
+            // FHIR Bulk Data Access v2 ($export at system, Patient and Group level; Export/).
+            Instantiates = ["http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"],
         };
         var rest = new CapabilityStatement.RestComponent
         {
@@ -60,6 +66,11 @@ public sealed class CapabilityStatementFactory(
         rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.Batch });
         rest.Interaction.Add(new() { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem });
         // System-level operations that take or give a file rather than a resource (Sen2/): an LA's DfE SEN2 return.
+        rest.Operation.Add(new CapabilityStatement.OperationComponent
+        {
+            Name = "export", Definition = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
+            Documentation = BulkExportNotes,
+        });
         rest.Operation.Add(new CapabilityStatement.OperationComponent
         {
             Name = "sen2-import", Definition = Domain.Profiles.SendCanonical.Base + "/OperationDefinition/sen2-import",
@@ -110,6 +121,12 @@ public sealed class CapabilityStatementFactory(
                 r.Documentation = "rest-hook only, to an endpoint registered for the subscriber's organisation (Subscriptions:AllowedEndpoints); "
                     + "criteria are plain search criteria (no chains or result parameters). Each notification is decided by the consent gate for "
                     + "the subscriber as a read would be, and audited; payload empty (POST, no body) or application/fhir+json (PUT [endpoint]/[type]/[id]).";
+            if (type is "Patient" or "Group")
+                r.Operation.Add(new CapabilityStatement.OperationComponent
+                {
+                    Name = "export", Definition = $"http://hl7.org/fhir/uv/bulkdata/OperationDefinition/{type.ToLowerInvariant()}-export",
+                    Documentation = (type == "Patient" ? "Type level: every child's compartment. " : "Instance level: the compartments of the Group's active Patient members. ") + BulkExportNotes,
+                });
             if (type == "Patient")
             {
                 r.Operation.Add(new CapabilityStatement.OperationComponent { Name = "match", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-match" });
