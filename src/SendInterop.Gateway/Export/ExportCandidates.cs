@@ -10,7 +10,9 @@ namespace SendInterop.Gateway.Export;
 /// What an export could hold, before the consent gate: pages of current resources, each resource once. A system export
 /// walks each type in key order; a Patient export walks every Patient and each one's compartment as the reference index
 /// holds it (what refers to the child, as <c>$everything</c> does); a Group export the compartments of the Group's
-/// active Patient members. Nothing here is disclosed: <see cref="ExportRun"/> decides every resource.
+/// active Patient members (a member is <c>Patient/[id]</c>; other forms, and <c>member.period</c>, are not read). A
+/// requester with a patient in context (a <c>patient/</c> token) walks that child's compartment only, whatever the kind:
+/// nothing else could be permitted to it. Nothing here is disclosed: <see cref="ExportRun"/> decides every resource.
 /// </summary>
 public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchRequestParser parser, FhirSerialization serialization)
 {
@@ -22,32 +24,38 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
 
     /// <param name="group">The Group's current version, for a Group export (read by the runner, which decides it first).</param>
     public IAsyncEnumerable<IReadOnlyList<ResourceRecord>> PagesAsync(ExportJobRow job, IReadOnlyList<string> types, ResourceRecord? group, CancellationToken ct) =>
-        job.Kind switch
+        (job.Kind, job.PatientContext) switch
         {
-            ExportKinds.System => SystemPagesAsync(types, job.SinceTicks, ct),
-            ExportKinds.Patient => CompartmentPagesAsync(PatientIdPagesAsync(ct), types, job.SinceTicks, ct),
-            _ => CompartmentPagesAsync(MemberIdPagesAsync(group!, ct), types, job.SinceTicks, ct),
+            (_, { } patient) => CompartmentPagesAsync(OnlyAsync(patient, group, ct), types, job.SinceTicks, ct),
+            (ExportKinds.System, _) => SystemPagesAsync(types, job.SinceTicks, ct),
+            (ExportKinds.Patient, _) => CompartmentPagesAsync(PatientIdPagesAsync(ct), types, job.SinceTicks, ct),
+            _ => CompartmentPagesAsync(MemberIdPagesAsync(MemberIds(group!), ct), types, job.SinceTicks, ct),
         };
 
     private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> SystemPagesAsync(IReadOnlyList<string> types, long? sinceTicks,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         foreach (var type in types)
-            await foreach (var page in TypePagesAsync(type, ct))
+            await foreach (var page in TypePagesAsync(type, sinceTicks, ct))
             {
+                // The search's _lastUpdated is to the second (below); the exact instant is applied here.
                 var wanted = sinceTicks is { } since ? page.Where(r => r.LastUpdated >= since).ToList() : page;
                 if (wanted.Count > 0) yield return wanted;
             }
     }
 
-    /// <summary>Every current resource of <paramref name="type"/>, a page at a time, in key order.</summary>
-    private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> TypePagesAsync(string type,
+    /// <summary>Every current resource of <paramref name="type"/> (last updated from the second of <paramref name="sinceTicks"/>), a page at a time, in key order.</summary>
+    private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> TypePagesAsync(string type, long? sinceTicks,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
+        // Only what changed since is read (the index answers it), not every body of the type.
+        List<KeyValuePair<string, string>> criteria = sinceTicks is { } since
+            ? [new("_lastUpdated", "ge" + new DateTime(since - since % TimeSpan.TicksPerSecond, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture))]
+            : [];
         string? cursor = null;
         do
         {
-            var request = parser.Parse(type, []);
+            var request = parser.Parse(type, criteria);
             request.Count = PageSize;
             request.SkipTotal = true;
             request.Cursor = cursor;
@@ -60,19 +68,28 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
 
     private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> PatientIdPagesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var page in TypePagesAsync("Patient", ct))
+        await foreach (var page in TypePagesAsync("Patient", null, ct))
             foreach (var chunk in page.Chunk(PatientBatch)) yield return chunk;
     }
 
-    /// <summary>The Group's active members that are stored, current Patients, in batches.</summary>
-    private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> MemberIdPagesAsync(ResourceRecord groupRecord,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The Group's active members that are Patients (<c>Patient/[id]</c>).</summary>
+    private List<string> MemberIds(ResourceRecord groupRecord)
     {
         var group = (Group)serialization.ParseStored(groupRecord.Json);
-        var ids = group.Member.Where(m => m.Inactive != true)
+        return group.Member.Where(m => m.Inactive != true)
             .Select(m => m.Entity?.Reference)
             .Where(r => r is not null && r.StartsWith("Patient/", StringComparison.Ordinal) && r.IndexOf('/', 8) < 0)
             .Select(r => r![8..]).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The patient in context alone (for a Group export, only if it is a member).</summary>
+    private IAsyncEnumerable<IReadOnlyList<ResourceRecord>> OnlyAsync(string patient, ResourceRecord? group, CancellationToken ct) =>
+        MemberIdPagesAsync(group is null || MemberIds(group).Contains(patient) ? [patient] : [], ct);
+
+    /// <summary>The stored, current Patients of <paramref name="ids"/>, in batches.</summary>
+    private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> MemberIdPagesAsync(List<string> ids,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
         foreach (var chunk in ids.Chunk(PatientBatch))
         {
             var found = new List<ResourceRecord>(chunk.Length);
@@ -85,6 +102,8 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
     /// <summary>
     /// For each batch of Patients: the Patients themselves (when Patient is exported), then what refers to them, of the
     /// exported types, changed since <paramref name="sinceTicks"/>; a resource that refers to several children comes once.
+    /// Another Patient that refers to one of them (a link between a child's records) is not part of the batch's
+    /// compartments: it comes in its own batch, if at all (not for a Group it is not a member of).
     /// </summary>
     private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> CompartmentPagesAsync(IAsyncEnumerable<IReadOnlyList<ResourceRecord>> patientBatches,
         IReadOnlyList<string> types, long? sinceTicks, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
@@ -100,7 +119,7 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
             while (true)
             {
                 var rows = await store.ReferringAfterAsync("Patient", ids, types, sinceTicks, after, PageSize, ct);
-                var fresh = rows.Where(r => seen.Add(r.Key)).ToList();
+                var fresh = rows.Where(r => r.ResourceType != "Patient" && seen.Add(r.Key)).ToList();
                 if (fresh.Count > 0) yield return fresh;
                 if (rows.Count < PageSize) break;
                 after = rows[^1].Key;

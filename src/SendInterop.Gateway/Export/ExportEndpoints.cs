@@ -17,8 +17,8 @@ namespace SendInterop.Gateway.Export;
 /// scopes checked before anything is read, decisions audited, errors as OperationOutcomes.
 /// <para>
 /// A job is its requester's alone: its status, files and cancellation answer 404 to any other client (or the same
-/// client id from another organisation), as if it did not exist, and a client of the registry whose registration no
-/// longer allows the export's types cannot fetch its files (403).
+/// client id from another organisation or agency, or with another patient in context), as if it did not exist. Each
+/// line of a file is decided again for the request that downloads it (<see cref="ExportFileServer"/>).
 /// </para>
 /// </summary>
 public static class ExportEndpoints
@@ -42,6 +42,7 @@ public static class ExportEndpoints
         services.AddSingleton<ExportKickOff>();
         services.AddSingleton<ExportCandidates>();
         services.AddSingleton<ExportRun>();
+        services.AddSingleton<ExportFileServer>();
         services.AddSingleton<ExportDependencies>();
         services.AddHostedService<ExportWorker>();
         return builder;
@@ -71,7 +72,7 @@ public static class ExportEndpoints
 
     /// <summary>What the handlers need, one service (a singleton), so each handler takes one parameter for them.</summary>
     public sealed record ExportDependencies(RequesterResolver Requesters, AccessAuditor Auditor, ExportKickOff KickOff, BulkExportStore Jobs,
-        ClientStanding Standing, FhirResponseWriter Writer, TimeProvider Clock, Microsoft.Extensions.Options.IOptions<ExportOptions> Options);
+        ExportFileServer Files, FhirResponseWriter Writer, TimeProvider Clock, Microsoft.Extensions.Options.IOptions<ExportOptions> Options);
 
     private static async System.Threading.Tasks.Task KickOffAsync(HttpContext context, ExportDependencies d, string kind, string? groupId)
     {
@@ -93,7 +94,7 @@ public static class ExportEndpoints
 
     private static async System.Threading.Tasks.Task StatusAsync(HttpContext context, ExportDependencies d, string job)
     {
-        var row = await OwnJobAsync(context, d, job);
+        var (row, _) = await OwnJobAsync(context, d, job);
         var response = context.Response;
         switch (row.Status)
         {
@@ -118,7 +119,7 @@ public static class ExportEndpoints
 
     private static async System.Threading.Tasks.Task CancelAsync(HttpContext context, ExportDependencies d, string job)
     {
-        var row = await OwnJobAsync(context, d, job);
+        var (row, _) = await OwnJobAsync(context, d, job);
         await d.Jobs.DeleteAsync(row.JobId, context.RequestAborted);
         var outcome = OperationOutcomes.Information(row.Status is ExportStatuses.Accepted or ExportStatuses.Running
             ? "Export cancelled; nothing more is written and its files are deleted."
@@ -128,33 +129,25 @@ public static class ExportEndpoints
 
     private static async System.Threading.Tasks.Task FileAsync(HttpContext context, ExportDependencies d, string job, string file)
     {
-        var row = await OwnJobAsync(context, d, job);
-        if (row.Status != ExportStatuses.Complete || !int.TryParse(file, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
-            throw FhirException.NotFound($"The export has no file '{file}'.");
-        var info = (await d.Jobs.FilesAsync(row.JobId, context.RequestAborted)).FirstOrDefault(f => f.Seq == seq)
-            ?? throw FhirException.NotFound($"The export has no file '{file}'.");
-        // A client of the registry narrowed or removed since the kick-off no longer gets what it was granted then.
-        if (!d.Standing.Allows(Grant(row), info.ResourceType, ExportKickOff.Needed))
-            throw new FhirException(403, OperationOutcome.IssueType.Forbidden, $"This client's registration no longer allows exporting {info.ResourceType}.");
-        var content = await d.Jobs.FileContentAsync(row.JobId, seq, context.RequestAborted) ?? throw FhirException.NotFound($"The export has no file '{file}'.");
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = NdjsonMediaType;
-        context.Response.ContentLength = content.Length;
-        await context.Response.Body.WriteAsync(content, context.RequestAborted);
+        var (row, access) = await OwnJobAsync(context, d, job);
+        var found = row.Status == ExportStatuses.Complete && int.TryParse(file, NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
+            && await d.Files.WriteAsync(context, access, row.JobId, seq);
+        if (!found) throw FhirException.NotFound($"The export has no file '{file}'.");
     }
 
-    /// <summary>The job if it exists, has not expired and is the caller's (same client and organisation); 404 otherwise, the same answer in each case.</summary>
-    private static async Task<ExportJobRow> OwnJobAsync(HttpContext context, ExportDependencies d, string job)
+    /// <summary>
+    /// The job if it exists, has not expired and is the caller's (same client, organisation, agency and patient in
+    /// context); 404 otherwise, the same answer in each case.
+    /// </summary>
+    private static async Task<(ExportJobRow Row, AccessSession Access)> OwnJobAsync(HttpContext context, ExportDependencies d, string job)
     {
         var access = await d.Requesters.ResolveAsync(context);
         var row = job.Length <= 64 ? await d.Jobs.FindAsync(job, context.RequestAborted) : null;
         var mine = row is not null && access.Requester is { } r && r.ClientId == row.ClientId && r.OrganisationId == row.Organisation
+            && r.Agency == row.Agency && r.PatientContext == row.PatientContext
             && (row.Status is ExportStatuses.Accepted or ExportStatuses.Running || row.ExpiresAt >= d.Clock.GetUtcNow().ToUnixTimeMilliseconds());
-        return mine ? row! : throw FhirException.NotFound($"There is no export '{job}' for this client (it may have expired or been cancelled).");
+        return mine ? (row!, access) : throw FhirException.NotFound($"There is no export '{job}' for this client (it may have expired or been cancelled).");
     }
-
-    private static StandingGrant Grant(ExportJobRow row) =>
-        new(row.ClientId, row.Organisation, row.Agency, row.Role, row.Scopes, row.Purpose, row.PatientContext, row.Registered);
 
     private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{FhirHttpHandler.BasePath}";
 }

@@ -20,7 +20,7 @@ namespace SendInterop.Gateway.Export;
 /// Refused with 400: a missing <c>Prefer: respond-async</c>, an output format other than NDJSON, an unknown or
 /// unexportable <c>_type</c>, a <c>_since</c> that is not an instant with a time zone, and the parameters not supported
 /// (<c>_typeFilter</c>, <c>_elements</c>, <c>patient</c>, <c>includeAssociatedData</c>, anything else) rather than
-/// silently exporting more than asked. 403: a type named in <c>_type</c> without read and search scope, no exportable type at
+/// silently exporting more than asked, unless the client sends <c>Prefer: handling=lenient</c>. 403: a type named in <c>_type</c> without read and search scope, no exportable type at
 /// all, or a purpose that cannot stand behind a bulk disclosure (break-glass is for one child, commissioning gets
 /// aggregates only). 429: the client already has <see cref="ExportOptions.MaxUnfinishedPerClient"/> exports waiting or running.
 /// </para>
@@ -48,9 +48,11 @@ public sealed class ExportKickOff(
     public async Task<string> StartAsync(HttpRequest http, AccessSession session, string kind, string? groupId, CancellationToken ct)
     {
         var requester = session.Requester ?? throw new FhirException(403, OperationOutcome.IssueType.Forbidden, "A bulk export needs an access token.");
-        if (!PrefersAsync(http))
+        session.Interaction = ExportRun.Interaction;
+        session.Action = Domain.Audit.AuditAction.Execute;
+        if (!Prefers(http, "respond-async"))
             throw FhirException.BadRequest("A bulk export runs asynchronously: send the header 'Prefer: respond-async'.", OperationOutcome.IssueType.Required);
-        var (types, sinceTicks) = ReadParameters(http.Query);
+        var (types, sinceTicks) = ReadParameters(http.Query, lenient: Prefers(http, "handling=lenient"));
         if (requester.Purpose is PurposesOfUse.Safeguarding or PurposesOfUse.Commissioning)
             throw new FhirException(403, OperationOutcome.IssueType.Forbidden, requester.Purpose == PurposesOfUse.Safeguarding
                 ? "Break-glass (safeguarding) is for one child's record and is time-boxed: it cannot stand behind a bulk export."
@@ -60,10 +62,10 @@ public sealed class ExportKickOff(
         if (kind == ExportKinds.Group) await EnsureGroupVisibleAsync(session, groupId!, ct);
         var exported = ScopedTypes(session, types);
 
-        var options1 = options.Value;
-        if (await jobs.CountUnfinishedAsync(requester.ClientId, ct) >= Math.Max(1, options1.MaxUnfinishedPerClient))
+        var limits = options.Value;
+        if (await jobs.CountUnfinishedAsync(requester.ClientId, requester.OrganisationId, ct) >= Math.Max(1, limits.MaxUnfinishedPerClient))
             throw new FhirException(429, OperationOutcome.IssueType.Throttled,
-                $"This client already has {options1.MaxUnfinishedPerClient} exports waiting or running; poll or cancel them first.");
+                $"This client already has {limits.MaxUnfinishedPerClient} exports waiting or running; poll or cancel them first.");
 
         var now = clock.GetUtcNow();
         var job = new ExportJobRow
@@ -74,51 +76,55 @@ public sealed class ExportKickOff(
             Kind = kind, GroupId = groupId, Types = string.Join(',', exported), SinceTicks = sinceTicks,
             RequestUrl = $"{http.Scheme}://{http.Host}{http.PathBase}{http.Path}{http.QueryString}",
             Status = ExportStatuses.Accepted, CreatedAt = now.ToUnixTimeMilliseconds(),
-            ExpiresAt = now.AddMinutes(Math.Max(1, options1.QueuedLifetimeMinutes)).ToUnixTimeMilliseconds(),
+            ExpiresAt = now.AddMinutes(Math.Max(1, limits.QueuedLifetimeMinutes)).ToUnixTimeMilliseconds(),
         };
         await jobs.CreateAsync(job, ct);
         wakeUp.Ring();
         return job.JobId;
     }
 
-    private static bool PrefersAsync(HttpRequest http) =>
-        http.Headers["Prefer"].SelectMany(v => (v ?? "").Split(',')).Any(p => p.Trim().Equals("respond-async", StringComparison.OrdinalIgnoreCase));
+    private static bool Prefers(HttpRequest http, string preference) =>
+        http.Headers["Prefer"].SelectMany(v => (v ?? "").Split(',', ';')).Any(p => p.Trim().Equals(preference, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>_type (null: every exportable type) and _since (UTC ticks), each at most once.</summary>
-    private (List<string>? Types, long? SinceTicks) ReadParameters(IQueryCollection query)
+    /// <summary>
+    /// _type (null: every exportable type; repeated, the lists are joined) and _since (UTC ticks, at most once). A
+    /// parameter this server does not support is refused, or ignored under <c>Prefer: handling=lenient</c> (the Bulk Data
+    /// convention); a bad value of a supported one is refused either way.
+    /// </summary>
+    private (List<string>? Types, long? SinceTicks) ReadParameters(IQueryCollection query, bool lenient)
     {
         List<string>? types = null;
         long? since = null;
         foreach (var (name, values) in query)
         {
-            if (values.Count > 1) throw FhirException.BadRequest($"The parameter '{name}' is given more than once.");
-            var value = values[0] ?? "";
             switch (name)
             {
                 case "_outputFormat":
-                    if (!NdjsonFormats.Contains(value))
-                        throw FhirException.BadRequest($"_outputFormat '{value}' is not supported: the files are application/fhir+ndjson.", OperationOutcome.IssueType.NotSupported);
+                    if (values.Count > 1 || !NdjsonFormats.Contains(values[0] ?? ""))
+                        throw FhirException.BadRequest($"_outputFormat '{values}' is not supported: the files are application/fhir+ndjson.", OperationOutcome.IssueType.NotSupported);
                     break;
                 case "_type":
-                    types = ReadTypes(value);
+                    types = ReadTypes(values.Select(v => v ?? ""));
                     break;
                 case "_since":
-                    since = ReadSince(value);
+                    if (values.Count > 1) throw FhirException.BadRequest("_since is given more than once.");
+                    since = ReadSince(values[0] ?? "");
                     break;
                 default:
+                    if (lenient) break;
                     throw FhirException.BadRequest(Unsupported.Contains(name)
-                        ? $"The parameter '{name}' is not supported by this server's $export; ask without it."
+                        ? $"The parameter '{name}' is not supported by this server's $export; ask without it (or send Prefer: handling=lenient to have it ignored)."
                         : $"'{name}' is not a parameter of $export (supported: _outputFormat, _type, _since).", OperationOutcome.IssueType.NotSupported);
             }
         }
         return (types, since);
     }
 
-    private List<string> ReadTypes(string value)
+    private List<string> ReadTypes(IEnumerable<string> values)
     {
         var known = registry.ResourceTypes.ToHashSet(StringComparer.Ordinal);
         var types = new List<string>();
-        foreach (var raw in value.Split(','))
+        foreach (var raw in values.SelectMany(v => v.Split(',')))
         {
             var type = raw.Trim();
             if (type.Length == 0) throw FhirException.BadRequest("_type has an empty entry.");

@@ -32,6 +32,12 @@ public sealed class ExportOptions
     /// <summary>How long a runner's claim on a job lasts without renewal; a replica that stops is replaced after this.</summary>
     public int LeaseSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How many times a job is started before it is given up as failed: a run that throws (the database briefly away)
+    /// goes back to the queue, and so does one whose runner stopped; a job that keeps doing so is not retried for ever.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 3;
+
     /// <summary>What a client polling the status is told to wait before the next poll, in seconds.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SendInterop.Domain.Access;
+using SendInterop.Domain.Access.Gate;
 using SendInterop.Domain.Audit;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Gateway.Security.Access;
@@ -12,16 +13,15 @@ namespace SendInterop.Gateway.Export;
 /// <summary>
 /// Runs one claimed export: every candidate (<see cref="ExportCandidates"/>) is decided by the consent gate for the
 /// requester that kicked it off (<see cref="StandingDisclosure"/>: its scopes, its client's current registration, then
-/// the gate), each decision, permit or deny, audited as an "export" under the correlation id <c>export/[job]</c> before
-/// the file holding it is stored. Only permitted resources are written, so a file, its count and the manifest say
-/// nothing of what was withheld.
+/// the gate), and only permitted resources are written, so a file, its count and the manifest say nothing of what
+/// was withheld. These decisions disclose nothing and are not recorded: each line is decided again, and audited, for
+/// whoever downloads the file (<see cref="ExportFileServer"/>). The lease is kept by <see cref="ExportLease"/>.
 /// </summary>
 public sealed partial class ExportRun(
     BulkExportStore jobs,
     IResourceStore store,
     ExportCandidates candidates,
     StandingDisclosure disclosure,
-    AccessAuditor auditor,
     FhirSerialization serialization,
     IOptions<ExportOptions> options,
     TimeProvider clock,
@@ -33,34 +33,43 @@ public sealed partial class ExportRun(
     public enum Outcome { Complete, Failed, Lost }
 
     /// <summary>Runs <paramref name="job"/> to its end, holding the lease as <paramref name="owner"/>.</summary>
-    public async Task<Outcome> RunAsync(ExportJobRow job, string owner, TimeSpan lease, CancellationToken ct)
+    public async Task<Outcome> RunAsync(ExportJobRow job, string owner, TimeSpan lease, CancellationToken stopping)
+    {
+        await using var held = new ExportLease(jobs, job.JobId, owner, lease, clock, stopping);
+        try
+        {
+            return await WalkAsync(job, owner, held.Token);
+        }
+        catch (OperationCanceledException) when (held.Lost && !stopping.IsCancellationRequested)
+        {
+            return Outcome.Lost;
+        }
+    }
+
+    private async Task<Outcome> WalkAsync(ExportJobRow job, string owner, CancellationToken ct)
     {
         var grant = new StandingGrant(job.ClientId, job.Organisation, job.Agency, job.Role, job.Scopes, job.Purpose, job.PatientContext, job.Registered);
         var files = new ExportFileSet(job.JobId, owner, jobs, options.Value);
         var types = job.Types.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var requester = grant.ToRequester();
 
         ResourceRecord? group = null;
         if (job.Kind == ExportKinds.Group)
         {
             group = await store.ReadAsync("Group", job.GroupId!, ct);
-            // The Group is decided again for the run (recorded), as at kick-off: one hidden or deleted since exports nothing.
-            var session = Session(grant, job);
-            var visible = group is { IsDeleted: false } && await disclosure.PermitsAsync(session, grant, group, SmartPermissions.Read, ct);
-            await auditor.FlushAsync(session, ct);
-            if (!visible) return await FinishAsync(job, owner, files, new ExportEnd($"Group/{job.GroupId} is no longer available to this client.", 422), ct);
+            // The Group is decided again for the run, as at kick-off: one hidden or deleted since exports nothing.
+            if (group is not { IsDeleted: false } || !await disclosure.IsPermittedAsync(Session(requester, job), grant, group, SmartPermissions.Read, ct))
+                return await FinishAsync(job, owner, files, new ExportEnd($"Group/{job.GroupId} is no longer available to this client.", 422), ct);
         }
 
         await foreach (var page in candidates.PagesAsync(job, types, group, ct))
         {
-            var session = Session(grant, job);
-            var permitted = new List<ResourceRecord>(page.Count);
+            // A session per page: it remembers each decision it made, so one for the whole run would grow with the export.
+            var session = Session(requester, job);
             foreach (var record in page)
-                if (await disclosure.PermitsAsync(session, grant, record, ExportKickOff.Needed, ct)) permitted.Add(record);
-            // Audited before the file that holds them is stored: a file is never served with its decisions unrecorded.
-            await auditor.FlushAsync(session, ct);
-            foreach (var record in permitted)
-                if (!await files.AddAsync(record.ResourceType, Line(record), ct)) return Outcome.Lost;
-            if (!await jobs.RenewAsync(job.JobId, owner, clock.GetUtcNow(), lease, ct)) return Outcome.Lost;
+                if (await disclosure.IsPermittedAsync(session, grant, record, ExportKickOff.Needed, ct)
+                    && !await files.AddAsync(record, Line(record), ct))
+                    return Outcome.Lost;
         }
         if (!await files.FlushAllAsync(ct)) return Outcome.Lost;
         return await FinishAsync(job, owner, files, ExportEnd.Complete, ct);
@@ -79,16 +88,15 @@ public sealed partial class ExportRun(
         return end.Error is null ? Outcome.Complete : Outcome.Failed;
     }
 
-    private DateTimeOffset Expiry() => clock.GetUtcNow().AddMinutes(Math.Max(1, options.Value.FileLifetimeMinutes));
-
-    private static AccessSession Session(StandingGrant grant, ExportJobRow job)
+    private static AccessSession Session(Requester requester, ExportJobRow job)
     {
-        // The correlation id names the job, so "who has seen my record" shows which export a decision belonged to.
-        var session = AccessSession.For(grant.ToRequester(), $"export/{job.JobId}");
+        var session = AccessSession.For(requester, $"export/{job.JobId}");
         session.Interaction = Interaction;
         session.Action = AuditAction.Read;
         return session;
     }
+
+    private DateTimeOffset Expiry() => clock.GetUtcNow().AddMinutes(Math.Max(1, options.Value.FileLifetimeMinutes));
 
     /// <summary>
     /// The stored JSON as one NDJSON line. It is stored compact, so this is the stored bytes; anything holding a raw line

@@ -49,6 +49,8 @@ public sealed class ExportJobRow
     public int? ErrorStatus { get; set; }
     public string? LeaseOwner { get; set; }
     public long LeaseUntil { get; set; }
+    /// <summary>How many times a runner has claimed the job (a job that keeps failing or outliving its runners is given up).</summary>
+    public int Attempts { get; set; }
 }
 
 /// <summary>One output file of an export: newline-delimited JSON of one resource type.</summary>
@@ -59,6 +61,11 @@ public sealed class ExportFileRow
     public required string ResourceType { get; set; }
     public int Count { get; set; }
     public required byte[] Content { get; set; }
+    /// <summary>
+    /// One line per line of <see cref="Content"/>: the stored version's key, type, id and access facts, so the consent
+    /// gate decides each line again for whoever downloads the file, without reading the resources again.
+    /// </summary>
+    public required byte[] LineFacts { get; set; }
 }
 
 public static class ExportKinds
@@ -108,12 +115,12 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
         return await db.Set<ExportJobRow>().FirstOrDefaultAsync(j => j.JobId == jobId, ct);
     }
 
-    /// <summary>Jobs of this client not yet finished (accepted or running): what the kick-off limits.</summary>
-    public async Task<int> CountUnfinishedAsync(string clientId, CancellationToken ct)
+    /// <summary>Jobs of this client (in this organisation) not yet finished (accepted or running): what the kick-off limits.</summary>
+    public async Task<int> CountUnfinishedAsync(string clientId, string organisation, CancellationToken ct)
     {
         await using var db = contexts.Create();
         return await db.Set<ExportJobRow>()
-            .CountAsync(j => j.ClientId == clientId && (j.Status == ExportStatuses.Accepted || j.Status == ExportStatuses.Running), ct);
+            .CountAsync(j => j.ClientId == clientId && j.Organisation == organisation && (j.Status == ExportStatuses.Accepted || j.Status == ExportStatuses.Running), ct);
     }
 
     /// <summary>
@@ -131,7 +138,7 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
         if (candidate is null) return null;
         // The same condition again in the update: of two replicas that read the same candidate, one takes it.
         var affected = await db.Database.ExecuteSqlRawAsync(
-            "UPDATE " + JobTable + " SET status = {0}, lease_owner = {1}, lease_until = {2}, transaction_time = {3}, exported = 0 "
+            "UPDATE " + JobTable + " SET status = {0}, lease_owner = {1}, lease_until = {2}, transaction_time = {3}, exported = 0, attempts = attempts + 1 "
             + "WHERE job_id = {4} AND (status = {5} OR (status = {0} AND lease_until < {3}))",
             [ExportStatuses.Running, owner, nowMs + (long)lease.TotalMilliseconds, nowMs, candidate, ExportStatuses.Accepted], ct);
         if (affected == 0) return null;
@@ -153,7 +160,7 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
     /// Stores one output file and the count so far, in one transaction and only while <paramref name="owner"/> runs
     /// the job: false when the lease was lost or the job cancelled (nothing is stored then).
     /// </summary>
-    public async Task<bool> AddFileAsync(string jobId, string owner, ExportFileInfo file, byte[] content, long exported, CancellationToken ct)
+    public async Task<bool> AddFileAsync(string jobId, string owner, ExportFileInfo file, byte[] content, byte[] lineFacts, long exported, CancellationToken ct)
     {
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -161,7 +168,7 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
             "UPDATE " + JobTable + " SET exported = {0} WHERE job_id = {1} AND lease_owner = {2} AND status = {3}",
             [exported, jobId, owner, ExportStatuses.Running], ct);
         if (updated != 1) return false;
-        db.Add(new ExportFileRow { JobId = jobId, Seq = file.Seq, ResourceType = file.ResourceType, Count = file.Count, Content = content });
+        db.Add(new ExportFileRow { JobId = jobId, Seq = file.Seq, ResourceType = file.ResourceType, Count = file.Count, Content = content, LineFacts = lineFacts });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return true;
@@ -194,8 +201,10 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
     {
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.Set<ExportFileRow>().Where(f => f.JobId == jobId).ExecuteDeleteAsync(ct);
+        // The job row first: on PostgreSQL this waits for a runner's file being stored (its transaction holds the row),
+        // whose file the next statement then deletes; a runner that comes after finds no job and stores nothing.
         var deleted = await db.Set<ExportJobRow>().Where(j => j.JobId == jobId).ExecuteDeleteAsync(ct);
+        await db.Set<ExportFileRow>().Where(f => f.JobId == jobId).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
         return deleted == 1;
     }
@@ -207,8 +216,9 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
         var nowMs = now.ToUnixTimeMilliseconds();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var expired = db.Set<ExportJobRow>().Where(j => j.ExpiresAt < nowMs && j.Status != ExportStatuses.Running);
-        await db.Set<ExportFileRow>().Where(f => expired.Any(j => j.JobId == f.JobId)).ExecuteDeleteAsync(ct);
         var gone = await expired.ExecuteDeleteAsync(ct);
+        // Files of jobs that are gone (expired just now, or left by anything that removed a job without them).
+        await db.Set<ExportFileRow>().Where(f => !db.Set<ExportJobRow>().Any(j => j.JobId == f.JobId)).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
         return gone;
     }
@@ -221,10 +231,12 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
             .Select(f => new ExportFileInfo(f.Seq, f.ResourceType, f.Count)).ToListAsync(ct);
     }
 
-    public async Task<byte[]?> FileContentAsync(string jobId, int seq, CancellationToken ct)
+    /// <summary>A file's content and its line facts, or null.</summary>
+    public async Task<(byte[] Content, byte[] LineFacts)?> FileContentAsync(string jobId, int seq, CancellationToken ct)
     {
         await using var db = contexts.Create();
-        return await db.Set<ExportFileRow>().Where(f => f.JobId == jobId && f.Seq == seq).Select(f => f.Content).FirstOrDefaultAsync(ct);
+        var row = await db.Set<ExportFileRow>().Where(f => f.JobId == jobId && f.Seq == seq).Select(f => new { f.Content, f.LineFacts }).FirstOrDefaultAsync(ct);
+        return row is null ? null : (row.Content, row.LineFacts);
     }
 
     internal static void Configure(ModelBuilder b)
@@ -234,13 +246,13 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
             e.ToTable(JobTable);
             e.HasKey(j => j.JobId);
             e.Property(j => j.JobId).HasMaxLength(64).HasColumnName("job_id");
-            e.Property(j => j.ClientId).HasMaxLength(256).HasColumnName("client_id");
-            e.Property(j => j.Organisation).HasMaxLength(128).HasColumnName("organisation");
-            e.Property(j => j.Agency).HasMaxLength(64).HasColumnName("agency");
-            e.Property(j => j.Role).HasMaxLength(128).HasColumnName("role");
+            e.Property(j => j.ClientId).HasColumnName("client_id");
+            e.Property(j => j.Organisation).HasColumnName("organisation");
+            e.Property(j => j.Agency).HasColumnName("agency");
+            e.Property(j => j.Role).HasColumnName("role");
             e.Property(j => j.Scopes).HasColumnName("scopes");
-            e.Property(j => j.Purpose).HasMaxLength(64).HasColumnName("purpose");
-            e.Property(j => j.PatientContext).HasMaxLength(64).HasColumnName("patient_context");
+            e.Property(j => j.Purpose).HasColumnName("purpose");
+            e.Property(j => j.PatientContext).HasColumnName("patient_context");
             e.Property(j => j.Registered).HasColumnName("registered");
             e.Property(j => j.Kind).HasMaxLength(16).HasColumnName("kind");
             e.Property(j => j.GroupId).HasMaxLength(64).HasColumnName("group_id");
@@ -256,6 +268,7 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
             e.Property(j => j.ErrorStatus).HasColumnName("error_status");
             e.Property(j => j.LeaseOwner).HasMaxLength(128).HasColumnName("lease_owner");
             e.Property(j => j.LeaseUntil).HasColumnName("lease_until");
+            e.Property(j => j.Attempts).HasColumnName("attempts");
             e.HasIndex(j => new { j.Status, j.CreatedAt });
             e.HasIndex(j => j.ClientId);
         });
@@ -268,6 +281,7 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
             e.Property(f => f.ResourceType).HasMaxLength(64).HasColumnName("resource_type");
             e.Property(f => f.Count).HasColumnName("count");
             e.Property(f => f.Content).HasColumnName("content");
+            e.Property(f => f.LineFacts).HasColumnName("line_facts");
         });
     }
 }

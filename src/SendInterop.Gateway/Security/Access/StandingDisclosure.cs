@@ -4,7 +4,7 @@ using SendInterop.Storage.Model;
 namespace SendInterop.Gateway.Security.Access;
 
 /// <summary>
-/// A disclosure made later on a <see cref="StandingGrant"/>'s behalf (a notification, an export file): the grant's scopes
+/// A disclosure made later on a <see cref="StandingGrant"/>'s behalf (a notification, an export's contents): the grant's scopes
 /// for the type (constraints included), the client's current standing, then the consent gate, each decision recorded in
 /// <paramref name="session"/> for the audit as a read's would be.
 /// </summary>
@@ -19,5 +19,15 @@ public sealed class StandingDisclosure(DisclosureGate gate, ClientStanding stand
             return false;
         }
         return await gate.PermitsWithinScopeAsync(session, record, scope, ct);
+    }
+
+    /// <summary>
+    /// The same decision, not recorded: for a choice that discloses nothing yet (which resources a bulk export's files
+    /// hold; each line is decided again, and recorded, when a file is downloaded).
+    /// </summary>
+    public async Task<bool> IsPermittedAsync(AccessSession session, StandingGrant grant, ResourceRecord record, SmartPermissions needed, CancellationToken ct)
+    {
+        var scope = session.ScopeFor(record.ResourceType, needed);
+        return scope is not null && standing.Allows(grant, record.ResourceType, needed) && await gate.IsPermittedWithinScopeAsync(session, record, scope, ct);
     }
 }

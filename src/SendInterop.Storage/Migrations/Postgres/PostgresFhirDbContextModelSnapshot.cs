@@ -62,6 +62,11 @@ namespace SendInterop.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("count");
 
+                    b.Property<byte[]>("LineFacts")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("line_facts");
+
                     b.Property<string>("ResourceType")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -82,14 +87,16 @@ namespace SendInterop.Storage.Migrations.Postgres
 
                     b.Property<string>("Agency")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("agency");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
 
                     b.Property<string>("ClientId")
                         .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("client_id");
 
                     b.Property<long>("CreatedAt")
@@ -134,19 +141,16 @@ namespace SendInterop.Storage.Migrations.Postgres
 
                     b.Property<string>("Organisation")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasColumnType("text")
                         .HasColumnName("organisation");
 
                     b.Property<string>("PatientContext")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("patient_context");
 
                     b.Property<string>("Purpose")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("purpose");
 
                     b.Property<bool>("Registered")
@@ -159,8 +163,7 @@ namespace SendInterop.Storage.Migrations.Postgres
                         .HasColumnName("request_url");
 
                     b.Property<string>("Role")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasColumnType("text")
                         .HasColumnName("role");
 
                     b.Property<string>("Scopes")

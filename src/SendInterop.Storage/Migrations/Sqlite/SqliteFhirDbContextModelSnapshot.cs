@@ -57,6 +57,11 @@ namespace SendInterop.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("count");
 
+                    b.Property<byte[]>("LineFacts")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("line_facts");
+
                     b.Property<string>("ResourceType")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -77,13 +82,15 @@ namespace SendInterop.Storage.Migrations.Sqlite
 
                     b.Property<string>("Agency")
                         .IsRequired()
-                        .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("agency");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
-                        .HasMaxLength(256)
                         .HasColumnType("TEXT")
                         .HasColumnName("client_id");
 
@@ -129,18 +136,15 @@ namespace SendInterop.Storage.Migrations.Sqlite
 
                     b.Property<string>("Organisation")
                         .IsRequired()
-                        .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("organisation");
 
                     b.Property<string>("PatientContext")
-                        .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("patient_context");
 
                     b.Property<string>("Purpose")
                         .IsRequired()
-                        .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("purpose");
 
@@ -154,7 +158,6 @@ namespace SendInterop.Storage.Migrations.Sqlite
                         .HasColumnName("request_url");
 
                     b.Property<string>("Role")
-                        .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("role");
 

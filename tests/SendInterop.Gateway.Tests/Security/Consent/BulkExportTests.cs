@@ -80,7 +80,7 @@ public sealed class BulkExportTests(ConsentGateway gateway)
         Assert.True(readable.Count >= 4 && readable.Count < aboutMembers.Count, $"{readable.Count} of {aboutMembers.Count} readable: the fixture does not exercise the gate");
         Assert.DoesNotContain(files.SelectMany(f => f.Lines), l => l.Body.Contains(scene.Outside, StringComparison.Ordinal));
 
-        // Every decision, permit and deny, is audited as an export: the child's side (subject access) sees both.
+        // The lines sent were decided again at download and audited as an export: the child's side (subject access) sees them.
         var since = Uri.EscapeDataString("ge" + scene.Started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
         var app = gateway.As(SubjectAccessApp, scope: "patient/*.rs", purposes: PurposesOfUse.SubjectAccess, patient: scene.InGroup);
         var audit = await app.SearchAs($"AuditEvent?patient=Patient/{scene.InGroup}&agent=Organization/{CommunityTrust}&date={since}&_count=1000", PurposesOfUse.SubjectAccess);
@@ -90,7 +90,40 @@ public sealed class BulkExportTests(ConsentGateway gateway)
             .Select(a => a["outcome"]!.GetValue<string>())
             .ToList();
         Assert.Contains("0", outcomes);
-        Assert.Contains("4", outcomes);
+    }
+
+    [Fact]
+    public async Task Each_line_is_decided_again_for_the_request_that_downloads_the_file()
+    {
+        var scene = await SceneAsync();
+        var trust = gateway.As(CommunityTrust, clientId: "trust-redecides", purposes: "direct-care commissioning");
+        var files = await ExportAsync(trust, $"Group/{scene.Group}/$export?_type=Observation");
+        var file = Assert.Single(files);
+        Assert.True(file.Lines.Count >= 2, $"{file.Lines.Count} lines: the trust's own Observations should be there");
+
+        // Deleted since the file was written: no longer sent, the other lines still are.
+        var deleted = file.Lines[0].Id;
+        Assert.Equal(HttpStatusCode.NoContent, (await trust.SendAs(HttpMethod.Delete, $"Observation/{deleted}")).Status);
+        var again = await trust.GetAs(file.Url);
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Equal(file.Lines.Skip(1).Select(l => l.Body), again.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // The same client downloading for a purpose that sees no person-level data gets an empty file, the refusals audited.
+        var started = DateTimeOffset.UtcNow.AddMilliseconds(-5);
+        var commissioning = await trust.GetAs(file.Url, PurposesOfUse.Commissioning);
+        Assert.Equal(HttpStatusCode.OK, commissioning.Status);
+        Assert.Equal("", commissioning.Body);
+        var since = Uri.EscapeDataString("ge" + started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        // The child the lines still sent are about (the deleted line's child has no line left).
+        var child = JsonNode.Parse(file.Lines[1].Body)!["subject"]!["reference"]!.GetValue<string>()["Patient/".Length..];
+        var app = gateway.As(SubjectAccessApp, scope: "patient/*.rs", purposes: PurposesOfUse.SubjectAccess, patient: child);
+        var audit = await app.SearchAs($"AuditEvent?patient=Patient/{child}&agent=Organization/{CommunityTrust}&date={since}&_count=1000", PurposesOfUse.SubjectAccess);
+        Assert.True(audit["entry"]!.AsArray().Any(e => e!["resource"]!["outcome"]!.GetValue<string>() == "4"
+            && e["resource"]!["subtype"]!.AsArray().Any(c => c!["code"]!.GetValue<string>() == "export")), audit.ToJsonString());
+
+        // A token of the same client with a patient in context is another requester: the job is not its.
+        var patientToken = gateway.As(CommunityTrust, clientId: "trust-redecides", scope: "patient/*.rs", patient: scene.InGroup);
+        Assert.Equal(HttpStatusCode.NotFound, (await patientToken.GetAs(file.Url)).Status);
     }
 
     [Fact]
@@ -161,7 +194,8 @@ public sealed class BulkExportTests(ConsentGateway gateway)
         { "type filter", "$export?_typeFilter=Observation%3Fcode%3Dx", "respond-async", 400, "not supported" },
         { "elements", "Patient/$export?_elements=id", "respond-async", 400, "not supported" },
         { "unknown parameter", "$export?_count=10", "respond-async", 400, "not a parameter" },
-        { "parameter twice", "$export?_type=Patient&_type=Goal", "respond-async", 400, "more than once" },
+        { "since twice", "$export?_since=2026-01-01T00:00:00Z&_since=2026-02-01T00:00:00Z", "respond-async", 400, "more than once" },
+        { "bad type even when lenient", "$export?_type=Spaceship", "respond-async, handling=lenient", 400, "Spaceship" },
         { "missing group", "Group/no-such-group/$export", "respond-async", 404, "does not exist" },
         { "bad group id", "Group/bad$id!/$export", "respond-async", 400, "not a valid" },
     };
@@ -218,7 +252,7 @@ public sealed class BulkExportTests(ConsentGateway gateway)
 
     private sealed record ExportedLine(string Type, string Id, string Body);
 
-    private sealed record ExportedFile(string Type, int Count, List<ExportedLine> Lines);
+    private sealed record ExportedFile(string Type, int Count, string Url, List<ExportedLine> Lines);
 
     private static Task<Reply> KickOffReplyAsync(HttpClient client, string url, string? purpose = null, string? reason = null) =>
         client.SendAs(HttpMethod.Get, url, purpose, reason, tweak: m => m.Headers.Add("Prefer", "respond-async"));
@@ -264,7 +298,7 @@ public sealed class BulkExportTests(ConsentGateway gateway)
                 .Select(x => new ExportedLine(x.Json["resourceType"]!.GetValue<string>(), x.Json["id"]!.GetValue<string>(), x.Line)).ToList();
             Assert.All(lines, l => Assert.Equal(type, l.Type));
             Assert.Equal(output["count"]!.GetValue<int>(), lines.Count);
-            files.Add(new ExportedFile(type, lines.Count, lines));
+            files.Add(new ExportedFile(type, lines.Count, output["url"]!.GetValue<string>(), lines));
         }
         return files;
     }

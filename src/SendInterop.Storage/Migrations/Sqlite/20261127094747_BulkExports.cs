@@ -18,7 +18,8 @@ namespace SendInterop.Storage.Migrations.Sqlite
                     seq = table.Column<int>(type: "INTEGER", nullable: false),
                     resource_type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     count = table.Column<int>(type: "INTEGER", nullable: false),
-                    content = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    content = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    line_facts = table.Column<byte[]>(type: "BLOB", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -30,13 +31,13 @@ namespace SendInterop.Storage.Migrations.Sqlite
                 columns: table => new
                 {
                     job_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    client_id = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    organisation = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    agency = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    role = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    client_id = table.Column<string>(type: "TEXT", nullable: false),
+                    organisation = table.Column<string>(type: "TEXT", nullable: false),
+                    agency = table.Column<string>(type: "TEXT", nullable: false),
+                    role = table.Column<string>(type: "TEXT", nullable: true),
                     scopes = table.Column<string>(type: "TEXT", nullable: false),
-                    purpose = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    patient_context = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    purpose = table.Column<string>(type: "TEXT", nullable: false),
+                    patient_context = table.Column<string>(type: "TEXT", nullable: true),
                     registered = table.Column<bool>(type: "INTEGER", nullable: false),
                     kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     group_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
@@ -51,7 +52,8 @@ namespace SendInterop.Storage.Migrations.Sqlite
                     error = table.Column<string>(type: "TEXT", nullable: true),
                     error_status = table.Column<int>(type: "INTEGER", nullable: true),
                     lease_owner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    lease_until = table.Column<long>(type: "INTEGER", nullable: false)
+                    lease_until = table.Column<long>(type: "INTEGER", nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {

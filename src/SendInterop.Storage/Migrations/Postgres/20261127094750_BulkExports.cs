@@ -18,7 +18,8 @@ namespace SendInterop.Storage.Migrations.Postgres
                     seq = table.Column<int>(type: "integer", nullable: false),
                     resource_type = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     count = table.Column<int>(type: "integer", nullable: false),
-                    content = table.Column<byte[]>(type: "bytea", nullable: false)
+                    content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    line_facts = table.Column<byte[]>(type: "bytea", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -30,13 +31,13 @@ namespace SendInterop.Storage.Migrations.Postgres
                 columns: table => new
                 {
                     job_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    client_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    organisation = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    agency = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    role = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    client_id = table.Column<string>(type: "text", nullable: false),
+                    organisation = table.Column<string>(type: "text", nullable: false),
+                    agency = table.Column<string>(type: "text", nullable: false),
+                    role = table.Column<string>(type: "text", nullable: true),
                     scopes = table.Column<string>(type: "text", nullable: false),
-                    purpose = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    patient_context = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    purpose = table.Column<string>(type: "text", nullable: false),
+                    patient_context = table.Column<string>(type: "text", nullable: true),
                     registered = table.Column<bool>(type: "boolean", nullable: false),
                     kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     group_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
@@ -51,7 +52,8 @@ namespace SendInterop.Storage.Migrations.Postgres
                     error = table.Column<string>(type: "text", nullable: true),
                     error_status = table.Column<int>(type: "integer", nullable: true),
                     lease_owner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    lease_until = table.Column<long>(type: "bigint", nullable: false)
+                    lease_until = table.Column<long>(type: "bigint", nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
