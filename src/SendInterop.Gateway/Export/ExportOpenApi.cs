@@ -18,8 +18,8 @@ internal static class ExportOpenApi
     public static string KickOffDescription(string what) =>
         "Starts a FHIR Bulk Data Access (v2) export (https://hl7.org/fhir/uv/bulkdata/export.html) of " + what + ". Send Prefer: respond-async; "
         + "the answer is 202 with Content-Location, the status URL to poll. Every resource is decided by the consent gate for the caller "
-        + "(its scopes, purpose and organisation, as a read would be) when the files are written, each decision audited; what the caller "
-        + "may not see is not in the files, the counts or the manifest. _type limits the types (each needs read and search scope, else "
+        + "(its scopes, purpose and organisation, as a read would be) when the files are written, and every line again, audited, when a "
+        + "file is downloaded; what the caller may not see is not in the files, the counts or the manifest. _type limits the types (each needs read and search scope, else "
         + "403); _since keeps resources last updated at or after an instant with a time zone; _outputFormat must be NDJSON. _typeFilter, "
         + "_elements, patient and includeAssociatedData are refused (400) rather than ignored. Break-glass (safeguarding) and commissioning "
         + "purposes are refused (403). A client may have Export:MaxUnfinishedPerClient exports waiting or running (429 beyond).";
@@ -33,8 +33,10 @@ internal static class ExportOpenApi
 
     public const string FileDescription =
         "One file of a complete export, as application/fhir+ndjson: one resource per line, all of one type, each as its read returned it "
-        + "when the file was written. Only the client that started the export (same client and organisation; 404 for anyone else), and only "
-        + "while its registration still allows reading the type (403).";
+        + "when the file was written. Only the client that started the export (same client, organisation, agency and patient in context; 404 "
+        + "for anyone else). Each line is decided again by the consent gate for this request (its token and purpose) and audited before it "
+        + "is sent: a resource deleted since, or one this request may not see now (a consent withdrawn, a label added), is left out, so a "
+        + "file may hold fewer lines than the manifest's count.";
 
     public static readonly Success[] KickOffSuccess = [new(202, "Accepted: poll the URL in Content-Location.", Returns.Outcome, null)];
 

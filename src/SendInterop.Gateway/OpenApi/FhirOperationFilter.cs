@@ -225,7 +225,7 @@ internal sealed class FhirOperationFilter : IOperationFilter
         [Export.ExportEndpoints.CancelName] = new("Cancels a queued or running export, or deletes a finished one: nothing more is written and its files "
             + "are deleted; its status then answers 404. Only the client that started it (same client and organisation); 404 for anyone else.",
             [], Body.None, [new(202, "Cancelled or deleted.", Returns.Outcome, null)], [404]),
-        [Export.ExportEndpoints.FileName] = new(Export.ExportOpenApi.FileDescription, [], Body.None, Export.ExportOpenApi.FileSuccess, [403, 404]),
+        [Export.ExportEndpoints.FileName] = new(Export.ExportOpenApi.FileDescription, [], Body.None, Export.ExportOpenApi.FileSuccess, [404]),
         ["validate-type"] = new(
             "Validates a resource without storing it (http://hl7.org/fhir/R4/resource-operation-validate.html): always full "
             + "validation against the FHIR specification, the SEND profile of the type and every profile in meta.profile. The "

@@ -39,7 +39,8 @@ public sealed class CapabilityStatementFactory(
 
     private const string BulkExportNotes =
         "GET with Prefer: respond-async; _type, _since and _outputFormat (NDJSON) only. Every resource is decided by the consent gate for the "
-        + "caller when the files are written, and audited; status and files are the caller's alone ($export-status/{job}, $export-file/{job}/{n}).";
+        + "caller when the files are written, and every line again, audited, when a file is downloaded; status and files are the caller's alone "
+        + "($export-status/{job}, $export-file/{job}/{n}).";
 
     private CapabilityStatement Build(string baseUrl)
     {
