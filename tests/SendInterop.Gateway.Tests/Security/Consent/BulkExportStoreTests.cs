@@ -78,6 +78,33 @@ public abstract class BulkExportStoreTests(IndicatorStorage storage)
     }
 
     [Fact]
+    public async Task A_runners_lease_is_kept_on_a_timer_and_a_cancellation_stops_the_run()
+    {
+        var job = Job();
+        await Store.CreateAsync(job, default);
+        var lease = TimeSpan.FromMilliseconds(600);
+        try
+        {
+            var claimed = (await Store.ClaimNextAsync("replica-a", DateTimeOffset.UtcNow, lease, default))!;
+            Assert.Equal(job.JobId, claimed.JobId);
+            await using var held = new SendInterop.Gateway.Export.ExportLease(Store, job.JobId, "replica-a", lease, TimeProvider.System, default);
+            // Renewed meanwhile, with nothing else happening (the run might be walking pages that export nothing).
+            await Infrastructure.Poll.UntilAsync(async () => (await Store.FindAsync(job.JobId, default))!.LeaseUntil > claimed.LeaseUntil + lease.TotalMilliseconds,
+                TimeSpan.FromSeconds(10), "the lease was not renewed");
+            Assert.False(held.Token.IsCancellationRequested);
+
+            // Cancelled by its client: the next renewal fails and the run is stopped.
+            await Store.DeleteAsync(job.JobId, default);
+            await Infrastructure.Poll.UntilAsync(() => Task.FromResult(held.Token.IsCancellationRequested), TimeSpan.FromSeconds(10), "the run was not stopped");
+            Assert.True(held.Lost);
+        }
+        finally
+        {
+            await Store.DeleteAsync(job.JobId, default);
+        }
+    }
+
+    [Fact]
     public async Task A_cancelled_job_stores_nothing_more_and_a_failed_one_keeps_its_reason()
     {
         var cancelled = Job();
