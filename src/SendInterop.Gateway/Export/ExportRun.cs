@@ -75,10 +75,10 @@ public sealed partial class ExportRun(
         return await FinishAsync(job, owner, files, ExportEnd.Complete, ct);
     }
 
-    /// <summary>Marks a run that threw as failed (the client sees a fixed text; the cause is logged without data).</summary>
-    public async Task FailAsync(ExportJobRow job, string owner, Exception cause, CancellationToken ct)
+    /// <summary>Marks a job failed (the client sees a fixed text; the cause, <paramref name="why"/>, is logged without data).</summary>
+    public async Task FailAsync(ExportJobRow job, string owner, string why, CancellationToken ct)
     {
-        LogFailed(job.JobId, cause.GetType().Name);
+        LogFailed(job.JobId, why);
         await jobs.FinishAsync(job.JobId, owner, new ExportEnd("The export could not be completed; start a new one.", 500), 0, Expiry(), ct);
     }
 

@@ -62,7 +62,7 @@ public sealed partial class ExportWorker(
         if (job.Attempts > Math.Max(1, options.Value.MaxAttempts))
         {
             // Started this many times without finishing: its runners stopped (or ran out of memory) on it each time.
-            await run.FailAsync(job, _replica, new TimeoutException(), CancellationToken.None);
+            await run.FailAsync(job, _replica, $"started {job.Attempts} times without finishing", CancellationToken.None);
             return true;
         }
         try
@@ -79,7 +79,7 @@ public sealed partial class ExportWorker(
         catch (Exception ex)
         {
             // Perhaps passing (the database briefly away): back to the queue, until its attempts are spent.
-            if (job.Attempts >= Math.Max(1, options.Value.MaxAttempts)) await run.FailAsync(job, _replica, ex, CancellationToken.None);
+            if (job.Attempts >= Math.Max(1, options.Value.MaxAttempts)) await run.FailAsync(job, _replica, ex.GetType().Name, CancellationToken.None);
             else await jobs.ReleaseAsync(job.JobId, _replica, CancellationToken.None);
             LogRunThrew(job.JobId, ex.GetType().Name);
             return false;

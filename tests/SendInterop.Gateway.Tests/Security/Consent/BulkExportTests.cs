@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using SendInterop.Domain.Access.Gate;
+using SendInterop.Storage.Export;
 using SendInterop.Gateway.Tests.Infrastructure;
 using static SendInterop.Gateway.Tests.Infrastructure.FhirHttp;
 using static SendInterop.Gateway.Tests.Security.Consent.ConsentGateway;
@@ -237,6 +239,30 @@ public sealed class BulkExportTests(ConsentGateway gateway)
         Assert.True(hidden.Status == HttpStatusCode.NotFound, hidden.ToString());
         var missing = await KickOffReplyAsync(gateway.As(Outsider), "Group/never-was/$export");
         Assert.Equal(missing.Json["issue"]![0]!["code"]!.GetValue<string>(), hidden.Json["issue"]![0]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_job_its_runners_keep_dropping_is_given_up_with_a_500_outcome_not_retried_for_ever()
+    {
+        var jobs = gateway.Services.GetRequiredService<BulkExportStore>();
+        var now = DateTimeOffset.UtcNow;
+        // As the queue holds a job whose runners stopped three times (each claim counted): its lease lapsed long ago.
+        var job = new ExportJobRow
+        {
+            JobId = Guid.NewGuid().ToString("N"), ClientId = "test-" + CommunityTrust, Organisation = CommunityTrust, Agency = "health",
+            Scopes = "system/*.cruds", Purpose = PurposesOfUse.DirectCare, Kind = ExportKinds.System, Types = "Encounter",
+            RequestUrl = "http://localhost/fhir/$export", Status = ExportStatuses.Running, Attempts = 3, LeaseOwner = "a-stopped-replica",
+            CreatedAt = now.AddMinutes(-30).ToUnixTimeMilliseconds(), LeaseUntil = now.AddMinutes(-1).ToUnixTimeMilliseconds(),
+            ExpiresAt = now.AddHours(1).ToUnixTimeMilliseconds(),
+        };
+        await jobs.CreateAsync(job, default);
+        var trust = gateway.As(CommunityTrust);
+        var status = $"$export-status/{job.JobId}";
+        await Poll.UntilAsync(async () => (await trust.GetAs(status)).Status != HttpStatusCode.Accepted, TimeSpan.FromSeconds(30), "the job was not taken up");
+        var reply = await trust.GetAs(status);
+        Assert.True(reply.Status == HttpStatusCode.InternalServerError, reply.ToString());
+        Assert.Equal("OperationOutcome", reply.Json["resourceType"]!.GetValue<string>());
+        Assert.Empty(await jobs.FilesAsync(job.JobId, default));
     }
 
     [Fact]
