@@ -186,6 +186,33 @@ public sealed class BolaTests(ConsentGateway gateway)
     }
 
     [Fact]
+    public async Task Bulk_exports_at_every_level_hold_nothing_of_As_in_manifests_or_files()
+    {
+        var a = await SeedAsync();
+        foreach (var kickOff in new[] { "$export", $"$export?_since={a.Since}", "Patient/$export", "Patient/$export?_type=Observation,CarePlan,Patient" })
+        {
+            // Two purposes (safeguarding and commissioning cannot export): each export walks the whole shared database.
+            foreach (var purpose in new[] { PurposesOfUse.DirectCare, PurposesOfUse.EhcAssessment })
+            {
+                var started = await _b.SendAs(HttpMethod.Get, kickOff, purpose, tweak: m => m.Headers.Add("Prefer", "respond-async"));
+                Assert.True(started.Status == HttpStatusCode.Accepted, $"{kickOff} as {purpose}: {started}");
+                var status = started.Raw.Content.Headers.ContentLocation!.ToString();
+                await Poll.UntilAsync(async () => (await _b.GetAs(status, purpose)).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), $"{kickOff} did not complete");
+                var manifest = await _b.GetAs(status, purpose);
+                foreach (var output in manifest.Json["output"]!.AsArray())
+                {
+                    var file = await _b.GetAs(output!["url"]!.GetValue<string>(), purpose);
+                    Assert.Equal(HttpStatusCode.OK, file.Status);
+                    foreach (var line in file.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                        AssertNoAData(a, new Reply(file.Status, line, file.Raw), $"{kickOff} as {purpose}: {output["type"]}");
+                }
+                Assert.Equal(HttpStatusCode.Accepted, (await _b.SendAs(HttpMethod.Delete, status, purpose)).Status);
+            }
+        }
+        await AssertAUnchangedAsync(a);
+    }
+
+    [Fact]
     public async Task Type_and_system_history_never_list_As_versions()
     {
         var a = await SeedAsync();
