@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Fhir.Search;
 using SendInterop.Storage.Export;
 using SendInterop.Storage.Model;
 using SendInterop.Storage.Store;
@@ -12,7 +13,7 @@ namespace SendInterop.Gateway.Export;
 /// holds it (what refers to the child, as <c>$everything</c> does); a Group export the compartments of the Group's
 /// active Patient members (a member is <c>Patient/[id]</c>; other forms, and <c>member.period</c>, are not read). A
 /// requester with a patient in context (a <c>patient/</c> token) walks that child's compartment only, whatever the kind:
-/// nothing else could be permitted to it. Nothing here is disclosed: <see cref="ExportRun"/> decides every resource.
+/// nothing else could be permitted to it. A type with <c>_typeFilter</c> queries keeps what matches one of them. Nothing here is disclosed: <see cref="ExportRun"/> decides every resource.
 /// </summary>
 public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchRequestParser parser, FhirSerialization serialization)
 {
@@ -23,35 +24,56 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
     private const int PatientBatch = 200;
 
     /// <param name="group">The Group's current version, for a Group export (read by the runner, which decides it first).</param>
-    public IAsyncEnumerable<IReadOnlyList<ResourceRecord>> PagesAsync(ExportJobRow job, IReadOnlyList<string> types, ResourceRecord? group, CancellationToken ct) =>
-        (job.Kind, job.PatientContext) switch
-        {
-            (_, { } patient) => CompartmentPagesAsync(OnlyAsync(patient, group, ct), types, job.SinceTicks, ct),
-            (ExportKinds.System, _) => SystemPagesAsync(types, job.SinceTicks, ct),
-            (ExportKinds.Patient, _) => CompartmentPagesAsync(PatientIdPagesAsync(ct), types, job.SinceTicks, ct),
-            _ => CompartmentPagesAsync(MemberIdPagesAsync(MemberIds(group!), ct), types, job.SinceTicks, ct),
-        };
-
-    private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> SystemPagesAsync(IReadOnlyList<string> types, long? sinceTicks,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<IReadOnlyList<ResourceRecord>> PagesAsync(ExportJobRow job, IReadOnlyList<string> types, ResourceRecord? group, CancellationToken ct)
     {
-        foreach (var type in types)
-            await foreach (var page in TypePagesAsync(type, sinceTicks, ct))
-            {
-                // The search's _lastUpdated is to the second (below); the exact instant is applied here.
-                var wanted = sinceTicks is { } since ? page.Where(r => r.LastUpdated >= since).ToList() : page;
-                if (wanted.Count > 0) yield return wanted;
-            }
+        var filters = Filters(job.TypeFilters);
+        return (job.Kind, job.PatientContext) switch
+        {
+            (_, { } patient) => CompartmentPagesAsync(OnlyAsync(patient, group, ct), types, job.SinceTicks, filters, ct),
+            (ExportKinds.System, _) => SystemPagesAsync(types, job.SinceTicks, filters, ct),
+            (ExportKinds.Patient, _) => CompartmentPagesAsync(PatientIdPagesAsync(ct), types, job.SinceTicks, filters, ct),
+            _ => CompartmentPagesAsync(MemberIdPagesAsync(MemberIds(group!), ct), types, job.SinceTicks, filters, ct),
+        };
     }
 
-    /// <summary>Every current resource of <paramref name="type"/> (last updated from the second of <paramref name="sinceTicks"/>), a page at a time, in key order.</summary>
-    private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> TypePagesAsync(string type, long? sinceTicks,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The job's _typeFilter queries by type (checked at kick-off).</summary>
+    private Dictionary<string, List<PlainCriteria>> Filters(string? stored)
+    {
+        var byType = new Dictionary<string, List<PlainCriteria>>(StringComparer.Ordinal);
+        foreach (var text in (stored ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            if (PlainCriteria.TryParse(text, parser, "_typeFilter", ExportKickOff.NotExported, "is not exported.", out var criteria, out _))
+                (byType.TryGetValue(criteria!.ResourceType, out var list) ? list : byType[criteria.ResourceType] = []).Add(criteria);
+        return byType;
+    }
+
+    private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> SystemPagesAsync(IReadOnlyList<string> types, long? sinceTicks,
+        Dictionary<string, List<PlainCriteria>> filters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var type in types)
+        {
+            // A type with filters: what matches any of them, each resource once.
+            var seen = filters.ContainsKey(type) ? new HashSet<long>() : null;
+            foreach (var query in filters.TryGetValue(type, out var some) ? some.Select(f => f.Query) : [[]])
+                await foreach (var page in TypePagesAsync(type, sinceTicks, query, ct))
+                {
+                    // The search's _lastUpdated is to the second (below); the exact instant is applied here.
+                    var wanted = page.Where(r => (sinceTicks is null || r.LastUpdated >= sinceTicks) && (seen is null || seen.Add(r.Key))).ToList();
+                    if (wanted.Count > 0) yield return wanted;
+                }
+        }
+    }
+
+    /// <summary>
+    /// Every current resource of <paramref name="type"/> meeting <paramref name="query"/> (last updated from the second of
+    /// <paramref name="sinceTicks"/>), a page at a time, in key order.
+    /// </summary>
+    private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> TypePagesAsync(string type, long? sinceTicks, IEnumerable<KeyValuePair<string, string>>? query = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         // Only what changed since is read (the index answers it), not every body of the type.
-        List<KeyValuePair<string, string>> criteria = sinceTicks is { } since
-            ? [new("_lastUpdated", "ge" + new DateTime(since - since % TimeSpan.TicksPerSecond, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture))]
-            : [];
+        var criteria = (query ?? []).ToList();
+        if (sinceTicks is { } since)
+            criteria.Add(new("_lastUpdated", "ge" + new DateTime(since - since % TimeSpan.TicksPerSecond, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)));
         string? cursor = null;
         do
         {
@@ -68,7 +90,7 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
 
     private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> PatientIdPagesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var page in TypePagesAsync("Patient", null, ct))
+        await foreach (var page in TypePagesAsync("Patient", null, ct: ct))
             foreach (var chunk in page.Chunk(PatientBatch)) yield return chunk;
     }
 
@@ -106,24 +128,38 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
     /// compartments: it comes in its own batch, if at all (not for a Group it is not a member of).
     /// </summary>
     private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> CompartmentPagesAsync(IAsyncEnumerable<IReadOnlyList<ResourceRecord>> patientBatches,
-        IReadOnlyList<string> types, long? sinceTicks, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        IReadOnlyList<string> types, long? sinceTicks, Dictionary<string, List<PlainCriteria>> filters,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var seen = new HashSet<long>();
         var wantPatients = types.Contains("Patient");
         await foreach (var patients in patientBatches.WithCancellation(ct))
         {
-            var leading = patients.Where(p => wantPatients && (sinceTicks is null || p.LastUpdated >= sinceTicks) && seen.Add(p.Key)).ToList();
+            var leading = await MatchingAsync(patients.Where(p => wantPatients && (sinceTicks is null || p.LastUpdated >= sinceTicks) && seen.Add(p.Key)).ToList(), filters, ct);
             if (leading.Count > 0) yield return leading;
             var ids = patients.Select(p => p.ResourceId).ToList();
             var after = long.MinValue;
             while (true)
             {
                 var rows = await store.ReferringAfterAsync("Patient", ids, types, sinceTicks, after, PageSize, ct);
-                var fresh = rows.Where(r => r.ResourceType != "Patient" && seen.Add(r.Key)).ToList();
+                var fresh = await MatchingAsync(rows.Where(r => r.ResourceType != "Patient" && seen.Add(r.Key)).ToList(), filters, ct);
                 if (fresh.Count > 0) yield return fresh;
                 if (rows.Count < PageSize) break;
                 after = rows[^1].Key;
             }
         }
+    }
+
+    /// <summary>Those of <paramref name="records"/> whose type has no filter or that match one: one search per filter for the lot.</summary>
+    private async Task<List<ResourceRecord>> MatchingAsync(List<ResourceRecord> records, Dictionary<string, List<PlainCriteria>> filters, CancellationToken ct)
+    {
+        if (filters.Count == 0 || records.Count == 0) return records;
+        var matched = new HashSet<(string, string)>();
+        foreach (var byType in records.GroupBy(r => r.ResourceType).Where(g => filters.ContainsKey(g.Key)))
+            foreach (var ids in byType.Select(r => r.ResourceId).Distinct(StringComparer.Ordinal).Chunk(PatientBatch))
+                foreach (var filter in filters[byType.Key])
+                    foreach (var match in (await store.SearchAsync(filter.ForResources(parser, ids), ct)).Matches)
+                        matched.Add((match.ResourceType, match.ResourceId));
+        return records.Where(r => !filters.ContainsKey(r.ResourceType) || matched.Contains((r.ResourceType, r.ResourceId))).ToList();
     }
 }

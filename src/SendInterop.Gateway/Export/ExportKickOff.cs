@@ -6,6 +6,7 @@ using SendInterop.Domain.Access;
 using SendInterop.Domain.Access.Gate;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Interactions;
+using SendInterop.Gateway.Fhir.Search;
 using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage.Export;
 using SendInterop.Storage.Store;
@@ -19,8 +20,9 @@ namespace SendInterop.Gateway.Export;
 /// <para>
 /// Refused with 400: a missing <c>Prefer: respond-async</c>, an output format other than NDJSON, an unknown or
 /// unexportable <c>_type</c>, a <c>_since</c> that is not an instant with a time zone, and the parameters not supported
-/// (<c>_typeFilter</c>, <c>_elements</c>, <c>patient</c>, <c>includeAssociatedData</c>, anything else) rather than
-/// silently exporting more than asked, unless the client sends <c>Prefer: handling=lenient</c>. 403: a type named in <c>_type</c> without read and search scope, no exportable type at
+/// (<c>_elements</c>, <c>patient</c>, <c>includeAssociatedData</c>, anything else) rather than
+/// silently exporting more than asked, unless the client sends <c>Prefer: handling=lenient</c>. <c>_typeFilter</c> takes
+/// plain search criteria on exported types (several for one type: a resource matching any is exported). 403: a type named in <c>_type</c> without read and search scope, no exportable type at
 /// all, or a purpose that cannot stand behind a bulk disclosure (break-glass is for one child, commissioning gets
 /// aggregates only). 429: the client already has <see cref="ExportOptions.MaxUnfinishedPerClient"/> exports waiting or running.
 /// </para>
@@ -30,6 +32,7 @@ public sealed class ExportKickOff(
     IResourceStore store,
     ReadInteractions reads,
     Domain.Search.SearchParameterRegistry registry,
+    Domain.Search.SearchRequestParser parser,
     ExportWakeUp wakeUp,
     IOptions<ExportOptions> options,
     TimeProvider clock)
@@ -42,7 +45,10 @@ public sealed class ExportKickOff(
 
     private static readonly HashSet<string> NdjsonFormats = new(StringComparer.OrdinalIgnoreCase) { "application/fhir+ndjson", "application/ndjson", "ndjson" };
 
-    private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal) { "_typeFilter", "_elements", "patient", "includeAssociatedData" };
+    private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal) { "_elements", "patient", "includeAssociatedData" };
+
+    /// <summary>Where one query of a comma-separated _typeFilter ends: before a comma that starts the next <c>Type?</c>.</summary>
+    private static readonly System.Text.RegularExpressions.Regex FilterSeparator = new(",(?=[A-Z][A-Za-z]*\\?)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>Queues an export of <paramref name="kind"/> (and the Group <paramref name="groupId"/>); returns the job id.</summary>
     public async Task<string> StartAsync(HttpRequest http, AccessSession session, string kind, string? groupId, CancellationToken ct)
@@ -52,7 +58,7 @@ public sealed class ExportKickOff(
         session.Action = Domain.Audit.AuditAction.Execute;
         if (!Prefers(http, "respond-async"))
             throw FhirException.BadRequest("A bulk export runs asynchronously: send the header 'Prefer: respond-async'.", OperationOutcome.IssueType.Required);
-        var (types, sinceTicks) = ReadParameters(http.Query, lenient: Prefers(http, "handling=lenient"));
+        var (types, sinceTicks, filterTexts) = ReadParameters(http.Query, lenient: Prefers(http, "handling=lenient"));
         if (requester.Purpose is PurposesOfUse.Safeguarding or PurposesOfUse.Commissioning)
             throw new FhirException(403, OperationOutcome.IssueType.Forbidden, requester.Purpose == PurposesOfUse.Safeguarding
                 ? "Break-glass (safeguarding) is for one child's record and is time-boxed: it cannot stand behind a bulk export."
@@ -61,6 +67,7 @@ public sealed class ExportKickOff(
         if (kind != ExportKinds.System) session.RequireScope("Patient", Needed);
         if (kind == ExportKinds.Group) await EnsureGroupVisibleAsync(session, groupId!, ct);
         var exported = ScopedTypes(session, types);
+        var filters = await ReadFiltersAsync(filterTexts, exported, ct);
 
         var limits = options.Value;
         if (await jobs.CountUnfinishedAsync(requester.ClientId, requester.OrganisationId, ct) >= Math.Max(1, limits.MaxUnfinishedPerClient))
@@ -74,6 +81,7 @@ public sealed class ExportKickOff(
             ClientId = requester.ClientId, Organisation = requester.OrganisationId, Agency = requester.Agency, Role = requester.Role,
             Scopes = requester.Scopes.ToString(), Purpose = requester.Purpose, PatientContext = requester.PatientContext, Registered = requester.RegisteredClient,
             Kind = kind, GroupId = groupId, Types = string.Join(',', exported), SinceTicks = sinceTicks,
+            TypeFilters = filters.Count == 0 ? null : string.Join('\n', filters),
             RequestUrl = $"{http.Scheme}://{http.Host}{http.PathBase}{http.Path}{http.QueryString}",
             Status = ExportStatuses.Accepted, CreatedAt = now.ToUnixTimeMilliseconds(),
             ExpiresAt = now.AddMinutes(Math.Max(1, limits.QueuedLifetimeMinutes)).ToUnixTimeMilliseconds(),
@@ -91,10 +99,11 @@ public sealed class ExportKickOff(
     /// parameter this server does not support is refused, or ignored under <c>Prefer: handling=lenient</c> (the Bulk Data
     /// convention); a bad value of a supported one is refused either way.
     /// </summary>
-    private (List<string>? Types, long? SinceTicks) ReadParameters(IQueryCollection query, bool lenient)
+    private (List<string>? Types, long? SinceTicks, List<string> Filters) ReadParameters(IQueryCollection query, bool lenient)
     {
         List<string>? types = null;
         long? since = null;
+        var filters = new List<string>();
         foreach (var (name, values) in query)
         {
             switch (name)
@@ -110,14 +119,42 @@ public sealed class ExportKickOff(
                     if (values.Count > 1) throw FhirException.BadRequest("_since is given more than once.");
                     since = ReadSince(values[0] ?? "");
                     break;
+                case "_typeFilter":
+                    filters.AddRange(values.SelectMany(v => FilterSeparator.Split(v ?? "")));
+                    break;
                 default:
                     if (lenient) break;
                     throw FhirException.BadRequest(Unsupported.Contains(name)
                         ? $"The parameter '{name}' is not supported by this server's $export; ask without it (or send Prefer: handling=lenient to have it ignored)."
-                        : $"'{name}' is not a parameter of $export (supported: _outputFormat, _type, _since).", OperationOutcome.IssueType.NotSupported);
+                        : $"'{name}' is not a parameter of $export (supported: _outputFormat, _type, _since, _typeFilter).", OperationOutcome.IssueType.NotSupported);
             }
         }
-        return (types, since);
+        return (types, since, filters);
+    }
+
+    /// <summary>
+    /// Each _typeFilter query as plain criteria (<see cref="PlainCriteria"/>: no chains, no result parameters) on a type
+    /// being exported, and run once, so a value the store cannot search by is refused now (400) rather than matching
+    /// nothing in the files.
+    /// </summary>
+    private async Task<List<string>> ReadFiltersAsync(List<string> texts, List<string> exported, CancellationToken ct)
+    {
+        foreach (var text in texts)
+        {
+            if (!PlainCriteria.TryParse(text, parser, "_typeFilter", NotExported, "is not exported.", out var criteria, out var error))
+                throw FhirException.BadRequest(error);
+            if (!exported.Contains(criteria!.ResourceType))
+                throw FhirException.BadRequest($"_typeFilter names {criteria.ResourceType}, which is not among the types exported ({string.Join(", ", exported)}).");
+            try
+            {
+                await store.SearchAsync(criteria.ForResources(parser, ["-"]), ct);
+            }
+            catch (Storage.Search.SearchValueException ex)
+            {
+                throw FhirException.BadRequest($"_typeFilter '{text}' is not a search this server can run: {ex.Message}");
+            }
+        }
+        return texts;
     }
 
     private List<string> ReadTypes(IEnumerable<string> values)

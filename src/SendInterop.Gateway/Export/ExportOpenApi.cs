@@ -20,8 +20,10 @@ internal static class ExportOpenApi
         + "the answer is 202 with Content-Location, the status URL to poll. Every resource is decided by the consent gate for the caller "
         + "(its scopes, purpose and organisation, as a read would be) when the files are written, and every line again, audited, when a "
         + "file is downloaded; what the caller may not see is not in the files, the counts or the manifest. _type limits the types (each needs read and search scope, else "
-        + "403); _since keeps resources last updated at or after an instant with a time zone; _outputFormat must be NDJSON. _typeFilter, "
-        + "_elements, patient and includeAssociatedData are refused (400) rather than ignored. Break-glass (safeguarding) and commissioning "
+        + "403); _since keeps resources last updated at or after an instant with a time zone; _typeFilter (Type?criteria, plain search "
+        + "criteria on an exported type, no chains; several for a type: any matches) keeps only the matching resources of its type; "
+        + "_outputFormat must be NDJSON. _elements, patient and includeAssociatedData are refused (400) rather than ignored, unless "
+        + "Prefer: handling=lenient. Break-glass (safeguarding) and commissioning "
         + "purposes are refused (403). A client may have Export:MaxUnfinishedPerClient exports waiting or running (429 beyond).";
 
     public const string StatusDescription =
@@ -91,6 +93,12 @@ internal static class ExportOpenApi
         {
             Name = "Prefer", In = ParameterLocation.Header, Required = true, Description = "Must hold respond-async.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = "respond-async",
+        });
+        parameters.Add(new OpenApiParameter
+        {
+            Name = "_typeFilter", In = ParameterLocation.Query,
+            Description = "Search criteria on an exported type (Type?param=value); comma-separated or repeated; a resource of that type is exported when it matches one.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = "Observation?category=survey",
         });
         parameters.Add(new OpenApiParameter
         {

@@ -6,6 +6,7 @@ using SendInterop.Domain.Audit;
 using SendInterop.Domain.Search;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Http;
+using SendInterop.Gateway.Fhir.Search;
 using SendInterop.Gateway.Identity;
 using SendInterop.Gateway.OpenApi;
 using SendInterop.Gateway.Security.Access;
@@ -191,7 +192,7 @@ public sealed partial class SubscriptionDispatcher(
         var grant = SubscriptionGrant.ReadFrom(subscription);
         // The grant is written by the gateway only, for the organisation that owns the Subscription; anything else is not trusted.
         if (grant is null || grant.Organisation != OwnershipTags.GetOwner(subscription)
-            || !SubscriptionCriteria.TryParse(subscription.Criteria, parser, out var criteria, out _))
+            || !SubscriptionRules.TryParseCriteria(subscription.Criteria, parser, out var criteria, out _))
         {
             if (_warned.Add(record.ResourceId)) LogUnusable(record.ResourceId);
             return false;
@@ -331,7 +332,7 @@ public sealed partial class SubscriptionDispatcher(
     private TimeSpan Lease => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(Math.Max(5, options.Value.LeaseSeconds)).Ticks, 3 * WorstCaseSend.Ticks));
 
     /// <summary>Notifies one version if it is current, meets the criteria and the gate permits it; null: nothing to send.</summary>
-    private async Task<DeliveryResult?> NotifyAsync(Subscription subscription, string subscriptionId, StandingGrant grant, SubscriptionCriteria criteria, ResourceChange change, CancellationToken ct)
+    private async Task<DeliveryResult?> NotifyAsync(Subscription subscription, string subscriptionId, StandingGrant grant, PlainCriteria criteria, ResourceChange change, CancellationToken ct)
     {
         var current = await store.ReadAsync(change.ResourceType, change.ResourceId, ct);
         if (current is null || current.Key != change.Key) return null; // deleted, or a newer version comes later
@@ -350,7 +351,7 @@ public sealed partial class SubscriptionDispatcher(
             : null;
     }
 
-    private async Task<bool> MatchesAsync(SubscriptionCriteria criteria, string id, CancellationToken ct)
+    private async Task<bool> MatchesAsync(PlainCriteria criteria, string id, CancellationToken ct)
     {
         try
         {

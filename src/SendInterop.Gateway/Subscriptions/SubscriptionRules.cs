@@ -5,6 +5,7 @@ using SendInterop.Domain.Access;
 using SendInterop.Domain.Access.Gate;
 using SendInterop.Domain.Search;
 using SendInterop.Gateway.Fhir.Errors;
+using SendInterop.Gateway.Fhir.Search;
 using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage.Search;
 using SendInterop.Storage.Store;
@@ -21,13 +22,20 @@ namespace SendInterop.Gateway.Subscriptions;
 public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore store, Security.Authentication.ClientRegistry clients, IOptions<SubscriptionOptions> options)
 {
     public const string FhirJson = "application/fhir+json";
+
+    /// <summary>Types nobody subscribes to: a subscription on subscriptions or on the audit trail would notify about itself.</summary>
+    private static readonly HashSet<string> Unsubscribable = new(StringComparer.Ordinal) { "Subscription", "AuditEvent" };
+
+    /// <summary>A Subscription's criteria as the search it is (<see cref="PlainCriteria"/>), or the error a client can act on.</summary>
+    public static bool TryParseCriteria(string? text, SearchRequestParser parser, out PlainCriteria? criteria, out string error) =>
+        PlainCriteria.TryParse(text, parser, "Subscription.criteria", Unsubscribable, "cannot be subscribed to.", out criteria, out error);
     private const int MaxHeaders = 10;
     private const int MaxHeaderLength = 1024;
 
     public async System.Threading.Tasks.Task ApplyAsync(Subscription subscription, AccessSession access, CancellationToken ct)
     {
         if (access.Requester is not { } requester) return; // the gateway's own writes (status changes) keep what they carry
-        if (!SubscriptionCriteria.TryParse(subscription.Criteria, parser, out var criteria, out var error)) throw FhirException.Unprocessable(error);
+        if (!TryParseCriteria(subscription.Criteria, parser, out var criteria, out var error)) throw FhirException.Unprocessable(error);
         // The scopes a search and a read of the type would need, each on its own (.r and .s may be separate scopes);
         // a 403 is audited like any scope refusal.
         access.RequireScope(criteria!.ResourceType, SmartPermissions.Search);
@@ -63,7 +71,7 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore
     /// Runs the criteria once (no rows wanted): a value the parser takes but the store cannot search by
     /// (<c>date=2026-13-45</c>) is refused now, as the same search would be, not left to match nothing for ever.
     /// </summary>
-    private async System.Threading.Tasks.Task CheckRunnableAsync(SubscriptionCriteria criteria, CancellationToken ct)
+    private async System.Threading.Tasks.Task CheckRunnableAsync(PlainCriteria criteria, CancellationToken ct)
     {
         var probe = criteria.ForResource(parser, "-");
         probe.SkipTotal = true;

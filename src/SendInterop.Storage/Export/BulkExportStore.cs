@@ -28,6 +28,8 @@ public sealed class ExportJobRow
     public string? GroupId { get; set; }
     /// <summary>The resource types to export, comma-separated, in the order the files are written.</summary>
     public required string Types { get; set; }
+    /// <summary><c>_typeFilter</c>: search criteria (<c>Type?query</c>), one per line; a type with any is limited to what matches one of them.</summary>
+    public string? TypeFilters { get; set; }
     /// <summary><c>_since</c> as UTC ticks (the store's last-updated unit), or null.</summary>
     public long? SinceTicks { get; set; }
     /// <summary>The kick-off URL, for the manifest's <c>request</c>.</summary>
@@ -258,6 +260,7 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
             e.Property(j => j.GroupId).HasMaxLength(64).HasColumnName("group_id");
             e.Property(j => j.Types).HasColumnName("types");
             e.Property(j => j.SinceTicks).HasColumnName("since_ticks");
+            e.Property(j => j.TypeFilters).HasColumnName("type_filters");
             e.Property(j => j.RequestUrl).HasColumnName("request_url");
             e.Property(j => j.Status).HasMaxLength(16).HasColumnName("status");
             e.Property(j => j.CreatedAt).HasColumnName("created_at");

@@ -38,7 +38,7 @@ public sealed class CapabilityStatementFactory(
     }
 
     private const string BulkExportNotes =
-        "GET with Prefer: respond-async; _type, _since and _outputFormat (NDJSON) only. Every resource is decided by the consent gate for the "
+        "GET with Prefer: respond-async; _type, _since, _typeFilter (plain criteria, no chains) and _outputFormat (NDJSON) only. Every resource is decided by the consent gate for the "
         + "caller when the files are written, and every line again, audited, when a file is downloaded; status and files are the caller's alone "
         + "($export-status/{job}, $export-file/{job}/{n}).";
 

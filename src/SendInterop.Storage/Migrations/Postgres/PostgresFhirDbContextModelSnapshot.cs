@@ -185,6 +185,10 @@ namespace SendInterop.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("transaction_time");
 
+                    b.Property<string>("TypeFilters")
+                        .HasColumnType("text")
+                        .HasColumnName("type_filters");
+
                     b.Property<string>("Types")
                         .IsRequired()
                         .HasColumnType("text")

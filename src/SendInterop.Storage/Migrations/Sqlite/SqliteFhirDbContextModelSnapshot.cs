@@ -180,6 +180,10 @@ namespace SendInterop.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("transaction_time");
 
+                    b.Property<string>("TypeFilters")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type_filters");
+
                     b.Property<string>("Types")
                         .IsRequired()
                         .HasColumnType("TEXT")

@@ -153,6 +153,30 @@ public sealed class BulkExportTests(ConsentGateway gateway)
     }
 
     [Fact]
+    public async Task A_type_filter_keeps_only_the_matching_resources_of_its_type_at_every_level()
+    {
+        var scene = await SceneAsync();
+        var trust = gateway.As(CommunityTrust);
+        var since = Uri.EscapeDataString(scene.Started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        // The trust's own Observations have codes own-...; two filters (either matches) name the first child's only.
+        var own = new List<string>();
+        foreach (var (type, id) in scene.Written.Where(w => w.Type == "Observation"))
+            if ((await trust.GetAs($"Observation/{id}")).Json["code"]?["coding"]?[0]?["code"]?.GetValue<string>() is { } code && code.StartsWith("own-", StringComparison.Ordinal))
+                own.Add(id);
+        var first = (await trust.GetAs($"Observation/{own[0]}")).Json["code"]!["coding"]![0]!["code"]!.GetValue<string>();
+        var filter = Uri.EscapeDataString($"Observation?code={first},Observation?code=no-such-code");
+        var expected = new List<(string, string)> { ("Observation", own[0]) };
+        expected.AddRange((await ReadableAsync(trust, scene.Written)).Where(r => r.Type == "Encounter"));
+
+        foreach (var kickOff in new[] { $"$export", "Patient/$export", $"Group/{scene.Group}/$export" })
+        {
+            var files = await ExportAsync(trust, $"{kickOff}?_since={since}&_type=Observation,Encounter&_typeFilter={filter}");
+            // Observations filtered, Encounters (no filter) all there.
+            await AssertExportEqualsReadsAsync(trust, files, expected);
+        }
+    }
+
+    [Fact]
     public async Task A_job_its_manifest_and_its_files_are_the_requesters_alone()
     {
         var scene = await SceneAsync();
@@ -193,7 +217,10 @@ public sealed class BulkExportTests(ConsentGateway gateway)
         { "date without time", "$export?_since=2026-01-01", "respond-async", 400, "instant" },
         { "time without zone", "$export?_since=2026-01-01T10:00:00", "respond-async", 400, "instant" },
         { "not a date", "$export?_since=yesterday", "respond-async", 400, "instant" },
-        { "type filter", "$export?_typeFilter=Observation%3Fcode%3Dx", "respond-async", 400, "not supported" },
+        { "chained type filter", "$export?_type=Observation&_typeFilter=Observation%3Fsubject.name%3DSmith", "respond-async", 400, "chained" },
+        { "type filter off the types", "$export?_type=Observation&_typeFilter=Goal%3Flifecycle-status%3Dactive", "respond-async", 400, "not among the types" },
+        { "type filter the store cannot run", "$export?_type=Observation&_typeFilter=Observation%3Fdate%3D2026-13-45", "respond-async", 400, "_typeFilter" },
+        { "type filter with a result parameter", "$export?_type=Observation&_typeFilter=Observation%3F_count%3D5", "respond-async", 400, "criteria only" },
         { "elements", "Patient/$export?_elements=id", "respond-async", 400, "not supported" },
         { "unknown parameter", "$export?_count=10", "respond-async", 400, "not a parameter" },
         { "since twice", "$export?_since=2026-01-01T00:00:00Z&_since=2026-02-01T00:00:00Z", "respond-async", 400, "more than once" },
