@@ -40,9 +40,13 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
     private Dictionary<string, List<PlainCriteria>> Filters(string? stored)
     {
         var byType = new Dictionary<string, List<PlainCriteria>>(StringComparer.Ordinal);
-        foreach (var text in (stored ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            if (PlainCriteria.TryParse(text, parser, "_typeFilter", ExportKickOff.NotExported, "is not exported.", out var criteria, out _))
-                (byType.TryGetValue(criteria!.ResourceType, out var list) ? list : byType[criteria.ResourceType] = []).Add(criteria);
+        foreach (var text in stored is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<string>>(stored) ?? [])
+        {
+            // Checked at kick-off; one that no longer parses (a changed parser) fails the run rather than exporting the type unfiltered.
+            if (!PlainCriteria.TryParse(text, parser, "_typeFilter", ExportKickOff.NotExported, "is not exported.", out var criteria, out var error))
+                throw new InvalidOperationException("A stored _typeFilter no longer parses: " + error);
+            (byType.TryGetValue(criteria!.ResourceType, out var list) ? list : byType[criteria.ResourceType] = []).Add(criteria);
+        }
         return byType;
     }
 

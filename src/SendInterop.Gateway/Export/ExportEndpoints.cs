@@ -17,8 +17,9 @@ namespace SendInterop.Gateway.Export;
 /// scopes checked before anything is read, decisions audited, errors as OperationOutcomes.
 /// <para>
 /// A job is its requester's alone: its status, files and cancellation answer 404 to any other client (or the same
-/// client id from another organisation or agency, or with another patient in context), as if it did not exist. Each
-/// line of a file is decided again for the request that downloads it (<see cref="ExportFileServer"/>).
+/// client id from another organisation or agency, or with another patient in context), as if it did not exist; the
+/// break-glass purpose may not fetch it (403). Each line of a file is decided again for the request that downloads it
+/// (<see cref="ExportFileServer"/>).
 /// </para>
 /// </summary>
 public static class ExportEndpoints
@@ -146,7 +147,11 @@ public static class ExportEndpoints
         var mine = row is not null && access.Requester is { } r && r.ClientId == row.ClientId && r.OrganisationId == row.Organisation
             && r.Agency == row.Agency && r.PatientContext == row.PatientContext
             && (row.Status is ExportStatuses.Accepted or ExportStatuses.Running || row.ExpiresAt >= d.Clock.GetUtcNow().ToUnixTimeMilliseconds());
-        return mine ? (row!, access) : throw FhirException.NotFound($"There is no export '{job}' for this client (it may have expired or been cancelled).");
+        if (!mine) throw FhirException.NotFound($"There is no export '{job}' for this client (it may have expired or been cancelled).");
+        // As at kick-off: break-glass is for one child's record, not for fetching (and having audited as break-glass) a bulk export.
+        if (access.Requester!.Purpose == Domain.Access.Gate.PurposesOfUse.Safeguarding)
+            throw new FhirException(403, OperationOutcome.IssueType.Forbidden, "Break-glass (safeguarding) cannot be used to fetch or manage a bulk export.");
+        return (row!, access);
     }
 
     private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{FhirHttpHandler.BasePath}";

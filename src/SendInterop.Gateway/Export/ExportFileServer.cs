@@ -11,8 +11,8 @@ namespace SendInterop.Gateway.Export;
 /// Serves one output file, deciding every line again through the consent gate for whoever downloads it, with that
 /// request's token and purpose (its scopes, patient context and constraints; the child's consents as they are now),
 /// and auditing each decision as an "export" read before the lines it permits are sent. A line is sent only when the
-/// resource still exists and the gate permits both its current version (a label added since, a new owner) and the
-/// version in the file. So a consent withdrawn or a label added since the file was written, a deletion, a narrower
+/// resource still exists and the gate permits both the version in the file (the decision recorded) and, when it changed
+/// since, its current version (a label added since, a new owner). So a consent withdrawn or a label added since the file was written, a deletion, a narrower
 /// token of the same client, or a purpose that sees no person-level data (commissioning) gets no more than a read would
 /// give it now; a line withheld is simply not there (the manifest's count is what the file held when written).
 /// </summary>
@@ -20,6 +20,8 @@ public sealed class ExportFileServer(BulkExportStore jobs, IResourceStore store,
 {
     /// <summary>Lines decided, audited and sent together (their current versions read in one statement).</summary>
     private const int Chunk = 500;
+
+    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
 
     /// <returns>False when the file does not exist.</returns>
     public async Task<bool> WriteAsync(HttpContext context, AccessSession access, string jobId, int seq)
@@ -37,24 +39,34 @@ public sealed class ExportFileServer(BulkExportStore jobs, IResourceStore store,
         for (var start = 0; start < lines.Count; start += Chunk)
         {
             var end = Math.Min(lines.Count, start + Chunk);
-            var current = await CurrentAsync(facts, start, end, ct);
             var permitted = new List<ReadOnlyMemory<byte>>(end - start);
-            for (var i = start; i < end; i++)
-                if (await PermitsAsync(access, facts[i], current, ct)) permitted.Add(lines[i]);
-            // As every read path: the decisions are durably audited before the lines they permit leave.
-            await auditor.FlushAsync(access, CancellationToken.None);
+            try
+            {
+                var current = await CurrentAsync(facts, start, end, ct);
+                for (var i = start; i < end; i++)
+                    if (await PermitsAsync(access, facts[i], current, ct)) permitted.Add(lines[i]);
+            }
+            finally
+            {
+                // As every read path: the decisions (those made before a failure too) are durably audited before the
+                // lines they permit leave.
+                await auditor.FlushAsync(access, CancellationToken.None);
+            }
             foreach (var line in permitted)
             {
                 await context.Response.Body.WriteAsync(line, ct);
-                await context.Response.Body.WriteAsync("\n"u8.ToArray(), ct);
+                await context.Response.Body.WriteAsync(NewLine, ct);
             }
         }
         return true;
     }
 
     /// <summary>
-    /// The line's resource as it is now (recorded: that is what a read now would disclose), and the version in the file
-    /// (not recorded, when it is another): both must be permitted. A deleted resource is not sent.
+    /// The version in the file is what is sent, so it is the decision recorded (naming the child it is about). When the
+    /// resource changed since it was written, the current version must be permitted too (a label, consent or new owner
+    /// on it covers the whole history, as for a vread; its refusal is recorded as its own decision), and a token whose
+    /// scopes carry constraints gets no old version at all (a constraint is checked on the current version only). A
+    /// deleted resource is not sent.
     /// </summary>
     private async Task<bool> PermitsAsync(AccessSession access, ExportLineFacts.Line line, Dictionary<(string, string), AccessRow> current, CancellationToken ct)
     {
@@ -66,9 +78,21 @@ public sealed class ExportFileServer(BulkExportStore jobs, IResourceStore store,
             return false;
         }
         if (!current.TryGetValue((line.ResourceType, line.ResourceId), out var now)) return false;
-        var nowRecord = new ResourceRecord { Key = now.Key, ResourceType = now.ResourceType, ResourceId = now.ResourceId, Access = now.Access, Owner = now.Owner, Json = [], Method = "", IsCurrent = true };
-        return await gate.PermitsWithinScopeAsync(access, nowRecord, scope, ct)
-            && (now.Key == line.Key || await gate.IsPermittedWithinScopeAsync(access, written, scope, ct));
+        if (now.Key != line.Key)
+        {
+            if (!scope.Unconstrained)
+            {
+                gate.RecordOutOfScope(access, written);
+                return false;
+            }
+            var nowRecord = new ResourceRecord { Key = now.Key, ResourceType = now.ResourceType, ResourceId = now.ResourceId, Access = now.Access, Owner = now.Owner, Json = [], Method = "", IsCurrent = true };
+            if (!await gate.IsPermittedWithinScopeAsync(access, nowRecord, scope, ct))
+            {
+                await gate.PermitsWithinScopeAsync(access, nowRecord, scope, ct); // records the refusal
+                return false;
+            }
+        }
+        return await gate.PermitsWithinScopeAsync(access, written, scope, ct);
     }
 
     /// <summary>The current, not deleted versions of the lines' resources, by type and id, in one statement per type.</summary>

@@ -47,6 +47,8 @@ public sealed class ExportKickOff(
 
     private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal) { "_elements", "patient", "includeAssociatedData" };
 
+    public const int MaxTypeFilters = 20;
+
     /// <summary>Where one query of a comma-separated _typeFilter ends: before a comma that starts the next <c>Type?</c>.</summary>
     private static readonly System.Text.RegularExpressions.Regex FilterSeparator = new(",(?=[A-Z][A-Za-z]*\\?)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
@@ -81,7 +83,7 @@ public sealed class ExportKickOff(
             ClientId = requester.ClientId, Organisation = requester.OrganisationId, Agency = requester.Agency, Role = requester.Role,
             Scopes = requester.Scopes.ToString(), Purpose = requester.Purpose, PatientContext = requester.PatientContext, Registered = requester.RegisteredClient,
             Kind = kind, GroupId = groupId, Types = string.Join(',', exported), SinceTicks = sinceTicks,
-            TypeFilters = filters.Count == 0 ? null : string.Join('\n', filters),
+            TypeFilters = filters.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(filters),
             RequestUrl = $"{http.Scheme}://{http.Host}{http.PathBase}{http.Path}{http.QueryString}",
             Status = ExportStatuses.Accepted, CreatedAt = now.ToUnixTimeMilliseconds(),
             ExpiresAt = now.AddMinutes(Math.Max(1, limits.QueuedLifetimeMinutes)).ToUnixTimeMilliseconds(),
@@ -139,6 +141,8 @@ public sealed class ExportKickOff(
     /// </summary>
     private async Task<List<string>> ReadFiltersAsync(List<string> texts, List<string> exported, CancellationToken ct)
     {
+        // Each is a search run for every batch of a walk: a bound keeps one kick-off from asking for thousands.
+        if (texts.Count > MaxTypeFilters) throw FhirException.BadRequest($"At most {MaxTypeFilters} _typeFilter queries are taken.", OperationOutcome.IssueType.TooCostly);
         foreach (var text in texts)
         {
             if (!PlainCriteria.TryParse(text, parser, "_typeFilter", NotExported, "is not exported.", out var criteria, out var error))
@@ -178,7 +182,14 @@ public sealed class ExportKickOff(
         // An instant: date, time and zone (a date alone, or a time without a zone, would be read in an unstated zone).
         if (!value.Contains('T') || !Hl7.Fhir.ElementModel.Types.DateTime.TryParse(value, out var parsed) || !parsed.HasOffset)
             throw FhirException.BadRequest($"_since '{value}' is not a FHIR instant (e.g. 2026-01-15T09:30:00Z).");
-        return parsed.ToDateTimeOffset(TimeSpan.Zero).UtcTicks;
+        try
+        {
+            return parsed.ToDateTimeOffset(TimeSpan.Zero).UtcTicks;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw FhirException.BadRequest($"_since '{value}' is out of range."); // year 0001 or 9999 with an offset past the calendar's ends
+        }
     }
 
     /// <summary>

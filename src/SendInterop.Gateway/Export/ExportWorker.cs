@@ -73,7 +73,7 @@ public sealed partial class ExportWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            await jobs.ReleaseAsync(job.JobId, _replica, CancellationToken.None);
+            await jobs.ReleaseAsync(job.JobId, _replica, CancellationToken.None, refund: true);
             return true;
         }
         catch (Exception ex)

@@ -28,7 +28,7 @@ public sealed class ExportJobRow
     public string? GroupId { get; set; }
     /// <summary>The resource types to export, comma-separated, in the order the files are written.</summary>
     public required string Types { get; set; }
-    /// <summary><c>_typeFilter</c>: search criteria (<c>Type?query</c>), one per line; a type with any is limited to what matches one of them.</summary>
+    /// <summary><c>_typeFilter</c>: search criteria (<c>Type?query</c>) as a JSON array; a type with any is limited to what matches one of them.</summary>
     public string? TypeFilters { get; set; }
     /// <summary><c>_since</c> as UTC ticks (the store's last-updated unit), or null.</summary>
     public long? SinceTicks { get; set; }
@@ -189,13 +189,16 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
                 .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseUntil, 0L), ct) == 1;
     }
 
-    /// <summary>Hands a running job back to the queue (this replica is stopping), so another need not wait for the lease to lapse.</summary>
-    public async Task ReleaseAsync(string jobId, string owner, CancellationToken ct)
+    /// <summary>
+    /// Hands a running job back to the queue, so another replica need not wait for the lease to lapse. A replica that
+    /// is stopping (<paramref name="refund"/>) gives the attempt back: a rolling restart is not the job's failure.
+    /// </summary>
+    public async Task ReleaseAsync(string jobId, string owner, CancellationToken ct, bool refund = false)
     {
         await using var db = contexts.Create();
         await db.Database.ExecuteSqlRawAsync(
-            "UPDATE " + JobTable + " SET status = {0}, lease_owner = NULL, lease_until = 0 WHERE job_id = {1} AND lease_owner = {2} AND status = {3}",
-            [ExportStatuses.Accepted, jobId, owner, ExportStatuses.Running], ct);
+            "UPDATE " + JobTable + " SET status = {0}, lease_owner = NULL, lease_until = 0, attempts = attempts - {4} WHERE job_id = {1} AND lease_owner = {2} AND status = {3}",
+            [ExportStatuses.Accepted, jobId, owner, ExportStatuses.Running, refund ? 1 : 0], ct);
     }
 
     /// <summary>Deletes a job and its files (a client's cancellation, or expiry): its status then answers 404.</summary>
@@ -217,7 +220,9 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
         await using var db = contexts.Create();
         var nowMs = now.ToUnixTimeMilliseconds();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var expired = db.Set<ExportJobRow>().Where(j => j.ExpiresAt < nowMs && j.Status != ExportStatuses.Running);
+        // A running job only once its runner is gone too (its lease lapsed): on a deployment where no replica runs jobs
+        // any more, it would otherwise stay for ever.
+        var expired = db.Set<ExportJobRow>().Where(j => j.ExpiresAt < nowMs && (j.Status != ExportStatuses.Running || j.LeaseUntil < nowMs));
         var gone = await expired.ExecuteDeleteAsync(ct);
         // Files of jobs that are gone (expired just now, or left by anything that removed a job without them).
         await db.Set<ExportFileRow>().Where(f => !db.Set<ExportJobRow>().Any(j => j.JobId == f.JobId)).ExecuteDeleteAsync(ct);

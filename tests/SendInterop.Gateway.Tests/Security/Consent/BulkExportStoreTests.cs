@@ -160,7 +160,7 @@ public abstract class BulkExportStoreTests(IndicatorStorage storage)
     }
 
     [Fact]
-    public async Task A_job_left_in_the_queue_expires_but_a_running_one_is_not_purged_under_its_runner()
+    public async Task A_job_left_in_the_queue_expires_and_a_running_one_only_once_its_runner_is_gone()
     {
         var queued = Job(expiresAt: Now.AddMinutes(5).ToUnixTimeMilliseconds());
         await Store.CreateAsync(queued, default);
@@ -171,13 +171,34 @@ public abstract class BulkExportStoreTests(IndicatorStorage storage)
         await Store.CreateAsync(running, default);
         try
         {
-            Assert.Equal(running.JobId, (await Store.ClaimNextAsync("replica-a", Now, Lease, default))!.JobId);
-            await Store.PurgeExpiredAsync(Now.AddMinutes(6), default);
+            Assert.Equal(running.JobId, (await Store.ClaimNextAsync("replica-a", Now, TimeSpan.FromMinutes(10), default))!.JobId);
+            await Store.PurgeExpiredAsync(Now.AddMinutes(6), default); // its runner holds it
             Assert.NotNull(await Store.FindAsync(running.JobId, default));
+            await Store.PurgeExpiredAsync(Now.AddMinutes(11), default); // its runner is gone and nobody took it up
+            Assert.Null(await Store.FindAsync(running.JobId, default));
         }
         finally
         {
             await Store.DeleteAsync(running.JobId, default);
+        }
+    }
+
+    [Fact]
+    public async Task A_replica_stopping_gives_its_attempt_back_and_a_failed_run_does_not()
+    {
+        var job = Job();
+        await Store.CreateAsync(job, default);
+        try
+        {
+            Assert.Equal(1, (await Store.ClaimNextAsync("replica-a", Now, Lease, default))!.Attempts);
+            await Store.ReleaseAsync(job.JobId, "replica-a", default, refund: true);
+            Assert.Equal(1, (await Store.ClaimNextAsync("replica-b", Now, Lease, default))!.Attempts);
+            await Store.ReleaseAsync(job.JobId, "replica-b", default);
+            Assert.Equal(2, (await Store.ClaimNextAsync("replica-c", Now, Lease, default))!.Attempts);
+        }
+        finally
+        {
+            await Store.DeleteAsync(job.JobId, default);
         }
     }
 }

@@ -123,6 +123,23 @@ public sealed class BulkExportTests(ConsentGateway gateway)
         Assert.True(audit["entry"]!.AsArray().Any(e => e!["resource"]!["outcome"]!.GetValue<string>() == "4"
             && e["resource"]!["subtype"]!.AsArray().Any(c => c!["code"]!.GetValue<string>() == "export")), audit.ToJsonString());
 
+        // Changed since the file was written: sent as written to the same token (both versions permitted), but not to a
+        // token whose scope carries a constraint (checked on the current version only, it says nothing of the old one).
+        var changed = file.Lines[1];
+        var edited = JsonNode.Parse(changed.Body)!.AsObject();
+        edited.Remove("meta");
+        edited["valueString"] = "edited after the export";
+        Assert.Equal(HttpStatusCode.OK, (await trust.SendAs(HttpMethod.Put, $"Observation/{changed.Id}", content: Body(edited.ToJsonString()))).Status);
+        Assert.Contains(changed.Body, (await trust.GetAs(file.Url)).Body.Split('\n'));
+        var constrained = gateway.As(CommunityTrust, clientId: "trust-redecides", scope: "system/Observation.rs?category=survey", purposes: "direct-care commissioning");
+        var narrowed = await constrained.GetAs(file.Url);
+        Assert.Equal(HttpStatusCode.OK, narrowed.Status);
+        Assert.DoesNotContain(changed.Id, narrowed.Body, StringComparison.Ordinal);
+        Assert.Equal(file.Lines.Count - 2, narrowed.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        // Break-glass may not fetch a bulk export, whatever the client.
+        Assert.Equal(HttpStatusCode.Forbidden, (await gateway.As(CommunityTrust, clientId: "trust-redecides").GetAs(file.Url, PurposesOfUse.Safeguarding, "Child at risk")).Status);
+
         // A token of the same client with a patient in context is another requester: the job is not its.
         var patientToken = gateway.As(CommunityTrust, clientId: "trust-redecides", scope: "patient/*.rs", patient: scene.InGroup);
         Assert.Equal(HttpStatusCode.NotFound, (await patientToken.GetAs(file.Url)).Status);
