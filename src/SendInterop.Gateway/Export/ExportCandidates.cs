@@ -13,7 +13,8 @@ namespace SendInterop.Gateway.Export;
 /// holds it (what refers to the child, as <c>$everything</c> does); a Group export the compartments of the Group's
 /// active Patient members (a member is <c>Patient/[id]</c>; other forms, and <c>member.period</c>, are not read). A
 /// requester with a patient in context (a <c>patient/</c> token) walks that child's compartment only, whatever the kind:
-/// nothing else could be permitted to it. A type with <c>_typeFilter</c> queries keeps what matches one of them. Nothing here is disclosed: <see cref="ExportRun"/> decides every resource.
+/// nothing else could be permitted to it. A type with <c>_typeFilter</c> queries keeps what matches one of them.
+/// Nothing here is disclosed: <see cref="ExportRun"/> decides every resource.
 /// </summary>
 public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchRequestParser parser, FhirSerialization serialization)
 {

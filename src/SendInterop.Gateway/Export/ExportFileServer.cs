@@ -1,4 +1,3 @@
-using System.Text;
 using SendInterop.Domain.Audit;
 using SendInterop.Gateway.Security.Access;
 using SendInterop.Storage.Export;
@@ -12,9 +11,10 @@ namespace SendInterop.Gateway.Export;
 /// request's token and purpose (its scopes, patient context and constraints; the child's consents as they are now),
 /// and auditing each decision as an "export" read before the lines it permits are sent. A line is sent only when the
 /// resource still exists and the gate permits both the version in the file (the decision recorded) and, when it changed
-/// since, its current version (a label added since, a new owner). So a consent withdrawn or a label added since the file was written, a deletion, a narrower
-/// token of the same client, or a purpose that sees no person-level data (commissioning) gets no more than a read would
-/// give it now; a line withheld is simply not there (the manifest's count is what the file held when written).
+/// since, its current version (a label added since, a new owner). So a consent withdrawn or a label added since the
+/// file was written, a deletion, a narrower token of the same client, or a purpose that sees no person-level data
+/// (commissioning) gets no more than a read would give it now; a line withheld is simply not there (the manifest's
+/// count is what the file held when written).
 /// </summary>
 public sealed class ExportFileServer(BulkExportStore jobs, IResourceStore store, Domain.Search.SearchRequestParser parser, DisclosureGate gate, AccessAuditor auditor)
 {
