@@ -29,6 +29,7 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore
     /// <summary>A Subscription's criteria as the search it is (<see cref="PlainCriteria"/>), or the error a client can act on.</summary>
     public static bool TryParseCriteria(string? text, SearchRequestParser parser, out PlainCriteria? criteria, out string error) =>
         PlainCriteria.TryParse(text, parser, "Subscription.criteria", Unsubscribable, "cannot be subscribed to.", out criteria, out error);
+
     private const int MaxHeaders = 10;
     private const int MaxHeaderLength = 1024;
 
