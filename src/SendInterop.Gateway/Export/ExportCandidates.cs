@@ -12,8 +12,9 @@ namespace SendInterop.Gateway.Export;
 /// walks each type in key order; a Patient export walks every Patient and each one's compartment as the reference index
 /// holds it (what refers to the child, as <c>$everything</c> does); a Group export the compartments of the Group's
 /// active Patient members (a member is <c>Patient/[id]</c>; other forms, and <c>member.period</c>, are not read). A
-/// requester with a patient in context (a <c>patient/</c> token) walks that child's compartment only, whatever the kind:
-/// nothing else could be permitted to it. A type with <c>_typeFilter</c> queries keeps what matches one of them.
+/// requester with a patient in context (a <c>patient/</c> token) walks that child's compartment only, whatever the kind
+/// (nothing else could be permitted to it), and a POSTed <c>patient</c> parameter limits a Patient or Group export to
+/// those children. A type with <c>_typeFilter</c> queries keeps what matches one of them.
 /// Nothing here is disclosed: <see cref="ExportRun"/> decides every resource.
 /// </summary>
 public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchRequestParser parser, FhirSerialization serialization)
@@ -28,12 +29,15 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
     public IAsyncEnumerable<IReadOnlyList<ResourceRecord>> PagesAsync(ExportJobRow job, IReadOnlyList<string> types, ResourceRecord? group, CancellationToken ct)
     {
         var filters = Filters(job.TypeFilters);
-        return (job.Kind, job.PatientContext) switch
+        // The children the export is limited to, if anything limits it: the patient in context, the patient parameter, a Group's members.
+        List<string>? children = job.PatientContext is { } context ? [context] : null;
+        if (job.PatientIds is { } named) children = Limit(children, System.Text.Json.JsonSerializer.Deserialize<List<string>>(named) ?? []);
+        if (group is not null) children = Limit(children, MemberIds(group));
+        return (job.Kind, children) switch
         {
-            (_, { } patient) => CompartmentPagesAsync(OnlyAsync(patient, group, ct), types, job.SinceTicks, filters, ct),
+            (_, { } some) => CompartmentPagesAsync(MemberIdPagesAsync(some, ct), types, job.SinceTicks, filters, ct),
             (ExportKinds.System, _) => SystemPagesAsync(types, job.SinceTicks, filters, ct),
-            (ExportKinds.Patient, _) => CompartmentPagesAsync(PatientIdPagesAsync(ct), types, job.SinceTicks, filters, ct),
-            _ => CompartmentPagesAsync(MemberIdPagesAsync(MemberIds(group!), ct), types, job.SinceTicks, filters, ct),
+            _ => CompartmentPagesAsync(PatientIdPagesAsync(ct), types, job.SinceTicks, filters, ct),
         };
     }
 
@@ -109,9 +113,9 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
             .Select(r => r![8..]).Distinct(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The patient in context alone (for a Group export, only if it is a member).</summary>
-    private IAsyncEnumerable<IReadOnlyList<ResourceRecord>> OnlyAsync(string patient, ResourceRecord? group, CancellationToken ct) =>
-        MemberIdPagesAsync(group is null || MemberIds(group).Contains(patient) ? [patient] : [], ct);
+    /// <summary>The children of <paramref name="limit"/> that are also in <paramref name="more"/> (all of <paramref name="more"/> when nothing limited them yet).</summary>
+    private static List<string> Limit(List<string>? limit, List<string> more) =>
+        limit is null ? more : limit.Where(more.Contains).ToList();
 
     /// <summary>The stored, current Patients of <paramref name="ids"/>, in batches.</summary>
     private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> MemberIdPagesAsync(List<string> ids,

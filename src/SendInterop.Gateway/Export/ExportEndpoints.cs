@@ -27,6 +27,12 @@ public static class ExportEndpoints
     public const string SystemName = "export-system";
     public const string PatientName = "export-patient";
     public const string GroupName = "export-group";
+    public const string SystemPostName = "export-system-post";
+    public const string PatientPostName = "export-patient-post";
+    public const string GroupPostName = "export-group-post";
+
+    /// <summary>A POSTed Parameters body larger than this is refused (413): parameters, and at most some thousands of patient references.</summary>
+    public const int MaxBodyBytes = 4 * 1024 * 1024;
     public const string StatusName = "export-status";
     public const string CancelName = "export-cancel";
     public const string FileName = "export-file";
@@ -58,10 +64,16 @@ public static class ExportEndpoints
             .WithName(PatientName).WithSummary("Start a bulk export of every child's record the caller may see (asynchronous; NDJSON files)");
         fhir.MapGet("/Group/{id}/$export", (HttpContext c, ExportDependencies d, string id) => KickOffAsync(c, d, ExportKinds.Group, id))
             .WithName(GroupName).WithSummary("Start a bulk export of the records of a Group's children (asynchronous; NDJSON files)");
-        // A kick-off takes GET only (POST with a Parameters body is optional in Bulk Data v2 and not offered): say so
-        // rather than let the FHIR dispatcher answer that the operation is unknown.
+        // The same with the parameters in a Parameters body (Bulk Data v2), where patient may limit the children.
+        fhir.MapPost("/$export", (HttpContext c, ExportDependencies d) => KickOffAsync(c, d, ExportKinds.System, null))
+            .WithName(SystemPostName).WithSummary("Start a bulk export, parameters in a Parameters body");
+        fhir.MapPost("/Patient/$export", (HttpContext c, ExportDependencies d) => KickOffAsync(c, d, ExportKinds.Patient, null))
+            .WithName(PatientPostName).WithSummary("Start a bulk export of children's records, parameters (patient too) in a Parameters body");
+        fhir.MapPost("/Group/{id}/$export", (HttpContext c, ExportDependencies d, string id) => KickOffAsync(c, d, ExportKinds.Group, id))
+            .WithName(GroupPostName).WithSummary("Start a bulk export of a Group's children, parameters (patient too) in a Parameters body");
+        // Say so rather than let the FHIR dispatcher answer that the operation is unknown.
         foreach (var path in new[] { "/$export", "/Patient/$export", "/Group/{id}/$export" })
-            fhir.MapMethods(path, ["POST", "PUT", "PATCH", "DELETE"], NotAllowed).ExcludeFromDescription();
+            fhir.MapMethods(path, ["PUT", "PATCH", "DELETE"], NotAllowed).ExcludeFromDescription();
         fhir.MapGet(StatusPath + "/{job}", StatusAsync).WithName(StatusName).WithSummary("An export's progress, or its manifest when complete");
         fhir.MapDelete(StatusPath + "/{job}", CancelAsync).WithName(CancelName).WithSummary("Cancel an export, or delete a finished one's files");
         fhir.MapGet(FilePath + "/{job}/{file}", FileAsync).WithName(FileName).WithSummary("One output file of a complete export (NDJSON)");
@@ -69,20 +81,21 @@ public static class ExportEndpoints
     }
 
     private static System.Threading.Tasks.Task NotAllowed(HttpContext context) =>
-        throw FhirException.MethodNotAllowed("A bulk export is started with GET (and the header Prefer: respond-async); its parameters go in the query.");
+        throw FhirException.MethodNotAllowed("A bulk export is started with GET (parameters in the query) or POST (a Parameters body), with the header Prefer: respond-async.");
 
     /// <summary>What the handlers need, one service (a singleton), so each handler takes one parameter for them.</summary>
     public sealed record ExportDependencies(RequesterResolver Requesters, AccessAuditor Auditor, ExportKickOff KickOff, BulkExportStore Jobs,
-        ExportFileServer Files, FhirResponseWriter Writer, TimeProvider Clock, Microsoft.Extensions.Options.IOptions<ExportOptions> Options);
+        ExportFileServer Files, FhirResponseWriter Writer, FhirSerialization Serialization, TimeProvider Clock, Microsoft.Extensions.Options.IOptions<ExportOptions> Options);
 
     private static async System.Threading.Tasks.Task KickOffAsync(HttpContext context, ExportDependencies d, string kind, string? groupId)
     {
         if (groupId is not null && !Fhir.Interactions.ResourcePreparer.IsValidId(groupId)) throw FhirException.BadRequest($"'{groupId}' is not a valid resource id.");
         var access = await d.Requesters.ResolveAsync(context);
+        var parameters = HttpMethods.IsPost(context.Request.Method) ? ExportParameters.FromBody(await ReadBodyAsync(context, d)) : ExportParameters.FromQuery(context.Request.Query);
         string job;
         try
         {
-            job = await d.KickOff.StartAsync(context.Request, access, kind, groupId, context.RequestAborted);
+            job = await d.KickOff.StartAsync(context.Request, access, kind, groupId, parameters, context.RequestAborted);
         }
         finally
         {
@@ -91,6 +104,25 @@ public static class ExportEndpoints
         var status = $"{Base(context.Request)}{StatusPath}/{job}";
         context.Response.Headers.ContentLocation = status;
         await d.Writer.WriteAsync(context, FhirResponse.Of(OperationOutcomes.Information(ExportKickOff.Accepted(status)), 202), FhirFormat.Json, ElementFilter.None);
+    }
+
+    /// <summary>The POSTed body as a FHIR resource (JSON or XML), within <see cref="MaxBodyBytes"/>.</summary>
+    private static async Task<Resource> ReadBodyAsync(HttpContext context, ExportDependencies d)
+    {
+        var format = FhirFormats.ForRequestBody(context.Request)
+            ?? throw new FhirException(415, OperationOutcome.IssueType.NotSupported, "A POSTed $export takes a Parameters resource as application/fhir+json or application/fhir+xml.");
+        if (context.Request.ContentLength > MaxBodyBytes) throw TooLarge();
+        using var body = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            if (body.Length + read > MaxBodyBytes) throw TooLarge();
+            body.Write(buffer, 0, read);
+        }
+        return d.Serialization.Parse(body.GetBuffer().AsSpan(0, (int)body.Length), format);
+
+        static FhirException TooLarge() => new(413, OperationOutcome.IssueType.TooCostly, $"A POSTed $export body is limited to {MaxBodyBytes} bytes.");
     }
 
     private static async System.Threading.Tasks.Task StatusAsync(HttpContext context, ExportDependencies d, string job)

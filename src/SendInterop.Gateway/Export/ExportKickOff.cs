@@ -15,7 +15,7 @@ namespace SendInterop.Gateway.Export;
 
 /// <summary>
 /// The kick-off of a bulk export (FHIR Bulk Data Access v2: <c>GET [base]/$export</c>, <c>Patient/$export</c>,
-/// <c>Group/[id]/$export</c>): checks the request and the requester's scopes, and queues the job for
+/// <c>Group/[id]/$export</c>, or POST with the parameters in a Parameters body, <see cref="ExportParameters"/>): checks the request and the requester's scopes, and queues the job for
 /// <see cref="ExportWorker"/>. Nothing is disclosed here except a Group's existence to a requester allowed to read it.
 /// <para>
 /// Refused with 400: a missing <c>Prefer: respond-async</c>, an output format other than NDJSON, an unknown or
@@ -45,7 +45,7 @@ public sealed class ExportKickOff(
 
     private static readonly HashSet<string> NdjsonFormats = new(StringComparer.OrdinalIgnoreCase) { "application/fhir+ndjson", "application/ndjson", "ndjson" };
 
-    private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal) { "_elements", "patient", "includeAssociatedData" };
+    private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal) { "_elements", "includeAssociatedData" };
 
     public const int MaxTypeFilters = 20;
 
@@ -53,14 +53,16 @@ public sealed class ExportKickOff(
     private static readonly System.Text.RegularExpressions.Regex FilterSeparator = new(",(?=[A-Z][A-Za-z]*\\?)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>Queues an export of <paramref name="kind"/> (and the Group <paramref name="groupId"/>); returns the job id.</summary>
-    public async Task<string> StartAsync(HttpRequest http, AccessSession session, string kind, string? groupId, CancellationToken ct)
+    public async Task<string> StartAsync(HttpRequest http, AccessSession session, string kind, string? groupId, ExportParameters parameters, CancellationToken ct)
     {
         var requester = session.Requester ?? throw new FhirException(403, OperationOutcome.IssueType.Forbidden, "A bulk export needs an access token.");
         session.Interaction = ExportRun.Interaction;
         session.Action = Domain.Audit.AuditAction.Execute;
         if (!Prefers(http, "respond-async"))
             throw FhirException.BadRequest("A bulk export runs asynchronously: send the header 'Prefer: respond-async'.", OperationOutcome.IssueType.Required);
-        var (types, sinceTicks, filterTexts) = ReadParameters(http.Query, lenient: Prefers(http, "handling=lenient"));
+        var (types, sinceTicks, filterTexts) = ReadParameters(parameters.ByName, lenient: Prefers(http, "handling=lenient"));
+        if (parameters.PatientIds.Count > 0 && kind == ExportKinds.System)
+            throw FhirException.BadRequest("patient applies to Patient/$export and Group/[id]/$export, not to a system export.");
         if (requester.Purpose is PurposesOfUse.Safeguarding or PurposesOfUse.Commissioning)
             throw new FhirException(403, OperationOutcome.IssueType.Forbidden, requester.Purpose == PurposesOfUse.Safeguarding
                 ? "Break-glass (safeguarding) is for one child's record and is time-boxed: it cannot stand behind a bulk export."
@@ -84,6 +86,7 @@ public sealed class ExportKickOff(
             Scopes = requester.Scopes.ToString(), Purpose = requester.Purpose, PatientContext = requester.PatientContext, Registered = requester.RegisteredClient,
             Kind = kind, GroupId = groupId, Types = string.Join(',', exported), SinceTicks = sinceTicks,
             TypeFilters = filters.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(filters),
+            PatientIds = parameters.PatientIds.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(parameters.PatientIds),
             RequestUrl = $"{http.Scheme}://{http.Host}{http.PathBase}{http.Path}{http.QueryString}",
             Status = ExportStatuses.Accepted, CreatedAt = now.ToUnixTimeMilliseconds(),
             ExpiresAt = now.AddMinutes(Math.Max(1, limits.QueuedLifetimeMinutes)).ToUnixTimeMilliseconds(),
@@ -101,28 +104,29 @@ public sealed class ExportKickOff(
     /// parameter this server does not support is refused, or ignored under <c>Prefer: handling=lenient</c> (the Bulk Data
     /// convention); a bad value of a supported one is refused either way.
     /// </summary>
-    private (List<string>? Types, long? SinceTicks, List<string> Filters) ReadParameters(IQueryCollection query, bool lenient)
+    private (List<string>? Types, long? SinceTicks, List<string> Filters) ReadParameters(ILookup<string, string> query, bool lenient)
     {
         List<string>? types = null;
         long? since = null;
         var filters = new List<string>();
-        foreach (var (name, values) in query)
+        foreach (var group in query)
         {
+            var (name, values) = (group.Key, group.ToList());
             switch (name)
             {
                 case "_outputFormat":
-                    if (values.Count > 1 || !NdjsonFormats.Contains(values[0] ?? ""))
-                        throw FhirException.BadRequest($"_outputFormat '{values}' is not supported: the files are application/fhir+ndjson.", OperationOutcome.IssueType.NotSupported);
+                    if (values.Count > 1 || !NdjsonFormats.Contains(values[0]))
+                        throw FhirException.BadRequest($"_outputFormat '{string.Join(",", values)}' is not supported: the files are application/fhir+ndjson.", OperationOutcome.IssueType.NotSupported);
                     break;
                 case "_type":
-                    types = ReadTypes(values.Select(v => v ?? ""));
+                    types = ReadTypes(values);
                     break;
                 case "_since":
                     if (values.Count > 1) throw FhirException.BadRequest("_since is given more than once.");
-                    since = ReadSince(values[0] ?? "");
+                    since = ReadSince(values[0]);
                     break;
                 case "_typeFilter":
-                    filters.AddRange(values.SelectMany(v => FilterSeparator.Split(v ?? "")));
+                    filters.AddRange(values.SelectMany(v => FilterSeparator.Split(v)));
                     break;
                 default:
                     if (lenient) break;

@@ -22,8 +22,8 @@ internal static class ExportOpenApi
         + "file is downloaded; what the caller may not see is not in the files, the counts or the manifest. _type limits the types (each needs read and search scope, else "
         + "403); _since keeps resources last updated at or after an instant with a time zone; _typeFilter (Type?criteria, plain search "
         + "criteria on an exported type, no chains; several for a type: any matches) keeps only the matching resources of its type; "
-        + "_outputFormat must be NDJSON. _elements, patient and includeAssociatedData are refused (400) rather than ignored, unless "
-        + "Prefer: handling=lenient. Break-glass (safeguarding) and commissioning "
+        + "_outputFormat must be NDJSON; patient (POST only, Patient and Group exports) limits the children. _elements and "
+        + "includeAssociatedData are refused (400) rather than ignored, unless Prefer: handling=lenient. Break-glass (safeguarding) and commissioning "
         + "purposes are refused (403). A client may have Export:MaxUnfinishedPerClient exports waiting or running (429 beyond).";
 
     public const string StatusDescription =
@@ -84,16 +84,20 @@ internal static class ExportOpenApi
         },
     };
 
-    /// <summary>Adds the kick-offs' Prefer header and _outputFormat, and the Content-Location of their 202.</summary>
+    /// <summary>Adds the kick-offs' Prefer header and the Content-Location of their 202, and a GET's _typeFilter and _outputFormat.</summary>
     public static void Complete(string endpointName, OpenApiOperation operation)
     {
-        if (endpointName is not (ExportEndpoints.SystemName or ExportEndpoints.PatientName or ExportEndpoints.GroupName)) return;
+        var posted = endpointName is ExportEndpoints.SystemPostName or ExportEndpoints.PatientPostName or ExportEndpoints.GroupPostName;
+        if (!posted && endpointName is not (ExportEndpoints.SystemName or ExportEndpoints.PatientName or ExportEndpoints.GroupName)) return;
         var parameters = operation.Parameters ??= new List<IOpenApiParameter>();
         parameters.Add(new OpenApiParameter
         {
-            Name = "Prefer", In = ParameterLocation.Header, Required = true, Description = "Must hold respond-async.",
+            Name = "Prefer", In = ParameterLocation.Header, Required = true, Description = "Must hold respond-async (and may hold handling=lenient).",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = "respond-async",
         });
+        if (operation.Responses?.TryGetValue("202", out var accepted) == true && accepted is OpenApiResponse response)
+            (response.Headers ??= new Dictionary<string, IOpenApiHeader>())["Content-Location"] = Header("The status URL to poll: [base]/$export-status/{job}.");
+        if (posted) return; // the rest are query parameters of a GET
         parameters.Add(new OpenApiParameter
         {
             Name = "_typeFilter", In = ParameterLocation.Query,
@@ -105,8 +109,6 @@ internal static class ExportOpenApi
             Name = "_outputFormat", In = ParameterLocation.Query, Description = "NDJSON only (the default).",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [ExportEndpoints.NdjsonMediaType, "application/ndjson", "ndjson"] },
         });
-        if (operation.Responses?.TryGetValue("202", out var accepted) == true && accepted is OpenApiResponse response)
-            (response.Headers ??= new Dictionary<string, IOpenApiHeader>())["Content-Location"] = Header("The status URL to poll: [base]/$export-status/{job}.");
     }
 
     private static OpenApiSchema ManifestSchema() => new()

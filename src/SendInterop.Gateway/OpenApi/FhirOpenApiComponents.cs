@@ -95,6 +95,8 @@ internal static class FhirOpenApiComponents
         public const string EvaluateMeasureRequest = "EvaluateMeasureRequest";
         public const string EverythingRequest = "EverythingRequest";
         public const string EverythingRequestXml = "EverythingRequestXml";
+        public const string ExportRequest = "ExportRequest";
+        public const string ExportRequestXml = "ExportRequestXml";
         public const string EvaluateMeasureRequestXml = "EvaluateMeasureRequestXml";
         public const string MeasureReportSummary = "MeasureReportSummary";
     }
@@ -434,6 +436,9 @@ internal static class FhirOpenApiComponents
         yield return (Examples.EverythingRequest, Example("Patient/{id}/$everything request",
             "Plans and outcomes updated since the start of 2025, 50 to a page.", FhirOpenApiExamples.ToJson(FhirOpenApiExamples.EverythingRequest())));
         yield return (Examples.EverythingRequestXml, Example("Patient/{id}/$everything request, XML", null, FhirOpenApiExamples.ToXml(FhirOpenApiExamples.EverythingRequest())));
+        yield return (Examples.ExportRequest, Example("Bulk $export request",
+            "Two children's plans, outcomes and needs updated since the start of 2026.", FhirOpenApiExamples.ToJson(FhirOpenApiExamples.ExportRequest())));
+        yield return (Examples.ExportRequestXml, Example("Bulk $export request, XML", null, FhirOpenApiExamples.ToXml(FhirOpenApiExamples.ExportRequest())));
         yield return (Examples.EvaluateMeasureRequest, Example("$evaluate-measure request",
             "An indicator for Norfolk in the SEN2 2025 collection year, as aggregates.",
             FhirOpenApiExamples.ToJson(FhirOpenApiExamples.EvaluateMeasureRequest())));

@@ -282,6 +282,18 @@ internal static class FhirOpenApiExamples
         ],
     };
 
+    /// <summary>A bulk $export request: two children's plans, outcomes and needs updated since the start of 2026.</summary>
+    public static Parameters ExportRequest() => new()
+    {
+        Parameter =
+        [
+            new Parameters.ParameterComponent { Name = "_type", Value = new FhirString("CarePlan,Goal,Condition") },
+            new Parameters.ParameterComponent { Name = "_since", Value = new Instant(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)) },
+            new Parameters.ParameterComponent { Name = "patient", Value = new ResourceReference("Patient/" + ChildId) },
+            new Parameters.ParameterComponent { Name = "patient", Value = new ResourceReference("Patient/7b0f3c2e-6d1a-4f8e-9c55-2a1e0d9b8c7f") },
+        ],
+    };
+
     /// <summary>A $evaluate-measure request: the SEN2 2025 summary for one LA.</summary>
     public static Parameters EvaluateMeasureRequest() => new()
     {

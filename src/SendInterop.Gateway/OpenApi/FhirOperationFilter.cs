@@ -14,7 +14,7 @@ namespace SendInterop.Gateway.OpenApi;
 /// </summary>
 internal sealed class FhirOperationFilter : IOperationFilter
 {
-    private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate, Match, Merge, Resolve, EvaluateMeasure, Everything, Sen2Return }
+    private enum Body { None, Create, Update, ConditionalUpdate, Transaction, Patch, SearchForm, Validate, Match, Merge, Resolve, EvaluateMeasure, Everything, Sen2Return, ExportParameters }
 
     internal enum Returns { Resource, Bundle, Outcome, Sen2Return, ExportManifest, Ndjson }
 
@@ -221,6 +221,13 @@ internal sealed class FhirOperationFilter : IOperationFilter
         [Export.ExportEndpoints.GroupName] = new(Export.ExportOpenApi.KickOffDescription("the compartments of the Group's active Patient members that "
             + "the caller may see; the Group must be readable by the caller (hidden answers as unknown, 404)"), [Parameters.Type, Parameters.Since], Body.None,
             Export.ExportOpenApi.KickOffSuccess, [400, 403, 404, 405, 410, 429]),
+        [Export.ExportEndpoints.SystemPostName] = new(Export.ExportOpenApi.KickOffDescription("every resource of the types asked for that the caller may "
+            + "see, the parameters in a Parameters body"), [], Body.ExportParameters, Export.ExportOpenApi.KickOffSuccess, [400, 403, 413, 415, 429]),
+        [Export.ExportEndpoints.PatientPostName] = new(Export.ExportOpenApi.KickOffDescription("every child's compartment the caller may see, or only "
+            + "those of the patient references in the Parameters body"), [], Body.ExportParameters, Export.ExportOpenApi.KickOffSuccess, [400, 403, 413, 415, 429]),
+        [Export.ExportEndpoints.GroupPostName] = new(Export.ExportOpenApi.KickOffDescription("the compartments of the Group's active Patient members "
+            + "(those named by patient references in the Parameters body, when given) that the caller may see"), [], Body.ExportParameters,
+            Export.ExportOpenApi.KickOffSuccess, [400, 403, 404, 410, 413, 415, 429]),
         [Export.ExportEndpoints.StatusName] = new(Export.ExportOpenApi.StatusDescription, [], Body.None, Export.ExportOpenApi.StatusSuccess, [404, 422]),
         [Export.ExportEndpoints.CancelName] = new("Cancels a queued or running export, or deletes a finished one: nothing more is written and its files "
             + "are deleted; its status then answers 404. Only the client that started it (same client and organisation); 404 for anyone else.",
@@ -362,6 +369,9 @@ internal sealed class FhirOperationFilter : IOperationFilter
         Body.Everything => FhirBody("A Parameters resource: _since (valueInstant), _type (valueString, repeatable), _count (valueInteger), linked (valueBoolean).", document,
             (Examples.EverythingRequest, Examples.EverythingRequestXml)),
         Body.Sen2Return => Sen2.Sen2OpenApi.RequestBody(),
+        Body.ExportParameters => FhirBody("A Parameters resource: _type, _typeFilter (valueString, repeatable), _since (valueInstant), _outputFormat "
+            + "(valueString), patient (valueReference Patient/[id], repeatable; Patient and Group exports only).", document,
+            (Examples.ExportRequest, Examples.ExportRequestXml)),
         Body.Transaction => FhirBody("A Bundle of type transaction or batch.", document, (Examples.Transaction, Examples.TransactionXml)),
         Body.Patch => PatchBody(document),
         Body.SearchForm => SearchFormBody(),

@@ -30,6 +30,8 @@ public sealed class ExportJobRow
     public required string Types { get; set; }
     /// <summary><c>_typeFilter</c>: search criteria (<c>Type?query</c>) as a JSON array; a type with any is limited to what matches one of them.</summary>
     public string? TypeFilters { get; set; }
+    /// <summary>The <c>patient</c> ids a POSTed kick-off named (a JSON array), or null: the export is limited to their compartments.</summary>
+    public string? PatientIds { get; set; }
     /// <summary><c>_since</c> as UTC ticks (the store's last-updated unit), or null.</summary>
     public long? SinceTicks { get; set; }
     /// <summary>The kick-off URL, for the manifest's <c>request</c>.</summary>
@@ -266,6 +268,7 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
             e.Property(j => j.Types).HasColumnName("types");
             e.Property(j => j.SinceTicks).HasColumnName("since_ticks");
             e.Property(j => j.TypeFilters).HasColumnName("type_filters");
+            e.Property(j => j.PatientIds).HasColumnName("patient_ids");
             e.Property(j => j.RequestUrl).HasColumnName("request_url");
             e.Property(j => j.Status).HasMaxLength(16).HasColumnName("status");
             e.Property(j => j.CreatedAt).HasColumnName("created_at");

@@ -38,7 +38,8 @@ public sealed class CapabilityStatementFactory(
     }
 
     private const string BulkExportNotes =
-        "GET with Prefer: respond-async; _type, _since, _typeFilter (plain criteria, no chains) and _outputFormat (NDJSON) only. Every resource is decided by the consent gate for the "
+        "GET (query) or POST (Parameters body) with Prefer: respond-async; _type, _since, _typeFilter (plain criteria, no chains), "
+        + "_outputFormat (NDJSON) and, POSTed to Patient or Group, patient. Every resource is decided by the consent gate for the "
         + "caller when the files are written, and every line again, audited, when a file is downloaded; status and files are the caller's alone "
         + "($export-status/{job}, $export-file/{job}/{n}).";
 

@@ -148,6 +148,10 @@ namespace SendInterop.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("patient_context");
 
+                    b.Property<string>("PatientIds")
+                        .HasColumnType("text")
+                        .HasColumnName("patient_ids");
+
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasColumnType("text")

@@ -143,6 +143,10 @@ namespace SendInterop.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("patient_context");
 
+                    b.Property<string>("PatientIds")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("patient_ids");
+
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasColumnType("TEXT")

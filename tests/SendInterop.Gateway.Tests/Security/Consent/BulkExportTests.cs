@@ -310,12 +310,71 @@ public sealed class BulkExportTests(ConsentGateway gateway)
     }
 
     [Fact]
-    public async Task A_kick_off_by_post_is_405_with_an_outcome()
+    public async Task A_posted_kick_off_takes_a_parameters_body_and_patient_limits_the_children()
     {
-        var reply = await gateway.As(La).SendAs(HttpMethod.Post, "$export", content: Body("""{"resourceType":"Parameters"}"""),
-            tweak: m => m.Headers.Add("Prefer", "respond-async"));
-        Assert.True(reply.Status == HttpStatusCode.MethodNotAllowed, reply.ToString());
+        var scene = await SceneAsync();
+        var trust = gateway.As(CommunityTrust);
+        var body = new JsonObject
+        {
+            ["resourceType"] = "Parameters",
+            ["parameter"] = new JsonArray
+            {
+                new JsonObject { ["name"] = "_type", ["valueString"] = "Observation,Encounter" },
+                new JsonObject { ["name"] = "_since", ["valueInstant"] = scene.Started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture) },
+                new JsonObject { ["name"] = "_outputFormat", ["valueString"] = Ndjson },
+                new JsonObject { ["name"] = "patient", ["valueReference"] = Ref($"Patient/{scene.InGroup}") },
+            },
+        }.ToJsonString();
+        var expected = (await ReadableAsync(trust, scene.Written.Where(w => w.Type is "Observation" or "Encounter").ToList()))
+            .Where(w => scene.About[$"{w.Type}/{w.Id}"] == scene.InGroup).ToList();
+        Assert.NotEmpty(expected);
+        foreach (var kickOff in new[] { "Patient/$export", $"Group/{scene.Group}/$export" })
+        {
+            var started = await trust.SendAs(HttpMethod.Post, kickOff, content: Body(body), tweak: m => m.Headers.Add("Prefer", "respond-async"));
+            Assert.True(started.Status == HttpStatusCode.Accepted, $"{kickOff}: {started}");
+            var status = started.Raw.Content.Headers.ContentLocation!.ToString();
+            await CompleteAsync(trust, status);
+            var lines = new List<(string, string)>();
+            foreach (var output in (await trust.GetAs(status)).Json["output"]!.AsArray())
+                foreach (var line in (await trust.GetAs(output!["url"]!.GetValue<string>())).Body.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var r = JsonNode.Parse(line)!;
+                    lines.Add((r["resourceType"]!.GetValue<string>(), r["id"]!.GetValue<string>()));
+                }
+            Assert.Equal(expected.Select(e => $"{e.Type}/{e.Id}").Order(StringComparer.Ordinal), lines.Select(l => $"{l.Item1}/{l.Item2}").Order(StringComparer.Ordinal));
+        }
+    }
+
+    public static TheoryData<string, string, string?, int, string> PostRefused() => new()
+    {
+        { "not Parameters", "$export", """{"resourceType":"Basic","code":{"text":"x"}}""", 400, "takes a Parameters resource" },
+        { "patient on a system export", "$export", """{"resourceType":"Parameters","parameter":[{"name":"patient","valueReference":{"reference":"Patient/p1"}}]}""", 400, "not to a system export" },
+        { "patient not a Patient", "Patient/$export", """{"resourceType":"Parameters","parameter":[{"name":"patient","valueReference":{"reference":"Group/g1"}}]}""", 400, "Patient/[id]" },
+        { "a complex value", "Patient/$export", """{"resourceType":"Parameters","parameter":[{"name":"_type","valueCoding":{"code":"Patient"}}]}""", 400, "primitive value" },
+        { "bad type in the body", "Patient/$export", """{"resourceType":"Parameters","parameter":[{"name":"_type","valueString":"Spaceship"}]}""", 400, "Spaceship" },
+        { "not FHIR", "Patient/$export", "{not json", 400, "" },
+        { "not a FHIR media type", "Patient/$export", null, 415, "Parameters resource" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PostRefused))]
+    public async Task A_posted_kick_off_that_cannot_be_carried_out_is_refused_with_an_outcome(string why, string url, string? json, int status, string expect)
+    {
+        var content = json is null ? new StringContent("_type=Patient", System.Text.Encoding.UTF8, "text/plain") : Body(json);
+        var reply = await gateway.As(CommunityTrust).SendAs(HttpMethod.Post, url, content: content, tweak: m => m.Headers.Add("Prefer", "respond-async"));
+        Assert.True((int)reply.Status == status, $"{why}: {reply}");
         Assert.Equal("OperationOutcome", reply.Json["resourceType"]!.GetValue<string>());
+        Assert.Contains(expect, reply.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Patient_in_the_query_and_other_methods_are_refused_with_an_outcome()
+    {
+        var query = await gateway.As(La).SendAs(HttpMethod.Get, "Patient/$export?patient=Patient/p1", tweak: m => m.Headers.Add("Prefer", "respond-async"));
+        Assert.True(query.Status == HttpStatusCode.BadRequest && query.Body.Contains("POSTed Parameters body", StringComparison.Ordinal), query.ToString());
+        var put = await gateway.As(La).SendAs(HttpMethod.Put, "$export", content: Body("""{"resourceType":"Parameters"}"""));
+        Assert.True(put.Status == HttpStatusCode.MethodNotAllowed, put.ToString());
+        Assert.Equal("OperationOutcome", put.Json["resourceType"]!.GetValue<string>());
     }
 
     // --- helpers ---

@@ -43,6 +43,7 @@ namespace SendInterop.Storage.Migrations.Postgres
                     group_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     types = table.Column<string>(type: "text", nullable: false),
                     type_filters = table.Column<string>(type: "text", nullable: true),
+                    patient_ids = table.Column<string>(type: "text", nullable: true),
                     since_ticks = table.Column<long>(type: "bigint", nullable: true),
                     request_url = table.Column<string>(type: "text", nullable: false),
                     status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),

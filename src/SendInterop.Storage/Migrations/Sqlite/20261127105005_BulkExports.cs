@@ -43,6 +43,7 @@ namespace SendInterop.Storage.Migrations.Sqlite
                     group_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     types = table.Column<string>(type: "TEXT", nullable: false),
                     type_filters = table.Column<string>(type: "TEXT", nullable: true),
+                    patient_ids = table.Column<string>(type: "TEXT", nullable: true),
                     since_ticks = table.Column<long>(type: "INTEGER", nullable: true),
                     request_url = table.Column<string>(type: "TEXT", nullable: false),
                     status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
