@@ -77,16 +77,25 @@ def baseline(base, token, child):
     return sorted(found)
 
 
-def main():
+def arguments(children):
+    """The arguments bench/lib/la-driver.sh passes (shared with bench/export.py)."""
     p = argparse.ArgumentParser()
     p.add_argument("--url", required=True, help="the FHIR base, e.g. http://127.0.0.1:5080/fhir")
     p.add_argument("--token", required=True)
     p.add_argument("--la", default="926")
-    p.add_argument("--children", type=int, default=40)
+    p.add_argument("--children", type=int, default=children)
     p.add_argument("--rounds", type=int, default=5)
-    a = p.parse_args()
+    return p.parse_args()
 
+
+def put_la(a):
+    """The LA's own Organization, which the records' plans name as author."""
     call(a.url, a.token, "PUT", f"Organization/la-{a.la}", {"resourceType": "Organization", "id": f"la-{a.la}", "name": f"LA {a.la}"})
+
+
+def main():
+    a = arguments(40)
+    put_la(a)
     children = []
     for n in range(a.children):
         answer = call(a.url, a.token, "POST", "", record(n, a.la))

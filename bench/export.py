@@ -13,7 +13,6 @@ Both go through the consent gate and the audit (the LA owns everything here, so 
 that both return the same resources, then prints one Markdown row per measure and the ratio of throughputs.
 Standard library only.
 """
-import argparse
 import json
 import os
 import statistics
@@ -23,7 +22,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from everything import record  # noqa: E402
+from everything import arguments, put_la, record  # noqa: E402
 from fhir_client import call  # noqa: E402
 
 TYPES = ["Patient", "CarePlan", "Goal", "Condition", "ServiceRequest", "EpisodeOfCare", "Observation"]
@@ -68,15 +67,8 @@ def baseline(base, token):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--url", required=True, help="the FHIR base, e.g. http://127.0.0.1:5080/fhir")
-    p.add_argument("--token", required=True)
-    p.add_argument("--la", default="926")
-    p.add_argument("--children", type=int, default=500)
-    p.add_argument("--rounds", type=int, default=5)
-    a = p.parse_args()
-
-    call(a.url, a.token, "PUT", f"Organization/la-{a.la}", {"resourceType": "Organization", "id": f"la-{a.la}", "name": f"LA {a.la}"})
+    a = arguments(500)
+    put_la(a)
     for n in range(a.children):
         call(a.url, a.token, "POST", "", record(n, a.la))
 

@@ -117,15 +117,16 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
     private static List<string> Limit(List<string>? limit, List<string> more) =>
         limit is null ? more : limit.Where(more.Contains).ToList();
 
-    /// <summary>The stored, current Patients of <paramref name="ids"/>, in batches.</summary>
+    /// <summary>The stored, current Patients of <paramref name="ids"/>, in batches, each batch read with one search.</summary>
     private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> MemberIdPagesAsync(List<string> ids,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         foreach (var chunk in ids.Chunk(PatientBatch))
         {
-            var found = new List<ResourceRecord>(chunk.Length);
-            foreach (var id in chunk)
-                if (await store.ReadAsync("Patient", id, ct) is { IsDeleted: false } patient) found.Add(patient);
+            var request = parser.Parse("Patient", [new("_id", string.Join(',', chunk))]);
+            request.Count = chunk.Length;
+            request.SkipTotal = true;
+            var found = (await store.SearchAsync(request, ct)).Matches;
             if (found.Count > 0) yield return found;
         }
     }

@@ -70,7 +70,7 @@ public sealed class ExportFileServer(BulkExportStore jobs, IResourceStore store,
     /// </summary>
     private async Task<bool> PermitsAsync(AccessSession access, ExportLineFacts.Line line, Dictionary<(string, string), AccessRow> current, CancellationToken ct)
     {
-        var written = line.AsRecord();
+        var written = ExportLineFacts.FactsOnly(line.AsRow());
         var scope = access.ScopeFor(written.ResourceType, ExportKickOff.Needed);
         if (scope is null)
         {
@@ -85,10 +85,9 @@ public sealed class ExportFileServer(BulkExportStore jobs, IResourceStore store,
                 gate.RecordOutOfScope(access, written);
                 return false;
             }
-            var nowRecord = new ResourceRecord { Key = now.Key, ResourceType = now.ResourceType, ResourceId = now.ResourceId, Access = now.Access, Owner = now.Owner, Json = [], Method = "", IsCurrent = true };
-            if (!await gate.IsPermittedWithinScopeAsync(access, nowRecord, scope, ct))
+            if (!await gate.IsPermittedWithinScopeAsync(access, now, scope, ct))
             {
-                await gate.PermitsWithinScopeAsync(access, nowRecord, scope, ct); // records the refusal
+                await gate.PermitsWithinScopeAsync(access, ExportLineFacts.FactsOnly(now), scope, ct); // records the refusal
                 return false;
             }
         }

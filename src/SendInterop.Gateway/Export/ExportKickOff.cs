@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 using Microsoft.Extensions.Options;
@@ -225,5 +224,5 @@ public sealed class ExportKickOff(
 
     /// <summary>The text of a kick-off's answer.</summary>
     public static string Accepted(string statusUrl) =>
-        string.Create(CultureInfo.InvariantCulture, $"Export accepted. Poll {statusUrl} for its progress; the manifest is there when it is complete.");
+        $"Export accepted. Poll {statusUrl} for its progress; the manifest is there when it is complete.";
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using SendInterop.Storage.Model;
+using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Export;
 
@@ -12,9 +13,12 @@ public static class ExportLineFacts
 {
     public sealed record Line(long Key, string ResourceType, string ResourceId, string? Access)
     {
-        /// <summary>The version as the gate takes it (no body: the decision needs only the facts).</summary>
-        public ResourceRecord AsRecord() => new() { Key = Key, ResourceType = ResourceType, ResourceId = ResourceId, Access = Access, Json = [], Method = "", IsCurrent = true };
+        public AccessRow AsRow() => new(Key, ResourceType, ResourceId, null, Access);
     }
+
+    /// <summary>A stored version as the gate takes it, from its access facts alone (no body: a decision needs only the facts).</summary>
+    public static ResourceRecord FactsOnly(AccessRow row) =>
+        new() { Key = row.Key, ResourceType = row.ResourceType, ResourceId = row.ResourceId, Owner = row.Owner, Access = row.Access, Json = [], Method = "" };
 
     public static void Append(Stream to, ResourceRecord record)
     {

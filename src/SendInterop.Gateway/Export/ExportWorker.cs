@@ -21,7 +21,7 @@ public sealed partial class ExportWorker(
     private static readonly TimeSpan PurgeEvery = TimeSpan.FromMinutes(1);
 
     /// <summary>This replica's name on the leases it takes.</summary>
-    private readonly string _replica = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 128);
+    private readonly string _replica = Hosting.ReplicaName.New();
 
     private TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(5, options.Value.LeaseSeconds));
 
@@ -85,8 +85,6 @@ public sealed partial class ExportWorker(
             return false;
         }
     }
-
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Export {JobId}: {Outcome}")]
     private partial void LogRan(string jobId, ExportRun.Outcome outcome);

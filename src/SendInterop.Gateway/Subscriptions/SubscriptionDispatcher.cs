@@ -66,7 +66,7 @@ public sealed partial class SubscriptionDispatcher(
     private const int SweepEvery = 200;
 
     /// <summary>This replica's name on the leases it takes.</summary>
-    private readonly string _replica = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 128);
+    private readonly string _replica = Hosting.ReplicaName.New();
 
     /// <summary>The newest key seen at each poll, to find the newest one that has settled (<see cref="SubscriptionOptions.SettleMilliseconds"/>).</summary>
     private readonly Queue<(DateTimeOffset At, long Key)> _seen = new();
@@ -162,8 +162,6 @@ public sealed partial class SubscriptionDispatcher(
         while (_seen.Count > 0 && now - _seen.Peek().At >= settle) _settled = Math.Max(_settled, _seen.Dequeue().Key);
         return _settled;
     }
-
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 
     private async Task<IReadOnlyList<ResourceRecord>> ActiveSubscriptionsAsync(CancellationToken ct)
     {

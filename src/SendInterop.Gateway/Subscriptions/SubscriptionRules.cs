@@ -63,7 +63,7 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore
         // A client of the gateway's own registry is held to its registration at each notification (SubscriptionDispatcher);
         // one removed, or moved to another organisation, since its token was issued cannot subscribe with it.
         var client = clients.Find(requester.ClientId);
-        if (client is not null && client.Organisation != requester.OrganisationId || requester.RegisteredClient && client is null)
+        if ((client is not null && client.Organisation != requester.OrganisationId) || (requester.RegisteredClient && client is null))
             throw new FhirException(403, OperationOutcome.IssueType.Forbidden, "This client is no longer registered for the token's organisation.");
         StandingGrant.Of(requester, registered: client is not null).WriteTo(subscription);
     }

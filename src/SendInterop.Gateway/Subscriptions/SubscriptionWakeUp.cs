@@ -8,9 +8,8 @@ namespace SendInterop.Gateway.Subscriptions;
 /// when there is a subscription to serve. Writes through other replicas are found by the poll. A type of its own (not
 /// the dispatcher) so that the write paths, which the dispatcher itself uses, do not depend on it.
 /// </summary>
-public sealed class SubscriptionWakeUp : IResourceWriteObserver
+public sealed class SubscriptionWakeUp : Hosting.Doorbell, IResourceWriteObserver
 {
-    private readonly SemaphoreSlim _bell = new(0, 1);
     private volatile bool _anyActive;
 
     /// <summary>Set by each round: whether it found an active subscription (no round is started for writes otherwise).</summary>
@@ -19,10 +18,6 @@ public sealed class SubscriptionWakeUp : IResourceWriteObserver
     public void Written(IReadOnlyList<ResourceWrite> writes)
     {
         // A Subscription written: there may be one to serve now, whatever the last round saw.
-        if (!_anyActive && !writes.Any(w => w.ResourceType == "Subscription")) return;
-        try { _bell.Release(); } catch (SemaphoreFullException) { /* a round is already due */ }
+        if (_anyActive || writes.Any(w => w.ResourceType == "Subscription")) Ring();
     }
-
-    /// <summary>Waits for a write or for <paramref name="timeout"/>, whichever comes first.</summary>
-    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _bell.WaitAsync(timeout, ct);
 }
