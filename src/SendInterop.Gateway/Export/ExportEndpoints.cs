@@ -50,6 +50,7 @@ public static class ExportEndpoints
         services.AddSingleton<ExportCandidates>();
         services.AddSingleton<ExportRun>();
         services.AddSingleton<ExportFileServer>();
+        services.AddSingleton<ExportDownloadSlots>();
         services.AddSingleton<ExportDependencies>();
         services.AddHostedService<ExportWorker>();
         return builder;
@@ -85,7 +86,7 @@ public static class ExportEndpoints
 
     /// <summary>What the handlers need, one service (a singleton), so each handler takes one parameter for them.</summary>
     public sealed record ExportDependencies(RequesterResolver Requesters, AccessAuditor Auditor, ExportKickOff KickOff, BulkExportStore Jobs,
-        ExportFileServer Files, FhirResponseWriter Writer, FhirSerialization Serialization, TimeProvider Clock, Microsoft.Extensions.Options.IOptions<ExportOptions> Options);
+        ExportFileServer Files, ExportDownloadSlots Downloads, FhirResponseWriter Writer, FhirSerialization Serialization, TimeProvider Clock, Microsoft.Extensions.Options.IOptions<ExportOptions> Options);
 
     private static async System.Threading.Tasks.Task KickOffAsync(HttpContext context, ExportDependencies d, string kind, string? groupId)
     {
@@ -163,6 +164,16 @@ public static class ExportEndpoints
     private static async System.Threading.Tasks.Task FileAsync(HttpContext context, ExportDependencies d, string job, string file)
     {
         var (row, access) = await OwnJobAsync(context, d, job);
+        using var slot = d.Downloads.TryTake(row.ClientId, row.Organisation);
+        if (slot is null)
+        {
+            // Written here, not thrown: the error handler clears the headers, and Retry-After is the point of this answer.
+            var busy = new FhirException(429, OperationOutcome.IssueType.Throttled, $"This client is already downloading "
+                + $"{d.Options.Value.MaxConcurrentDownloadsPerClient} export files at once; fetch this one when one of them has finished.");
+            context.Response.Headers.RetryAfter = Math.Max(1, d.Options.Value.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
+            await d.Writer.WriteAsync(context, FhirResponse.Of(busy.ToOutcome(), busy.Status), FhirFormat.Json, ElementFilter.None);
+            return;
+        }
         var found = row.Status == ExportStatuses.Complete && int.TryParse(file, NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
             && await d.Files.WriteAsync(context, access, row.JobId, seq);
         if (!found) throw FhirException.NotFound($"The export has no file '{file}'.");

@@ -73,10 +73,6 @@ public sealed class ExportKickOff(
         var filters = await ReadFiltersAsync(filterTexts, exported, ct);
 
         var limits = options.Value;
-        if (await jobs.CountUnfinishedAsync(requester.ClientId, requester.OrganisationId, ct) >= Math.Max(1, limits.MaxUnfinishedPerClient))
-            throw new FhirException(429, OperationOutcome.IssueType.Throttled,
-                $"This client already has {limits.MaxUnfinishedPerClient} exports waiting or running; poll or cancel them first.");
-
         var now = clock.GetUtcNow();
         var job = new ExportJobRow
         {
@@ -90,7 +86,9 @@ public sealed class ExportKickOff(
             Status = ExportStatuses.Accepted, CreatedAt = now.ToUnixTimeMilliseconds(),
             ExpiresAt = now.AddMinutes(Math.Max(1, limits.QueuedLifetimeMinutes)).ToUnixTimeMilliseconds(),
         };
-        await jobs.CreateAsync(job, ct);
+        if (!await jobs.TryCreateAsync(job, Math.Max(1, limits.MaxUnfinishedPerClient), ct))
+            throw new FhirException(429, OperationOutcome.IssueType.Throttled,
+                $"This client already has {limits.MaxUnfinishedPerClient} exports waiting or running; poll or cancel them first.");
         wakeUp.Ring();
         return job.JobId;
     }

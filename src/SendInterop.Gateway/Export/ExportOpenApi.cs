@@ -38,7 +38,8 @@ internal static class ExportOpenApi
         + "when the file was written. Only the client that started the export (same client, organisation, agency and patient in context; 404 "
         + "for anyone else). Each line is decided again by the consent gate for this request (its token and purpose) and audited before it "
         + "is sent: a resource deleted since, or one this request may not see now (a consent withdrawn, a label added), is left out, so a "
-        + "file may hold fewer lines than the manifest's count.";
+        + "file may hold fewer lines than the manifest's count. A client may download Export:MaxConcurrentDownloadsPerClient files at once "
+        + "from one replica (429 with Retry-After beyond).";
 
     public static readonly Success[] KickOffSuccess = [new(202, "Accepted: poll the URL in Content-Location.", Returns.Outcome, null)];
 

@@ -26,6 +26,12 @@ public sealed class ExportOptions
     /// <summary>Exports one client may have waiting or running at once; a further kick-off answers 429.</summary>
     public int MaxUnfinishedPerClient { get; set; } = 2;
 
+    /// <summary>
+    /// Output files one client may be downloading from one replica at once; a further download answers 429 (each holds its
+    /// file in memory while its lines are decided again).
+    /// </summary>
+    public int MaxConcurrentDownloadsPerClient { get; set; } = 4;
+
     /// <summary>How often the worker looks for new jobs when nothing woke it (another replica's kick-offs), in milliseconds.</summary>
     public int PollMilliseconds { get; set; } = 1000;
 

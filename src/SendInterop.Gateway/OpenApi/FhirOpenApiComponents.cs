@@ -392,7 +392,8 @@ internal static class FhirOpenApiComponents
                 OperationOutcome.IssueType.Processing, "Patient.birthDate: minimum required = 1, but only found 0 (from " + Domain.Profiles.SendCanonical.Profiles.Child + ")"),
             428 => ("Precondition required: this server is configured to require If-Match on updates, patches and deletes.",
                 OperationOutcome.IssueType.Required, "This server requires If-Match (e.g. If-Match: W/\"3\") on updates, patches and deletes, so no change overwrites another unseen."),
-            429 => ("Too many requests: the client already has as many bulk exports waiting or running as it may (Export:MaxUnfinishedPerClient).",
+            429 => ("Too many requests: the client already has as many bulk exports waiting or running (Export:MaxUnfinishedPerClient), or as "
+                + "many export files downloading (Export:MaxConcurrentDownloadsPerClient; Retry-After says when to try again), as it may.",
                 OperationOutcome.IssueType.Throttled, "This client already has 2 exports waiting or running; poll or cancel them first."),
             _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No error response defined."),
         };

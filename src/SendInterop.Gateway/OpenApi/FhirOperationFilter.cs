@@ -228,11 +228,12 @@ internal sealed class FhirOperationFilter : IOperationFilter
         [Export.ExportEndpoints.GroupPostName] = new(Export.ExportOpenApi.KickOffDescription("the compartments of the Group's active Patient members "
             + "(those named by patient references in the Parameters body, when given) that the caller may see"), [], Body.ExportParameters,
             Export.ExportOpenApi.KickOffSuccess, [400, 403, 404, 410, 413, 415, 429]),
-        [Export.ExportEndpoints.StatusName] = new(Export.ExportOpenApi.StatusDescription, [], Body.None, Export.ExportOpenApi.StatusSuccess, [404, 422]),
+        [Export.ExportEndpoints.StatusName] = new(Export.ExportOpenApi.StatusDescription, [], Body.None, Export.ExportOpenApi.StatusSuccess, [403, 404, 422]),
         [Export.ExportEndpoints.CancelName] = new("Cancels a queued or running export, or deletes a finished one: nothing more is written and its files "
-            + "are deleted; its status then answers 404. Only the client that started it (same client and organisation); 404 for anyone else.",
-            [], Body.None, [new(202, "Cancelled or deleted.", Returns.Outcome, null)], [404]),
-        [Export.ExportEndpoints.FileName] = new(Export.ExportOpenApi.FileDescription, [], Body.None, Export.ExportOpenApi.FileSuccess, [404]),
+            + "are deleted; its status then answers 404. Only the client that started it (same client, organisation, agency and patient in context); 404 for "
+            + "anyone else.",
+            [], Body.None, [new(202, "Cancelled or deleted.", Returns.Outcome, null)], [403, 404]),
+        [Export.ExportEndpoints.FileName] = new(Export.ExportOpenApi.FileDescription, [], Body.None, Export.ExportOpenApi.FileSuccess, [403, 404, 429]),
         ["validate-type"] = new(
             "Validates a resource without storing it (http://hl7.org/fhir/R4/resource-operation-validate.html): always full "
             + "validation against the FHIR specification, the SEND profile of the type and every profile in meta.profile. The "

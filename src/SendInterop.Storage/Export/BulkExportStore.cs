@@ -106,12 +106,28 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
     public const string JobTable = "export_job";
     public const string FileTable = "export_file";
 
-    public async Task CreateAsync(ExportJobRow job, CancellationToken ct)
+    /// <summary>
+    /// Stores a new job unless its client (in its organisation) already has <paramref name="maxUnfinished"/> jobs waiting or
+    /// running; false then. The count and the insert are one unit, so kick-offs racing on any replicas cannot pass the limit:
+    /// on SQLite the transaction takes the write lock at its start (BEGIN IMMEDIATE); on PostgreSQL a transaction-scoped
+    /// advisory lock on the client serialises its kick-offs (read committed would let two counts see the same jobs).
+    /// </summary>
+    public async Task<bool> TryCreateAsync(ExportJobRow job, int maxUnfinished, CancellationToken ct)
     {
         await using var db = contexts.Create();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (contexts.Provider == StorageProvider.Postgres)
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0}, hashtext({1}))",
+                [KickOffLockSpace, job.ClientId + "\n" + job.Organisation], ct);
+        if (await CountUnfinishedAsync(db, job.ClientId, job.Organisation, ct) >= maxUnfinished) return false;
         db.Add(job);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
     }
+
+    /// <summary>The first key of the two-key advisory locks that serialise one client's kick-offs on PostgreSQL ("EXPT").</summary>
+    private const int KickOffLockSpace = 0x4558_5054;
 
     public async Task<ExportJobRow?> FindAsync(string jobId, CancellationToken ct)
     {
@@ -123,9 +139,12 @@ public sealed class BulkExportStore(FhirDbContextFactory contexts)
     public async Task<int> CountUnfinishedAsync(string clientId, string organisation, CancellationToken ct)
     {
         await using var db = contexts.Create();
-        return await db.Set<ExportJobRow>()
-            .CountAsync(j => j.ClientId == clientId && j.Organisation == organisation && (j.Status == ExportStatuses.Accepted || j.Status == ExportStatuses.Running), ct);
+        return await CountUnfinishedAsync(db, clientId, organisation, ct);
     }
+
+    private static Task<int> CountUnfinishedAsync(FhirDbContext db, string clientId, string organisation, CancellationToken ct) =>
+        db.Set<ExportJobRow>()
+            .CountAsync(j => j.ClientId == clientId && j.Organisation == organisation && (j.Status == ExportStatuses.Accepted || j.Status == ExportStatuses.Running), ct);
 
     /// <summary>
     /// Takes the oldest job waiting to run, or one whose runner's lease lapsed (a replica that stopped mid-export), for

@@ -30,7 +30,7 @@ public abstract class BulkExportStoreTests(IndicatorStorage storage)
     public async Task A_job_is_run_by_one_replica_and_taken_over_after_its_lease_lapses_from_the_start()
     {
         var job = Job();
-        await Store.CreateAsync(job, default);
+        Assert.True(await Store.TryCreateAsync(job, int.MaxValue, default));
         try
         {
             // Twelve replicas race for it: one runs it.
@@ -81,7 +81,7 @@ public abstract class BulkExportStoreTests(IndicatorStorage storage)
     public async Task A_runners_lease_is_kept_on_a_timer_and_a_cancellation_stops_the_run()
     {
         var job = Job();
-        await Store.CreateAsync(job, default);
+        Assert.True(await Store.TryCreateAsync(job, int.MaxValue, default));
         // Long enough that a loaded machine still renews within it (a renewal after the lapse is refused, by design).
         var lease = TimeSpan.FromSeconds(5);
         try
@@ -109,7 +109,7 @@ public abstract class BulkExportStoreTests(IndicatorStorage storage)
     public async Task A_cancelled_job_stores_nothing_more_and_a_failed_one_keeps_its_reason()
     {
         var cancelled = Job();
-        await Store.CreateAsync(cancelled, default);
+        Assert.True(await Store.TryCreateAsync(cancelled, int.MaxValue, default));
         var owner = (await Store.ClaimNextAsync("replica-a", Now, Lease, default))!.LeaseOwner!;
         Assert.True(await Store.DeleteAsync(cancelled.JobId, default));
         Assert.False(await Store.AddFileAsync(cancelled.JobId, owner, new ExportFileInfo(1, "Patient", 1), Lines("{}\n"), Lines("{}\n"), 1, default));
@@ -119,7 +119,7 @@ public abstract class BulkExportStoreTests(IndicatorStorage storage)
         Assert.Null(await Store.FileContentAsync(cancelled.JobId, 1, default));
 
         var failed = Job();
-        await Store.CreateAsync(failed, default);
+        Assert.True(await Store.TryCreateAsync(failed, int.MaxValue, default));
         try
         {
             await Store.ClaimNextAsync("replica-a", Now, Lease, default);
@@ -134,13 +134,35 @@ public abstract class BulkExportStoreTests(IndicatorStorage storage)
     }
 
     [Fact]
+    public async Task Kick_offs_racing_on_many_replicas_never_pass_the_unfinished_limit()
+    {
+        var client = "racing-" + Guid.NewGuid().ToString("N")[..8];
+        var jobs = Enumerable.Range(0, 12).Select(_ => Job(client)).ToList();
+        try
+        {
+            // Twelve kick-offs of one client at once (each its own connection, as on twelve replicas), limit 2: two are stored.
+            var stored = await Task.WhenAll(jobs.Select(j => Task.Run(() => Store.TryCreateAsync(j, 2, default))));
+            Assert.Equal(2, stored.Count(s => s));
+            Assert.Equal(2, await Store.CountUnfinishedAsync(client, "ods-RY3", default));
+            // Another client of the same organisation is counted on its own.
+            var other = Job(client + "-other");
+            jobs.Add(other);
+            Assert.True(await Store.TryCreateAsync(other, 2, default));
+        }
+        finally
+        {
+            foreach (var j in jobs) await Store.DeleteAsync(j.JobId, default);
+        }
+    }
+
+    [Fact]
     public async Task A_released_job_goes_back_to_the_queue_and_unfinished_jobs_are_counted_per_client()
     {
         var client = "counted-" + Guid.NewGuid().ToString("N")[..8];
         var first = Job(client);
         var second = Job(client);
-        await Store.CreateAsync(first, default);
-        await Store.CreateAsync(second, default);
+        Assert.True(await Store.TryCreateAsync(first, int.MaxValue, default));
+        Assert.True(await Store.TryCreateAsync(second, int.MaxValue, default));
         try
         {
             Assert.Equal(2, await Store.CountUnfinishedAsync(client, "ods-RY3", default));
@@ -164,12 +186,12 @@ public abstract class BulkExportStoreTests(IndicatorStorage storage)
     public async Task A_job_left_in_the_queue_expires_and_a_running_one_only_once_its_runner_is_gone()
     {
         var queued = Job(expiresAt: Now.AddMinutes(5).ToUnixTimeMilliseconds());
-        await Store.CreateAsync(queued, default);
+        Assert.True(await Store.TryCreateAsync(queued, int.MaxValue, default));
         await Store.PurgeExpiredAsync(Now.AddMinutes(6), default);
         Assert.Null(await Store.FindAsync(queued.JobId, default));
 
         var running = Job(expiresAt: Now.AddMinutes(5).ToUnixTimeMilliseconds());
-        await Store.CreateAsync(running, default);
+        Assert.True(await Store.TryCreateAsync(running, int.MaxValue, default));
         try
         {
             Assert.Equal(running.JobId, (await Store.ClaimNextAsync("replica-a", Now, TimeSpan.FromMinutes(10), default))!.JobId);
@@ -188,7 +210,7 @@ public abstract class BulkExportStoreTests(IndicatorStorage storage)
     public async Task A_replica_stopping_gives_its_attempt_back_and_a_failed_run_does_not()
     {
         var job = Job();
-        await Store.CreateAsync(job, default);
+        Assert.True(await Store.TryCreateAsync(job, int.MaxValue, default));
         try
         {
             Assert.Equal(1, (await Store.ClaimNextAsync("replica-a", Now, Lease, default))!.Attempts);

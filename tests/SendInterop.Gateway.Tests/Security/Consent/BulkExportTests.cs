@@ -224,6 +224,33 @@ public sealed class BulkExportTests(ConsentGateway gateway)
         Assert.Equal(HttpStatusCode.NotFound, (await trust.GetAs(file)).Status);
     }
 
+    [Fact]
+    public async Task A_client_downloading_as_many_files_as_it_may_gets_429_with_retry_after_until_one_finishes()
+    {
+        var scene = await SceneAsync();
+        var trust = gateway.As(CommunityTrust, clientId: "busy-downloader-" + Unique());
+        var status = await KickOffAsync(trust, $"Group/{scene.Group}/$export?_type=Encounter");
+        await CompleteAsync(trust, status);
+        var file = (await trust.GetAs(status)).Json["output"]![0]!["url"]!.GetValue<string>();
+        var job = (await gateway.Services.GetRequiredService<BulkExportStore>().FindAsync(status.Split('/')[^1], default))!;
+        var slots = gateway.Services.GetRequiredService<SendInterop.Gateway.Export.ExportDownloadSlots>();
+        var limit = gateway.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SendInterop.Gateway.Export.ExportOptions>>().Value.MaxConcurrentDownloadsPerClient;
+
+        // The client's other downloads, still running, hold every slot it has.
+        var held = Enumerable.Range(0, limit).Select(_ => slots.TryTake(job.ClientId, job.Organisation)!).ToList();
+        Assert.Null(slots.TryTake(job.ClientId, job.Organisation));
+        var busy = await trust.GetAs(file);
+        Assert.True(busy.Status == HttpStatusCode.TooManyRequests, busy.ToString());
+        Assert.Equal("throttled", busy.Json["issue"]![0]!["code"]!.GetValue<string>());
+        Assert.NotNull(busy.Raw.Headers.RetryAfter?.Delta);
+        Assert.Equal(limit, slots.InUse(job.ClientId, job.Organisation)); // the refused request took none
+
+        held[0].Dispose();
+        Assert.Equal(HttpStatusCode.OK, (await trust.GetAs(file)).Status);
+        foreach (var slot in held) slot.Dispose(); // disposing twice releases once
+        Assert.Equal(0, slots.InUse(job.ClientId, job.Organisation));
+    }
+
     public static TheoryData<string, string, string?, int, string> Refused() => new()
     {
         { "no Prefer: respond-async", "$export", null, 400, "respond-async" },
@@ -299,7 +326,7 @@ public sealed class BulkExportTests(ConsentGateway gateway)
             CreatedAt = now.AddMinutes(-30).ToUnixTimeMilliseconds(), LeaseUntil = now.AddMinutes(-1).ToUnixTimeMilliseconds(),
             ExpiresAt = now.AddHours(1).ToUnixTimeMilliseconds(),
         };
-        await jobs.CreateAsync(job, default);
+        Assert.True(await jobs.TryCreateAsync(job, int.MaxValue, default));
         var trust = gateway.As(CommunityTrust);
         var status = $"$export-status/{job.JobId}";
         await Poll.UntilAsync(async () => (await trust.GetAs(status)).Status != HttpStatusCode.Accepted, TimeSpan.FromSeconds(30), "the job was not taken up");
