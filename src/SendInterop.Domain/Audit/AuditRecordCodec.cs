@@ -36,8 +36,12 @@ public static class AuditRecordCodec
     public static byte[] Encode(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var buffer = new ArrayBufferWriter<byte>(384);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        var scratch = t_scratch ??= new EncodeScratch();
+        var buffer = scratch.Buffer;
+        buffer.ResetWrittenCount();
+        var w = scratch.Writer;
+        w.Reset(buffer);
+        try
         {
             w.WriteStartObject();
             w.WriteNumber("v"u8, Version);
@@ -59,8 +63,30 @@ public static class AuditRecordCodec
             Optional(w, "br"u8, record.BreakGlassReason);
             Optional(w, "s"u8, record.SourceAddress);
             w.WriteEndObject();
+            w.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            // A record naming thousands of resources (a large $everything) grows the buffer; a thread does not keep that.
+            if (buffer.Capacity > EncodeScratch.KeptCapacity) t_scratch = null;
+        }
+    }
+
+    /// <summary>
+    /// One writer and buffer per thread, reused for every record it encodes: a <see cref="Utf8JsonWriter"/> asks its buffer
+    /// for 4 kB at a time, so a new buffer per record allocated over 4 kB to write about 350 bytes (the largest allocation
+    /// of a gated read that the bypass build does not make; docs/performance.md).
+    /// </summary>
+    [ThreadStatic] private static EncodeScratch? t_scratch;
+
+    private sealed class EncodeScratch
+    {
+        public const int KeptCapacity = 64 * 1024;
+        public readonly ArrayBufferWriter<byte> Buffer = new(8 * 1024);
+        public readonly Utf8JsonWriter Writer;
+
+        public EncodeScratch() => Writer = new Utf8JsonWriter(Buffer, WriterOptions);
     }
 
     /// <summary>Reads a payload written by <see cref="Encode"/>; a <see cref="FormatException"/> for anything else.</summary>

@@ -51,6 +51,25 @@ public sealed class AuditRecordCodecTests
     }
 
     [Fact]
+    public void The_reused_buffer_never_carries_one_record_into_the_next()
+    {
+        // The encoder keeps one buffer per thread: a long record, one that outgrows what a thread keeps, and a short
+        // one after them each encode exactly as they do alone.
+        var minimal = AuditRecordCodec.Encode(Minimal);
+        var full = AuditRecordCodec.Encode(Full);
+        var huge = Full with { Entities = Enumerable.Range(0, 5_000).Select(i => $"Observation/o{i}").ToList() };
+        var hugeBytes = AuditRecordCodec.Encode(huge);
+        Assert.True(hugeBytes.Length > 64 * 1024);
+        Assert.Equal(5_000, AuditRecordCodec.Decode(hugeBytes).Entities.Count);
+        Assert.Equal(minimal, AuditRecordCodec.Encode(Minimal));
+        Assert.Equal(full, AuditRecordCodec.Encode(Full));
+        Assert.Equal(hugeBytes, AuditRecordCodec.Encode(huge));
+        Assert.Equal(minimal, AuditRecordCodec.Encode(Minimal));
+        // Threads encoding at once each get their own buffer.
+        Parallel.For(0, 2_000, i => Assert.Equal(i % 2 == 0 ? minimal : full, AuditRecordCodec.Encode(i % 2 == 0 ? Minimal : Full)));
+    }
+
+    [Fact]
     public void The_same_record_always_gives_the_same_bytes_in_a_fixed_layout()
     {
         Assert.Equal(AuditRecordCodec.Encode(Full), AuditRecordCodec.Encode(Full with { ChildIds = ["child-a", "child-b"] }));

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using SendInterop.Domain.Access.Gate;
 
@@ -29,14 +31,67 @@ public sealed class AccessFactsCodec
         return Parse(resourceType, resourceId, text);
     }
 
+    /// <summary>
+    /// Reads the text with <see cref="Utf8JsonReader"/>: every gated decision decodes one, and the serializer's read state
+    /// for a record with arrays allocated several times what the facts themselves take (docs/performance.md). A member
+    /// this version does not know is skipped; a text that is not an object of this shape throws <see cref="JsonException"/>.
+    /// </summary>
     private static ResourceFacts Parse(string resourceType, string resourceId, string text)
     {
-        var w = JsonSerializer.Deserialize<Wire>(text, WireJson.Options) ?? throw new InvalidOperationException("Empty access facts.");
-        return new ResourceFacts(resourceType, resourceId, w.O, w.A, w.C,
-            (w.L ?? []).Select(SplitLabel).ToArray(), w.P,
-            w.D is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : null,
-            (w.K ?? []).Select(s => { var l = SplitLabel(s); return new DataCode(l.System, l.Code); }).ToArray(),
-            w.N ?? []);
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        byte[]? rented = max > StackLimit ? ArrayPool<byte>.Shared.Rent(max) : null;
+        try
+        {
+            Span<byte> utf8 = rented is null ? stackalloc byte[StackLimit] : rented;
+            var reader = new Utf8JsonReader(utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
+            string? owner = null, agency = null, dataClass = null, child = null;
+            long? date = null;
+            List<string>? labels = null, codes = null, named = null;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new JsonException("Access facts are not a JSON object.");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("o"u8)) owner = NextString(ref reader);
+                else if (reader.ValueTextEquals("a"u8)) agency = NextString(ref reader);
+                else if (reader.ValueTextEquals("c"u8)) dataClass = NextString(ref reader);
+                else if (reader.ValueTextEquals("p"u8)) child = NextString(ref reader);
+                else if (reader.ValueTextEquals("d"u8)) date = reader.Read() && reader.TokenType == JsonTokenType.Null ? null : reader.GetInt64();
+                else if (reader.ValueTextEquals("l"u8)) labels = NextStrings(ref reader);
+                else if (reader.ValueTextEquals("k"u8)) codes = NextStrings(ref reader);
+                else if (reader.ValueTextEquals("n"u8)) named = NextStrings(ref reader);
+                else { reader.Read(); reader.Skip(); }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject) throw new JsonException("Access facts end early.");
+            return new ResourceFacts(resourceType, resourceId, owner, agency, dataClass ?? throw new JsonException("Access facts without a data class."),
+                labels is null ? [] : labels.ConvertAll(SplitLabel),
+                child,
+                date is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : null,
+                codes is null ? [] : codes.ConvertAll(s => { var l = SplitLabel(s); return new DataCode(l.System, l.Code); }),
+                named is null ? [] : named);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Texts up to this many UTF-8 bytes are read from the stack (a read's facts are about 150).</summary>
+    private const int StackLimit = 1024;
+
+    private static string? NextString(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+    }
+
+    private static List<string>? NextStrings(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("An access facts list is not an array.");
+        var values = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            values.Add(reader.GetString() ?? throw new JsonException("A null in an access facts list."));
+        return values;
     }
 
     private static SecurityLabel SplitLabel(string s)
