@@ -22,8 +22,14 @@ namespace SendInterop.Storage.Audit;
 /// </summary>
 internal static class AuditIndexer
 {
-    /// <summary>Entries per transaction: bounds how long one run holds the write lock (the writer loop waits for it).</summary>
-    public const int Chunk = 2000;
+    /// <summary>
+    /// Entries per transaction: bounds how long one run holds the write lock (the writer loop waits for it, callers do not:
+    /// their entries are in the journal). Large, because a run's cost is mostly the index pages it dirties, each written
+    /// to the WAL once per transaction however many of its rows changed: "who has seen my record" is keyed by child, so
+    /// consecutive reads land on different pages, and at 2,000 entries a run dirtied about as many pages as it had
+    /// entries (20-50 MB/s written by a gateway serving 6,000 reads/s; docs/performance.md, session 12).
+    /// </summary>
+    public const int Chunk = 20_000;
 
     /// <summary>The advisory lock key that serialises index runs across PostgreSQL clients ("SENDAIDX").</summary>
     public const long PostgresLockKey = 0x5345_4E44_4149_4458;

@@ -19,8 +19,17 @@ public sealed class AuditLogDatabase(StorageProvider provider, string connection
     /// Applied to every SQLite connection to the audit file; journal_mode=WAL is set once by the initializer (it persists
     /// in the file). FULL flushes each (batched) commit to disk; NORMAL, when a deployment chooses it
     /// (<c>Audit:SqliteSynchronous</c>), survives a crash of the process but not of the machine, like the resource store.
+    /// <para>
+    /// wal_autocheckpoint: 8,000 pages (32 MB) instead of SQLite's 1,000. A checkpoint copies each page changed since the
+    /// last one from the WAL into the file once, however often it changed, and the audit changes the same few pages over
+    /// and over (the chain's last leaf every batch, the index's hot leaves every run): checkpointing eight times less often
+    /// writes those pages to the file eight times less often. Durability is unchanged (a commit is durable in the WAL).
+    /// </para>
     /// </summary>
-    private readonly string _sqlitePragmas = $"PRAGMA synchronous={(flushEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=10000;";
+    private readonly string _sqlitePragmas = $"PRAGMA synchronous={(flushEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint={WalAutoCheckpointPages};";
+
+    /// <summary>WAL pages after which a commit checkpoints (see the pragmas).</summary>
+    public const int WalAutoCheckpointPages = 8000;
 
     /// <summary>Whether each SQLite commit is flushed to disk (synchronous=FULL).</summary>
     public bool FlushEveryCommit { get; } = flushEveryCommit;

@@ -107,7 +107,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     private long _indexRetryAt;
     private readonly List<TaskCompletionSource> _indexWaiters = [];
     // Loop-only: what this writer committed and has not indexed yet, for the indexer to take from memory.
-    private readonly AuditIndexQueue _indexQueue = new(IndexQueueLimit);
+    private readonly AuditIndexQueue _indexQueue;
 
     private readonly long _indexIntervalMs;
 
@@ -130,9 +130,11 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// <param name="indexInterval">How long an entry may wait for the search index when nobody asks (default <see cref="IndexInterval"/>).</param>
     /// <param name="journal">When given, callers are answered once their record is in the journal, not at the commit (see the class remarks).</param>
     /// <param name="journalBatchWindow">With a journal, the shortest time between batch commits (default <see cref="DefaultJournalBatchWindow"/>).</param>
+    /// <param name="indexQueueLimit">Committed entries kept in memory for the index at most (default <see cref="IndexQueueLimit"/>; tests use a small one).</param>
     public AuditLogWriter(AuditLogDatabase database, ILogger<AuditLogWriter> logger, TimeSpan? indexInterval = null, AuditJournal? journal = null,
-        TimeSpan? journalBatchWindow = null)
+        TimeSpan? journalBatchWindow = null, int? indexQueueLimit = null)
     {
+        _indexQueue = new AuditIndexQueue(indexQueueLimit ?? IndexQueueLimit);
         _batchWindowMs = (long)(journalBatchWindow ?? DefaultJournalBatchWindow).TotalMilliseconds;
         _database = database;
         _logger = logger;

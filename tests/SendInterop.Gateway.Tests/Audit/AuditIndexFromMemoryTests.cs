@@ -22,7 +22,9 @@ public abstract class AuditIndexFromMemoryTests(bool postgres)
     {
         await using var s = await Stack();
         await s.Writer.IndexNowAsync(); // the stack's own writer: nothing of its own left to index
-        var writer = await s.StartWriterAsync(indexInterval: TimeSpan.FromHours(1));
+        // A small bound (the default is 80,000 entries), so the test writes a few hundred.
+        const int bound = 200;
+        var writer = await s.StartWriterAsync(indexInterval: TimeSpan.FromHours(1), indexQueueLimit: bound);
         var writes = Enumerable.Range(0, 300).Select(i => writer.WriteAsync(AuditRecords.Record(
             client: i % 7 == 0 ? null : $"client-{i % 5}",
             organisation: i % 3 == 0 ? "ods-RY3" : "la-926",
@@ -48,7 +50,9 @@ public abstract class AuditIndexFromMemoryTests(bool postgres)
     {
         await using var s = await Stack();
         await s.Writer.IndexNowAsync();
-        var writer = await s.StartWriterAsync(indexInterval: TimeSpan.FromHours(1));
+        // A small bound (the default is 80,000 entries), so the test writes a few hundred.
+        const int bound = 200;
+        var writer = await s.StartWriterAsync(indexInterval: TimeSpan.FromHours(1), indexQueueLimit: bound);
         var sequence = await writer.WriteAsync(AuditRecords.Record(children: ["child-mem"]));
         await s.SetPayloadAsync(sequence, Garbled);
 
@@ -62,7 +66,9 @@ public abstract class AuditIndexFromMemoryTests(bool postgres)
     {
         await using var s = await Stack();
         await s.Writer.IndexNowAsync();
-        var writer = await s.StartWriterAsync(indexInterval: TimeSpan.FromHours(1));
+        // A small bound (the default is 80,000 entries), so the test writes a few hundred.
+        const int bound = 200;
+        var writer = await s.StartWriterAsync(indexInterval: TimeSpan.FromHours(1), indexQueueLimit: bound);
         var other = await s.StartWriterAsync(indexInterval: TimeSpan.FromHours(1));
         var first = await writer.WriteAsync(AuditRecords.Record(children: ["child-1"]));
         var between = await other.WriteAsync(AuditRecords.Record(children: ["child-other"]));
@@ -103,10 +109,12 @@ public abstract class AuditIndexFromMemoryTests(bool postgres)
         await s.Writer.IndexNowAsync();
         // A long interval: after its first failure the index is not retried until a reader asks, so no run can read
         // an entry back between the writes and the garbling below.
-        var writer = await s.StartWriterAsync(indexInterval: TimeSpan.FromHours(1));
+        // A small bound (the default is 80,000 entries), so the test writes a few hundred.
+        const int bound = 200;
+        var writer = await s.StartWriterAsync(indexInterval: TimeSpan.FromHours(1), indexQueueLimit: bound);
         // The index cannot be written, so nothing leaves the writer's queue while entries keep committing.
         await s.ExecuteAsync("ALTER TABLE audit_patient RENAME TO audit_patient_away");
-        var count = AuditLogWriter.IndexQueueLimit + 10;
+        var count = bound + 10;
         var sequences = await Task.WhenAll(Enumerable.Range(0, count).Select(i => writer.WriteAsync(AuditRecords.Record(children: [$"child-{i}"]))));
         var (oldest, newest) = (sequences.Min(), sequences.Max());
         await s.SetPayloadAsync(oldest, Garbled);

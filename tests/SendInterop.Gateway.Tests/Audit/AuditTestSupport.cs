@@ -78,9 +78,9 @@ public sealed class AuditStack : IAsyncDisposable
     public AuditJournal NewJournal(long segmentLimit = 64L * 1024 * 1024) => new(JournalDirectory, segmentLimit);
 
     /// <summary>A new writer on the same database, started (loads the head) like a restarted gateway's.</summary>
-    public async Task<AuditLogWriter> StartWriterAsync(TimeSpan? indexInterval = null, AuditJournal? journal = null)
+    public async Task<AuditLogWriter> StartWriterAsync(TimeSpan? indexInterval = null, AuditJournal? journal = null, int? indexQueueLimit = null)
     {
-        var writer = new AuditLogWriter(Database, NullLogger<AuditLogWriter>.Instance, indexInterval, journal);
+        var writer = new AuditLogWriter(Database, NullLogger<AuditLogWriter>.Instance, indexInterval, journal, indexQueueLimit: indexQueueLimit);
         await writer.StartAsync();
         _writers.Add(writer);
         return writer;
