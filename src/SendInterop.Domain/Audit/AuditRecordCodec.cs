@@ -82,7 +82,7 @@ public static class AuditRecordCodec
 
     private sealed class EncodeScratch
     {
-        public const int KeptCapacity = 64 * 1024;
+        public const int KeptCapacity = 16 * 1024;
         public readonly ArrayBufferWriter<byte> Buffer = new(8 * 1024);
         public readonly Utf8JsonWriter Writer;
 

@@ -169,9 +169,9 @@ public static class ExportEndpoints
         {
             // Written here, not thrown: the error handler clears the headers, and Retry-After is the point of this answer.
             var busy = new FhirException(429, OperationOutcome.IssueType.Throttled, $"This client is already downloading "
-                + $"{d.Options.Value.MaxConcurrentDownloadsPerClient} export files at once; fetch this one when one of them has finished.");
+                + $"{Math.Max(1, d.Options.Value.MaxConcurrentDownloadsPerClient)} export files at once; fetch this one when one of them has finished.");
             context.Response.Headers.RetryAfter = Math.Max(1, d.Options.Value.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
-            await d.Writer.WriteAsync(context, FhirResponse.Of(busy.ToOutcome(), busy.Status), FhirFormat.Json, ElementFilter.None);
+            await d.Writer.WriteAsync(context, FhirResponse.Of(busy.ToOutcome(), busy.Status), FhirFormats.ForResponse(context.Request), ElementFilter.None);
             return;
         }
         var found = row.Status == ExportStatuses.Complete && int.TryParse(file, NumberStyles.None, CultureInfo.InvariantCulture, out var seq)

@@ -34,7 +34,8 @@ public sealed class AccessFactsCodec
     /// <summary>
     /// Reads the text with <see cref="Utf8JsonReader"/>: every gated decision decodes one, and the serializer's read state
     /// for a record with arrays allocated several times what the facts themselves take (docs/performance.md). A member
-    /// this version does not know is skipped; a text that is not an object of this shape throws <see cref="JsonException"/>.
+    /// this version does not know is skipped; facts without a data class are of the health class (as a row without facts:
+    /// only explicit permission reaches it); a text that is not one object of this shape throws <see cref="JsonException"/>.
     /// </summary>
     private static ResourceFacts Parse(string resourceType, string resourceId, string text)
     {
@@ -42,7 +43,7 @@ public sealed class AccessFactsCodec
         byte[]? rented = max > StackLimit ? ArrayPool<byte>.Shared.Rent(max) : null;
         try
         {
-            Span<byte> utf8 = rented is null ? stackalloc byte[StackLimit] : rented;
+            Span<byte> utf8 = rented is null ? stackalloc byte[max] : rented;
             var reader = new Utf8JsonReader(utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
             string? owner = null, agency = null, dataClass = null, child = null;
             long? date = null;
@@ -61,12 +62,18 @@ public sealed class AccessFactsCodec
                 else { reader.Read(); reader.Skip(); }
             }
             if (reader.TokenType != JsonTokenType.EndObject) throw new JsonException("Access facts end early.");
-            return new ResourceFacts(resourceType, resourceId, owner, agency, dataClass ?? throw new JsonException("Access facts without a data class."),
+            if (reader.Read()) throw new JsonException("Access facts are followed by more JSON."); // trailing text throws in Read
+            return new ResourceFacts(resourceType, resourceId, owner, agency, dataClass ?? DataClasses.Health,
                 labels is null ? [] : labels.ConvertAll(SplitLabel),
                 child,
                 date is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : null,
                 codes is null ? [] : codes.ConvertAll(s => { var l = SplitLabel(s); return new DataCode(l.System, l.Code); }),
                 named is null ? [] : named);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            // A member of the wrong JSON type ("d":"1", "o":5): reported like any other text that is not access facts.
+            throw new JsonException("Access facts hold a value of the wrong type.", ex);
         }
         finally
         {

@@ -51,7 +51,11 @@ public sealed class AccessFactsCodecTests
 
     [Theory]
     [InlineData("[]")]
-    [InlineData("{\"o\":\"la-926\"}")] // no data class
+    [InlineData("{\"c\":5}")] // a value of the wrong type
+    [InlineData("{\"c\":\"health\",\"d\":\"1\"}")]
+    [InlineData("{\"c\":\"health\",\"d\":1.5}")]
+    [InlineData("{\"c\":\"health\"} junk")] // more after the object
+    [InlineData("{\"c\":\"health\"}{\"c\":\"education\"}")]
     [InlineData("{\"c\":\"health\",\"l\":\"MH\"}")] // a list that is not one
     [InlineData("{\"c\":\"health\",\"k\":[null]}")]
     [InlineData("{\"c\":\"health\"")] // cut short
@@ -60,10 +64,12 @@ public sealed class AccessFactsCodecTests
         Assert.ThrowsAny<JsonException>(() => _codec.Decode("Observation", "o1", text));
 
     [Fact]
-    public void A_row_without_facts_is_owned_by_nobody_and_of_the_health_class()
+    public void A_row_without_facts_is_owned_by_nobody_and_of_the_health_class_and_facts_without_a_class_are_health()
     {
         var legacy = _codec.Decode("Observation", "o1", null);
         Assert.Equal(((string?)null, DataClasses.Health), (legacy.OwnerOrganisation, legacy.DataClass));
+        var classless = _codec.Decode("Observation", "o1", "{\"o\":\"la-926\"}");
+        Assert.Equal(("la-926", DataClasses.Health), (classless.OwnerOrganisation, classless.DataClass));
     }
 
     private static ResourceFacts Generate(Random random, int i)
