@@ -24,11 +24,11 @@ internal static class AuditIndexer
 {
     /// <summary>
     /// Entries per transaction: bounds how long one run holds the write lock and the writer loop (with the journal, the
-    /// default, callers are not held by it: their entries are already journalled; under <c>Audit:Acknowledge=commit</c> the
-    /// next commit, and so its callers, wait for the run). Large, because a run's cost is mostly the index pages it dirties, each written
-    /// to the WAL once per transaction however many of its rows changed: "who has seen my record" is keyed by child, so
-    /// consecutive reads land on different pages, and at 2,000 entries a run dirtied about as many pages as it had
-    /// entries (20-50 MB/s written by a gateway serving 6,000 reads/s; docs/performance.md, session 12).
+    /// default, callers are not held by it: their entries are already journalled; under <c>Audit:Acknowledge=commit</c>
+    /// the next commit, and so its callers, wait for the run). Large, because a run's cost is mostly the index pages it
+    /// dirties, each written to the WAL once per transaction however many of its rows changed: "who has seen my record"
+    /// is keyed by child, so consecutive reads land on different pages, and at 2,000 entries a run dirtied about as many
+    /// pages as it had entries (50-65 MB/s written by a gateway serving 6,000 reads/s; docs/performance.md, session 12).
     /// </summary>
     public const int Chunk = 20_000;
 
