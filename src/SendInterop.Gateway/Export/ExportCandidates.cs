@@ -25,6 +25,9 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
     /// <summary>Patients whose compartments are read together.</summary>
     private const int PatientBatch = 200;
 
+    /// <summary>Criteria every Patient meets: its <see cref="PlainCriteria.ForResources"/> reads a batch of ids with one search.</summary>
+    private static readonly PlainCriteria AnyPatient = new("Patient", []);
+
     /// <param name="group">The Group's current version, for a Group export (read by the runner, which decides it first).</param>
     public IAsyncEnumerable<IReadOnlyList<ResourceRecord>> PagesAsync(ExportJobRow job, IReadOnlyList<string> types, ResourceRecord? group, CancellationToken ct)
     {
@@ -114,8 +117,12 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
     }
 
     /// <summary>The children of <paramref name="limit"/> that are also in <paramref name="more"/> (all of <paramref name="more"/> when nothing limited them yet).</summary>
-    private static List<string> Limit(List<string>? limit, List<string> more) =>
-        limit is null ? more : limit.Where(more.Contains).ToList();
+    private static List<string> Limit(List<string>? limit, List<string> more)
+    {
+        if (limit is null) return more;
+        var allowed = new HashSet<string>(more, StringComparer.Ordinal); // up to 10,000 named children against a Group's members
+        return limit.Where(allowed.Contains).ToList();
+    }
 
     /// <summary>The stored, current Patients of <paramref name="ids"/>, in batches, each batch read with one search.</summary>
     private async IAsyncEnumerable<IReadOnlyList<ResourceRecord>> MemberIdPagesAsync(List<string> ids,
@@ -123,10 +130,7 @@ public sealed class ExportCandidates(IResourceStore store, Domain.Search.SearchR
     {
         foreach (var chunk in ids.Chunk(PatientBatch))
         {
-            var request = parser.Parse("Patient", [new("_id", string.Join(',', chunk))]);
-            request.Count = chunk.Length;
-            request.SkipTotal = true;
-            var found = (await store.SearchAsync(request, ct)).Matches;
+            var found = (await store.SearchAsync(AnyPatient.ForResources(parser, chunk), ct)).Matches;
             if (found.Count > 0) yield return found;
         }
     }

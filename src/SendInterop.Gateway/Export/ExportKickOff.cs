@@ -15,13 +15,15 @@ namespace SendInterop.Gateway.Export;
 /// <summary>
 /// The kick-off of a bulk export (FHIR Bulk Data Access v2: <c>GET [base]/$export</c>, <c>Patient/$export</c>,
 /// <c>Group/[id]/$export</c>, or POST with the parameters in a Parameters body, <see cref="ExportParameters"/>): checks
-/// the request and the requester's scopes, and queues the job for <see cref="ExportWorker"/>. Nothing is disclosed here except a Group's existence to a requester allowed to read it.
+/// the request and the requester's scopes, and queues the job for <see cref="ExportWorker"/>. Nothing is disclosed here
+/// except a Group's existence to a requester allowed to read it.
 /// <para>
 /// Refused with 400: a missing <c>Prefer: respond-async</c>, an output format other than NDJSON, an unknown or
 /// unexportable <c>_type</c>, a <c>_since</c> that is not an instant with a time zone, and the parameters not supported
 /// (<c>_elements</c>, <c>includeAssociatedData</c>, anything else) rather than silently exporting more than asked,
 /// unless the client sends <c>Prefer: handling=lenient</c>; <c>patient</c> on a system export. <c>_typeFilter</c> takes
-/// plain search criteria on exported types (several for one type: a resource matching any is exported). 403: a type named in <c>_type</c> without read and search scope, no exportable type at
+/// plain search criteria on exported types (several for one type: a resource matching any is exported). 403: a type
+/// named in <c>_type</c> without read and search scope, no exportable type at
 /// all, or a purpose that cannot stand behind a bulk disclosure (break-glass is for one child, commissioning gets
 /// aggregates only). 429: the client already has <see cref="ExportOptions.MaxUnfinishedPerClient"/> exports waiting or running.
 /// </para>
@@ -150,14 +152,8 @@ public sealed class ExportKickOff(
                 throw FhirException.BadRequest(error);
             if (!exported.Contains(criteria!.ResourceType))
                 throw FhirException.BadRequest($"_typeFilter names {criteria.ResourceType}, which is not among the types exported ({string.Join(", ", exported)}).");
-            try
-            {
-                await store.SearchAsync(criteria.ForResources(parser, ["-"]), ct);
-            }
-            catch (Storage.Search.SearchValueException ex)
-            {
-                throw FhirException.BadRequest($"_typeFilter '{text}' is not a search this server can run: {ex.Message}");
-            }
+            if (await criteria.UnrunnableReasonAsync(parser, store, ct) is { } unrunnable)
+                throw FhirException.BadRequest($"_typeFilter '{text}' is not a search this server can run: {unrunnable}");
         }
         return texts;
     }

@@ -7,7 +7,6 @@ using SendInterop.Domain.Search;
 using SendInterop.Gateway.Fhir.Errors;
 using SendInterop.Gateway.Fhir.Search;
 using SendInterop.Gateway.Security.Access;
-using SendInterop.Storage.Search;
 using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Subscriptions;
@@ -41,7 +40,8 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore
         // a 403 is audited like any scope refusal.
         access.RequireScope(criteria!.ResourceType, SmartPermissions.Search);
         access.RequireScope(criteria.ResourceType, SmartPermissions.Read);
-        await CheckRunnableAsync(criteria, ct);
+        if (await criteria.UnrunnableReasonAsync(parser, store, ct) is { } unrunnable)
+            throw FhirException.Unprocessable("Subscription.criteria is not a search this server can run: " + unrunnable);
         if (requester.Purpose == PurposesOfUse.Safeguarding)
             throw FhirException.Unprocessable("A subscription cannot be made for the safeguarding purpose: break-glass is time-boxed and cannot stand behind a subscription.");
 
@@ -66,24 +66,6 @@ public sealed class SubscriptionRules(SearchRequestParser parser, IResourceStore
         if ((client is not null && client.Organisation != requester.OrganisationId) || (requester.RegisteredClient && client is null))
             throw new FhirException(403, OperationOutcome.IssueType.Forbidden, "This client is no longer registered for the token's organisation.");
         StandingGrant.Of(requester, registered: client is not null).WriteTo(subscription);
-    }
-
-    /// <summary>
-    /// Runs the criteria once (no rows wanted): a value the parser takes but the store cannot search by
-    /// (<c>date=2026-13-45</c>) is refused now, as the same search would be, not left to match nothing for ever.
-    /// </summary>
-    private async System.Threading.Tasks.Task CheckRunnableAsync(PlainCriteria criteria, CancellationToken ct)
-    {
-        var probe = criteria.ForResource(parser, "-");
-        probe.SkipTotal = true;
-        try
-        {
-            await store.SearchAsync(probe, ct);
-        }
-        catch (SearchValueException ex)
-        {
-            throw FhirException.Unprocessable("Subscription.criteria is not a search this server can run: " + ex.Message);
-        }
     }
 
     /// <summary>

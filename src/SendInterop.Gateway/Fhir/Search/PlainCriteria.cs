@@ -74,6 +74,24 @@ public sealed record PlainCriteria(string ResourceType, IReadOnlyList<KeyValuePa
         return true;
     }
 
+    /// <summary>
+    /// Runs the criteria once, matching nothing: a value the parser takes but the store cannot search by
+    /// (<c>date=2026-13-45</c>) is found when the criteria are given, not left to match nothing for ever. Null when the
+    /// search runs; otherwise the store's reason.
+    /// </summary>
+    public async Task<string?> UnrunnableReasonAsync(SearchRequestParser parser, Storage.Store.IResourceStore store, CancellationToken ct)
+    {
+        try
+        {
+            await store.SearchAsync(ForResource(parser, "-"), ct);
+            return null;
+        }
+        catch (Storage.Search.SearchValueException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     /// <summary>The search that matches exactly the resource <paramref name="id"/> when it meets the criteria.</summary>
     public SearchRequest ForResource(SearchRequestParser parser, string id) => ForResources(parser, [id]);
 
