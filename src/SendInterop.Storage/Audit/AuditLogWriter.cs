@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
@@ -89,7 +90,15 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// <summary>Queued by the timer every <see cref="SyncInterval"/> to wake the loop (flush, index); never written.</summary>
     private static readonly Pending Tick = new([], new AuditIndex(0, null, null, "", false, []), new TaskCompletionSource<long>());
 
+    /// <summary>Queued by an append that finds the loop waiting (<see cref="WakeLoop"/>); never written.</summary>
+    private static readonly Pending Wake = new([], Tick.Index, Tick.Done);
+
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    // With a journal, records go here (in journal order, enqueued under _appendLock) instead of through the channel;
+    // the channel carries the control messages and, without a journal, the records. _sleeping is 1 while the loop
+    // waits on the channel with nothing journalled, so an append knows to wake it.
+    private readonly ConcurrentQueue<Pending> _journalled = new();
+    private int _sleeping;
     private readonly AuditLogDatabase _database;
     private readonly ILogger<AuditLogWriter> _logger;
     private readonly Lock _startLock = new();
@@ -148,7 +157,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// </summary>
     private sealed record Pending(byte[] Body, AuditIndex Index, TaskCompletionSource<long> Done, TaskCompletionSource? IndexWaiter = null)
     {
-        public AuditJournalPosition? Journal { get; init; }
+        /// <summary>Where its frame ends in the journal; set under <see cref="_appendLock"/> as it is appended.</summary>
+        public AuditJournalPosition? Journal { get; set; }
     }
 
     /// <summary>Journalled entries not yet committed to the chain (always 0 without a journal).</summary>
@@ -215,9 +225,21 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                 return new AuditLogUnavailableException("The audit entry could not be written to the journal; the request was not completed.", ex);
             }
             Interlocked.Increment(ref _backlog);
-            _queue.Writer.TryWrite(pending with { Journal = position }); // unbounded and not completed (_closed is false)
-            return null;
+            pending.Journal = position;
+            _journalled.Enqueue(pending);
         }
+        WakeLoop();
+        return null;
+    }
+
+    /// <summary>
+    /// Wakes the loop if it is waiting for work with nothing journalled (<see cref="WaitForWorkAsync"/>). Called after
+    /// the append lock is released, so the lock covers only the copy and the enqueue: a channel write under it made
+    /// every appender also queue behind the channel's own lock (docs/performance.md, "Session 13").
+    /// </summary>
+    private void WakeLoop()
+    {
+        if (Interlocked.CompareExchange(ref _sleeping, 0, 1) == 1) _queue.Writer.TryWrite(Wake);
     }
 
     /// <summary>
@@ -312,12 +334,13 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                         Journal = new AuditJournalPosition(segment, end),
                     };
                     Interlocked.Increment(ref _backlog);
-                    _queue.Writer.TryWrite(pending);
+                    _journalled.Enqueue(pending);
                     replayed.Add(pending.Done.Task);
                 }
                 if (frames.Count == 0) done.Add(segment); // nothing of it left to commit
             }
         }
+        WakeLoop();
         if (skipped > 0) LogJournalUnreadable(skipped);
         if (done.Count > 0)
         {
@@ -407,16 +430,24 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         while (true)
         {
             // Index work left over (behind by more than a chunk) does not wait for the next record or tick.
-            if (!IndexDue() && !await _queue.Reader.WaitToReadAsync()) break;
+            if (!IndexDue() && !await WaitForWorkAsync()) break;
             if (_journal is not null) await BatchWindowAsync();
             batch.Clear();
             var tick = false;
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            while (_queue.Reader.TryRead(out var next))
             {
                 if (next.IndexWaiter is { } waiter) _indexWaiters.Add(waiter);
                 else if (ReferenceEquals(next, Tick)) tick = true;
-                else batch.Add(next);
+                else if (ReferenceEquals(next, Wake)) continue;
+                else
+                {
+                    batch.Add(next);
+                    if (batch.Count == MaxBatch) break;
+                }
             }
+            // Journalled records (in journal order), after the control messages: an index waiter queued after a
+            // record was appended finds it here, so it is committed before the waiter is answered.
+            while (batch.Count < MaxBatch && _journalled.TryDequeue(out var record)) batch.Add(record);
             if (batch.Count > 0) await CommitOrRetryAsync(batch);
             if (tick) await SyncAsync();
             // One chunk per turn, so records queued meanwhile wait for one chunk at most, never for a whole backlog.
@@ -429,6 +460,25 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         if (_journal is not null) await FinishJournalAsync();
         if (_connection is not null) await _connection.DisposeAsync();
         _connection = null;
+    }
+
+    /// <summary>
+    /// Waits until the channel has a message or a journalled record is waiting; false once the writer is stopped and
+    /// both are empty (appends stop, under the append lock, before the channel is completed, so none can follow).
+    /// </summary>
+    private async ValueTask<bool> WaitForWorkAsync()
+    {
+        if (!_journalled.IsEmpty) return true;
+        Interlocked.Exchange(ref _sleeping, 1);
+        // Checked again after saying so: an append that missed the flag has its record in the queue already.
+        if (!_journalled.IsEmpty)
+        {
+            Interlocked.Exchange(ref _sleeping, 0);
+            return true;
+        }
+        var open = await _queue.Reader.WaitToReadAsync();
+        Interlocked.Exchange(ref _sleeping, 0);
+        return open || !_journalled.IsEmpty;
     }
 
     /// <summary>
