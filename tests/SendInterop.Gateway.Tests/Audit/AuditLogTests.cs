@@ -264,6 +264,16 @@ public abstract class AuditLogTests(bool postgres)
         Assert.Contains("search columns", result.Break.Reason);
     }
 
+    [Theory]
+    [InlineData(new string[0], new string[0])]
+    [InlineData(new[] { "child-a" }, new[] { "child-a" })]
+    [InlineData(new[] { "child-a", "child-a" }, new[] { "child-a" })]
+    [InlineData(new[] { "child-b", "child-a", "child-b", "child-c" }, new[] { "child-b", "child-a", "child-c" })]
+    public void The_children_indexed_for_an_entry_are_its_children_once_each_in_first_seen_order(string[] children, string[] indexed)
+    {
+        Assert.Equal(indexed, AuditEventRenderer.IndexOf(AuditRecords.Record(children: children)).PatientIds);
+    }
+
     [Fact]
     public async Task An_entry_is_stored_as_its_compact_record_and_read_as_the_AuditEvent_rendered_from_it()
     {
@@ -408,6 +418,11 @@ public sealed class SqliteAuditLogTests() : AuditLogTests(postgres: false)
         // Checkpoints eight times rarer than SQLite's default: the audit rewrites the same hot pages (docs/performance.md).
         cmd.CommandText = "PRAGMA wal_autocheckpoint";
         Assert.Equal((long)AuditLogDatabase.WalAutoCheckpointPages, (long)(await cmd.ExecuteScalarAsync())!);
+        // A cache large enough for an index run's leaves, and file pages read through a mapping (docs/performance.md).
+        cmd.CommandText = "PRAGMA cache_size";
+        Assert.Equal(-(long)AuditLogDatabase.CacheKibibytes, (long)(await cmd.ExecuteScalarAsync())!);
+        cmd.CommandText = "PRAGMA mmap_size";
+        Assert.Equal(AuditLogDatabase.MmapBytes, (long)(await cmd.ExecuteScalarAsync())!);
     }
 }
 
