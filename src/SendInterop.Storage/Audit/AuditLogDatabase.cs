@@ -25,20 +25,8 @@ public sealed class AuditLogDatabase(StorageProvider provider, string connection
     /// and over (the chain's last leaf every batch, the index's hot leaves every run): checkpointing eight times less often
     /// writes those pages to the file eight times less often. Durability is unchanged (a commit is durable in the WAL).
     /// </para>
-    /// <para>
-    /// cache_size 32 MB and mmap_size 256 MB: an index run inserts into one "who has seen my record" leaf per child read,
-    /// all over the index, and with SQLite's 2 MB cache most of those leaves were read again with a <c>pread</c> on every
-    /// run (about 1 % of the gateway's CPU under a read load, docs/performance.md, "Session 13"). The cache grows only as
-    /// pages are used; the mapping serves the file's pages without a system call.
-    /// </para>
     /// </summary>
-    private readonly string _sqlitePragmas = $"PRAGMA synchronous={(flushEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint={WalAutoCheckpointPages}; PRAGMA cache_size=-{CacheKibibytes}; PRAGMA mmap_size={MmapBytes};";
-
-    /// <summary>Page cache of each audit connection, in KiB (see the pragmas).</summary>
-    public const int CacheKibibytes = 32_000;
-
-    /// <summary>How much of the audit file each connection reads through a memory mapping (see the pragmas).</summary>
-    public const long MmapBytes = 256L * 1024 * 1024;
+    private readonly string _sqlitePragmas = $"PRAGMA synchronous={(flushEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint={WalAutoCheckpointPages};";
 
     /// <summary>WAL pages after which a commit checkpoints (see the pragmas).</summary>
     public const int WalAutoCheckpointPages = 8000;
