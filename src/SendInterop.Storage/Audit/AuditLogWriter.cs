@@ -99,6 +99,11 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     // waits on the channel with nothing journalled, so an append knows to wake it.
     private readonly ConcurrentQueue<Pending> _journalled = new();
     private int _sleeping;
+    // Records ever put in _journalled (written under _appendLock) and, loop-only, ever taken from it. An index waiter
+    // notes the first when it is queued and is held until the loop has taken and committed that many (see RunAsync).
+    private long _journalEnqueued;
+    private long _journalTaken;
+    private readonly List<(TaskCompletionSource Waiter, long Target)> _heldWaiters = [];
     private readonly AuditLogDatabase _database;
     private readonly ILogger<AuditLogWriter> _logger;
     private readonly Lock _startLock = new();
@@ -157,6 +162,9 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// </summary>
     private sealed record Pending(byte[] Body, AuditIndex Index, TaskCompletionSource<long> Done, TaskCompletionSource? IndexWaiter = null)
     {
+        /// <summary>For an index waiter: how many records had been journalled when it was queued.</summary>
+        public long JournalTarget { get; init; }
+
         /// <summary>Where its frame ends in the journal; set under <see cref="_appendLock"/> as it is appended.</summary>
         public AuditJournalPosition? Journal { get; set; }
     }
@@ -227,6 +235,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             Interlocked.Increment(ref _backlog);
             pending.Journal = position;
             _journalled.Enqueue(pending);
+            Volatile.Write(ref _journalEnqueued, _journalEnqueued + 1);
         }
         WakeLoop();
         return null;
@@ -251,7 +260,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     {
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         EnsureStarted();
-        if (_queue.Writer.TryWrite(new Pending([], Tick.Index, Tick.Done, waiter)))
+        // Records journalled before this call are counted first, so the loop holds the waiter until they are committed.
+        if (_queue.Writer.TryWrite(new Pending([], Tick.Index, Tick.Done, waiter) { JournalTarget = Volatile.Read(ref _journalEnqueued) }))
         {
             await waiter.Task.WaitAsync(ct);
             return;
@@ -335,6 +345,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                     };
                     Interlocked.Increment(ref _backlog);
                     _journalled.Enqueue(pending);
+                    Volatile.Write(ref _journalEnqueued, _journalEnqueued + 1);
                     replayed.Add(pending.Done.Task);
                 }
                 if (frames.Count == 0) done.Add(segment); // nothing of it left to commit
@@ -436,7 +447,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             var tick = false;
             while (_queue.Reader.TryRead(out var next))
             {
-                if (next.IndexWaiter is { } waiter) _indexWaiters.Add(waiter);
+                if (next.IndexWaiter is { } waiter) _heldWaiters.Add((waiter, next.JournalTarget));
                 else if (ReferenceEquals(next, Tick)) tick = true;
                 else if (ReferenceEquals(next, Wake)) continue;
                 else
@@ -445,21 +456,39 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                     if (batch.Count == MaxBatch) break;
                 }
             }
-            // Journalled records (in journal order), after the control messages: an index waiter queued after a
-            // record was appended finds it here, so it is committed before the waiter is answered.
-            while (batch.Count < MaxBatch && _journalled.TryDequeue(out var record)) batch.Add(record);
+            // Journalled records, in journal order. A batch stops at MaxBatch, so an index waiter is held until every
+            // record journalled before it was queued has been taken and committed (a backlog can span several turns).
+            while (batch.Count < MaxBatch && _journalled.TryDequeue(out var record))
+            {
+                batch.Add(record);
+                _journalTaken++;
+            }
             if (batch.Count > 0) await CommitOrRetryAsync(batch);
+            ReleaseHeldWaiters();
             if (tick) await SyncAsync();
             // One chunk per turn, so records queued meanwhile wait for one chunk at most, never for a whole backlog.
             if (IndexDue()) await IndexChunkAsync();
         }
         // Stopping: leave the index complete, and answer anyone still waiting for it.
+        foreach (var (waiter, _) in _heldWaiters) _indexWaiters.Add(waiter);
+        _heldWaiters.Clear();
         while (_unindexed > 0 && await IndexChunkAsync()) { }
         foreach (var w in _indexWaiters) w.TrySetResult();
         _indexWaiters.Clear();
         if (_journal is not null) await FinishJournalAsync();
         if (_connection is not null) await _connection.DisposeAsync();
         _connection = null;
+    }
+
+    /// <summary>Moves the index waiters whose records are all committed to the ones the next index run answers.</summary>
+    private void ReleaseHeldWaiters()
+    {
+        for (var i = _heldWaiters.Count - 1; i >= 0; i--)
+        {
+            if (_heldWaiters[i].Target > _journalTaken) continue;
+            _indexWaiters.Add(_heldWaiters[i].Waiter);
+            _heldWaiters.RemoveAt(i);
+        }
     }
 
     /// <summary>

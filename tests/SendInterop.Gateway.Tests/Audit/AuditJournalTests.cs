@@ -42,6 +42,22 @@ public abstract class AuditJournalTests(bool postgres)
     }
 
     [Fact]
+    public async Task An_index_request_waits_for_a_backlog_of_journalled_records_larger_than_one_batch()
+    {
+        // A reader asks for the index right after its own request was audited, behind a backlog of more than one batch
+        // (a slow database, a burst). It must see every record journalled before it asked, not just the first batch's.
+        await using var s = await Stack();
+        var writer = await s.StartWriterAsync(indexInterval: TimeSpan.FromHours(1), journal: s.NewJournal(),
+            journalBatchWindow: TimeSpan.FromMilliseconds(300));
+        await writer.WriteAsync(Record("b-first")); // committed: the next batch now waits for the window
+        var backlog = AuditLogWriter.MaxBatch * 2 + 500;
+        for (int i = 0; i < backlog; i++) await writer.AppendAsync(Record($"b-{i}"));
+        await writer.IndexNowAsync();
+        Assert.Equal(backlog + 1, await s.ScalarAsync<long>("""SELECT count(*) FROM audit_search WHERE "Client" LIKE 'b-%'"""));
+        Assert.Equal(backlog + 1, await s.ScalarAsync<long>("""SELECT count(*) FROM audit_patient WHERE "PatientId" LIKE 'child-b-%'"""));
+    }
+
+    [Fact]
     public async Task A_stopped_writer_leaves_no_segment_and_no_row_behind()
     {
         await using var s = await Stack();

@@ -78,9 +78,10 @@ public sealed class AuditStack : IAsyncDisposable
     public AuditJournal NewJournal(long segmentLimit = 64L * 1024 * 1024) => new(JournalDirectory, segmentLimit);
 
     /// <summary>A new writer on the same database, started (loads the head) like a restarted gateway's.</summary>
-    public async Task<AuditLogWriter> StartWriterAsync(TimeSpan? indexInterval = null, AuditJournal? journal = null, int? indexQueueLimit = null)
+    public async Task<AuditLogWriter> StartWriterAsync(TimeSpan? indexInterval = null, AuditJournal? journal = null, int? indexQueueLimit = null,
+        TimeSpan? journalBatchWindow = null)
     {
-        var writer = new AuditLogWriter(Database, NullLogger<AuditLogWriter>.Instance, indexInterval, journal, indexQueueLimit: indexQueueLimit);
+        var writer = new AuditLogWriter(Database, NullLogger<AuditLogWriter>.Instance, indexInterval, journal, journalBatchWindow, indexQueueLimit);
         await writer.StartAsync();
         _writers.Add(writer);
         return writer;
