@@ -12,11 +12,14 @@ public sealed class ExportDownloadSlots(Microsoft.Extensions.Options.IOptions<Ex
 {
     private readonly ConcurrentDictionary<(string Client, string Organisation), int> _inUse = new();
 
+    /// <summary>Downloads one client may have in progress at once (the setting, at least 1).</summary>
+    public int Limit => Math.Max(1, options.Value.MaxConcurrentDownloadsPerClient);
+
     /// <summary>A slot for this client, released when disposed; null when it already has as many downloads as it may.</summary>
     public Slot? TryTake(string client, string organisation)
     {
         var key = (client, organisation);
-        var limit = Math.Max(1, options.Value.MaxConcurrentDownloadsPerClient);
+        var limit = Limit;
         while (true)
         {
             var current = _inUse.GetOrAdd(key, 0);

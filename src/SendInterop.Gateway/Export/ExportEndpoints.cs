@@ -137,7 +137,7 @@ public static class ExportEndpoints
                 response.Headers["X-Progress"] = row.Status == ExportStatuses.Accepted
                     ? "queued"
                     : string.Create(CultureInfo.InvariantCulture, $"running: {row.Exported} resources in files so far");
-                response.Headers.RetryAfter = Math.Max(1, d.Options.Value.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
+                response.Headers.RetryAfter = RetryAfter(d);
                 return;
             case ExportStatuses.Failed:
                 throw new FhirException(row.ErrorStatus is >= 400 and < 600 ? row.ErrorStatus.Value : 500, OperationOutcome.IssueType.Exception,
@@ -161,6 +161,9 @@ public static class ExportEndpoints
         await d.Writer.WriteAsync(context, FhirResponse.Of(outcome, 202), FhirFormat.Json, ElementFilter.None);
     }
 
+    /// <summary>The Retry-After value of a status poll and of a refused download: the poll interval, at least 1 s.</summary>
+    private static string RetryAfter(ExportDependencies d) => Math.Max(1, d.Options.Value.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
+
     private static async System.Threading.Tasks.Task FileAsync(HttpContext context, ExportDependencies d, string job, string file)
     {
         var (row, access) = await OwnJobAsync(context, d, job);
@@ -169,8 +172,8 @@ public static class ExportEndpoints
         {
             // Written here, not thrown: the error handler clears the headers, and Retry-After is the point of this answer.
             var busy = new FhirException(429, OperationOutcome.IssueType.Throttled, $"This client is already downloading "
-                + $"{Math.Max(1, d.Options.Value.MaxConcurrentDownloadsPerClient)} export files at once; fetch this one when one of them has finished.");
-            context.Response.Headers.RetryAfter = Math.Max(1, d.Options.Value.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
+                + $"{d.Downloads.Limit} export files at once; fetch this one when one of them has finished.");
+            context.Response.Headers.RetryAfter = RetryAfter(d);
             await d.Writer.WriteAsync(context, FhirResponse.Of(busy.ToOutcome(), busy.Status), FhirFormats.ForResponse(context.Request), ElementFilter.None);
             return;
         }

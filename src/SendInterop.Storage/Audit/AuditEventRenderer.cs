@@ -146,7 +146,8 @@ public sealed class AuditEventRenderer
     /// <summary>The children an entry is indexed under: the record's child ids, each once, in first-seen order.</summary>
     public static IReadOnlyList<string> PatientIds(AuditRecord record)
     {
-        // Every gated request's record passes here, and most name one child: no set for those (a read was ~0.4 % of CPU).
+        // Every gated request's record passes here, and most name one child: no set for those (IndexOf, mostly this, was
+        // 0.43 % of the gateway's CPU under a read load; docs/performance.md, "Session 13").
         var ids = record.ChildIds;
         return ids.Count switch
         {

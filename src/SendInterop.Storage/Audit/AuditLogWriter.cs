@@ -234,11 +234,17 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             }
             Interlocked.Increment(ref _backlog);
             pending.Journal = position;
-            _journalled.Enqueue(pending);
-            Volatile.Write(ref _journalEnqueued, _journalEnqueued + 1);
+            EnqueueJournalled(pending);
         }
         WakeLoop();
         return null;
+    }
+
+    /// <summary>Hands a journalled record to the loop, counted for index waiters; under <see cref="_appendLock"/>, so queue order is journal order.</summary>
+    private void EnqueueJournalled(Pending pending)
+    {
+        _journalled.Enqueue(pending);
+        Volatile.Write(ref _journalEnqueued, _journalEnqueued + 1);
     }
 
     /// <summary>
@@ -344,8 +350,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                         Journal = new AuditJournalPosition(segment, end),
                     };
                     Interlocked.Increment(ref _backlog);
-                    _journalled.Enqueue(pending);
-                    Volatile.Write(ref _journalEnqueued, _journalEnqueued + 1);
+                    EnqueueJournalled(pending);
                     replayed.Add(pending.Done.Task);
                 }
                 if (frames.Count == 0) done.Add(segment); // nothing of it left to commit
