@@ -14,6 +14,8 @@
 #   bench/sen2-import.sh --out DIR            where summary.md, the JSON results, logs and traces go
 #                                             (default bench/results/sen2-<utc time>)
 #   bench/sen2-import.sh --seed S             another deterministic file (another set of children)
+#   bench/sen2-import.sh --warm-up N          first import N records of other children (seed S+50), not measured, so the
+#                                             measured imports run on a warmed process (JIT tiering done) beside stored data
 #   bench/sen2-import.sh --keep-db            copy the SQLite database to the output directory (what the import wrote)
 #   bench/sen2-import.sh --gateway-build DIR  run this gateway build output (a directory holding SendInterop.Gateway)
 #                                             instead of building the checkout's: for before/after runs on one machine
@@ -26,7 +28,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-records=1000 postgres=0 trace=0 trace_seconds=15 out="" seed=1 la=926 gateway_build="" keep_db=0
+records=1000 postgres=0 trace=0 trace_seconds=15 out="" seed=1 la=926 gateway_build="" keep_db=0 warm_up=0
 while [ $# -gt 0 ]; do
   case $1 in
     --records) records=$2; shift ;;
@@ -34,9 +36,10 @@ while [ $# -gt 0 ]; do
     --trace) trace=1; if [[ ${2:-} =~ ^[0-9]+$ ]]; then trace_seconds=$2; shift; fi ;;
     --out) out=$2; shift ;;
     --seed) seed=$2; shift ;;
+    --warm-up) warm_up=$2; shift ;;
     --keep-db) keep_db=1 ;;
     --gateway-build) gateway_build=$(cd "$2" && pwd); shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "sen2-import.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -84,6 +87,7 @@ cli() { dotnet run --project tools/SendInterop.Cli -c Release --no-build -- "$@"
 
 file="$tmp/sen2-$records.xml"
 driver generate --records "$records" --la "$la" --seed "$seed" --out "$file"
+[ "$warm_up" -gt 0 ] && driver generate --records "$warm_up" --la "$la" --seed $((seed + 50)) --out "$tmp/sen2-warm-up.xml"
 
 auth="$tmp/auth"
 mkdir -p "$auth"
@@ -130,10 +134,17 @@ summary="$out/summary.md"
   echo
   echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; load average before: $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown) (working tree may differ)."
   echo "File: $(du -k "$file" | cut -f1) KiB, seed $seed, LA $la."
+  [ "$warm_up" -gt 0 ] && echo "Warm-up: $warm_up records of other children (seed $((seed + 50))) imported first, not measured."
   echo
   echo "| run | records | seconds | records/s | imported | unchanged | rejected | resources written | gateway CPU s | CPU s / s |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$summary"
+
+if [ "$warm_up" -gt 0 ]; then
+  echo "sen2-import.sh: warm-up import of $warm_up records of other children" >&2
+  tok=$(cli token --client-id bench-la-$la --key "$auth/bench-la-$la.jwk" --url "$gw_root")
+  SENDINTEROP_BENCH_TOKEN="$tok" driver import --url "$gw_root/fhir" --file "$tmp/sen2-warm-up.xml" --label warm-up --out "$out/warm-up.json" >/dev/null
+fi
 
 trace_pid=""
 if [ "$trace" -eq 1 ]; then

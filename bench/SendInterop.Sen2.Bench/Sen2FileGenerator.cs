@@ -23,8 +23,14 @@ public static class Sen2FileGenerator
         "zo", "vi", "ha", "ju", "wen", "dor", "sti", "mar", "kel", "bry", "than", "os",
     ];
 
+    public const int MaxSeed = 84;
+
     public static void Write(TextWriter output, int records, string la, int seed)
     {
+        // A ULN's first nine digits are 400,000,000 + 7n (+ a few): past seed 85 they no longer fit in nine digits and
+        // the ULN search below would never end.
+        if (seed is < 0 or > MaxSeed) throw new ArgumentOutOfRangeException(nameof(seed), seed, $"the seed must be between 0 and {MaxSeed}");
+        if (records is < 0 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(records), records, "between 0 and 1,000,000 records");
         var laCode = LaCode.Parse(la);
         output.Write(Header(la));
         for (var i = 0; i < records; i++) output.Write(Person(laCode, i, seed));
