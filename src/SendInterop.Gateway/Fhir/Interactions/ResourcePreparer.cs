@@ -95,6 +95,8 @@ public sealed class ResourcePreparer(
     public ResourceWrite ToWrite(PreparedResource prepared, string method, int? expectedVersion = null, bool mustNotExist = false)
     {
         var r = prepared.Resource;
+        // Rendered now, on the caller's thread, so the store's one writer only splices in the version and timestamp.
+        var template = StoredJsonTemplate.Of(r, serialization);
         return new ResourceWrite
         {
             ResourceType = r.TypeName, ResourceId = r.Id!, Method = method, ExpectedVersion = expectedVersion, MustNotExist = mustNotExist,
@@ -107,7 +109,7 @@ public sealed class ResourcePreparer(
                 r.Meta ??= new Meta();
                 r.Meta.VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 r.Meta.LastUpdated = timestamp;
-                return serialization.ToJsonBytes(r);
+                return template?.With(version, timestamp) ?? serialization.ToJsonBytes(r);
             },
         };
     }
