@@ -35,21 +35,43 @@ internal sealed class SqliteGroupCommit
         return pending.Done.Task;
     }
 
+    /// <summary>
+    /// A request of at least this many writes is committed in a group of its own. Inside a group every request has a
+    /// savepoint, and with an in-memory temp store SQLite truncates the savepoint's sub-journal after every statement by
+    /// walking it from the start: a large request's hundreds of statements then cost in proportion to everything
+    /// journalled before them (docs/performance.md, "SEN2 import rate", session 14). Alone, it needs no savepoint.
+    /// </summary>
+    private const int AloneFrom = 64;
+
     private async Task RunAsync()
     {
         var group = new List<Pending>();
-        while (await _queue.Reader.WaitToReadAsync())
+        Pending? carried = null;
+        while (carried is not null || await _queue.Reader.WaitToReadAsync())
         {
             group.Clear();
             var writes = 0;
-            while (writes < MaxWritesPerGroup && _queue.Reader.TryRead(out var next))
+            while (writes < MaxWritesPerGroup && (TakeCarried(ref carried) ?? (_queue.Reader.TryRead(out var read) ? read : null)) is { } next)
             {
                 if (next.Ct.IsCancellationRequested) { next.Done.TrySetCanceled(next.Ct); continue; }
+                if (next.Writes.Count >= AloneFrom && group.Count > 0)
+                {
+                    carried = next; // the next group's, alone
+                    break;
+                }
                 group.Add(next);
                 writes += next.Writes.Count;
+                if (next.Writes.Count >= AloneFrom) break;
             }
             if (group.Count > 0) await CommitGroupAsync(group);
         }
+    }
+
+    private static Pending? TakeCarried(ref Pending? carried)
+    {
+        var taken = carried;
+        carried = null;
+        return taken;
     }
 
     private async Task CommitGroupAsync(List<Pending> group)
