@@ -117,9 +117,10 @@ driver wait --url "$gw_root/health/ready" --timeout 240 || { tail -n 40 "$tmp/ga
 server_pid=$gw_pid
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+token() { cli token --client-id bench-la-$la --key "$auth/bench-la-$la.jwk" --url "$gw_root"; } # a fresh access token
 import() { # import LABEL: one POST of the file with a fresh token; adds the gateway's CPU time during it to the row
   local tok before row
-  tok=$(cli token --client-id bench-la-$la --key "$auth/bench-la-$la.jwk" --url "$gw_root")
+  tok=$(token)
   before=$(cpu_ticks)
   row=$(SENDINTEROP_BENCH_TOKEN="$tok" driver import --url "$gw_root/fhir" --file "$file" --label "$1" --out "$out/$2.json")
   # CPU seconds over wall seconds: near 2 (both cores) means the import is compute-bound, far below means it waits.
@@ -142,8 +143,7 @@ summary="$out/summary.md"
 
 if [ "$warm_up" -gt 0 ]; then
   echo "sen2-import.sh: warm-up import of $warm_up records of other children" >&2
-  tok=$(cli token --client-id bench-la-$la --key "$auth/bench-la-$la.jwk" --url "$gw_root")
-  SENDINTEROP_BENCH_TOKEN="$tok" driver import --url "$gw_root/fhir" --file "$tmp/sen2-warm-up.xml" --label warm-up --out "$out/warm-up.json" >/dev/null
+  SENDINTEROP_BENCH_TOKEN="$(token)" driver import --url "$gw_root/fhir" --file "$tmp/sen2-warm-up.xml" --label warm-up --out "$out/warm-up.json" >/dev/null
 fi
 
 trace_pid=""

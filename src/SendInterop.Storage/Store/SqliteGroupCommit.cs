@@ -51,7 +51,7 @@ internal sealed class SqliteGroupCommit
         {
             group.Clear();
             var writes = 0;
-            while (writes < MaxWritesPerGroup && (TakeCarried(ref carried) ?? (_queue.Reader.TryRead(out var read) ? read : null)) is { } next)
+            while (writes < MaxWritesPerGroup && TakeNext(ref carried) is { } next)
             {
                 if (next.Ct.IsCancellationRequested) { next.Done.TrySetCanceled(next.Ct); continue; }
                 if (next.Writes.Count >= AloneFrom && group.Count > 0)
@@ -67,11 +67,15 @@ internal sealed class SqliteGroupCommit
         }
     }
 
-    private static Pending? TakeCarried(ref Pending? carried)
+    /// <summary>The request carried over from the last group, else the next one queued; null when none is waiting.</summary>
+    private Pending? TakeNext(ref Pending? carried)
     {
-        var taken = carried;
-        carried = null;
-        return taken;
+        if (carried is { } held)
+        {
+            carried = null;
+            return held;
+        }
+        return _queue.Reader.TryRead(out var next) ? next : null;
     }
 
     private async Task CommitGroupAsync(List<Pending> group)
