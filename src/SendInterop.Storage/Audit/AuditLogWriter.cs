@@ -714,11 +714,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         {
             var last = entries[^1];
             Volatile.Write(ref _head, new AuditChainHead(last.Sequence, last.Hash));
-            for (int i = 0; i < batch.Count; i++)
-            {
-                var index = batch[i].Index; // what InsertAsync stored in the entry's columns, and the children it encoded
-                _indexQueue.Add(new AuditIndexEntry(entries[i].Sequence, index.Recorded, index.Organisation, index.Client, index.BreakGlass, index.PatientIds));
-            }
+            // What InsertAsync stored in each entry's columns, and the children it encoded.
+            for (int i = 0; i < batch.Count; i++) _indexQueue.Add(entries[i].Sequence, batch[i].Index);
             if (_database.Provider == StorageProvider.Postgres || _database.FlushEveryCommit) Volatile.Write(ref _synced, last.Sequence);
             else _unsynced = true;
         }
