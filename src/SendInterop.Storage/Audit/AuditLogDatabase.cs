@@ -29,9 +29,9 @@ public sealed class AuditLogDatabase(StorageProvider provider, string connection
     /// cache_size: 32 MB instead of SQLite's 2 MB. An index run (<see cref="AuditIndexer"/>) adds each child's newest
     /// entries at the end of that child's range of "who has seen my record", so one run touches a leaf per child read
     /// since the last; with 2,000 children read in turn those leaves did not fit in 2 MB and every run read them back
-    /// from the operating system. Measured with the run's CPU time per entry in a 64-worker read: 10.3 µs with the
-    /// default cache, 7.4 µs with this one (docs/performance.md, "Session 15"). SQLite fills the cache only as pages are
-    /// read, so a short-lived reader's connection does not take the 32 MB.
+    /// from the operating system. Measured as the runs' CPU time per entry in a 64-worker read: 9.0-10.7 µs with the
+    /// default cache (five runs), 6.0-6.5 µs with this one (two runs; docs/performance.md, "Session 15"). SQLite fills the
+    /// cache only as pages are read, so a short-lived reader's connection does not take the 32 MB.
     /// </para>
     /// </summary>
     private readonly string _sqlitePragmas = $"PRAGMA synchronous={(flushEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint={WalAutoCheckpointPages}; PRAGMA cache_size=-{CacheKibibytes};";
