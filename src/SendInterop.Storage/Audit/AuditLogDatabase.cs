@@ -30,7 +30,7 @@ public sealed class AuditLogDatabase(StorageProvider provider, string connection
     /// entries at the end of that child's range of "who has seen my record", so one run touches a leaf per child read
     /// since the last; with 2,000 children read in turn those leaves did not fit in 2 MB and every run read them back
     /// from the operating system. Measured as the runs' CPU time per entry in a 64-worker read: 9.0-10.7 µs with the
-    /// default cache (five runs), 6.0-6.5 µs with this one (two runs; docs/performance.md, "Session 15"). SQLite fills the
+    /// default cache (five runs), 6.0-7.8 µs with this one (four runs; docs/performance.md, "Session 15"). SQLite fills the
     /// cache only as pages are read, so a short-lived reader's connection does not take the 32 MB.
     /// </para>
     /// </summary>
