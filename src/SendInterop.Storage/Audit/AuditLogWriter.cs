@@ -423,7 +423,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         if (Volatile.Read(ref _loop) is not null) return;
         lock (_startLock)
         {
-            _loop ??= Task.Run(RunAsync);
+            // Its own thread: SQLite blocks whatever thread runs the loop, and a pool thread is a request's thread.
+            _loop ??= Threading.DedicatedThreadLoop.Start("audit-writer", RunAsync);
             _timerLoop ??= Task.Run(TimerAsync);
         }
     }

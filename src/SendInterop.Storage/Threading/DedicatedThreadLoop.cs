@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+
+namespace SendInterop.Storage.Threading;
+
+/// <summary>
+/// Runs an asynchronous loop on a thread of its own: the loop starts there and every continuation of its awaits
+/// comes back there (it is the thread's <see cref="SynchronizationContext"/>), so the loop never occupies a
+/// thread-pool thread. Why: a background writer on SQLite blocks whichever thread runs it, in every statement,
+/// commit and disk flush (Microsoft.Data.Sqlite's "async" methods run synchronously). On a thread-pool thread that is
+/// a worker taken from the requests for milliseconds at a time, hundreds of times a second, and the pool answers
+/// with more threads and more spinning between requests, which on a small machine costs the requests more than the
+/// writer's own work (docs/performance.md, "Consent gate cost", session 16).
+/// <para>
+/// Work posted after the loop has finished (a stray continuation) runs on the thread pool instead of being lost.
+/// A synchronous <see cref="Send"/> from the loop's own thread runs at once; from any other thread it is posted and
+/// waited for.
+/// </para>
+/// </summary>
+internal sealed class DedicatedThreadLoop : SynchronizationContext
+{
+    private readonly BlockingCollection<(SendOrPostCallback Callback, object? State)> _work = new();
+
+    private DedicatedThreadLoop() { }
+
+    /// <summary>
+    /// Starts <paramref name="loop"/> on a new background thread named <paramref name="name"/>; the task completes as
+    /// the loop's own task does (with its exception, if it fails), after which the thread ends.
+    /// </summary>
+    public static Task Start(string name, Func<Task> loop)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        var context = new DedicatedThreadLoop();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() => context.Run(loop, done)) { IsBackground = true, Name = name };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Run(Func<Task> loop, TaskCompletionSource done)
+    {
+        SetSynchronizationContext(this);
+        Task task;
+        try { task = loop(); }
+        catch (Exception ex) { task = Task.FromException(ex); }
+        // Ends the pump once the loop's task is over, whichever thread finishes it.
+        task.ContinueWith(_ => _work.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        foreach (var (callback, state) in _work.GetConsumingEnumerable()) callback(state);
+        SetSynchronizationContext(null);
+        if (task.IsFaulted) done.SetException(task.Exception!.InnerExceptions);
+        else if (task.IsCanceled) done.SetCanceled();
+        else done.SetResult();
+    }
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        if (!_work.IsAddingCompleted)
+        {
+            try
+            {
+                _work.Add((d, state));
+                return;
+            }
+            catch (InvalidOperationException) { /* completed in between: falls through to the pool */ }
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(s => d(s), state, preferLocal: false);
+    }
+
+    public override void Send(SendOrPostCallback d, object? state)
+    {
+        if (Current == this)
+        {
+            d(state);
+            return;
+        }
+        using var ran = new ManualResetEventSlim();
+        Exception? failure = null;
+        Post(_ =>
+        {
+            try { d(state); }
+            catch (Exception ex) { failure = ex; }
+            finally { ran.Set(); }
+        }, null);
+        ran.Wait();
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+    }
+
+    public override SynchronizationContext CreateCopy() => this;
+}
