@@ -8,7 +8,7 @@ namespace SendInterop.Storage.Threading;
 /// thread-pool thread. Why: a background writer on SQLite blocks whichever thread runs it, in every statement,
 /// commit and disk flush (Microsoft.Data.Sqlite's "async" methods run synchronously). On a thread-pool thread that is
 /// a worker taken from the requests for milliseconds at a time, hundreds of times a second. Moving the audit writer
-/// off the pool took the gated read's CPU per request relative to the ungated build from 1.34-1.35 to 1.09-1.28, with
+/// off the pool took the gated read's CPU per request relative to the ungated build from 1.34-1.35 to 1.04-1.28, with
 /// the writer's own work unchanged (docs/performance.md, "Consent gate cost", session 16).
 /// <para>
 /// Work posted after the loop has finished (a stray continuation) runs on the thread pool instead of being lost.
