@@ -128,9 +128,9 @@ internal static class AuditIndexer
         foreach (var e in entries)
         {
             await search.AddAsync([e.Sequence, e.Recorded, (object?)e.Organisation ?? DBNull.Value, (object?)e.Client ?? DBNull.Value, e.BreakGlass], ct);
-            // A read names one child: no set to build for it.
-            if (e.Patients.Count == 1) await patient.AddAsync([e.Sequence, e.Patients[0]], ct);
-            else foreach (var id in e.Patients.Distinct(StringComparer.Ordinal)) await patient.AddAsync([e.Sequence, id], ct);
+            // A read names one child: no set to build for it. (Old-format payloads may list a child twice.)
+            var children = e.Patients.Count < 2 ? e.Patients : e.Patients.Distinct(StringComparer.Ordinal);
+            foreach (var id in children) await patient.AddAsync([e.Sequence, id], ct);
         }
         await search.FlushAsync(ct);
         await patient.FlushAsync(ct);
