@@ -250,7 +250,11 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
     }
 
     /// <summary>Closes the pooled read connections when the host shuts down.</summary>
-    public ValueTask DisposeAsync() => _reader.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_groupCommit is not null) await _groupCommit.DisposeAsync(); // queued writes commit before the connections go
+        await _reader.DisposeAsync();
+    }
 
     public async Task<bool> IsReachableAsync(CancellationToken ct = default)
     {

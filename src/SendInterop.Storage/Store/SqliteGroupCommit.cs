@@ -9,8 +9,15 @@ namespace SendInterop.Storage.Store;
 /// everything that is waiting in a single database transaction, each request inside its own savepoint, so one
 /// request's conflict rolls back only that request. A commit (and, with synchronous=FULL, its fsync) is paid once
 /// per group instead of once per request. A request is answered only after its group has committed.
+/// <para>
+/// The loop has a thread of its own (<see cref="Threading.DedicatedThreadLoop"/>), not a thread-pool thread:
+/// Microsoft.Data.Sqlite runs its "async" methods synchronously, so every group's statements and commit block the
+/// thread running the loop, which on the pool is a request's worker (as with the audit writer, docs/performance.md,
+/// "Consent gate cost", session 16). Disposing completes the queue: what is queued is still committed, then the
+/// thread ends.
+/// </para>
 /// </summary>
-internal sealed class SqliteGroupCommit
+internal sealed class SqliteGroupCommit : IAsyncDisposable
 {
     /// <summary>Upper bound on a group, so a burst cannot make one transaction (and its latency) unbounded.</summary>
     private const int MaxWritesPerGroup = 4000;
@@ -18,12 +25,20 @@ internal sealed class SqliteGroupCommit
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly FhirDbContextFactory _contexts;
     private readonly Func<DateTimeOffset> _clock;
+    private readonly Task _loop;
 
     public SqliteGroupCommit(FhirDbContextFactory contexts, Func<DateTimeOffset> clock)
     {
         _contexts = contexts;
         _clock = clock;
-        _ = Task.Run(RunAsync);
+        _loop = Threading.DedicatedThreadLoop.Start("store-writer", RunAsync);
+    }
+
+    /// <summary>Takes no more requests, commits the ones queued, and ends the loop's thread.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
     }
 
     private sealed record Pending(IReadOnlyList<ResourceWrite> Writes, TaskCompletionSource<IReadOnlyList<WriteResult>> Done, CancellationToken Ct);

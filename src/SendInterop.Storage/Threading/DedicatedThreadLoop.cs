@@ -32,7 +32,9 @@ internal sealed class DedicatedThreadLoop : SynchronizationContext
         var context = new DedicatedThreadLoop();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() => context.Run(loop, done)) { IsBackground = true, Name = name };
-        thread.Start();
+        // Without the starter's execution context: a loop started inside a request (the audit writer starts on its
+        // first entry) would otherwise keep that request's async-locals, its Activity among them, for its whole life.
+        using (ExecutionContext.SuppressFlow()) thread.Start();
         return done.Task;
     }
 

@@ -58,6 +58,26 @@ public sealed class DedicatedThreadLoopTests
         Assert.Equal("at once", (await Assert.ThrowsAsync<ArgumentException>(() => beforeAwait.WaitAsync(TimeSpan.FromSeconds(10)))).Message);
     }
 
+    private static readonly AsyncLocal<string?> RequestLocal = new();
+
+    [Fact]
+    public async Task The_loop_does_not_keep_its_starters_async_locals()
+    {
+        // As a request that writes the first audit entry starts the writer: nothing of that request may live on in the loop.
+        RequestLocal.Value = "the starting request";
+        string? inLoop = "unset", afterAwait = "unset";
+        await DedicatedThreadLoop.Start("test-loop", async () =>
+        {
+            inLoop = RequestLocal.Value;
+            await Task.Delay(1);
+            afterAwait = RequestLocal.Value;
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Null(inLoop);
+        Assert.Null(afterAwait);
+        Assert.Equal("the starting request", RequestLocal.Value);
+    }
+
     [Fact]
     public async Task Work_posted_after_the_loop_ended_still_runs()
     {
