@@ -19,8 +19,9 @@
 #   bench/run.sh --gate-build DIR     run the gate rounds' "gate" build from DIR (a `dotnet build -o DIR` of another
 #                                     checkout of the gateway), so a change can be measured against the bypass build
 #                                     of this checkout in the same run; seeding and the other scenarios use it too
-#   bench/run.sh --trace-rounds 1,2 [--trace-delay 29]   a sampled thread-time profile (dotnet-trace, 8 s, speedscope
-#                                     JSON in the results dir) of these gate rounds' gateway, starting DELAY seconds
+#   bench/run.sh --trace-rounds 1,2 [--trace-delay 29]   a sampled thread-time profile (dotnet-trace pinned in
+#                                     dotnet-tools.json, or $DOTNET_TRACE; 8 s, speedscope JSON in the results dir)
+#                                     of these gate rounds' gateway, starting DELAY seconds
 #                                     after the round's gateway is ready (--medium: about 14 lands in the 16-worker
 #                                     read, 29 in the 64-worker read); read it with bench/speedscope-top.py --cpu
 #   bench/run.sh --url http://127.0.0.1:8080/fhir   use a gateway that is already running (not started here); give
@@ -60,7 +61,7 @@ while [ $# -gt 0 ]; do
     --bundles) bundles=$2; shift ;;
     --out) out=$2; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,43p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -111,6 +112,11 @@ trap 'exit 143' TERM
 
 # shellcheck source=lib/ports.sh
 source "$root/bench/lib/ports.sh"
+if [ -n "$trace_rounds" ]; then
+  # shellcheck source=lib/tracer.sh
+  source "$root/bench/lib/tracer.sh"
+  tracer_init || exit 1
+fi
 
 projects=(bench/SendInterop.Bench)
 [ "$need_baseline" -eq 1 ] && projects+=(bench/baseline)
@@ -284,7 +290,7 @@ if [ "$run_gate" -eq 1 ]; then
         start_gateway "$b" "gateway-$round-$b"
         if [[ ",$trace_rounds," == *",$round,"* ]]; then
           # In the background, so the driver starts at once; the trace covers seconds DELAY to DELAY+8 of the round.
-          (sleep "$trace_delay"; "${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}" collect -p "$gw_pid" --profile dotnet-sampled-thread-time \
+          (sleep "$trace_delay"; "${tracer[@]}" collect -p "$gw_pid" --profile dotnet-sampled-thread-time \
             --duration 00:00:00:08 --format speedscope -o "$out/trace-$round-$b.nettrace" >"$out/trace-$round-$b.log" 2>&1) &
         fi
         ok=1

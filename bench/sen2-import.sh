@@ -9,7 +9,8 @@
 #   bench/sen2-import.sh --records 10000      10,000 records
 #   bench/sen2-import.sh --postgres           PostgreSQL (a throwaway cluster from scripts/postgres.sh, removed after)
 #   bench/sen2-import.sh --trace [SECONDS]    also a CPU profile of the first SECONDS (default 15) of the first import
-#                                             (dotnet-trace, sampled thread time; speedscope JSON and its top frames
+#                                             (dotnet-trace pinned in dotnet-tools.json, or $DOTNET_TRACE; sampled
+#                                             thread time; speedscope JSON and its top frames
 #                                             in the output directory)
 #   bench/sen2-import.sh --out DIR            where summary.md, the JSON results, logs and traces go
 #                                             (default bench/results/sen2-<utc time>)
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
     --warm-up) warm_up=$2; shift ;;
     --keep-db) keep_db=1 ;;
     --gateway-build) gateway_build=$(cd "$2" && pwd); shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "sen2-import.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -71,6 +72,11 @@ trap 'exit 143' TERM
 
 # shellcheck source=lib/ports.sh
 source "$root/bench/lib/ports.sh"
+if [ "$trace" -eq 1 ]; then
+  # shellcheck source=lib/tracer.sh
+  source "$root/bench/lib/tracer.sh"
+  tracer_init || exit 1
+fi
 
 echo "sen2-import.sh: building Release" >&2
 projects=(bench/SendInterop.Sen2.Bench tools/SendInterop.Cli)
@@ -148,9 +154,8 @@ fi
 
 trace_pid=""
 if [ "$trace" -eq 1 ]; then
-  tracer=${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}
   # A fixed window: a background job ignores SIGINT in a non-interactive shell, so the trace cannot be stopped on cue.
-  "$tracer" collect -p "$server_pid" --profile dotnet-sampled-thread-time --duration "$(printf '%02d:%02d:%02d' $((trace_seconds / 3600)) $((trace_seconds % 3600 / 60)) $((trace_seconds % 60)))" \
+  "${tracer[@]}" collect -p "$server_pid" --profile dotnet-sampled-thread-time --duration "$(printf '%02d:%02d:%02d' $((trace_seconds / 3600)) $((trace_seconds % 3600 / 60)) $((trace_seconds % 60)))" \
     -o "$out/first-import.nettrace" </dev/null >"$tmp/trace.log" 2>&1 &
   trace_pid=$!
   sleep 2
@@ -159,7 +164,7 @@ echo "sen2-import.sh: first import of $records records ($provider)" >&2
 import first-import first-import | tee -a "$summary"
 if [ -n "$trace_pid" ]; then
   wait "$trace_pid" 2>/dev/null || true
-  "$tracer" convert "$out/first-import.nettrace" --format Speedscope -o "$out/first-import" >>"$tmp/trace.log" 2>&1 || true
+  "${tracer[@]}" convert "$out/first-import.nettrace" --format Speedscope -o "$out/first-import" >>"$tmp/trace.log" 2>&1 || true
 fi
 echo "sen2-import.sh: re-import of the same file" >&2
 import re-import re-import | tee -a "$summary"
