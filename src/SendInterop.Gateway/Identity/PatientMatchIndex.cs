@@ -21,9 +21,11 @@ namespace SendInterop.Gateway.Identity;
 /// of records estimates nothing useful. The model is kept; later builds reuse it. Options bind from
 /// <c>Identity:Linkage</c>.</item>
 /// <item><b>Kept current</b> by <see cref="Written"/>, called by the write paths (single writes and Bundles) after a
-/// commit on this node: a newly created Patient is read and added on the next match; an update or delete of an
-/// indexed Patient (the index cannot remove a record) makes the next match rebuild the index from the store with the
-/// same model. Patients written by another replica are not seen until this node writes a Patient or restarts.</item>
+/// commit on this node: on the next match each Patient written since is read again and put in the index in place of
+/// its old record, or taken out when it was deleted (a rebuild from the store on every update or delete had made each
+/// Patient create cost in proportion to all the Patients stored; docs/performance.md, "Session 17"). Only when more
+/// Patients changed than half the index (a bulk load) is it rebuilt instead, with the same model. Patients written by
+/// another replica are not seen until this node writes a Patient or restarts.</item>
 /// <item><b>Thread-safe</b>: matches read a published index; one build or catch-up at a time under a semaphore.</item>
 /// </list>
 /// </remarks>
@@ -36,7 +38,7 @@ public sealed class PatientMatchIndex(IResourceStore store, FhirSerialization se
 
     private readonly LinkageEngine _engine = new(configuration.GetSection("Identity:Linkage").Get<LinkageOptions>() ?? new LinkageOptions());
     private readonly SemaphoreSlim _build = new(1, 1);
-    private readonly ConcurrentQueue<(string Id, bool Delete)> _pending = new();
+    private readonly ConcurrentQueue<string> _pending = new();
     private LinkageModel? _model;
     private volatile LinkageIndex? _index;
     private HashSet<string> _ids = new(StringComparer.Ordinal);
@@ -51,7 +53,7 @@ public sealed class PatientMatchIndex(IResourceStore store, FhirSerialization se
     {
         foreach (var w in writes)
         {
-            if (w.ResourceType == "Patient") _pending.Enqueue((w.ResourceId, w.IsDelete));
+            if (w.ResourceType == "Patient") _pending.Enqueue(w.ResourceId);
         }
     }
 
@@ -72,19 +74,26 @@ public sealed class PatientMatchIndex(IResourceStore store, FhirSerialization se
         }
     }
 
+    /// <summary>
+    /// Each changed Patient's current version replaces its record (none when it was deleted or cannot be read). Read
+    /// from the store rather than taken from the write, so the index holds what was committed, whatever the order of the
+    /// notes. Under <see cref="_build"/>.
+    /// </summary>
     private async System.Threading.Tasks.Task CatchUpAsync(CancellationToken ct)
     {
-        var changes = new List<(string Id, bool Delete)>();
-        while (_pending.TryDequeue(out var c)) changes.Add(c);
-        if (changes.Any(c => c.Delete || _ids.Contains(c.Id)))
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        while (_pending.TryDequeue(out var id)) changed.Add(id);
+        if (changed.Count > Math.Max(PageSize, _ids.Count / 2))
         {
             await RebuildAsync(ct);
             return;
         }
-        foreach (var id in changes.Select(c => c.Id).Distinct(StringComparer.Ordinal))
+        foreach (var id in changed)
         {
             var record = await store.ReadAsync("Patient", id, ct);
-            if (record is null || record.IsDeleted || ToLinkage(record.ResourceId, record.Json) is not { } linkage) continue;
+            var linkage = record is null || record.IsDeleted ? null : ToLinkage(record.ResourceId, record.Json);
+            if (_ids.Remove(id)) _index!.Remove(id);
+            if (linkage is null) continue;
             _index!.Add(linkage);
             _ids.Add(id);
         }

@@ -8,6 +8,11 @@ namespace SendInterop.Domain.Identity.Linkage;
 /// Existing records held for matching new ones one at a time: the path of a Patient arriving at the gateway
 /// (<c>Patient/$match</c>, or linking on create). Blocks are kept as hash maps per rule, so a match compares the new
 /// record only with records sharing a blocking key, and term frequencies grow as records are added.
+/// Records can be removed (a deleted Patient) and replaced (an updated one: <see cref="Remove"/>, then
+/// <see cref="Add"/>), so the index follows the store without being built again: a rebuild reads and parses every
+/// stored Patient, and doing that on every update or delete made the write path's cost grow with the store
+/// (docs/performance.md, "Session 17"). A removed record's slot stays empty until the empty slots outnumber the live
+/// ones; then the index is laid out again from the live records, in memory.
 /// Thread-safe: many concurrent matches, one writer at a time.
 /// </summary>
 public sealed class LinkageIndex
@@ -20,7 +25,10 @@ public sealed class LinkageIndex
     private readonly Dictionary<string, List<int>>[] _blocks;
     private readonly TermFrequencyTable?[] _termFrequencies;
     private readonly ReaderWriterLockSlim _lock = new();
-    private PairScorer? _scorer; // rebuilt after adds: λ is rescaled to the index size
+    private PairScorer? _scorer; // rebuilt after adds and removals: λ is rescaled to the index size
+
+    /// <summary>The index is laid out again once its empty slots number more than this and more than its live records.</summary>
+    private const int CompactAfter = 1024;
 
     internal LinkageIndex(LinkageModel model, LinkageOptions options, IReadOnlyList<BlockingRule> rules)
     {
@@ -42,7 +50,7 @@ public sealed class LinkageIndex
             _lock.EnterReadLock();
             try
             {
-                return _records.Count;
+                return _byId.Count;
             }
             finally
             {
@@ -61,26 +69,89 @@ public sealed class LinkageIndex
             {
                 throw new ArgumentException($"Record '{record.Id}' is already in the index.", nameof(record));
             }
-            var prepared = PreparedRecord.From(record, _records.Count);
-            _records.Add(prepared);
-            _byId[record.Id] = prepared.Index;
-            for (var r = 0; r < _rules.Count; r++)
-            {
-                if (_rules[r].Key(prepared) is { } key)
-                {
-                    if (!_blocks[r].TryGetValue(key, out var members))
-                    {
-                        _blocks[r][key] = members = [];
-                    }
-                    members.Add(prepared.Index);
-                }
-            }
-            TermFrequencyTable.AddRecord(_model.Comparisons, _termFrequencies, prepared);
+            AddUnlocked(record);
             _scorer = null;
         }
         finally
         {
             _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Removes the record with this id; false when it is not in the index.</summary>
+    public bool Remove(string id)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_byId.Remove(id, out var index))
+            {
+                return false;
+            }
+            var prepared = _records[index];
+            for (var r = 0; r < _rules.Count; r++)
+            {
+                if (_rules[r].Key(prepared) is { } key && _blocks[r].TryGetValue(key, out var members))
+                {
+                    members.Remove(index);
+                    if (members.Count == 0)
+                    {
+                        _blocks[r].Remove(key);
+                    }
+                }
+            }
+            TermFrequencyTable.RemoveRecord(_model.Comparisons, _termFrequencies, prepared);
+            _scorer = null;
+            var empty = _records.Count - _byId.Count;
+            if (empty > CompactAfter && empty > _byId.Count)
+            {
+                Compact();
+            }
+            return true;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Under the write lock: the record in a new slot, its blocking keys and its term frequencies.</summary>
+    private void AddUnlocked(LinkageRecord record)
+    {
+        var prepared = PreparedRecord.From(record, _records.Count);
+        _records.Add(prepared);
+        _byId[record.Id] = prepared.Index;
+        for (var r = 0; r < _rules.Count; r++)
+        {
+            if (_rules[r].Key(prepared) is { } key)
+            {
+                if (!_blocks[r].TryGetValue(key, out var members))
+                {
+                    _blocks[r][key] = members = [];
+                }
+                members.Add(prepared.Index);
+            }
+        }
+        TermFrequencyTable.AddRecord(_model.Comparisons, _termFrequencies, prepared);
+    }
+
+    /// <summary>Under the write lock: lays the live records out again, in their order, without the empty slots.</summary>
+    private void Compact()
+    {
+        var live = _byId.Values.Order().Select(i => _records[i].Source).ToList();
+        _records.Clear();
+        _byId.Clear();
+        foreach (var blocks in _blocks)
+        {
+            blocks.Clear();
+        }
+        foreach (var table in _termFrequencies)
+        {
+            table?.Clear();
+        }
+        foreach (var record in live)
+        {
+            AddUnlocked(record);
         }
     }
 
@@ -222,5 +293,5 @@ public sealed class LinkageIndex
 
     // Called under the read lock; a benign race may build two equal scorers.
     private PairScorer Scorer() =>
-        _scorer ??= new PairScorer(_model.ForRecordCount(Math.Max(2, _records.Count)), _termFrequencies, _options);
+        _scorer ??= new PairScorer(_model.ForRecordCount(Math.Max(2, _byId.Count)), _termFrequencies, _options);
 }

@@ -26,7 +26,32 @@ public sealed class TermFrequencyTable
         Total++;
     }
 
+    /// <summary>Takes back one <see cref="Add"/> of the value (a record left the index).</summary>
+    public void Remove(string? value)
+    {
+        if (value is null || !_counts.TryGetValue(value, out var count))
+        {
+            return;
+        }
+        if (count > 1)
+        {
+            _counts[value] = count - 1;
+        }
+        else
+        {
+            _counts.Remove(value);
+        }
+        Total--;
+    }
+
     public int Count(string value) => _counts.GetValueOrDefault(value);
+
+    /// <summary>Forgets every value (the index is laid out again from its live records).</summary>
+    public void Clear()
+    {
+        _counts.Clear();
+        Total = 0;
+    }
 
     /// <summary>The share of records with this value; a value not seen counts as seen once (it is in the pair).</summary>
     public double Frequency(string value) => Total == 0 ? 0 : Math.Max(1, Count(value)) / (double)Total;
@@ -54,6 +79,14 @@ public sealed class TermFrequencyTable
         for (var c = 0; c < comparisons.Count; c++)
         {
             tables[c]?.Add(comparisons[c].TermFrequencyValue(record));
+        }
+    }
+
+    public static void RemoveRecord(IReadOnlyList<Comparison> comparisons, TermFrequencyTable?[] tables, PreparedRecord record)
+    {
+        for (var c = 0; c < comparisons.Count; c++)
+        {
+            tables[c]?.Remove(comparisons[c].TermFrequencyValue(record));
         }
     }
 }
