@@ -5,17 +5,20 @@ namespace SendInterop.Domain.Indicators;
 /// <summary>
 /// The organisations a child's record points at (LAs, schools, colleges), which live outside the child's own
 /// resources: found by literal reference ("Organization/la-926") or by business identifier (a setting named by URN or
-/// UKPRN, as the SEN2 import names it). Read-only after construction.
+/// UKPRN, as the SEN2 import names it). Read-only after construction. Every lookup can be reported to an
+/// <see cref="IOrganisationLookupLog"/>, so the owner can tell which Organizations the answers depended on.
 /// </summary>
 public sealed class OrganisationDirectory
 {
     private readonly Dictionary<string, Organization> _byReference = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Organization> _byIdentifier = new(StringComparer.Ordinal);
+    private readonly IOrganisationLookupLog? _log;
 
     public static OrganisationDirectory Empty { get; } = new([]);
 
-    public OrganisationDirectory(IEnumerable<Organization> organisations)
+    public OrganisationDirectory(IEnumerable<Organization> organisations, IOrganisationLookupLog? log = null)
     {
+        _log = log;
         foreach (var organisation in organisations)
         {
             if (organisation.Id is { Length: > 0 } id) _byReference.TryAdd("Organization/" + id, organisation);
@@ -28,9 +31,32 @@ public sealed class OrganisationDirectory
     public Organization? Find(ResourceReference? reference)
     {
         if (reference is null) return null;
-        if (References.Normalise(reference.Reference) is { } literal && _byReference.TryGetValue(literal, out var byLiteral)) return byLiteral;
-        if (reference.Identifier is { System: { } system, Value: { } value } && _byIdentifier.TryGetValue(system + "|" + value, out var byIdentifier)) return byIdentifier;
+        if (References.Normalise(reference.Reference) is { } literal)
+        {
+            if (_byReference.TryGetValue(literal, out var byLiteral)) return Resolved(byLiteral);
+            _log?.Missed(literal); // an Organization created with this id later would answer instead of the identifier
+        }
+        if (reference.Identifier is { System: { } system, Value: { } value })
+        {
+            var key = system + "|" + value;
+            if (_byIdentifier.TryGetValue(key, out var byIdentifier)) return Resolved(byIdentifier);
+            _log?.Missed(key);
+        }
         return null;
+    }
+
+    private Organization Resolved(Organization organisation)
+    {
+        if (organisation.Id is { } id) _log?.Resolved(id);
+        return organisation;
+    }
+
+    /// <summary>The lookup keys an Organization answers to: its literal reference and each identifier.</summary>
+    public static IEnumerable<string> KeysOf(Organization organisation)
+    {
+        if (organisation.Id is { Length: > 0 } id) yield return "Organization/" + id;
+        foreach (var identifier in organisation.Identifier.Where(i => i.System is not null && i.Value is not null))
+            yield return identifier.System + "|" + identifier.Value;
     }
 
     public Organization? Find(string? reference) => reference is null ? null : Find(new ResourceReference(reference));
@@ -38,6 +64,14 @@ public sealed class OrganisationDirectory
     /// <summary>The 3-digit DfE code of an LA Organization (identifier system la-code); null when it has none.</summary>
     public static string? LaCodeOf(Organization? organisation) =>
         organisation?.Identifier.FirstOrDefault(i => i.System == IndicatorCanonical.LaCodeSystem)?.Value;
+}
+
+/// <summary>What a <see cref="OrganisationDirectory"/> was asked: the Organizations that answered, by id, and the keys nothing answered.</summary>
+public interface IOrganisationLookupLog
+{
+    void Resolved(string organisationId);
+
+    void Missed(string key);
 }
 
 /// <summary>Reference normalisation, the same as the statutory clock's reader uses, so both match the same resources.</summary>

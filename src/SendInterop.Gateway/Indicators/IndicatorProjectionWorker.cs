@@ -13,8 +13,9 @@ namespace SendInterop.Gateway.Indicators;
 /// <see cref="IndicatorOptions.ChangeBatchWindow"/> (a transaction Bundle of 30 resources is one child, once).</item>
 /// <item>A full rebuild runs once the host has started when the projection has never been built, was built by another
 /// projector version, or was built on an earlier day (rows age: reviews fall due without any write); then daily; after an
-/// <see cref="OrganisationDirectoryChanged"/>; and on demand (<see cref="RebuildAsync"/>). Events arriving during a
-/// rebuild are applied between its batches.</item>
+/// <see cref="OrganisationDirectoryChanged"/> that can change projected rows (<see cref="OrganisationDirectoryCache.MayAffectProjectionsAsync"/>:
+/// an Organization some projection looked up, or one that now answers a lookup that found nothing); and on demand
+/// (<see cref="RebuildAsync"/>). Events arriving during a rebuild are applied between its batches.</item>
 /// </list>
 /// A failure is logged (no personal data: counts and error types) and retried on the next tick; a lost event is
 /// repaired by the next daily rebuild.
@@ -31,6 +32,7 @@ public sealed partial class IndicatorProjectionWorker(
 {
     private readonly Channel<object> _work = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedOrganisations = new(StringComparer.Ordinal);
     private readonly List<TaskCompletionSource> _rebuildWaiters = [];
     private bool _rebuildRequested;
     private DateOnly? _builtFor;
@@ -104,9 +106,9 @@ public sealed partial class IndicatorProjectionWorker(
                 case ChildRecordChanged c:
                     _pending.Add(c.ChildId);
                     break;
-                case OrganisationDirectoryChanged:
-                    directory.Invalidate();
-                    _rebuildRequested = true;
+                case OrganisationDirectoryChanged o:
+                    directory.Invalidate(); // projections from here on see the new versions
+                    _changedOrganisations.UnionWith(o.OrganisationIds);
                     break;
                 case RebuildRequest r:
                     _rebuildWaiters.Add(r.Done);
@@ -118,6 +120,13 @@ public sealed partial class IndicatorProjectionWorker(
 
     private async Task StepAsync(CancellationToken ct)
     {
+        if (_changedOrganisations.Count > 0)
+        {
+            // Cleared only once decided: a failed look-up leaves them for the next step.
+            var changed = _changedOrganisations.ToList();
+            if (await directory.MayAffectProjectionsAsync(changed, ct)) _rebuildRequested = true;
+            _changedOrganisations.ExceptWith(changed);
+        }
         if (_rebuildRequested || _builtFor != projector.Today)
         {
             await RebuildNowAsync(ct);
@@ -181,6 +190,7 @@ public sealed partial class IndicatorProjectionWorker(
         _rebuildWaiters.Clear();
         _rebuildRequested = false;
         directory.Invalidate();
+        directory.BeginFullProjection();
         try
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -198,6 +208,7 @@ public sealed partial class IndicatorProjectionWorker(
                 seen.UnionWith(_pending);
                 await ApplyPendingAsync(ct);
             }
+            directory.EndFullProjection();
 
             var removed = await projection.RemoveOthersAsync(seen, ct);
             await projection.SetStateAsync(ChildProjector.Version, asOf, clock.GetUtcNow(), seen.Count, ct);

@@ -1,17 +1,28 @@
+using System.Collections.Concurrent;
 using Hl7.Fhir.Model;
 using SendInterop.Domain.Indicators;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Storage.Indicators;
+using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Indicators;
 
 /// <summary>
 /// The Organizations the projector resolves settings and LAs against, loaded once and reloaded after an
 /// <see cref="OrganisationDirectoryChanged"/> (Organizations change rarely; children change all day).
+/// <para>
+/// It also remembers what the projections asked of it (<see cref="IOrganisationLookupLog"/>): which Organizations
+/// answered, and which references and identifiers nothing answered. An Organization written since can change a
+/// child's projected rows only if one of those lookups would now answer differently: it answered one (its setting type,
+/// LA code or parent may have changed, or it is gone), or it now answers to a key that found nothing. Any other
+/// Organization write (a name, a telecom, a new school no child names yet, the benchmark's CRUD chain) leaves every
+/// projection as it is, so it costs no rebuild of every child (docs/performance.md, "Session 17").
+/// </para>
 /// </summary>
-public sealed class OrganisationDirectoryCache(ChildRecordSource source, FhirSerialization serialization)
+public sealed class OrganisationDirectoryCache(ChildRecordSource source, FhirSerialization serialization, IResourceStore store)
 {
     private OrganisationDirectory? _current;
+    private readonly LookupLog _log = new();
 
     public void Invalidate() => Volatile.Write(ref _current, null);
 
@@ -19,8 +30,60 @@ public sealed class OrganisationDirectoryCache(ChildRecordSource source, FhirSer
     {
         if (Volatile.Read(ref _current) is { } cached) return cached;
         var organisations = (await source.OrganisationsAsync(ct)).Select(json => serialization.ParseStored(json)).OfType<Organization>().ToList();
-        var directory = new OrganisationDirectory(organisations);
+        var directory = new OrganisationDirectory(organisations, _log);
         Volatile.Write(ref _current, directory);
         return directory;
+    }
+
+    /// <summary>
+    /// A full projection of every child starts: what was asked before no longer describes the stored projection, and
+    /// until <see cref="EndFullProjection"/> every Organization write is taken to matter.
+    /// </summary>
+    public void BeginFullProjection() => _log.Reset();
+
+    /// <summary>Every child has been projected since <see cref="BeginFullProjection"/>: the log covers the stored projection.</summary>
+    public void EndFullProjection() => _log.Complete = true;
+
+    /// <summary>
+    /// Whether writes to these Organizations can change any child's projected rows (see the class remarks). True
+    /// whenever that cannot be told: before a full projection in this process has completed.
+    /// </summary>
+    public async Task<bool> MayAffectProjectionsAsync(IReadOnlyCollection<string> organisationIds, CancellationToken ct)
+    {
+        if (!_log.Complete) return true;
+        foreach (var id in organisationIds)
+        {
+            if (_log.WasResolved(id)) return true;
+            var record = await store.ReadAsync("Organization", id, ct);
+            if (record is null || record.IsDeleted) continue; // gone, and it answered no lookup
+            if (serialization.ParseStored(record.Json) is not Organization organisation) continue;
+            if (OrganisationDirectory.KeysOf(organisation).Any(_log.WasMissed)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Thread-safe: projections run on the worker's loop, report subjects on request threads.</summary>
+    private sealed class LookupLog : IOrganisationLookupLog
+    {
+        private readonly ConcurrentDictionary<string, byte> _resolved = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, byte> _missed = new(StringComparer.Ordinal);
+        private volatile bool _complete;
+
+        public bool Complete { get => _complete; set => _complete = value; }
+
+        public void Resolved(string organisationId) => _resolved.TryAdd(organisationId, 0);
+
+        public void Missed(string key) => _missed.TryAdd(key, 0);
+
+        public bool WasResolved(string organisationId) => _resolved.ContainsKey(organisationId);
+
+        public bool WasMissed(string key) => _missed.ContainsKey(key);
+
+        public void Reset()
+        {
+            _complete = false;
+            _resolved.Clear();
+            _missed.Clear();
+        }
     }
 }

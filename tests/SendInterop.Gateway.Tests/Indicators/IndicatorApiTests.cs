@@ -5,6 +5,7 @@ using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using SendInterop.Gateway.Indicators;
 using SendInterop.Gateway.Tests.Infrastructure;
 using SendInterop.Gateway.Tests.Security.Consent;
 using SendInterop.Storage.Indicators;
@@ -280,6 +281,48 @@ public sealed class IndicatorApiTests(IndicatorGateway gateway) : IClassFixture<
         var levels = Extensions(norfolk).Where(e => e["url"]!.GetValue<string>().EndsWith("indicator-comparator-value", StringComparison.Ordinal))
             .Select(e => e["extension"]!.AsArray().First(p => p!["url"]!.GetValue<string>() == "level")!["valueCode"]!.GetValue<string>()).ToList();
         Assert.Equal(["local-authority", "regional", "national"], levels);
+    }
+
+    [Fact]
+    public async Task Only_an_Organization_write_that_can_change_a_projection_rebuilds_every_child()
+    {
+        var fhir = gateway.Fhir();
+        var worker = gateway.Services.GetRequiredService<IndicatorProjectionWorker>();
+        var built = await WaitForAsync(() => worker.LastRebuild is not null && !worker.Rebuilding ? worker.LastRebuild : null);
+
+        // A new LA no child names yet, then its first child: the LA answers no lookup made before it existed.
+        await PutAsync(fhir, IndicatorGateway.La("873", "Cambridgeshire County Council"));
+        await AddChildAndWaitForItsProjectionAsync(fhir, worker, "873", "ow0");
+        // A school no child names, renamed: nothing projected depends on it.
+        await PutAsync(fhir, new Organization { Id = "school-ow-unnamed", Name = "Unnamed Academy" });
+        await PutAsync(fhir, new Organization { Id = "school-ow-unnamed", Name = "Renamed Academy" });
+        await AddChildAndWaitForItsProjectionAsync(fhir, worker, "873", "ow1");
+        Assert.Equal(built, worker.LastRebuild);
+
+        // The LA the two plans name, changed: what it answers may have changed, so every child is projected again.
+        await PutAsync(fhir, IndicatorGateway.La("873", "Cambridgeshire County Council (renamed)"));
+        var rebuilt = await WaitForAsync(() => worker.LastRebuild > built ? worker.LastRebuild : null);
+        Assert.True(rebuilt > built);
+    }
+
+    /// <summary>Writes a child with a plan and waits until change events written after it have been applied.</summary>
+    private static async Task AddChildAndWaitForItsProjectionAsync(HttpClient fhir, IndicatorProjectionWorker worker, string la, string child)
+    {
+        var before = DateTimeOffset.UtcNow;
+        await AddChildWithPlanAsync(fhir, la, child, "2024-04-01");
+        await WaitForAsync(() => worker.LastApplied > before ? worker.LastApplied : null);
+    }
+
+    /// <summary>Polls until <paramref name="probe"/> answers (set-up waits, generous for a busy CI machine).</summary>
+    private static async Task<T> WaitForAsync<T>(Func<T?> probe) where T : struct
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (probe() is { } value) return value;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("The indicator projection worker did not get there within 60 s.");
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------------
