@@ -41,7 +41,6 @@ public sealed class PatientMatchIndex(IResourceStore store, FhirSerialization se
     private readonly ConcurrentQueue<string> _pending = new();
     private LinkageModel? _model;
     private volatile LinkageIndex? _index;
-    private HashSet<string> _ids = new(StringComparer.Ordinal);
 
     public LinkageOptions Options => _engine.Options;
 
@@ -83,7 +82,8 @@ public sealed class PatientMatchIndex(IResourceStore store, FhirSerialization se
     {
         var changed = new HashSet<string>(StringComparer.Ordinal);
         while (_pending.TryDequeue(out var id)) changed.Add(id);
-        if (changed.Count > Math.Max(PageSize, _ids.Count / 2))
+        var index = _index!;
+        if (changed.Count > Math.Max(PageSize, index.Count / 2))
         {
             await RebuildAsync(ct);
             return;
@@ -92,10 +92,8 @@ public sealed class PatientMatchIndex(IResourceStore store, FhirSerialization se
         {
             var record = await store.ReadAsync("Patient", id, ct);
             var linkage = record is null || record.IsDeleted ? null : ToLinkage(record.ResourceId, record.Json);
-            if (_ids.Remove(id)) _index!.Remove(id);
-            if (linkage is null) continue;
-            _index!.Add(linkage);
-            _ids.Add(id);
+            index.Remove(id); // false when it was not indexed (new, or unreadable before)
+            if (linkage is not null) index.Add(linkage);
         }
     }
 
@@ -113,7 +111,6 @@ public sealed class PatientMatchIndex(IResourceStore store, FhirSerialization se
             logger.LogInformation("Patient match model trained on {Count} {Source} records", training.Count, TrainedOnSynthetic ? "synthetic" : "stored");
         }
         _index = _engine.CreateIndex(_model, records);
-        _ids = new HashSet<string>(records.Select(r => r.Id), StringComparer.Ordinal);
         logger.LogInformation("Patient match index built over {Count} Patients", records.Count);
     }
 
