@@ -51,23 +51,62 @@ public sealed partial class MasterChildIndex(
 
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile bool _reconciled;
+    // Committed requests whose Patients no link run has taken yet (CommittedAsync).
+    private readonly Lock _queueGate = new();
+    private List<QueuedLink> _queued = [];
+    private int _linkRuns;
 
-    /// <summary>Links the Patients among <paramref name="committed"/>; never fails the write (reconciliation repairs).</summary>
+    /// <summary>Link runs made for committed requests since start (one per batch, however many requests it took).</summary>
+    internal int LinkRuns => Volatile.Read(ref _linkRuns);
+
+    /// <summary>Committed requests waiting for a link run.</summary>
+    internal int QueuedRequests
+    {
+        get { lock (_queueGate) return _queued.Count; }
+    }
+
+    /// <summary>
+    /// Links the Patients among <paramref name="committed"/>; never fails the write (reconciliation repairs). Requests
+    /// that arrive while a link run is going on are linked together by the next run: whoever gets the lock links every
+    /// Patient queued by then, in arrival order, and the callers whose Patients it linked find them done when their turn
+    /// comes. One run reads the links up front and saves them in one transaction, so under load the cost of the save
+    /// (a turn at the database's write lock) is shared by the batch, not paid by each Patient in a row: linked one at a
+    /// time, Patient writes queued for seconds at 100-300 concurrent writers (docs/performance.md, "Writers taking turns").
+    /// </summary>
     public async System.Threading.Tasks.Task CommittedAsync(IReadOnlyList<ResourceWrite> committed, CancellationToken ct)
     {
         var ids = committed.Where(w => w.ResourceType == "Patient" && !w.IsDelete).Select(w => w.ResourceId).Distinct(StringComparer.Ordinal).ToList();
         if (ids.Count == 0) return;
+        var request = new QueuedLink(ids);
+        lock (_queueGate) _queued.Add(request);
+        // Not the request's token: a client that hangs up must not leave its Patient half-way through linking.
+        await _lock.WaitAsync(CancellationToken.None);
         try
         {
-            // Not the request's token: a client that hangs up must not leave its Patient half-way through linking.
-            await LinkAsync(ids, CancellationToken.None);
+            if (request.Done) return; // linked by the run before this one
+            List<QueuedLink> batch;
+            lock (_queueGate) (batch, _queued) = (_queued, []);
+            var all = batch.SelectMany(r => r.PatientIds).Distinct(StringComparer.Ordinal).ToList();
+            Interlocked.Increment(ref _linkRuns);
+            try
+            {
+                await LinkBatchLockedAsync(all, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // Type only: an exception message could quote data. The Patients stay unlinked until reconciliation (a
+                // cancellation too: they committed, so they must still be linked).
+                LogLinkFailed(all.Count, ex.GetType().Name);
+                _reconciled = false;
+            }
+            finally
+            {
+                foreach (var r in batch) r.Done = true;
+            }
         }
-        catch (Exception ex)
+        finally
         {
-            // Type only: an exception message could quote data. The Patients stay unlinked until reconciliation (a
-            // cancellation too: they committed, so they must still be linked).
-            LogLinkFailed(ids.Count, ex.GetType().Name);
-            _reconciled = false;
+            _lock.Release();
         }
     }
 
@@ -77,26 +116,38 @@ public sealed partial class MasterChildIndex(
         await _lock.WaitAsync(ct);
         try
         {
-            if (!_reconciled) await ReconcileLockedAsync(ct);
-            var pending = await PendingLinks.ForAsync(links, patientIds, ct);
-            try
-            {
-                foreach (var id in patientIds)
-                {
-                    var record = await store.ReadAsync("Patient", id, ct);
-                    if (record is { IsDeleted: false }) await LinkLockedAsync(record, pending, ct);
-                }
-            }
-            finally
-            {
-                // What was decided before a failure is kept, as when each link was saved at once; the rest wait for
-                // reconciliation (the caller marks it due).
-                await pending.SaveAsync(CancellationToken.None);
-            }
+            await LinkBatchLockedAsync(patientIds, ct);
         }
         finally
         {
             _lock.Release();
+        }
+    }
+
+    /// <summary>The Patients of one committed request, waiting for a link run; <see cref="Done"/> is set under the lock.</summary>
+    private sealed class QueuedLink(IReadOnlyList<string> patientIds)
+    {
+        public IReadOnlyList<string> PatientIds { get; } = patientIds;
+        public volatile bool Done;
+    }
+
+    private async System.Threading.Tasks.Task LinkBatchLockedAsync(IReadOnlyList<string> patientIds, CancellationToken ct)
+    {
+        if (!_reconciled) await ReconcileLockedAsync(ct);
+        var pending = await PendingLinks.ForAsync(links, patientIds, ct);
+        try
+        {
+            foreach (var id in patientIds)
+            {
+                var record = await store.ReadAsync("Patient", id, ct);
+                if (record is { IsDeleted: false }) await LinkLockedAsync(record, pending, ct);
+            }
+        }
+        finally
+        {
+            // What was decided before a failure is kept, as when each link was saved at once; the rest wait for
+            // reconciliation (the caller marks it due).
+            await pending.SaveAsync(CancellationToken.None);
         }
     }
 

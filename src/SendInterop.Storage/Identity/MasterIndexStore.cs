@@ -9,8 +9,9 @@ namespace SendInterop.Storage.Identity;
 /// </summary>
 /// <remarks>
 /// Writes are few (one per Patient write, a handful per merge) and go through their own short transactions. On SQLite
-/// they wait for the resource store's group-commit writer through busy_timeout rather than joining it: a link is
-/// written after the Patient it describes has committed, and a crash in between is repaired by reconciliation.
+/// they take a turn at the write lock with the resource store's group-commit writer (<see cref="SqliteWriteTurns"/>)
+/// rather than joining its transactions: a link is written after the Patient it describes has committed, and a crash in
+/// between is repaired by reconciliation.
 /// </remarks>
 public sealed class MasterIndexStore(FhirDbContextFactory contexts)
 {
@@ -56,6 +57,7 @@ public sealed class MasterIndexStore(FhirDbContextFactory contexts)
     public async Task SaveAsync(IReadOnlyList<MasterLinkRow> rows, CancellationToken ct = default)
     {
         if (rows.Count == 0) return;
+        using var turn = await contexts.TakeWriteTurnAsync(ct);
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await UpsertAsync(db, rows, ct);
@@ -66,6 +68,7 @@ public sealed class MasterIndexStore(FhirDbContextFactory contexts)
     /// <summary>Records a merge and the source's new link together: either both or neither.</summary>
     public async Task SaveMergeAsync(MasterMergeRow merge, MasterLinkRow sourceLink, CancellationToken ct = default)
     {
+        using var turn = await contexts.TakeWriteTurnAsync(ct);
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var existing = await db.MasterMerges.AsTracking().FirstOrDefaultAsync(m => m.Id == merge.Id, ct);

@@ -12,8 +12,8 @@ public sealed record ChildProjection(string ChildId, ProjectedRecord Rows);
 /// decide what the rows are (the gateway's projector does) nor count them (<see cref="SqlIndicatorEvaluator"/>).
 /// </summary>
 /// <remarks>
-/// Writes go through their own short transactions on the resource database; on SQLite they wait for the resource
-/// store's group-commit writer through busy_timeout, like the master index. A crash between a resource commit and its
+/// Writes go through their own short transactions on the resource database; on SQLite they take a turn at the write
+/// lock with the resource store's group-commit writer (<see cref="SqliteWriteTurns"/>), like the master index. A crash between a resource commit and its
 /// projection is repaired by the next full rebuild (daily, or on demand). Every write moves the
 /// <see cref="ProjectionVersion"/> in its transaction, which is what lets counted figures be reused until the next write.
 /// </remarks>
@@ -31,6 +31,7 @@ public sealed class IndicatorProjectionStore(FhirDbContextFactory contexts)
     {
         if (children.Count == 0) return;
         var at = computedAt.ToUnixTimeMilliseconds();
+        using var turn = await contexts.TakeWriteTurnAsync(ct);
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ids = children.Select(c => c.ChildId).Distinct(StringComparer.Ordinal).ToList();
@@ -68,6 +69,7 @@ public sealed class IndicatorProjectionStore(FhirDbContextFactory contexts)
     /// <summary>Removes every row (before a full rebuild from nothing, and in tests).</summary>
     public async Task ClearAsync(CancellationToken ct = default)
     {
+        using var turn = await contexts.TakeWriteTurnAsync(ct);
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.IndicatorCases.ExecuteDeleteAsync(ct);
@@ -106,6 +108,7 @@ public sealed class IndicatorProjectionStore(FhirDbContextFactory contexts)
 
     public async Task SetStateAsync(string version, DateOnly asOf, DateTimeOffset rebuiltAt, int children, CancellationToken ct = default)
     {
+        using var turn = await contexts.TakeWriteTurnAsync(ct);
         await using var db = contexts.Create();
         var state = await db.IndicatorState.AsTracking().FirstOrDefaultAsync(s => s.Name == StateName, ct);
         if (state is null)

@@ -70,6 +70,7 @@ internal static class StoredDecisions
     public static async Task WriteAsync(FhirDbContextFactory contexts, string key, string scope, string countsHash, IReadOnlyList<SuppressionDecisions> decisions,
         CancellationToken ct)
     {
+        using var turn = await contexts.TakeWriteTurnAsync(ct);
         await using var db = contexts.Create();
         await db.Database.ExecuteSqlRawAsync(UpsertSql, [key, scope, countsHash, Encode(decisions)], ct);
     }

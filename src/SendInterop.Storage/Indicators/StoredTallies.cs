@@ -81,6 +81,7 @@ internal static class StoredTallies
         CancellationToken ct)
     {
         if (counted.Count == 0) return;
+        using var turn = await contexts.TakeWriteTurnAsync(ct);
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var known = await db.IndicatorTallies.AnyAsync(t => t.QueryKey == key, ct);

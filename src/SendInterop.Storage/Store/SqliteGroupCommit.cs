@@ -98,6 +98,8 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
         var succeeded = new List<(Pending Request, IReadOnlyList<WriteResult> Results)>(group.Count);
         try
         {
+            // Taken before the connection, released after it is closed: the group's transaction is the turn's only use.
+            using var turn = await _contexts.TakeWriteTurnAsync();
             await using var db = _contexts.Create();
             await db.Database.OpenConnectionAsync();
             var connection = db.Database.GetDbConnection();

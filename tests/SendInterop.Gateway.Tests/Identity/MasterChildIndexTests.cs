@@ -283,6 +283,38 @@ public abstract class MasterChildIndexTests(GatewayFixture gateway, FakeNhsNumbe
         Assert.Equal($"Patient/{ids[2]}", (await ReviewTaskAsync(ids[3]))["focus"]!["reference"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Patients_committed_while_the_index_is_busy_are_linked_together_by_its_next_run()
+    {
+        // Three separate requests commit while a merge-like change holds the index. The next link run takes all
+        // three (one read up front, one save), in arrival order, and the copies of one child still see each other.
+        var index = gateway.Services.GetRequiredService<MasterChildIndex>();
+        var (family, dob, postcode) = (Children.Family(), Children.BirthDate(), Children.Postcode());
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var busy = index.ExclusiveAsync(async () => { await release.Task; return 0; }, CancellationToken.None);
+        var runsBefore = index.LinkRuns;
+        var creates = new[]
+        {
+            Children.Patient("Florence", family, dob, postcode: postcode, nhs: Build.NhsNumber()),
+            Children.Patient("Florence", family, dob, postcode: postcode, upn: Children.Upn()),
+            Children.Patient("Arthur", Children.Family(), Children.BirthDate(), postcode: Children.Postcode()),
+        }.Select(p => _fhir.CreateAsync("Patient", p.ToJsonString())).ToList();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (index.QueuedRequests < creates.Count && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(creates.Count, index.QueuedRequests);
+        Assert.All(creates, c => Assert.False(c.IsCompleted)); // a create is answered once its Patient is linked
+        release.SetResult();
+        await busy;
+        var ids = await Task.WhenAll(creates);
+
+        Assert.Equal(runsBefore + 1, index.LinkRuns);
+        var (a, b) = (await LinkOf(ids[0]), await LinkOf(ids[1]));
+        Assert.Equal(a.MasterId, b.MasterId);
+        Assert.Contains(MasterLinkMethods.AutoLink, new[] { a.Method, b.Method });
+        Assert.NotEqual(a.MasterId, (await LinkOf(ids[2])).MasterId);
+    }
+
     private async Task<JsonNode> ReviewTaskAsync(string arrivedPatientId)
     {
         var bundle = await _fhir.SearchAsync($"Task?code={ReviewCode}&patient=Patient/{arrivedPatientId}");
