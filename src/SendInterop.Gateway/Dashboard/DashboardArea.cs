@@ -19,9 +19,9 @@ public sealed class DashboardAreas(ChildRecordSource source, FhirSerialization s
     public async Task<IReadOnlyList<DashboardArea>> ListAsync(CancellationToken ct)
     {
         var areas = new List<DashboardArea>();
-        foreach (var json in await source.OrganisationsAsync(ct))
+        foreach (var stored in await source.OrganisationsAsync(ct))
         {
-            if (serialization.ParseStored(json) is not Hl7.Fhir.Model.Organization organisation) continue;
+            if (serialization.ParseStored(stored.Json) is not Hl7.Fhir.Model.Organization organisation) continue;
             if (OrganisationDirectory.LaCodeOf(organisation) is not { } code) continue;
             var region = subjects.RegionOf(code);
             var neighbours = options.Value.StatisticalNeighbours.TryGetValue(code, out var list) ? list : [];

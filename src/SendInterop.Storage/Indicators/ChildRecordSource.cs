@@ -58,11 +58,15 @@ public class ChildRecordSource(FhirDbContextFactory contexts)
         return await q.OrderBy(r => r.ResourceId).Select(r => r.ResourceId).Take(limit).ToListAsync(ct);
     }
 
-    /// <summary>Every live Organization's stored JSON.</summary>
-    public async Task<IReadOnlyList<byte[]>> OrganisationsAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Every live Organization's stored JSON, with the key of the row holding it (each version is a row of its own, so
+    /// an unchanged key is an unchanged Organization).
+    /// </summary>
+    public async Task<IReadOnlyList<StoredOrganisation>> OrganisationsAsync(CancellationToken ct = default)
     {
         await using var db = contexts.Create();
-        return await db.Resources.Where(r => r.ResourceType == "Organization" && r.IsCurrent && !r.IsDeleted).Select(r => r.Json).ToListAsync(ct);
+        return await db.Resources.Where(r => r.ResourceType == "Organization" && r.IsCurrent && !r.IsDeleted)
+            .Select(r => new StoredOrganisation(r.Key, r.Json)).ToListAsync(ct);
     }
 
     private static ResourceRecord Record(long key, string type, string id, int version, long lastUpdated, string method, byte[] json) => new()
@@ -70,3 +74,6 @@ public class ChildRecordSource(FhirDbContextFactory contexts)
         Key = key, ResourceType = type, ResourceId = id, VersionId = version, IsCurrent = true, LastUpdated = lastUpdated, Method = method, Json = json,
     };
 }
+
+/// <summary>A live Organization as stored: the key of its current version's row, and that version's JSON.</summary>
+public sealed record StoredOrganisation(long Key, byte[] Json);

@@ -305,6 +305,39 @@ public sealed class IndicatorApiTests(IndicatorGateway gateway) : IClassFixture<
         Assert.True(rebuilt > built);
     }
 
+    [Fact]
+    public async Task A_directory_reload_parses_only_the_Organizations_written_since_the_last_load()
+    {
+        var fhir = gateway.Fhir();
+        var cache = gateway.Services.GetRequiredService<OrganisationDirectoryCache>();
+        await PutAsync(fhir, IndicatorGateway.La("874", "Peterborough City Council"));
+        await PutAsync(fhir, new Organization { Id = "school-reload", Name = "Reload Academy" });
+
+        // Reloaded by hand; the projection worker may reload too (a load it began before a write can land after it,
+        // hence the retries), which changes nothing asserted: the parsed objects are shared by every load.
+        var first = await ReloadUntilAsync(cache, d => d.Find("Organization/school-reload") is not null);
+        var la = first.Find("Organization/la-874")!;
+        var second = await ReloadUntilAsync(cache, _ => true);
+        Assert.NotSame(first, second);
+        Assert.Same(la, second.Find("Organization/la-874")); // unchanged: the object parsed before, not a new parse
+
+        await PutAsync(fhir, new Organization { Id = "school-reload", Name = "Renamed Reload Academy" });
+        var third = await ReloadUntilAsync(cache, d => d.Find("Organization/school-reload")?.Name == "Renamed Reload Academy");
+        Assert.Same(la, third.Find("Organization/la-874"));
+    }
+
+    private static async Task<SendInterop.Domain.Indicators.OrganisationDirectory> ReloadUntilAsync(
+        OrganisationDirectoryCache cache, Func<SendInterop.Domain.Indicators.OrganisationDirectory, bool> ready)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            cache.Invalidate();
+            var directory = await cache.GetAsync(CancellationToken.None);
+            if (ready(directory) || attempt == 20) return directory;
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Writes a child with a plan and waits until change events written after it have been applied.</summary>
     private static async Task AddChildAndWaitForItsProjectionAsync(HttpClient fhir, IndicatorProjectionWorker worker, string la, string child)
     {
