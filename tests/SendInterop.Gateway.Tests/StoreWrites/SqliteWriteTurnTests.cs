@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using SendInterop.Domain.Indicators;
 using SendInterop.Domain.Search;
-using SendInterop.Storage;
 using SendInterop.Storage.Identity;
 using SendInterop.Storage.Indicators;
 using SendInterop.Storage.Store;
@@ -13,35 +12,18 @@ namespace SendInterop.Gateway.Tests.StoreWrites;
 /// instead of meeting the lock taken and sleeping in SQLite's busy handler. While the test holds the turn, no writer
 /// may start its transaction; once it lets go, each one completes, in turn.
 /// </summary>
-public sealed class SqliteWriteTurnTests : IAsyncLifetime
+public sealed class SqliteWriteTurnTests : SqliteStorageTest
 {
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
-    private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-turns-").FullName;
-    private ServiceProvider? _services;
 
-    private FhirDbContextFactory Contexts => _services!.GetRequiredService<FhirDbContextFactory>();
-
-    public async Task InitializeAsync()
-    {
-        var services = new ServiceCollection();
-        services.AddFhirStorage(new StorageOptions { Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_dir, "fhir.db")}" });
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<StorageInitializer>().InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_services is not null) await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    private FhirDbContextFactory Contexts => Services.GetRequiredService<FhirDbContextFactory>();
 
     [Fact]
     public async Task Resource_writes_link_saves_and_projection_writes_wait_for_the_turn_then_all_complete()
     {
-        var store = _services!.GetRequiredService<IResourceStore>();
-        var links = _services!.GetRequiredService<MasterIndexStore>();
-        var projections = _services!.GetRequiredService<IndicatorProjectionStore>();
+        var store = Services.GetRequiredService<IResourceStore>();
+        var links = Services.GetRequiredService<MasterIndexStore>();
+        var projections = Services.GetRequiredService<IndicatorProjectionStore>();
 
         Task write, link, project;
         using (await Contexts.TakeWriteTurnAsync())
@@ -66,7 +48,7 @@ public sealed class SqliteWriteTurnTests : IAsyncLifetime
     /// <summary>Whether another connection could take the write lock at once (busy_timeout 0: no waiting).</summary>
     private async Task<bool> LockIsFreeAsync()
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "fhir.db")};Pooling=False");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await connection.OpenAsync();
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = "PRAGMA busy_timeout=0; BEGIN IMMEDIATE; ROLLBACK;";

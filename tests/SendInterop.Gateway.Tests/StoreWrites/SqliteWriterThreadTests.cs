@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using SendInterop.Domain.Search;
-using SendInterop.Storage;
 using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Tests.StoreWrites;
@@ -10,27 +9,9 @@ namespace SendInterop.Gateway.Tests.StoreWrites;
 /// block the thread that runs them, and on the thread pool that would be a request's worker. Disposing the store lets
 /// what is queued commit, then ends the loop; a write after that is refused, never left waiting.
 /// </summary>
-public sealed class SqliteWriterThreadTests : IAsyncLifetime
+public sealed class SqliteWriterThreadTests : SqliteStorageTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sendinterop-writer-").FullName;
-    private ServiceProvider? _services;
-
-    private IResourceStore Store => _services!.GetRequiredService<IResourceStore>();
-
-    public async Task InitializeAsync()
-    {
-        var services = new ServiceCollection();
-        services.AddFhirStorage(new StorageOptions { Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_dir, "fhir.db")}" });
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<StorageInitializer>().InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_services is not null) await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    private IResourceStore Store => Services.GetRequiredService<IResourceStore>();
 
     [Fact]
     public async Task Writes_are_applied_on_the_store_writers_own_thread_not_the_pool()
