@@ -13,8 +13,8 @@ public sealed record ChildProjection(string ChildId, ProjectedRecord Rows);
 /// </summary>
 /// <remarks>
 /// Writes go through their own short transactions on the resource database; on SQLite they take a turn at the write
-/// lock with the resource store's group-commit writer (<see cref="SqliteWriteTurns"/>), like the master index. A crash between a resource commit and its
-/// projection is repaired by the next full rebuild (daily, or on demand). Every write moves the
+/// lock with the resource store's group-commit writer (<see cref="SqliteWriteTurns"/>), like the master index. A crash
+/// between a resource commit and its projection is repaired by the next full rebuild (daily, or on demand). Every write moves the
 /// <see cref="ProjectionVersion"/> in its transaction, which is what lets counted figures be reused until the next write.
 /// </remarks>
 public sealed class IndicatorProjectionStore(FhirDbContextFactory contexts)

@@ -2,8 +2,10 @@ namespace SendInterop.Storage.Store;
 
 /// <summary>
 /// Turns at a SQLite database's one write lock for the writers in this process: the store's group commit takes a turn
-/// per group, and every other write transaction on the same database (master child index links, indicator
-/// projections) takes one around its transaction. Waiters queue in order, asynchronously, without holding a thread.
+/// per group, and the other writers that run all day (master child index links and merges, indicator projections,
+/// stored tallies and decisions) take one around their transaction. Waiters queue in order, asynchronously, without
+/// holding a thread. The occasional writers (scheduled runs, export jobs, subscription cursors, the token endpoint's
+/// assertion ledger) still rely on busy_timeout alone.
 /// </summary>
 /// <remarks>
 /// Why: SQLite admits one writer at a time, and a second one that finds the lock taken sleeps in its busy handler
