@@ -21,11 +21,16 @@ public sealed class OrganisationDirectory
         _log = log;
         foreach (var organisation in organisations)
         {
-            if (organisation.Id is { Length: > 0 } id) _byReference.TryAdd("Organization/" + id, organisation);
-            foreach (var identifier in organisation.Identifier.Where(i => i.System is not null && i.Value is not null))
-                _byIdentifier.TryAdd(identifier.System + "|" + identifier.Value, organisation);
+            if (ReferenceKeyOf(organisation) is { } reference) _byReference.TryAdd(reference, organisation);
+            foreach (var key in IdentifierKeysOf(organisation)) _byIdentifier.TryAdd(key, organisation);
         }
     }
+
+    /// <summary>
+    /// The Organization with this id, without reporting the lookup to the log: for the owner's own questions about the
+    /// directory, which are not lookups a projection depended on.
+    /// </summary>
+    public Organization? Get(string id) => _byReference.GetValueOrDefault("Organization/" + id);
 
     /// <summary>The organisation a reference points at, by literal reference or by identifier; null when unknown.</summary>
     public Organization? Find(ResourceReference? reference)
@@ -54,10 +59,15 @@ public sealed class OrganisationDirectory
     /// <summary>The lookup keys an Organization answers to: its literal reference and each identifier.</summary>
     public static IEnumerable<string> KeysOf(Organization organisation)
     {
-        if (organisation.Id is { Length: > 0 } id) yield return "Organization/" + id;
-        foreach (var identifier in organisation.Identifier.Where(i => i.System is not null && i.Value is not null))
-            yield return identifier.System + "|" + identifier.Value;
+        if (ReferenceKeyOf(organisation) is { } reference) yield return reference;
+        foreach (var key in IdentifierKeysOf(organisation)) yield return key;
     }
+
+    private static string? ReferenceKeyOf(Organization organisation) =>
+        organisation.Id is { Length: > 0 } id ? "Organization/" + id : null;
+
+    private static IEnumerable<string> IdentifierKeysOf(Organization organisation) =>
+        organisation.Identifier.Where(i => i.System is not null && i.Value is not null).Select(i => i.System + "|" + i.Value);
 
     public Organization? Find(string? reference) => reference is null ? null : Find(new ResourceReference(reference));
 

@@ -3,7 +3,6 @@ using Hl7.Fhir.Model;
 using SendInterop.Domain.Indicators;
 using SendInterop.Gateway.Fhir.Http;
 using SendInterop.Storage.Indicators;
-using SendInterop.Storage.Store;
 
 namespace SendInterop.Gateway.Indicators;
 
@@ -19,7 +18,7 @@ namespace SendInterop.Gateway.Indicators;
 /// projection as it is, so it costs no rebuild of every child (docs/performance.md, "Session 17").
 /// </para>
 /// </summary>
-public sealed class OrganisationDirectoryCache(ChildRecordSource source, FhirSerialization serialization, IResourceStore store)
+public sealed class OrganisationDirectoryCache(ChildRecordSource source, FhirSerialization serialization)
 {
     private OrganisationDirectory? _current;
     private readonly LookupLog _log = new();
@@ -29,11 +28,20 @@ public sealed class OrganisationDirectoryCache(ChildRecordSource source, FhirSer
     // Directories never change what they hold, so the parsed objects can be shared between them.
     private IReadOnlyDictionary<long, Organization> _parsed = new Dictionary<long, Organization>();
 
-    public void Invalidate() => Volatile.Write(ref _current, null);
+    // Moved by every invalidation: a load that began before one must not be kept as current after it (it may have
+    // read the Organizations before the write that invalidated the directory).
+    private long _generation;
+
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        Volatile.Write(ref _current, null);
+    }
 
     public async Task<OrganisationDirectory> GetAsync(CancellationToken ct)
     {
         if (Volatile.Read(ref _current) is { } cached) return cached;
+        var generation = Interlocked.Read(ref _generation);
         var rows = await source.OrganisationsAsync(ct);
         var known = Volatile.Read(ref _parsed);
         var parsed = new Dictionary<long, Organization>(rows.Count);
@@ -50,7 +58,8 @@ public sealed class OrganisationDirectoryCache(ChildRecordSource source, FhirSer
         }
         Volatile.Write(ref _parsed, parsed);
         var directory = new OrganisationDirectory(organisations, _log);
-        Volatile.Write(ref _current, directory);
+        Interlocked.CompareExchange(ref _current, directory, null);
+        if (Interlocked.Read(ref _generation) != generation) Interlocked.CompareExchange(ref _current, null, directory);
         return directory;
     }
 
@@ -67,15 +76,18 @@ public sealed class OrganisationDirectoryCache(ChildRecordSource source, FhirSer
     /// Whether writes to these Organizations can change any child's projected rows (see the class remarks). True
     /// whenever that cannot be told: before a full projection in this process has completed.
     /// </summary>
+    /// <remarks>
+    /// The written Organizations' current versions come from the directory itself (reloaded after the invalidation
+    /// that reported them, so it parses each of them once, for both uses), not from a read and parse of their own.
+    /// </remarks>
     public async Task<bool> MayAffectProjectionsAsync(IReadOnlyCollection<string> organisationIds, CancellationToken ct)
     {
         if (!_log.Complete) return true;
+        var directory = await GetAsync(ct);
         foreach (var id in organisationIds)
         {
             if (_log.WasResolved(id)) return true;
-            var record = await store.ReadAsync("Organization", id, ct);
-            if (record is null || record.IsDeleted) continue; // gone, and it answered no lookup
-            if (serialization.ParseStored(record.Json) is not Organization organisation) continue;
+            if (directory.Get(id) is not { } organisation) continue; // gone, and it answered no lookup
             if (OrganisationDirectory.KeysOf(organisation).Any(_log.WasMissed)) return true;
         }
         return false;

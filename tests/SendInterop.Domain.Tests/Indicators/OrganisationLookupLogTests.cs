@@ -38,6 +38,18 @@ public class OrganisationLookupLogTests
     }
 
     [Fact]
+    public void Get_by_id_answers_without_reporting_a_lookup()
+    {
+        var log = new Log();
+        var directory = new OrganisationDirectory([School], log);
+
+        Assert.Same(School, directory.Get("school-1"));
+        Assert.Null(directory.Get("school-9"));
+        Assert.Empty(log.Resolved);
+        Assert.Empty(log.Missed);
+    }
+
+    [Fact]
     public void The_keys_of_an_organisation_are_its_reference_and_its_identifiers()
     {
         Assert.Equal(["Organization/school-1", "urn:test:urn|100001"], OrganisationDirectory.KeysOf(School));
