@@ -60,7 +60,9 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     private static void Apply(DbConnection connection)
     {
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; " + ReadConnection;
+        // wal_autocheckpoint: a backstop only; the store's checkpointer copies the log back (SqliteCheckpointer).
+        cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; "
+            + $"PRAGMA wal_autocheckpoint={SqliteCheckpointer.BackstopPages}; " + ReadConnection;
         cmd.ExecuteNonQuery();
     }
 }

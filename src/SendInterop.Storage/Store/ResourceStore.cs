@@ -21,13 +21,18 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
     private readonly FhirDbContextFactory contexts;
     private readonly ResourceReader _reader;
     private readonly SqliteGroupCommit? _groupCommit;
+    private readonly SqliteCheckpointer? _checkpointer;
     private long _lastTicks;
 
     public ResourceStore(FhirDbContextFactory contexts, StorageOptions options)
     {
         this.contexts = contexts;
         _reader = new ResourceReader(options);
-        if (contexts.Provider == StorageProvider.Sqlite) _groupCommit = new SqliteGroupCommit(contexts, NextTimestamp);
+        if (contexts.Provider == StorageProvider.Sqlite)
+        {
+            _groupCommit = new SqliteGroupCommit(contexts, NextTimestamp);
+            _checkpointer = new SqliteCheckpointer(options.ConnectionString);
+        }
     }
 
     public Task<ResourceRecord?> ReadAsync(string type, string id, CancellationToken ct = default) => _reader.ReadCurrentAsync(type, id, ct);
@@ -253,6 +258,7 @@ public sealed class ResourceStore : IResourceStore, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_groupCommit is not null) await _groupCommit.DisposeAsync(); // queued writes commit before the connections go
+        if (_checkpointer is not null) await _checkpointer.DisposeAsync();
         await _reader.DisposeAsync();
     }
 

@@ -19,6 +19,10 @@ public sealed class FhirSerialization
 
     private readonly FhirJsonDeserializer _json = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
     private readonly FhirXmlDeserializer _xml = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
+    // Stored bytes were parsed strictly (and profile-validated) before they were written: reading them back runs no
+    // attribute validation again (URI and date patterns, invariants, required elements), which was about a quarter of
+    // each parse in the SEN2 import's commit handlers (docs/performance.md, session 19).
+    private readonly FhirJsonDeserializer _stored = new(new DeserializerSettings { Validator = null });
     private readonly FhirJsonSerializer _jsonOut = new();
     private readonly FhirXmlSerializer _xmlOut = new();
 
@@ -118,10 +122,13 @@ public sealed class FhirSerialization
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Parses bytes this server stored (already validated once); any failure here is a server fault.</summary>
+    /// <summary>
+    /// Parses bytes this server stored (validated when they were written), without validating them again; a failure
+    /// here (bytes that are not FHIR JSON at all) is a server fault.
+    /// </summary>
     public Resource ParseStored(byte[] json)
     {
         var reader = new Utf8JsonReader(json);
-        return _json.DeserializeResource(ref reader);
+        return _stored.DeserializeResource(ref reader);
     }
 }
