@@ -210,7 +210,10 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             if (!_queue.Writer.TryWrite(pending)) pending.Done.SetException(ShuttingDown());
         }
         else if (Journal(pending) is { } failure) return Task.FromException<long>(failure);
-        return ct.CanBeCanceled ? pending.Done.Task.WaitAsync(ct) : pending.Done.Task;
+        if (!ct.CanBeCanceled) return pending.Done.Task;
+        // A caller that had already given up is told so whether or not the batch beat it to the commit (WaitAsync alone
+        // returns the finished write then: a race that depended on the writer thread's timing). The write goes on.
+        return ct.IsCancellationRequested ? Task.FromCanceled<long>(ct) : pending.Done.Task.WaitAsync(ct);
     }
 
     private static AuditLogUnavailableException ShuttingDown() => new("The audit log is shutting down and takes no more entries.");
