@@ -4,23 +4,26 @@ namespace SendInterop.Storage.Store;
 
 /// <summary>
 /// Copies the SQLite write-ahead log back into the database file from a thread of its own, so that the store's
-/// writer never does it. Why: by default the commit that takes the log past 1,000 pages runs the checkpoint itself,
+/// writer seldom does it. Why: by default the commit that takes the log past 1,000 pages runs the checkpoint itself,
 /// copying the pages and flushing the database file to disk (synchronous=NORMAL still flushes at a checkpoint) before
 /// that writer's next group can start. In a first SEN2 import, whose transactions write thousands of pages each, 39 %
 /// of the store writer's samples were system calls (writes 19 %, the checkpoint's flushes 15 %), and the same import on a
 /// database in memory (no flush to wait for) ran 7 % faster (docs/performance.md, "SEN2 import rate", session 19).
 /// <para>
-/// Every connection to the store sets <c>wal_autocheckpoint</c> to <see cref="BackstopPages"/>
-/// (<see cref="SqlitePragmas"/>), far above what accumulates between two runs here, so a commit checkpoints only if this
-/// thread has fallen that far behind (or is not running: tools, a store opened without it). Each run is a PASSIVE
-/// checkpoint on its own connection: it copies what no reader still needs, never waits for readers or writers, and the
-/// next write restarts the log from its start once everything has been copied.
+/// Each run is a PASSIVE checkpoint on its own connection: it copies what no reader still needs and never waits for
+/// readers or writers. It cannot restart the log, though: SQLite starts the log again from its beginning only when a
+/// write transaction begins with everything copied, and under a steady stream of writes each one begins with the last
+/// one's pages not yet copied. So every connection keeps an automatic checkpoint, at <see cref="BackstopPages"/>
+/// (<see cref="SqlitePragmas"/>) instead of 1,000: when the log reaches it, the commit checkpoints the little this thread
+/// has not copied yet, and the next write restarts the log. With a backstop of 20,000 pages the log of a first import
+/// grew to 108 MB (and an idle demo database kept an 84 MB log); at 4,000 it stayed under 45 MB (one import batch is
+/// larger than the backstop by itself). The backstop alone also covers a store opened without this thread (tools).
 /// </para>
 /// </summary>
 internal sealed class SqliteCheckpointer : IAsyncDisposable
 {
-    /// <summary>Log pages (4 KiB each) after which a commit checkpoints by itself, as a backstop.</summary>
-    public const int BackstopPages = 20_000;
+    /// <summary>Log pages (4 KiB each) after which a commit checkpoints by itself (see the remarks).</summary>
+    public const int BackstopPages = 4_000;
 
     /// <summary>How often the log is checkpointed.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
@@ -47,9 +50,14 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
                 try
                 {
                     connection ??= await OpenAsync();
-                    await using var cmd = connection.CreateCommand();
-                    cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-                    await cmd.ExecuteNonQueryAsync();
+                    if (!await CheckpointAsync(connection))
+                    {
+                        // Not in WAL mode on this connection: opened before the database was switched to it (the store
+                        // starts before its start-up migrations), and such a connection would stay a no-op. The next run
+                        // opens a new one.
+                        await connection.DisposeAsync();
+                        connection = null;
+                    }
                 }
                 catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
                 {
@@ -64,6 +72,15 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
         {
             if (connection is not null) await connection.DisposeAsync();
         }
+    }
+
+    /// <summary>One PASSIVE checkpoint; false when the connection does not see a write-ahead log (log size -1).</summary>
+    private static async Task<bool> CheckpointAsync(SqliteConnection connection)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE);"; // one row: busy, log pages, pages checkpointed
+        await using var reader = await cmd.ExecuteReaderAsync();
+        return await reader.ReadAsync() && reader.GetInt64(1) >= 0;
     }
 
     private async Task<SqliteConnection> OpenAsync()

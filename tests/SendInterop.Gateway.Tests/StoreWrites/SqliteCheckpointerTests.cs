@@ -43,6 +43,26 @@ public sealed class SqliteCheckpointerTests : SqliteStorageTest
 
     private static readonly string Padding = new('x', 5000);
 
+    [Fact]
+    public async Task Under_a_steady_stream_of_writes_the_log_starts_again_instead_of_only_growing()
+    {
+        var store = Services.GetRequiredService<IResourceStore>();
+        const long backstopBytes = SqliteCheckpointer.BackstopPages * 4096L;
+
+        // About twice the backstop, in commits that follow each other as an import's do. The checkpointer alone cannot
+        // restart the log (each transaction begins with the last one's pages not yet copied); the backstop's commit can.
+        long largest = 0;
+        for (var batch = 0; batch < 26; batch++)
+        {
+            await store.WriteAsync(Enumerable.Range(0, 500).Select(i => Basic($"s{batch}-{i}")).ToList());
+            largest = Math.Max(largest, LogLength());
+        }
+        Assert.True(largest < backstopBytes + 8_000_000,
+            $"The log reached {largest} bytes while {26 * 500 * 5} kB were written: it was never started again.");
+    }
+
+    private long LogLength() => File.Exists(DatabasePath + "-wal") ? new FileInfo(DatabasePath + "-wal").Length : 0;
+
     /// <summary>A Basic with about 5 kB of text: a few log pages per resource.</summary>
     private static ResourceWrite Basic(string id) => new()
     {
