@@ -15,9 +15,10 @@ namespace SendInterop.Storage.Store;
 /// write transaction begins with everything copied, and under a steady stream of writes each one begins with the last
 /// one's pages not yet copied. So every connection keeps an automatic checkpoint, at <see cref="BackstopPages"/>
 /// (<see cref="SqlitePragmas"/>) instead of 1,000: when the log reaches it, the commit checkpoints the little this thread
-/// has not copied yet, and the next write restarts the log. With a backstop of 20,000 pages the log of a first import
-/// grew to 108 MB (and an idle demo database kept an 84 MB log); at 4,000 it stayed under 45 MB (one import batch is
-/// larger than the backstop by itself). The backstop alone also covers a store opened without this thread (tools).
+/// has not copied yet, and the next write restarts the log (a commit that finds this thread checkpointing skips its turn,
+/// so the log can run a few commits past the backstop). With a backstop of 20,000 pages the log of a first import grew
+/// to 108 MB (and an idle demo database kept an 84 MB log); at 4,000 it peaked at 42-51 MB (one import batch is larger
+/// than the backstop by itself). The backstop alone also covers a store opened without this thread (tools).
 /// </para>
 /// </summary>
 internal sealed class SqliteCheckpointer : IAsyncDisposable
