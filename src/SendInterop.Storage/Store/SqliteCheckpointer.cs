@@ -15,8 +15,8 @@ namespace SendInterop.Storage.Store;
 /// write transaction begins with everything copied, and under a steady stream of writes each one begins with the last
 /// one's pages not yet copied. So every connection keeps an automatic checkpoint, at <see cref="BackstopPages"/>
 /// (<see cref="SqlitePragmas"/>) instead of 1,000: when the log reaches it, the commit checkpoints the little this thread
-/// has not copied yet, and the next write restarts the log (a commit that finds this thread checkpointing skips its turn,
-/// so the log can run a few commits past the backstop). With a backstop of 20,000 pages the log of a first import grew
+/// has not copied yet, and the next write restarts the log. A commit that finds this thread checkpointing skips its
+/// turn, so once a run reports the log past the backstop this thread steps aside for a few runs. With a backstop of 20,000 pages the log of a first import grew
 /// to 108 MB (and an idle demo database kept an 84 MB log); at 4,000 it peaked at 42-51 MB (one import batch is larger
 /// than the backstop by itself). The backstop alone also covers a store opened without this thread (tools).
 /// </para>
@@ -29,29 +29,41 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
     /// <summary>How often the log is checkpointed.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Runs skipped once the log is past the backstop, so that a writer's own checkpoint can restart it.</summary>
+    private const int PauseRuns = 5;
+
     private readonly string _connectionString;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
 
     public SqliteCheckpointer(string connectionString)
     {
-        _connectionString = connectionString;
+        // Not pooled: a connection given up on below (one that does not see the log) must really close, or the pool would
+        // hand the same stale handle back.
+        _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
         _loop = Threading.DedicatedThreadLoop.Start("store-checkpointer", RunAsync);
     }
 
     private async Task RunAsync()
     {
         SqliteConnection? connection = null;
+        var pause = 0;
         try
         {
             while (!_stopping.IsCancellationRequested)
             {
                 try { await Task.Delay(Interval, _stopping.Token); }
                 catch (OperationCanceledException) { break; }
+                if (pause > 0)
+                {
+                    pause--;
+                    continue;
+                }
                 try
                 {
                     connection ??= await OpenAsync();
-                    if (!await CheckpointAsync(connection))
+                    var logPages = await CheckpointAsync(connection);
+                    if (logPages < 0)
                     {
                         // Not in WAL mode on this connection: opened before the database was switched to it (the store
                         // starts before its start-up migrations), and such a connection would stay a no-op. The next run
@@ -59,6 +71,10 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
                         await connection.DisposeAsync();
                         connection = null;
                     }
+                    // Past the backstop: the log must be restarted, which only a committing writer's own checkpoint can
+                    // lead to, and a writer skips its checkpoint while this thread holds the checkpoint lock. Under a
+                    // steady stream of writes that kept the log growing (75 MB in a test); stepping aside lets it restart.
+                    else if (logPages >= BackstopPages) pause = PauseRuns;
                 }
                 catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
                 {
@@ -75,13 +91,13 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
         }
     }
 
-    /// <summary>One PASSIVE checkpoint; false when the connection does not see a write-ahead log (log size -1).</summary>
-    private static async Task<bool> CheckpointAsync(SqliteConnection connection)
+    /// <summary>One PASSIVE checkpoint; the log's length in pages, or -1 when the connection does not see a write-ahead log.</summary>
+    private static async Task<long> CheckpointAsync(SqliteConnection connection)
     {
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE);"; // one row: busy, log pages, pages checkpointed
         await using var reader = await cmd.ExecuteReaderAsync();
-        return await reader.ReadAsync() && reader.GetInt64(1) >= 0;
+        return await reader.ReadAsync() ? reader.GetInt64(1) : -1;
     }
 
     private async Task<SqliteConnection> OpenAsync()
