@@ -8,8 +8,8 @@ namespace SendInterop.Gateway.Tests.StoreWrites;
 
 /// <summary>
 /// The store's write-ahead log is copied back into the database file by its own checkpointer thread
-/// (<see cref="SqliteCheckpointer"/>), not by the commit that happens to take the log past SQLite's default 1,000 pages:
-/// every connection's automatic checkpoint is only a distant backstop.
+/// (<see cref="SqliteCheckpointer"/>), not by the commit that happens to take the log past SQLite's default 1,000 pages;
+/// every connection's automatic checkpoint, at a higher backstop, is what lets the log restart under steady writes.
 /// </summary>
 public sealed class SqliteCheckpointerTests : SqliteStorageTest
 {
@@ -41,15 +41,13 @@ public sealed class SqliteCheckpointerTests : SqliteStorageTest
         Assert.NotNull(await store.ReadAsync("Basic", "b4-99"));
     }
 
-    private static readonly string Padding = new('x', 5000);
-
     [Fact]
     public async Task Under_a_steady_stream_of_writes_the_log_starts_again_instead_of_only_growing()
     {
         var store = Services.GetRequiredService<IResourceStore>();
-        // The backstop is 4,000 pages (16.4 MB), but a commit skips its checkpoint while the checkpointer holds the lock, so
-        // the log can run past it for a few commits (17-20 MB usual, 37 MB seen once). A fixed number on purpose: with a
-        // backstop of 20,000 pages the log reached 75 MB here (the checkpointer copies, but cannot restart it).
+        // The backstop is 4,000 pages (16.4 MB); a commit skips its checkpoint while the checkpointer holds the lock, so the
+        // log can run a few commits past it (17-20 MB usual, 37 MB seen once). A fixed number on purpose: with a backstop
+        // of 20,000 pages the log reached 75 MB here (the checkpointer copies, but cannot restart it).
         const long bound = 48_000_000;
 
         // About four times the backstop, in commits that follow each other as an import's do. The checkpointer alone cannot
@@ -65,6 +63,8 @@ public sealed class SqliteCheckpointerTests : SqliteStorageTest
     }
 
     private long LogLength() => File.Exists(DatabasePath + "-wal") ? new FileInfo(DatabasePath + "-wal").Length : 0;
+
+    private static readonly string Padding = new('x', 5000);
 
     /// <summary>A Basic with about 5 kB of text: a few log pages per resource.</summary>
     private static ResourceWrite Basic(string id) => new()
