@@ -46,6 +46,9 @@ public static class StorageServiceCollectionExtensions
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
+    /// <summary>Durability and waiting, for every connection that may write or checkpoint (the checkpointer's too).</summary>
+    public const string Durability = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+
     /// <summary>Settings for connections that read: memory-mapped I/O (up to 1 GiB of the file) and a larger page cache.</summary>
     public const string ReadConnection = "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16000;";
 
@@ -60,8 +63,9 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     private static void Apply(DbConnection connection)
     {
         using var cmd = connection.CreateCommand();
-        // wal_autocheckpoint: a backstop only; the store's checkpointer copies the log back (SqliteCheckpointer).
-        cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; "
+        // wal_autocheckpoint: raised from 1,000 pages, since the store's checkpointer copies the log back; a commit's own
+        // checkpoint at this size is what lets the log restart under steady writes (SqliteCheckpointer).
+        cmd.CommandText = Durability + " PRAGMA temp_store=MEMORY; "
             + $"PRAGMA wal_autocheckpoint={SqliteCheckpointer.BackstopPages}; " + ReadConnection;
         cmd.ExecuteNonQuery();
     }

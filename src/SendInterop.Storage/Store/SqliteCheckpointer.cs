@@ -16,9 +16,10 @@ namespace SendInterop.Storage.Store;
 /// one's pages not yet copied. So every connection keeps an automatic checkpoint, at <see cref="BackstopPages"/>
 /// (<see cref="SqlitePragmas"/>) instead of 1,000: when the log reaches it, the commit checkpoints the little this thread
 /// has not copied yet, and the next write restarts the log. A commit that finds this thread checkpointing skips its
-/// turn, so once a run reports the log past the backstop this thread steps aside for a few runs. With a backstop of 20,000 pages the log of a first import grew
-/// to 108 MB (and an idle demo database kept an 84 MB log); at 4,000 it peaked at 42-51 MB (one import batch is larger
-/// than the backstop by itself). The backstop alone also covers a store opened without this thread (tools).
+/// turn, so once a run reports the log past the backstop this thread steps aside for a few runs. With a backstop of
+/// 20,000 pages the log reached 75 MB in <c>SqliteCheckpointerTests</c> (17-20 MB at 4,000), and a first import's log
+/// peaks at about 47 MB at 4,000 (one import batch is larger than the backstop by itself). The backstop alone also
+/// covers a store opened without this thread (tools).
 /// </para>
 /// </summary>
 internal sealed class SqliteCheckpointer : IAsyncDisposable
@@ -106,7 +107,7 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
         await connection.OpenAsync();
         await using var cmd = connection.CreateCommand();
         // The same durability as the writers': NORMAL flushes the log before copying it and the database after.
-        cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+        cmd.CommandText = SqlitePragmas.Durability;
         await cmd.ExecuteNonQueryAsync();
         return connection;
     }
