@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace SendInterop.Storage.Threading;
 
 /// <summary>
@@ -15,10 +13,18 @@ namespace SendInterop.Storage.Threading;
 /// A synchronous <see cref="Send"/> from the loop's own thread runs at once; from any other thread it is posted and
 /// waited for.
 /// </para>
+/// The thread waits for work with <see cref="Monitor.Wait(object)"/>, which blocks at once. A
+/// <c>BlockingCollection</c> (its <c>SemaphoreSlim</c>) spins with <c>sched_yield</c> before it blocks, every time the
+/// queue runs dry: the audit writer, idle between batches 200 times a second, spent 2-4 µs a gated read yielding
+/// (perf, docs/performance.md, "Consent gate cost", session 20), CPU taken from the requests on two cores.
 /// </summary>
 internal sealed class DedicatedThreadLoop : SynchronizationContext
 {
-    private readonly BlockingCollection<(SendOrPostCallback Callback, object? State)> _work = new();
+    private readonly object _lock = new();
+    private Queue<(SendOrPostCallback Callback, object? State)> _work = new();
+    private Queue<(SendOrPostCallback Callback, object? State)> _running = new();
+    private bool _completed;
+    private bool _waiting;
 
     private DedicatedThreadLoop() { }
 
@@ -45,25 +51,56 @@ internal sealed class DedicatedThreadLoop : SynchronizationContext
         try { task = loop(); }
         catch (Exception ex) { task = Task.FromException(ex); }
         // Ends the pump once the loop's task is over, whichever thread finishes it.
-        task.ContinueWith(_ => _work.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        foreach (var (callback, state) in _work.GetConsumingEnumerable()) callback(state);
+        task.ContinueWith(_ => Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        while (TakeAll() is { } batch)
+            while (batch.TryDequeue(out var item)) item.Callback(item.State);
         SetSynchronizationContext(null);
         if (task.IsFaulted) done.SetException(task.Exception!.InnerExceptions);
         else if (task.IsCanceled) done.SetCanceled();
         else done.SetResult();
     }
 
+    /// <summary>
+    /// Everything posted so far, in order, swapped out under the lock (so posters are held only for an enqueue); null
+    /// once the loop is over and nothing is left. Blocks, without spinning, while there is nothing to run.
+    /// </summary>
+    private Queue<(SendOrPostCallback Callback, object? State)>? TakeAll()
+    {
+        lock (_lock)
+        {
+            while (_work.Count == 0)
+            {
+                if (_completed) return null;
+                _waiting = true;
+                Monitor.Wait(_lock);
+                _waiting = false;
+            }
+            (_work, _running) = (_running, _work);
+            return _running;
+        }
+    }
+
+    private void Complete()
+    {
+        lock (_lock)
+        {
+            _completed = true;
+            if (_waiting) Monitor.Pulse(_lock);
+        }
+    }
+
     public override void Post(SendOrPostCallback d, object? state)
     {
-        if (!_work.IsAddingCompleted)
+        lock (_lock)
         {
-            try
+            if (!_completed)
             {
-                _work.Add((d, state));
+                _work.Enqueue((d, state));
+                if (_waiting) Monitor.Pulse(_lock);
                 return;
             }
-            catch (InvalidOperationException) { /* completed in between: falls through to the pool */ }
         }
+        // Posted after the loop ended (a stray continuation): the pool runs it rather than nobody.
         ThreadPool.UnsafeQueueUserWorkItem(s => d(s), state, preferLocal: false);
     }
 
