@@ -68,10 +68,6 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     public const long PostgresLockKey = 0x5345_4E44_4155_4454;
 
     private const string HeadSql = """SELECT "Sequence", "Hash" FROM audit_log ORDER BY "Sequence" DESC LIMIT 1""";
-    private const string InsertLogSql = """
-        INSERT INTO audit_log ("Sequence", "Recorded", "PreviousHash", "Hash", "Payload", "Organisation", "Client", "Decision", "BreakGlass")
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """;
 
     /// <summary>With synchronous=NORMAL: the longest a committed entry waits for its flush to disk.</summary>
     public static readonly TimeSpan SyncInterval = TimeSpan.FromMilliseconds(200);
@@ -108,6 +104,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     private readonly Lock _startLock = new();
     private Task? _loop;
     private DbConnection? _connection;
+    // SQLite: the batch statements prepared on _connection (disposed before it is closed: CloseConnectionAsync).
+    private SqliteBatchStatements? _statements;
     private AuditChainHead? _head;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _timerLoop;
@@ -484,8 +482,28 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         foreach (var w in _indexWaiters) w.TrySetResult();
         _indexWaiters.Clear();
         if (_journal is not null) await FinishJournalAsync();
-        if (_connection is not null) await _connection.DisposeAsync();
+        await CloseConnectionAsync();
+    }
+
+    /// <summary>
+    /// Closes the writer's connection (broken, or at the end), its prepared batch statements first: a pooled connection
+    /// must not go back to the pool with statements of ours on it.
+    /// </summary>
+    private async Task CloseConnectionAsync()
+    {
+        _statements?.Dispose();
+        _statements = null;
+        if (_connection is null) return;
+        try { await _connection.DisposeAsync(); } catch (Exception) { /* already broken */ }
         _connection = null;
+    }
+
+    /// <summary>The batch statements of <paramref name="connection"/> (SQLite), prepared on first use.</summary>
+    private SqliteBatchStatements StatementsFor(SqliteConnection connection)
+    {
+        if (_statements?.Connection == connection) return _statements;
+        _statements?.Dispose();
+        return _statements = new SqliteBatchStatements(connection);
     }
 
     /// <summary>Moves the index waiters whose records are all committed to the ones the next index run answers.</summary>
@@ -639,11 +657,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
             _indexRetryAt = _lastIndexed + _indexIntervalMs;
             foreach (var w in _indexWaiters) w.TrySetException(new AuditLogUnavailableException("The audit log's search index could not be brought up to date.", ex));
             _indexWaiters.Clear();
-            if (_connection is not null)
-            {
-                try { await _connection.DisposeAsync(); } catch (Exception) { /* already broken */ }
-                _connection = null;
-            }
+            await CloseConnectionAsync();
             return false;
         }
     }
@@ -664,22 +678,19 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                 await using var tx = connection is SqliteConnection sqlite
                     ? sqlite.BeginTransaction(deferred: false) // BEGIN IMMEDIATE: the head is read under the write lock
                     : await connection.BeginTransactionAsync();
-                var previous = Reconcile(await ReadHeadAsync(connection, tx));
+                var statements = connection is SqliteConnection s ? StatementsFor(s) : null;
+                var previous = Reconcile(statements is not null ? statements.ReadHead() : await ReadHeadAsync(connection, tx));
                 var entries = new AuditChainEntry[batch.Count];
                 for (int i = 0; i < batch.Count; i++) entries[i] = previous = AuditChain.Append(previous, batch[i].Body);
-                await InsertAsync(connection, tx, batch, entries);
-                if (_journal is not null) await RecordAppliedAsync(connection, tx, batch);
+                await InsertAsync(connection, tx, statements, batch, entries);
+                if (_journal is not null) await RecordAppliedAsync(connection, tx, statements, batch);
                 commitSent = true;
                 await tx.CommitAsync();
                 committed = entries;
             }
             catch (Exception ex)
             {
-                if (_connection is not null)
-                {
-                    try { await _connection.DisposeAsync(); } catch (Exception) { /* already broken */ }
-                    _connection = null;
-                }
+                await CloseConnectionAsync();
                 // A connection kept open since the last batch may have been closed under us (server restart, idle
                 // timeout): one retry on a fresh connection, but only if the commit was never sent (else the batch
                 // may be stored, and writing it again would duplicate it).
@@ -791,8 +802,19 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// Moves each journal segment's applied offset to the end of the batch's last frame in it, in the batch's
     /// transaction, and removes the rows of segments deleted since the last batch.
     /// </summary>
-    private async Task RecordAppliedAsync(DbConnection connection, DbTransaction tx, List<Pending> batch)
+    private async Task RecordAppliedAsync(DbConnection connection, DbTransaction tx, SqliteBatchStatements? statements, List<Pending> batch)
     {
+        if (statements is not null)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var position = batch[i].Journal!.Value;
+                if (i + 1 < batch.Count && batch[i + 1].Journal!.Value.Segment == position.Segment) continue; // as below
+                statements.RecordApplied(position.Segment.Id, position.End);
+            }
+            await DeleteSegmentsAsync(connection, tx, _retiredSegments);
+            return;
+        }
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
@@ -844,7 +866,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         if (Retire(segment) is { } id) _retiredSegments.Add(id);
     }
 
-    /// <summary>Reads the chain head inside the batch's transaction (on PostgreSQL after taking the advisory lock).</summary>
+    /// <summary>Reads the chain head inside the batch's transaction (on PostgreSQL after taking the advisory lock; SQLite reads it through <see cref="SqliteBatchStatements"/>).</summary>
     private async Task<AuditChainHead?> ReadHeadAsync(DbConnection connection, DbTransaction tx)
     {
         await using var cmd = connection.CreateCommand();
@@ -881,7 +903,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     }
 
     /// <summary>The chain rows only: the search index is filled after the commit (<see cref="AuditIndexer"/>).</summary>
-    private static async Task InsertAsync(DbConnection connection, DbTransaction tx, List<Pending> batch, AuditChainEntry[] entries)
+    private static async Task InsertAsync(DbConnection connection, DbTransaction tx, SqliteBatchStatements? statements, List<Pending> batch, AuditChainEntry[] entries)
     {
         if (connection is NpgsqlConnection pg)
         {
@@ -907,16 +929,11 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         // SQLite: in-process, so one prepared statement re-executed with new values costs microseconds a row; bound by
         // position, without the provider's lookup of each parameter by name. (Blocks of a 64-row statement cost more
         // here: a batch is about 90 entries, so each batch prepared a 576-parameter statement and a remainder's;
-        // docs/performance.md, "Session 15".)
-        using var insertLog = new Store.SqlitePositionalStatement((SqliteConnection)connection, InsertLogSql);
-        for (int i = 0; i < batch.Count; i++)
-        {
-            insertLog.Bind(LogRow(batch[i], entries[i]));
-            insertLog.Execute();
-        }
+        // docs/performance.md, "Session 15".) Prepared once per connection (SqliteBatchStatements).
+        for (int i = 0; i < batch.Count; i++) statements!.InsertLog(LogRow(batch[i], entries[i]));
     }
 
-    /// <summary>One entry's values in <see cref="InsertLogSql"/>'s order (nulls as <see cref="DBNull"/>).</summary>
+    /// <summary>One entry's values in <see cref="SqliteBatchStatements.InsertLogSql"/>'s order (nulls as <see cref="DBNull"/>).</summary>
     private static object[] LogRow(Pending p, AuditChainEntry e) =>
         [e.Sequence, p.Index.Recorded, e.PreviousHash, e.Hash, e.Payload, (object?)p.Index.Organisation ?? DBNull.Value,
             (object?)p.Index.Client ?? DBNull.Value, p.Index.Decision, p.Index.BreakGlass];
