@@ -67,7 +67,8 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     /// <summary>The advisory lock key that serialises audit batches across PostgreSQL clients ("SENDAUDT").</summary>
     public const long PostgresLockKey = 0x5345_4E44_4155_4454;
 
-    private const string HeadSql = """SELECT "Sequence", "Hash" FROM audit_log ORDER BY "Sequence" DESC LIMIT 1""";
+    /// <summary>The chain's last entry (also prepared by <see cref="SqliteBatchStatements"/>).</summary>
+    internal const string HeadSql = """SELECT "Sequence", "Hash" FROM audit_log ORDER BY "Sequence" DESC LIMIT 1""";
 
     /// <summary>With synchronous=NORMAL: the longest a committed entry waits for its flush to disk.</summary>
     public static readonly TimeSpan SyncInterval = TimeSpan.FromMilliseconds(200);
@@ -679,7 +680,7 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
                     ? sqlite.BeginTransaction(deferred: false) // BEGIN IMMEDIATE: the head is read under the write lock
                     : await connection.BeginTransactionAsync();
                 var statements = connection is SqliteConnection s ? StatementsFor(s) : null;
-                var previous = Reconcile(statements is not null ? statements.ReadHead() : await ReadHeadAsync(connection, tx));
+                var previous = Reconcile(statements is not null ? statements.ReadHead() : await ReadPostgresHeadAsync(connection, tx));
                 var entries = new AuditChainEntry[batch.Count];
                 for (int i = 0; i < batch.Count; i++) entries[i] = previous = AuditChain.Append(previous, batch[i].Body);
                 await InsertAsync(connection, tx, statements, batch, entries);
@@ -866,22 +867,21 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
         if (Retire(segment) is { } id) _retiredSegments.Add(id);
     }
 
-    /// <summary>Reads the chain head inside the batch's transaction (on PostgreSQL after taking the advisory lock; SQLite reads it through <see cref="SqliteBatchStatements"/>).</summary>
-    private async Task<AuditChainHead?> ReadHeadAsync(DbConnection connection, DbTransaction tx)
+    /// <summary>
+    /// PostgreSQL: reads the chain head inside the batch's transaction, after taking the advisory lock. (SQLite reads it
+    /// through <see cref="SqliteBatchStatements"/>, under BEGIN IMMEDIATE's write lock.)
+    /// </summary>
+    private static async Task<AuditChainHead?> ReadPostgresHeadAsync(DbConnection connection, DbTransaction tx)
     {
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        if (_database.Provider == StorageProvider.Postgres)
-        {
-            cmd.CommandText = "SELECT pg_advisory_xact_lock(@k); " + HeadSql;
-            var k = cmd.CreateParameter();
-            k.ParameterName = "@k";
-            k.Value = PostgresLockKey;
-            cmd.Parameters.Add(k);
-        }
-        else cmd.CommandText = HeadSql;
+        cmd.CommandText = "SELECT pg_advisory_xact_lock(@k); " + HeadSql;
+        var k = cmd.CreateParameter();
+        k.ParameterName = "@k";
+        k.Value = PostgresLockKey;
+        cmd.Parameters.Add(k);
         await using var reader = await cmd.ExecuteReaderAsync();
-        if (_database.Provider == StorageProvider.Postgres) await reader.NextResultAsync();
+        await reader.NextResultAsync();
         return await reader.ReadAsync() ? new AuditChainHead(reader.GetInt64(0), reader.GetString(1)) : null;
     }
 

@@ -17,8 +17,6 @@ namespace SendInterop.Storage.Audit;
 /// </summary>
 internal sealed class SqliteBatchStatements : IDisposable
 {
-    private const string HeadSql = """SELECT "Sequence", "Hash" FROM audit_log ORDER BY "Sequence" DESC LIMIT 1""";
-
     public const string InsertLogSql = """
         INSERT INTO audit_log ("Sequence", "Recorded", "PreviousHash", "Hash", "Payload", "Organisation", "Client", "Decision", "BreakGlass")
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -37,7 +35,7 @@ internal sealed class SqliteBatchStatements : IDisposable
         Connection = connection;
         try
         {
-            _head = Prepare(HeadSql);
+            _head = Prepare(AuditLogWriter.HeadSql);
             _insert = Prepare(InsertLogSql);
             _applied = Prepare(AppliedSql);
         }
