@@ -807,35 +807,42 @@ public sealed partial class AuditLogWriter : IAuditSink, IAsyncDisposable
     {
         if (statements is not null)
         {
-            for (int i = 0; i < batch.Count; i++)
-            {
-                var position = batch[i].Journal!.Value;
-                if (i + 1 < batch.Count && batch[i + 1].Journal!.Value.Segment == position.Segment) continue; // as below
-                statements.RecordApplied(position.Segment.Id, position.End);
-            }
-            await DeleteSegmentsAsync(connection, tx, _retiredSegments);
-            return;
+            foreach (var (segment, end) in AppliedOffsets(batch)) statements.RecordApplied(segment, end);
         }
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            INSERT INTO audit_journal ("Segment", "Applied") VALUES (@g, @a)
-            ON CONFLICT ("Segment") DO UPDATE SET "Applied" = excluded."Applied"
-            """;
-        var g = Parameter(cmd.CreateParameter, "g", null);
-        var a = Parameter(cmd.CreateParameter, "a", null);
-        cmd.Parameters.Add(g);
-        cmd.Parameters.Add(a);
+        else
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = """
+                INSERT INTO audit_journal ("Segment", "Applied") VALUES (@g, @a)
+                ON CONFLICT ("Segment") DO UPDATE SET "Applied" = excluded."Applied"
+                """;
+            var g = Parameter(cmd.CreateParameter, "g", null);
+            var a = Parameter(cmd.CreateParameter, "a", null);
+            cmd.Parameters.Add(g);
+            cmd.Parameters.Add(a);
+            foreach (var (segment, end) in AppliedOffsets(batch))
+            {
+                g.Value = segment;
+                a.Value = end;
+                await cmd.ExecuteNonQueryAsync();
+            }
+        }
+        await DeleteSegmentsAsync(connection, tx, _retiredSegments);
+    }
+
+    /// <summary>
+    /// Each journal segment the batch touches, with the end of its last frame in the batch: frames are in journal order,
+    /// so that frame is where the next segment starts or the batch ends.
+    /// </summary>
+    private static IEnumerable<(string Segment, long End)> AppliedOffsets(List<Pending> batch)
+    {
         for (int i = 0; i < batch.Count; i++)
         {
             var position = batch[i].Journal!.Value;
-            // Frames are in journal order, so a segment's last frame in the batch is where the next segment starts or the batch ends.
             if (i + 1 < batch.Count && batch[i + 1].Journal!.Value.Segment == position.Segment) continue;
-            g.Value = position.Segment.Id;
-            a.Value = position.End;
-            await cmd.ExecuteNonQueryAsync();
+            yield return (position.Segment.Id, position.End);
         }
-        await DeleteSegmentsAsync(connection, tx, _retiredSegments);
     }
 
     /// <summary>

@@ -24,7 +24,6 @@ internal sealed class DedicatedThreadLoop : SynchronizationContext
     private Queue<(SendOrPostCallback Callback, object? State)> _work = new();
     private Queue<(SendOrPostCallback Callback, object? State)> _running = new();
     private bool _completed;
-    private bool _waiting;
 
     private DedicatedThreadLoop() { }
 
@@ -71,9 +70,7 @@ internal sealed class DedicatedThreadLoop : SynchronizationContext
             while (_work.Count == 0)
             {
                 if (_completed) return null;
-                _waiting = true;
                 Monitor.Wait(_lock);
-                _waiting = false;
             }
             (_work, _running) = (_running, _work);
             return _running;
@@ -85,7 +82,7 @@ internal sealed class DedicatedThreadLoop : SynchronizationContext
         lock (_lock)
         {
             _completed = true;
-            if (_waiting) Monitor.Pulse(_lock);
+            Monitor.Pulse(_lock); // no system call when the thread is not waiting
         }
     }
 
@@ -96,7 +93,7 @@ internal sealed class DedicatedThreadLoop : SynchronizationContext
             if (!_completed)
             {
                 _work.Enqueue((d, state));
-                if (_waiting) Monitor.Pulse(_lock);
+                Monitor.Pulse(_lock);
                 return;
             }
         }
